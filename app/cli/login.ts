@@ -1,0 +1,13 @@
+import type { CommandIo } from "./io.ts";
+import { parseCommandArgs, UsageError } from "./options.ts";
+
+const usage = "usage: cursor-relay login [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]";
+
+export async function loginCommand(argv: string[], io: CommandIo): Promise<number> {
+  const { help } = parseCommandArgs(argv, {}, usage, io.env);
+  if (help) {
+    io.out(usage);
+    return 0;
+  }
+  throw new UsageError("login is not available yet in this build", usage);
+}

@@ -1,0 +1,89 @@
+// The options every subcommand shares, each also readable from an environment variable.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { RelayError } from "../core/errors.ts";
+import { defaultDataDir } from "../core/paths.ts";
+
+export const DEFAULT_CURSOR_API = "https://api2.cursor.sh";
+export type SecretStoreKind = "keychain" | "file";
+
+export interface GlobalOptions {
+  dataDir: string;
+  cursorApi: string;
+  secretStore: SecretStoreKind;
+}
+
+export const USAGE = `usage: cursor-relay <command> [options]
+
+commands:
+  serve                     run the local proxy and the web dashboard
+  login                     add a Cursor account by browser login
+  accounts                  list accounts (accounts remove|reset|label <id> ...)
+  env                       print the environment lines for Claude Code and OpenAI clients
+
+options (every command):
+  --data-dir DIR            where settings live   (env CURSOR_RELAY_DATA_DIR; default: the OS app-data folder)
+  --cursor-api URL          Cursor API base URL   (env CURSOR_RELAY_CURSOR_API; default ${DEFAULT_CURSOR_API})
+  --secret-store KIND       keychain | file       (env CURSOR_RELAY_SECRET_STORE; default keychain)
+  -h, --help                show this help
+
+run 'cursor-relay <command> --help' for a command's own options.`;
+
+export const globalOptionSpec = {
+  "data-dir": { type: "string" },
+  "cursor-api": { type: "string" },
+  "secret-store": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies NonNullable<ParseArgsConfig["options"]>;
+
+export class UsageError extends RelayError {
+  constructor(message: string, readonly usage: string = USAGE) {
+    super({ kind: "config", status: 2, message });
+  }
+}
+
+/** Parses argv for one command: global options plus the command's own. Unknown flags are errors. */
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig["options"]>>(
+  argv: string[],
+  own: O,
+  usage: string,
+  env: NodeJS.ProcessEnv = process.env,
+) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { ...globalOptionSpec, ...own }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message.replace(/\. To specify.*$/s, "") : String(e), usage);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const global = resolveGlobalOptions(values, env, usage);
+  return { global, values, positionals: parsed.positionals, help: values.help === true };
+}
+
+export function resolveGlobalOptions(
+  values: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv,
+  usage: string = USAGE,
+): GlobalOptions {
+  const str = (flag: string, envName: string): string | undefined => {
+    const v = values[flag];
+    if (typeof v === "string") return v;
+    const e = env[envName];
+    return e === undefined || e === "" ? undefined : e;
+  };
+  const dataDir = str("data-dir", "CURSOR_RELAY_DATA_DIR") ?? defaultDataDir(env);
+  const cursorApi = (str("cursor-api", "CURSOR_RELAY_CURSOR_API") ?? DEFAULT_CURSOR_API).replace(/\/+$/, "");
+  let url: URL;
+  try {
+    url = new URL(cursorApi);
+  } catch {
+    throw new UsageError(`--cursor-api: not a URL: ${JSON.stringify(cursorApi)}`, usage);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new UsageError(`--cursor-api: must be an http(s) URL, got ${url.protocol}`, usage);
+  }
+  const store = str("secret-store", "CURSOR_RELAY_SECRET_STORE") ?? "keychain";
+  if (store !== "keychain" && store !== "file") {
+    throw new UsageError(`--secret-store: must be "keychain" or "file", got ${JSON.stringify(store)}`, usage);
+  }
+  return { dataDir, cursorApi, secretStore: store };
+}

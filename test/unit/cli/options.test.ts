@@ -1,0 +1,42 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { main } from "../../../app/cli/main.ts";
+import { parseCommandArgs, UsageError, DEFAULT_CURSOR_API } from "../../../app/cli/options.ts";
+
+function capture(env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), env }, out, err };
+}
+
+test("flags win over environment variables, which win over defaults", () => {
+  const env = { CURSOR_RELAY_DATA_DIR: "/env/dir", CURSOR_RELAY_CURSOR_API: "http://127.0.0.1:9/", CURSOR_RELAY_SECRET_STORE: "file" };
+  const fromEnv = parseCommandArgs([], {}, "u", env).global;
+  assert.deepEqual(fromEnv, { dataDir: "/env/dir", cursorApi: "http://127.0.0.1:9", secretStore: "file" });
+  const fromFlags = parseCommandArgs(["--data-dir", "/flag", "--secret-store", "keychain"], {}, "u", env).global;
+  assert.equal(fromFlags.dataDir, "/flag");
+  assert.equal(fromFlags.secretStore, "keychain");
+  const defaults = parseCommandArgs([], {}, "u", { XDG_CONFIG_HOME: "/xdg" }).global;
+  assert.equal(defaults.cursorApi, DEFAULT_CURSOR_API);
+  assert.equal(defaults.secretStore, "keychain");
+  if (process.platform === "linux") assert.equal(defaults.dataDir, "/xdg/cursor-relay");
+});
+
+test("unknown flags and bad values are usage errors", () => {
+  assert.throws(() => parseCommandArgs(["--nope"], {}, "u", {}), UsageError);
+  assert.throws(() => parseCommandArgs(["--secret-store", "vault"], {}, "u", {}), /keychain" or "file/);
+  assert.throws(() => parseCommandArgs(["--cursor-api", "not a url"], {}, "u", {}), /not a URL/);
+  assert.throws(() => parseCommandArgs(["--cursor-api", "ftp://x"], {}, "u", {}), /http\(s\)/);
+});
+
+test("main prints the usage line with the error and exits 2", async () => {
+  const c = capture();
+  assert.equal(await main(["accounts", "--bogus"], c.io), 2);
+  assert.match(c.err.join("\n"), /Unknown option '--bogus'[\s\S]*usage: cursor-relay accounts/);
+  const d = capture();
+  assert.equal(await main(["frobnicate"], d.io), 2);
+  assert.match(d.err.join("\n"), /unknown command "frobnicate"[\s\S]*usage: cursor-relay <command>/);
+  const h = capture();
+  assert.equal(await main(["--help"], h.io), 0);
+  for (const cmd of ["serve", "login", "accounts", "env"]) assert.match(h.out.join("\n"), new RegExp(`\\n  ${cmd} `));
+});
