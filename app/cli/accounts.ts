@@ -1,13 +1,162 @@
+// cursor-relay accounts [--json] | remove <id> | reset <id> | label <id> <label>
 import type { CommandIo } from "./io.ts";
 import { parseCommandArgs, UsageError } from "./options.ts";
+import { systemClock, type Clock } from "../core/clock.ts";
+import type { AccountState, TokenCounts } from "../core/control-api.ts";
+import { openAccounts } from "../accounts/open-accounts.ts";
+import type { AccountRegistry } from "../accounts/registry.ts";
+import {
+  accountStateOf,
+  createStateFileStatusSource,
+  forgetInStateFile,
+  resetStatusInStateFile,
+  type AccountStatusSource,
+} from "../accounts/status-source.ts";
+import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
 
-const usage = "usage: cursor-relay accounts [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]";
+const usage = `usage: cursor-relay accounts [--json]             list accounts
+       cursor-relay accounts remove <id>           delete an account and its stored tokens
+       cursor-relay accounts reset <id>            clear its cooldown / auth-expired mark
+       cursor-relay accounts label <id> <label>    change its display label (the id stays)
+options: [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]`;
 
-export async function accountsCommand(argv: string[], io: CommandIo): Promise<number> {
-  const { help } = parseCommandArgs(argv, {}, usage, io.env);
+export interface AccountsDeps {
+  clock?: Clock;
+  keytar?: KeytarLike;
+  /** Where live status comes from (the conductor when one is running); default: <dataDir>/state.json. */
+  statusSource?: AccountStatusSource;
+}
+
+export interface AccountRow {
+  id: string;
+  displayLabel: string;
+  label: string | null;
+  sub: string | null;
+  state: AccountState;
+  cooldownUntil: number | null;
+  cooldownRemainingMs: number;
+  cooldownReason: string | null;
+  authExpiredReason: string | null;
+  tokensToday: TokenCounts;
+  tokensTotal: TokenCounts;
+  requests: number;
+  tokenExpiresAt: string;
+}
+
+export async function accountsCommand(argv: string[], io: CommandIo, deps: AccountsDeps = {}): Promise<number> {
+  const { help, global, values, positionals } = parseCommandArgs(argv, { json: { type: "boolean" } }, usage, io.env);
   if (help) {
     io.out(usage);
     return 0;
   }
-  throw new UsageError("accounts is not available yet in this build", usage);
+  const clock = deps.clock ?? systemClock;
+  const [sub, ...args] = positionals;
+  const { registry } = await openAccounts({
+    ...global,
+    warn: (m) => io.err(`warning: ${m}`),
+    refreshTimers: false,
+    clock,
+    ...(deps.keytar ? { keytar: deps.keytar } : {}),
+  });
+  const arity = (n: number, shape: string) => {
+    if (args.length !== n) throw new UsageError(`accounts ${sub} takes ${shape}`, usage);
+  };
+  try {
+    switch (sub) {
+      case undefined:
+      case "list": {
+        const rows = listRows(registry, deps.statusSource ?? createStateFileStatusSource(global.dataDir, clock.now), clock.now());
+        if (values.json === true) io.out(JSON.stringify(rows, null, 2));
+        else for (const line of formatTable(rows, clock.now())) io.out(line);
+        return 0;
+      }
+      case "remove": {
+        arity(1, "one account id");
+        const info = registry.require(args[0]!);
+        await registry.remove(info.id);
+        forgetInStateFile(global.dataDir, info.id);
+        io.out(`removed ${info.displayLabel} (${info.id}) and its stored tokens`);
+        return 0;
+      }
+      case "reset": {
+        arity(1, "one account id");
+        const info = registry.require(args[0]!);
+        registry.clearAuthExpired(info.id);
+        resetStatusInStateFile(global.dataDir, info.id);
+        io.out(`reset ${info.displayLabel} (${info.id}): cooldown and auth-expired mark cleared`);
+        return 0;
+      }
+      case "label": {
+        arity(2, "an account id and a label");
+        const info = registry.rename(args[0]!, args[1]!);
+        io.out(`${info.id} is now shown as ${info.displayLabel}`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown accounts subcommand ${JSON.stringify(sub)}`, usage);
+    }
+  } finally {
+    registry.close();
+  }
+}
+
+export function listRows(registry: AccountRegistry, source: AccountStatusSource, now: number): AccountRow[] {
+  return registry.list().map((a) => {
+    const s = source.status(a.id);
+    const state = accountStateOf(a, s, now);
+    const cooling = s.cooldownUntil !== null && s.cooldownUntil > now;
+    return {
+      id: a.id,
+      displayLabel: a.displayLabel,
+      label: a.label,
+      sub: a.sub,
+      state,
+      cooldownUntil: cooling ? s.cooldownUntil : null,
+      cooldownRemainingMs: cooling ? s.cooldownUntil! - now : 0,
+      cooldownReason: cooling ? s.cooldownReason : null,
+      authExpiredReason: a.authExpiredReason,
+      tokensToday: s.tokensToday,
+      tokensTotal: s.tokensTotal,
+      requests: s.requests,
+      tokenExpiresAt: new Date(a.tokenExpiresAt).toISOString(),
+    };
+  });
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${s % 60 ? ` ${s % 60}s` : ""}`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h${m % 60 ? ` ${m % 60}m` : ""}`;
+  return `${Math.floor(h / 24)}d`;
+}
+
+export function formatCount(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+const sum = (t: TokenCounts) => t.input + t.output + t.cacheRead;
+
+export function formatTable(rows: AccountRow[], now: number): string[] {
+  if (rows.length === 0) return ["no accounts yet; add one with `cursor-relay login`"];
+  const header = ["ID", "LABEL", "STATE", "COOLDOWN", "TODAY", "TOTAL", "TOKEN EXPIRES"];
+  const body = rows.map((r) => {
+    const exp = Date.parse(r.tokenExpiresAt);
+    return [
+      r.id,
+      r.displayLabel,
+      r.state.replace("_", " "),
+      r.cooldownRemainingMs > 0 ? formatDuration(r.cooldownRemainingMs) : "-",
+      formatCount(sum(r.tokensToday)),
+      formatCount(sum(r.tokensTotal)),
+      exp > now ? `in ${formatDuration(exp - now)}` : `expired ${formatDuration(now - exp)} ago`,
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ");
+  return [line(header), ...body.map(line)];
 }

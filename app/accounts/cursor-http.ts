@@ -1,0 +1,53 @@
+// The two small HTTP/1.1 calls of the login/refresh flow (plain fetch, not the
+// Connect transport): shared timeout handling and error text that can never carry a token.
+import type { Clock } from "../core/clock.ts";
+import { createRedactor } from "../core/log.ts";
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export const DEFAULT_CURSOR_API = "https://api2.cursor.sh";
+
+/** Cuts an upstream body down to something safe and short enough for an error message. */
+export function safeBody(body: string): string {
+  const oneLine = body.replace(/\s+/g, " ").trim();
+  const cut = oneLine.length > 300 ? oneLine.slice(0, 300) + "…" : oneLine;
+  return createRedactor().redact(cut);
+}
+
+/** fetch with a per-request timeout driven by the injected clock, also aborted by `signal`. */
+export async function fetchWithTimeout(
+  fetchImpl: FetchLike,
+  clock: Clock,
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ response: Response; body: string }> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = clock.setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error(`no answer within ${timeoutMs} ms`));
+  }, timeoutMs);
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const response = await fetchImpl(url, { ...init, signal: controller.signal });
+    const body = await response.text();
+    return { response, body };
+  } catch (e) {
+    if (timedOut) throw new Error(`no answer within ${timeoutMs} ms`, { cause: e });
+    throw e;
+  } finally {
+    timer.cancel();
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof Error) {
+    const cause = e.cause instanceof Error ? `: ${e.cause.message}` : "";
+    return `${e.message}${cause}`;
+  }
+  return String(e);
+}

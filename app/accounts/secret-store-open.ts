@@ -1,0 +1,18 @@
+// Picks the secret backend the user asked for. The keychain is the default and is
+// probed up front; the file store is only ever used when explicitly chosen.
+import type { SecretStore } from "./secret-store.ts";
+import { openKeytarSecretStore, type KeytarLike } from "./secret-store-keytar.ts";
+import { openFileSecretStore } from "./secret-store-file.ts";
+
+export interface OpenSecretStoreOptions {
+  kind: "keychain" | "file";
+  dataDir: string;
+  /** Receives the one-time warning when the file store is chosen. */
+  warn: (message: string) => void;
+  keytar?: KeytarLike;
+}
+
+export async function openSecretStore(options: OpenSecretStoreOptions): Promise<SecretStore> {
+  if (options.kind === "file") return openFileSecretStore({ dataDir: options.dataDir, warn: options.warn });
+  return openKeytarSecretStore(options.keytar ? { keytar: options.keytar } : {});
+}

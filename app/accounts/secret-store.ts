@@ -1,0 +1,106 @@
+// Where tokens live. The OS keychain (keytar) by default; an encrypted file in the
+// data dir only when the user explicitly chooses `--secret-store file`. Everything
+// else (labels, expiry, usage) is non-secret and lives in the settings store.
+//
+// Entry names: one entry per account, named by the account id (always `cursor` or
+// `cursor.<…>`), holding JSON `{accessToken, refreshToken}`; plus the reserved entry
+// `relay-key` holding the relay's client API key (a plain string). Account ids can
+// never collide with it because they all start with "cursor".
+
+export interface Secrets {
+  accessToken: string;
+  refreshToken: string;
+}
+
+export interface SecretStore {
+  /** Which backend this is, for messages ("keychain" or "file"). */
+  readonly kind: "keychain" | "file" | "memory";
+  get(accountId: string): Promise<Secrets | null>;
+  set(accountId: string, secrets: Secrets): Promise<void>;
+  delete(accountId: string): Promise<void>;
+  /** The relay's client API key, stored under the reserved name `relay-key`. */
+  getRelayKey(): Promise<string | null>;
+  setRelayKey(key: string): Promise<void>;
+  deleteRelayKey(): Promise<void>;
+}
+
+/** Keychain service name for every entry. */
+export const SECRET_SERVICE = "cursor-relay";
+/** Reserved entry name for the relay API key. */
+export const RELAY_KEY_ENTRY = "relay-key";
+
+/** A raw name → string backend; the typed SecretStore is built on top of it. */
+export interface RawSecretBackend {
+  getRaw(name: string): Promise<string | null>;
+  setRaw(name: string, value: string): Promise<void>;
+  deleteRaw(name: string): Promise<void>;
+}
+
+export function assertAccountEntryName(accountId: string): void {
+  if (accountId === RELAY_KEY_ENTRY || !(accountId === "cursor" || accountId.startsWith("cursor."))) {
+    throw new Error(`secret store: ${JSON.stringify(accountId)} is not an account id`);
+  }
+}
+
+function parseSecrets(text: string | null): Secrets | null {
+  if (text === null) return null;
+  try {
+    const v = JSON.parse(text) as Partial<Secrets>;
+    if (typeof v.accessToken === "string" && typeof v.refreshToken === "string") {
+      return { accessToken: v.accessToken, refreshToken: v.refreshToken };
+    }
+  } catch {
+    // fall through: a damaged entry reads as missing (the account needs a new login)
+  }
+  return null;
+}
+
+export function secretStoreOver(kind: SecretStore["kind"], raw: RawSecretBackend): SecretStore {
+  return {
+    kind,
+    async get(accountId) {
+      assertAccountEntryName(accountId);
+      return parseSecrets(await raw.getRaw(accountId));
+    },
+    async set(accountId, secrets) {
+      assertAccountEntryName(accountId);
+      await raw.setRaw(accountId, JSON.stringify({ accessToken: secrets.accessToken, refreshToken: secrets.refreshToken }));
+    },
+    async delete(accountId) {
+      assertAccountEntryName(accountId);
+      await raw.deleteRaw(accountId);
+    },
+    getRelayKey: () => raw.getRaw(RELAY_KEY_ENTRY),
+    setRelayKey: (key) => raw.setRaw(RELAY_KEY_ENTRY, key),
+    deleteRelayKey: () => raw.deleteRaw(RELAY_KEY_ENTRY),
+  };
+}
+
+/** In-memory secrets (unit tests; never used by the relay itself). */
+export function createMemorySecretStore(): SecretStore & { readonly entries: Map<string, string> } {
+  const entries = new Map<string, string>();
+  const store = secretStoreOver("memory", {
+    getRaw: async (name) => entries.get(name) ?? null,
+    setRaw: async (name, value) => void entries.set(name, value),
+    deleteRaw: async (name) => void entries.delete(name),
+  });
+  return Object.assign(store, { entries });
+}
+
+/**
+ * Opens the real store on first use only, so commands that never touch a secret
+ * (listing, relabelling) work without a keychain.
+ */
+export function lazySecretStore(kind: SecretStore["kind"], open: () => Promise<SecretStore>): SecretStore {
+  let opened: Promise<SecretStore> | null = null;
+  const store = () => (opened ??= open());
+  return {
+    kind,
+    get: async (id) => (await store()).get(id),
+    set: async (id, s) => (await store()).set(id, s),
+    delete: async (id) => (await store()).delete(id),
+    getRelayKey: async () => (await store()).getRelayKey(),
+    setRelayKey: async (k) => (await store()).setRelayKey(k),
+    deleteRelayKey: async () => (await store()).deleteRelayKey(),
+  };
+}
