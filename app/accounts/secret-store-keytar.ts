@@ -40,9 +40,9 @@ async function loadKeytar(): Promise<KeytarLike> {
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    // A real timer on purpose: this guards real I/O against a keychain that never answers.
+    // A real timer on purpose: this guards real I/O against a keychain that never answers
+    // (cleared as soon as the call settles, so it never holds the process open for long).
     const t = setTimeout(() => reject(keychainUnavailable(`${what} did not answer within ${ms} ms; is the keyring locked?`)), ms);
-    t.unref?.();
     p.then(
       (v) => (clearTimeout(t), resolve(v)),
       (e: unknown) => (clearTimeout(t), reject(e)),

@@ -1,0 +1,41 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, statSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createFileSettingsStore, createMemorySettingsStore, escapeKey, splitKey } from "../../../app/accounts/settings-store.ts";
+
+test("file settings store: electron-store-like get/set/delete with dot paths, 0600, re-read on every access", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "cr-settings-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const a = createFileSettingsStore(dir);
+  assert.equal(a.get("missing"), undefined);
+  assert.deepEqual(a.store, {});
+  a.set("accounts", { "cursor.work": { label: "work" } });
+  a.set(`accounts.${escapeKey("cursor.b009ca21")}.label`, null);
+  assert.deepEqual(a.get("accounts"), { "cursor.work": { label: "work" }, "cursor.b009ca21": { label: null } });
+  assert.equal(a.get(`accounts.${escapeKey("cursor.work")}.label`), "work");
+  const b = createFileSettingsStore(dir); // a second process sees the change
+  b.delete(`accounts.${escapeKey("cursor.work")}`);
+  assert.deepEqual(a.get("accounts"), { "cursor.b009ca21": { label: null } });
+  const path = join(dir, "settings.json");
+  assert.equal(statSync(path).mode & 0o777, 0o600);
+  assert.deepEqual(JSON.parse(readFileSync(path, "utf8")), { accounts: { "cursor.b009ca21": { label: null } } });
+  a.delete("nothing.here"); // no-op
+});
+
+test("dangerous or empty keys are refused", () => {
+  assert.deepEqual(splitKey("a\\.b.c"), ["a.b", "c"]);
+  assert.throws(() => splitKey("__proto__.x"), /bad key/);
+  assert.throws(() => splitKey("a..b"), /bad key/);
+});
+
+test("memory settings store has the same semantics and returns copies", () => {
+  const m = createMemorySettingsStore();
+  m.set("a.b", { c: 1 });
+  const v = m.get("a") as { b: { c: number } };
+  v.b.c = 2;
+  assert.deepEqual(m.get("a"), { b: { c: 1 } });
+  m.delete("a.b");
+  assert.deepEqual(m.store, { a: {} });
+});
