@@ -65,7 +65,7 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
     switch (sub) {
       case undefined:
       case "list": {
-        const rows = listRows(registry, deps.statusSource ?? createStateFileStatusSource(global.dataDir, clock.now), clock.now());
+        const rows = listRows(registry, deps.statusSource ?? createStateFileStatusSource(global.dataDir, () => clock.now()), clock.now());
         if (values.json === true) io.out(JSON.stringify(rows, null, 2));
         else for (const line of formatTable(rows, clock.now())) io.out(line);
         return 0;
