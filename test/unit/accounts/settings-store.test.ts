@@ -39,3 +39,12 @@ test("memory settings store has the same semantics and returns copies", () => {
   m.delete("a.b");
   assert.deepEqual(m.store, { a: {} });
 });
+
+// Compile-time check: the Electron shell can pass electron-store where a SettingsStore is expected.
+import type ElectronStore from "electron-store";
+import type { SettingsStore } from "../../../app/accounts/settings-store.ts";
+type ElectronStoreFits = ElectronStore<Record<string, unknown>> extends SettingsStore ? true : false;
+test("electron-store satisfies the SettingsStore interface (type-level)", () => {
+  const fits: ElectronStoreFits = true;
+  assert.equal(fits, true);
+});
