@@ -73,7 +73,7 @@ test("restarting restores every account; removing deletes secret and metadata fo
   t.after(() => s.close());
   const env = await makeEnv(t, () => s.url);
   const r1 = env.openRegistry(clock, false);
-  const tokens = [];
+  const tokens: { accessToken: string; refreshToken: string }[] = [];
   for (const [i, label] of [[1, null], [2, "two"]] as const) {
     const sub = `auth0|user_restart_${i}`;
     const pair = { accessToken: await s.mintAccessToken(sub), refreshToken: s.issueRefreshToken(sub) };
