@@ -51,6 +51,9 @@ export async function loginCommand(argv: string[], io: CommandIo, deps: LoginDep
   });
 
   const controller = new AbortController();
+  // The clock's timers are unref'd (they must never keep a server alive), so between
+  // polls nothing would hold this process open: keep it alive until the login ends.
+  const keepAlive = setInterval(() => undefined, 60_000);
   const onSigint = () => controller.abort();
   if (deps.signal) deps.signal.addEventListener("abort", onSigint, { once: true });
   else process.once("SIGINT", onSigint);
@@ -81,6 +84,7 @@ export async function loginCommand(argv: string[], io: CommandIo, deps: LoginDep
       throw e;
     }
   } finally {
+    clearInterval(keepAlive);
     registry.close();
     if (!deps.signal) process.removeListener("SIGINT", onSigint);
   }
