@@ -1,0 +1,139 @@
+// Turns whatever a Run or GetUsableModels failed with into a RelayError (protocol §3.3):
+// Connect code → HTTP status, HTTP/2 resets and GOAWAY → 502, the stall watchdog → 504,
+// quota-ish text → 429. Every upstream error keeps Cursor's code and message, and a
+// retry hint when the server gave one (Retry-After header / google.rpc.RetryInfo).
+import { fromBinary } from "@bufbuild/protobuf";
+import { DurationSchema } from "@bufbuild/protobuf/wkt";
+import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { RelayError, type RelayErrorKind } from "../core/errors.ts";
+
+/** Connect's wire names for codes (`resource_exhausted`, …). */
+export function connectCodeName(code: Code): string {
+  return (Code[code] ?? "unknown").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
+interface Row {
+  kind: RelayErrorKind;
+  status: number;
+  what: string;
+}
+
+const BY_CODE: Partial<Record<Code, Row>> = {
+  [Code.ResourceExhausted]: { kind: "rate_limited", status: 429, what: "Cursor rate limit or quota reached" },
+  [Code.Unauthenticated]: { kind: "upstream_auth", status: 401, what: "Cursor rejected the account's token; log in again" },
+  [Code.PermissionDenied]: { kind: "upstream_forbidden", status: 403, what: "Cursor denied access for this account" },
+  [Code.Unavailable]: { kind: "upstream_unavailable", status: 503, what: "Cursor is unavailable" },
+  [Code.Internal]: { kind: "upstream_internal", status: 500, what: "Cursor reported an internal error" },
+};
+const OTHER: Row = { kind: "upstream_error", status: 502, what: "Cursor request failed" };
+const RESET: Row = { kind: "upstream_error", status: 502, what: "Cursor closed the stream" };
+const RATE: Row = BY_CODE[Code.ResourceExhausted]!;
+
+const BY_HTTP_STATUS: Record<number, Row> = {
+  429: RATE,
+  401: BY_CODE[Code.Unauthenticated]!,
+  403: BY_CODE[Code.PermissionDenied]!,
+  500: BY_CODE[Code.Internal]!,
+  503: BY_CODE[Code.Unavailable]!,
+};
+
+/** HTTP/2 stream resets, GOAWAY, and streams that stopped without Connect's end-stream frame. */
+const RESET_PATTERN =
+  /rst_stream|goaway|http\/2 stream closed|http\/2 connection closed|err_http2_(stream_error|goaway_session|session_error|stream_cancel)|econnreset|socket hang up|missing endstreamresponse/i;
+const RATE_PATTERN = /rate limit|quota|too many/i;
+
+function errorChainText(e: unknown): string {
+  const parts: string[] = [];
+  const seen = new Set<unknown>();
+  for (let cur = e; cur instanceof Error && !seen.has(cur); cur = (cur as { cause?: unknown }).cause) {
+    seen.add(cur);
+    parts.push(cur.message);
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === "string") parts.push(code);
+  }
+  if (parts.length === 0) parts.push(String(e));
+  return parts.join(" | ");
+}
+
+/** Retry-After as seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value === null || value === undefined || value.trim() === "") return undefined;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** google.rpc.RetryInfo{retry_delay(1): Duration} from a Connect error detail. */
+function retryInfoDelayMs(value: Uint8Array): number | undefined {
+  const reader = new BinaryReader(value);
+  while (reader.pos < reader.len) {
+    const [no, wt] = reader.tag();
+    if (no === 1 && wt === WireType.LengthDelimited) {
+      const d = fromBinary(DurationSchema, reader.bytes());
+      return Number(d.seconds) * 1000 + Math.round(d.nanos / 1e6);
+    }
+    reader.skip(wt, no);
+  }
+  return undefined;
+}
+
+function retryAfterOf(e: ConnectError, now: number): number | undefined {
+  for (const d of e.details) {
+    if ("type" in d && d.type === "google.rpc.RetryInfo") {
+      try {
+        const ms = retryInfoDelayMs(d.value);
+        if (ms !== undefined) return ms;
+      } catch {
+        // malformed detail: ignore it
+      }
+    }
+  }
+  const ms = Number(e.metadata.get("retry-after-ms") ?? NaN);
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  return parseRetryAfter(e.metadata.get("retry-after"), now);
+}
+
+function make(row: Row, upstreamCode: string, upstreamMessage: string, cause: unknown, retryAfterMs?: number): RelayError {
+  return new RelayError({
+    kind: row.kind,
+    status: row.status,
+    message: `${row.what} (${upstreamCode}: ${upstreamMessage})`,
+    upstreamCode,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    cause,
+  });
+}
+
+/** Classifies any failure of a Cursor call. RelayErrors pass through unchanged. */
+export function classifyCursorError(e: unknown, now: number = Date.now()): RelayError {
+  if (e instanceof RelayError) return e;
+  const text = errorChainText(e);
+  if (e instanceof ConnectError) {
+    const code = connectCodeName(e.code);
+    const retry = retryAfterOf(e, now);
+    const http = /^HTTP (\d{3})$/.exec(e.rawMessage);
+    if (http) {
+      // A non-200 answer (no Connect body): classify by the HTTP status itself.
+      const status = Number(http[1]);
+      return make(BY_HTTP_STATUS[status] ?? OTHER, `http_${status}`, `HTTP ${status}`, e, retry);
+    }
+    if (e.code !== Code.ResourceExhausted && RESET_PATTERN.test(text)) return make(RESET, code, e.rawMessage, e, retry);
+    return make(BY_CODE[e.code] ?? OTHER, code, e.rawMessage, e, retry);
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  if (RATE_PATTERN.test(text)) return make(RATE, "unknown", message, e);
+  if (RESET_PATTERN.test(text)) return make(RESET, "unknown", message, e);
+  return make(OTHER, "unknown", message, e);
+}
+
+/** The stall watchdog fired: no frame arrived for `ms` (protocol §5.6). */
+export function stallError(ms: number): RelayError {
+  return new RelayError({
+    kind: "upstream_timeout",
+    status: 504,
+    message: `Cursor sent nothing for ${Math.round(ms / 1000)} s (stalled stream); try again`,
+    upstreamCode: "stalled",
+  });
+}

@@ -1,0 +1,182 @@
+// One Run stream: writes the first frame, heartbeats and every reply into a request queue
+// that stays open for the whole turn; reads the server frames in the background (also
+// while nobody pulls events, e.g. when parked on a tool call), answers every request,
+// and turns updates into CursorEvents. After turn_ended it closes the stream itself.
+import { createContextValues, type Client } from "@connectrpc/connect";
+import type { McpToolDefinition } from "../../proto/gen/agent/v1/agent_pb.ts";
+import type { AgentClientFrame, AgentService, AgentServerFrame } from "../../proto/gen/agent/v1/agent_service_pb.ts";
+import type { Clock, TimerHandle } from "../core/clock.ts";
+import { RelayError } from "../core/errors.ts";
+import { AsyncQueue } from "./async-queue.ts";
+import { classifyCursorError, stallError } from "./error-classification.ts";
+import { answerExec, answerInteractionQuery, answerKv, toolResultFrame } from "./exec-replies.ts";
+import { buildRunRequestFrame, heartbeatFrame, toMcpToolDefinition } from "./request-builder.ts";
+import { decodeServerFrame, updateToEvents } from "./server-frame.ts";
+import { ACCESS_TOKEN } from "./transport.ts";
+import type { CursorEvent, CursorRun, RunOptions, ToolCallRequest, ToolResult } from "./types.ts";
+
+export interface RunDeps {
+  client: Client<typeof AgentService>;
+  clock: Clock;
+  heartbeatMs: number;
+  stallTimeoutMs: number;
+  newUuid?: () => string;
+  /** Called for things worth a log line (never with secrets). */
+  onDiagnostic?: (message: string) => void;
+}
+
+/** Exec ids the run is waiting for the client to answer (exposed for tests/diagnostics). */
+export interface RunInternals {
+  readonly pendingToolCalls: ReadonlyMap<number, ToolCallRequest>;
+}
+
+export class CursorRunStream implements CursorRun, RunInternals {
+  readonly events: AsyncIterable<CursorEvent>;
+  private readonly eventQueue = new AsyncQueue<CursorEvent>();
+  private readonly requests = new AsyncQueue<AgentClientFrame>();
+  private readonly abort = new AbortController();
+  private readonly tools: McpToolDefinition[];
+  private readonly pending = new Map<number, ToolCallRequest>();
+  private readonly abortedExecs = new Set<number>();
+  private readonly heartbeat: TimerHandle;
+  private watchdog: TimerHandle | undefined;
+  private failure: RelayError | undefined;
+  private finished = false;
+  private readonly onSignal = (): void => this.close();
+
+  constructor(
+    private readonly deps: RunDeps,
+    private readonly options: RunOptions,
+  ) {
+    this.events = this.eventQueue;
+    this.tools = options.tools.map(toMcpToolDefinition);
+    this.requests.push(buildRunRequestFrame(options, deps.newUuid ? { newUuid: deps.newUuid } : {}));
+    this.heartbeat = deps.clock.setInterval(() => this.requests.push(heartbeatFrame()), deps.heartbeatMs);
+    this.armWatchdog();
+    options.signal?.addEventListener("abort", this.onSignal, { once: true });
+    void this.readLoop();
+    if (options.signal?.aborted) this.close();
+  }
+
+  get error(): RelayError | undefined {
+    return this.failure;
+  }
+
+  get closed(): boolean {
+    return this.finished;
+  }
+
+  get pendingToolCalls(): ReadonlyMap<number, ToolCallRequest> {
+    return this.pending;
+  }
+
+  sendToolResult(call: ToolCallRequest, result: ToolResult): void {
+    if (this.finished) {
+      throw (
+        this.failure ??
+        new RelayError({ kind: "upstream_error", status: 502, message: "The Cursor stream for this tool call is already closed" })
+      );
+    }
+    // The server withdrew this exec (exec_server_control abort): nobody waits for it.
+    if (this.abortedExecs.has(call.execId)) return;
+    this.pending.delete(call.execId);
+    this.requests.push(toolResultFrame(call, result));
+  }
+
+  close(): void {
+    this.finish(undefined);
+    this.eventQueue.clear();
+  }
+
+  private armWatchdog(): void {
+    this.watchdog?.cancel();
+    const ms = this.deps.stallTimeoutMs;
+    this.watchdog = this.deps.clock.setTimeout(() => this.finish(stallError(ms)), ms);
+  }
+
+  private async readLoop(): Promise<void> {
+    const contextValues = createContextValues().set(ACCESS_TOKEN, this.options.accessToken);
+    try {
+      const frames = this.deps.client.run(this.requests, { signal: this.abort.signal, contextValues });
+      for await (const frame of frames) {
+        if (this.finished) return;
+        this.armWatchdog();
+        if (this.handle(frame)) {
+          this.finish(undefined);
+          return;
+        }
+      }
+      this.finish(
+        new RelayError({
+          kind: "upstream_error",
+          status: 502,
+          message: "Cursor ended the stream before the turn finished",
+          upstreamCode: "incomplete",
+        }),
+      );
+    } catch (e) {
+      this.finish(classifyCursorError(e, this.deps.clock.now()));
+    }
+  }
+
+  /** Acts on every member of one frame; returns true when the turn ended. */
+  private handle(frame: AgentServerFrame): boolean {
+    let turnEnded = false;
+    for (const part of decodeServerFrame(frame)) {
+      switch (part.kind) {
+        case "update":
+          for (const ev of updateToEvents(part.update)) {
+            if (ev.type === "turn_ended") turnEnded = true;
+            else this.eventQueue.push(ev);
+          }
+          break;
+        case "exec": {
+          const outcome = answerExec(part.exec, this.tools);
+          if (outcome.kind === "tool_call") {
+            this.pending.set(outcome.call.execId, outcome.call);
+            this.eventQueue.push({ type: "tool_call", call: outcome.call });
+          } else {
+            this.requests.push(outcome.frame);
+          }
+          break;
+        }
+        case "kv":
+          this.requests.push(answerKv(part.kv, this.options.blobs));
+          break;
+        case "checkpoint":
+          this.eventQueue.push({ type: "checkpoint", bytes: part.bytes, blobs: new Map(this.options.blobs) });
+          break;
+        case "exec_control":
+          if (part.control.message.case === "abort") {
+            const id = part.control.message.value.id;
+            this.pending.delete(id);
+            this.abortedExecs.add(id);
+          }
+          break;
+        case "query":
+          this.requests.push(answerInteractionQuery(part.query));
+          break;
+        case "undecodable":
+          this.deps.onDiagnostic?.(`cursor: could not decode server frame field ${part.field}: ${String(part.error)}`);
+          break;
+      }
+    }
+    // turn_ended goes last so nothing carried by the same frame is lost.
+    if (turnEnded) this.eventQueue.push({ type: "turn_ended" });
+    return turnEnded;
+  }
+
+  /** Ends the run once: stops timers, settles the events, half-closes and cancels the stream. */
+  private finish(error: RelayError | undefined): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.failure = error;
+    this.heartbeat.cancel();
+    this.watchdog?.cancel();
+    this.options.signal?.removeEventListener("abort", this.onSignal);
+    if (error) this.eventQueue.fail(error);
+    else this.eventQueue.end();
+    this.requests.end();
+    this.abort.abort();
+  }
+}

@@ -1,0 +1,65 @@
+// The Connect transport to Cursor: HTTP/2 (h2 over TLS, or h2c for a local fake), binary
+// protobuf, one shared HTTP/2 session per client with an idle timeout, and an interceptor
+// that adds Cursor's headers (protocol §1.2) to every call.
+import { createClient, createContextKey, type Client, type Interceptor } from "@connectrpc/connect";
+import { createConnectTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { randomUUID } from "node:crypto";
+import { AgentService } from "../../proto/gen/agent/v1/agent_service_pb.ts";
+
+export const DEFAULT_BASE_URL = "https://api2.cursor.sh";
+/** A client version of the official CLI's shape `cli-YYYY.MM.DD-<7 hex>` (§1.2). */
+export const DEFAULT_CLIENT_VERSION = "cli-2026.02.13-41ac335";
+export const CLIENT_VERSION_PATTERN = /^cli-\d{4}\.\d{2}\.\d{2}-[0-9a-f]{7}$/;
+
+/** The bearer token of one call, passed through Connect's context values (never logged). */
+export const ACCESS_TOKEN = createContextKey<string | undefined>(undefined, { description: "cursor access token" });
+
+export function cursorHeadersInterceptor(clientVersion: string, newRequestId: () => string = randomUUID): Interceptor {
+  return (next) => async (req) => {
+    const token = req.contextValues.get(ACCESS_TOKEN);
+    if (token !== undefined && token !== "") req.header.set("authorization", `Bearer ${token}`);
+    req.header.set("x-ghost-mode", "true");
+    req.header.set("x-cursor-client-version", clientVersion);
+    req.header.set("x-cursor-client-type", "cli");
+    req.header.set("x-request-id", newRequestId());
+    return await next(req);
+  };
+}
+
+export interface CursorTransportOptions {
+  baseUrl: string;
+  clientVersion: string;
+  /** Close the shared HTTP/2 connection after this long without streams. */
+  idleConnectionTimeoutMs?: number;
+  newRequestId?: () => string;
+}
+
+export interface CursorTransport {
+  client: Client<typeof AgentService>;
+  sessionManager: Http2SessionManager;
+  /** Closes the HTTP/2 connection (open streams fail). */
+  close(): void;
+}
+
+export function createCursorTransport(options: CursorTransportOptions): CursorTransport {
+  const sessionManager = new Http2SessionManager(
+    options.baseUrl,
+    { idleConnectionTimeoutMs: options.idleConnectionTimeoutMs ?? 15_000, pingIntervalMs: 30_000, pingTimeoutMs: 15_000 },
+    // A 4 MiB receive window like the official client, so long answers are not throttled.
+    { settings: { initialWindowSize: 4 * 1024 * 1024 } },
+  );
+  const transport = createConnectTransport({
+    httpVersion: "2",
+    baseUrl: options.baseUrl,
+    useBinaryFormat: true,
+    sessionManager,
+    // Cursor's Go client never compresses; keep frames plain both ways.
+    acceptCompression: [],
+    interceptors: [cursorHeadersInterceptor(options.clientVersion, options.newRequestId)],
+  });
+  return {
+    client: createClient(AgentService, transport),
+    sessionManager,
+    close: () => sessionManager.abort(),
+  };
+}
