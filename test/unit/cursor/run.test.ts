@@ -101,9 +101,10 @@ test("stall: no frame within the stall timeout → 504 upstream_timeout, iterato
   assert.equal(run.error, undefined);
   clock.advance(1_000);
   await settle();
-  assert.ok(run.error instanceof RelayError);
-  assert.equal(run.error.status, 504);
-  assert.equal(run.error.kind, "upstream_timeout");
+  const stalled = run.error as RelayError | undefined;
+  assert.ok(stalled instanceof RelayError);
+  assert.equal(stalled.status, 504);
+  assert.equal(stalled.kind, "upstream_timeout");
   const seen: CursorEvent[] = [];
   await assert.rejects(
     (async () => {
