@@ -55,7 +55,13 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   [Symbol.asyncIterator](): AsyncIterator<T> {
     // A consumer that stops early (break) must not end the queue: the run keeps going
     // and another loop may pull again later.
-    return { next: () => this.next(), return: async () => ({ value: undefined, done: true }) };
+    // throw() is what Connect calls on a request source when writing failed; the run
+    // learns about that failure from the response side, so just stop this iteration.
+    return {
+      next: () => this.next(),
+      return: async () => ({ value: undefined, done: true }),
+      throw: async () => ({ value: undefined, done: true }),
+    };
   }
 
   private finish(failure: { error: unknown } | undefined): void {
