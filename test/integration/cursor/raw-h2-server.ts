@@ -21,10 +21,10 @@ export function envelope(payload: Uint8Array, flags = 0): Buffer {
   return Buffer.concat([head, Buffer.from(payload)]);
 }
 
-export async function startRawServer(): Promise<RawServer> {
+export async function startRawServer(settings: http2.Settings = {}): Promise<RawServer> {
   let handler: Handler = (s) => s.respond({ ":status": 404 }, { endStream: true });
   const requests: RawServer["requests"] = [];
-  const server = http2.createServer();
+  const server = http2.createServer({ settings });
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on("session", (s) => {
     sessions.add(s);
