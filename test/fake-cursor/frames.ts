@@ -1,0 +1,94 @@
+// Server frames built with the generated code: each AgentServerFrame member carries the
+// serialized real message (InteractionUpdate, ExecServerMessage, …). Only the 5-byte Connect
+// envelope header is written by hand (encodeEnvelope from @connectrpc/connect/protocol).
+import { create, toBinary, fromBinary, type MessageInitShape } from "@bufbuild/protobuf";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
+import { encodeEnvelope } from "@connectrpc/connect/protocol";
+import {
+  ExecServerMessageSchema,
+  InteractionUpdateSchema,
+  KvServerMessageSchema,
+  ToolCallSchema,
+} from "../../proto/gen/agent/v1/agent_pb.ts";
+import { AgentServerFrameSchema, type AgentServerFrame } from "../../proto/gen/agent/v1/agent_service_pb.ts";
+
+export const FLAG_END_STREAM = 0x02;
+
+export type ServerFrameInit = MessageInitShape<typeof AgentServerFrameSchema>;
+
+export function envelope(frame: ServerFrameInit | AgentServerFrame): Uint8Array {
+  return encodeEnvelope(0, toBinary(AgentServerFrameSchema, create(AgentServerFrameSchema, frame)));
+}
+
+export function updateBytes(update: MessageInitShape<typeof InteractionUpdateSchema>): Uint8Array {
+  return toBinary(InteractionUpdateSchema, create(InteractionUpdateSchema, update));
+}
+
+export function updateFrame(update: MessageInitShape<typeof InteractionUpdateSchema>): Uint8Array {
+  return envelope({ interactionUpdate: updateBytes(update) });
+}
+
+export const textDelta = (text: string) => updateFrame({ message: { case: "textDelta", value: { text } } });
+export const thinkingDelta = (text: string) => updateFrame({ message: { case: "thinkingDelta", value: { text } } });
+export const thinkingCompleted = (ms: number) => updateFrame({ message: { case: "thinkingCompleted", value: { thinkingDurationMs: ms } } });
+export const tokenDelta = (tokens: number) => updateFrame({ message: { case: "tokenDelta", value: { tokens } } });
+export const heartbeat = () => updateFrame({ message: { case: "heartbeat", value: {} } });
+export const turnEnded = () => updateFrame({ message: { case: "turnEnded", value: {} } });
+
+export function execBytes(exec: MessageInitShape<typeof ExecServerMessageSchema>): Uint8Array {
+  return toBinary(ExecServerMessageSchema, create(ExecServerMessageSchema, exec));
+}
+
+export function kvBytes(kv: MessageInitShape<typeof KvServerMessageSchema>): Uint8Array {
+  return toBinary(KvServerMessageSchema, create(KvServerMessageSchema, kv));
+}
+
+/** Appends a length-delimited field the schema does not know (valid protobuf: fields may come in any order). */
+export function withUnknownField(message: Uint8Array, fieldNo: number, payload: Uint8Array = new Uint8Array()): Uint8Array {
+  const extra = new BinaryWriter().tag(fieldNo, WireType.LengthDelimited).bytes(payload).finish();
+  const out = new Uint8Array(message.length + extra.length);
+  out.set(message, 0);
+  out.set(extra, message.length);
+  return out;
+}
+
+/** tool_call_started whose ToolCall holds only an unknown (or any) kind field number. */
+export function toolCallStartedFrame(kind: number, callId: string, modelCallId: string): Uint8Array {
+  // Parsing keeps the unknown field in $unknown, and serializing writes it back.
+  const toolCall = fromBinary(ToolCallSchema, withUnknownField(new Uint8Array(), kind));
+  return updateFrame({ message: { case: "toolCallStarted", value: { callId, modelCallId, toolCall } } });
+}
+
+export function endStream(error?: { code: string; message: string }): Uint8Array {
+  const body = error ? { error } : {};
+  return encodeEnvelope(FLAG_END_STREAM, new TextEncoder().encode(JSON.stringify(body)));
+}
+
+/** Splits a byte stream into Connect envelopes (client → server direction). */
+export class EnvelopeSplitter {
+  private buffer = new Uint8Array(0);
+
+  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
+
+  push(chunk: Uint8Array): { flags: number; data: Uint8Array }[] {
+    const merged = new Uint8Array(this.buffer.length + chunk.length);
+    merged.set(this.buffer, 0);
+    merged.set(chunk, this.buffer.length);
+    const out: { flags: number; data: Uint8Array }[] = [];
+    let offset = 0;
+    while (merged.length - offset >= 5) {
+      const view = new DataView(merged.buffer, merged.byteOffset + offset, 5);
+      const length = view.getUint32(1, false);
+      if (length > this.maxBytes) throw new Error(`client envelope of ${length} bytes exceeds ${this.maxBytes}`);
+      if (merged.length - offset - 5 < length) break;
+      out.push({ flags: view.getUint8(0), data: merged.slice(offset + 5, offset + 5 + length) });
+      offset += 5 + length;
+    }
+    this.buffer = merged.slice(offset);
+    return out;
+  }
+
+  get pendingBytes(): number {
+    return this.buffer.length;
+  }
+}
