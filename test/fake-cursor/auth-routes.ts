@@ -17,6 +17,8 @@ export class AuthRoutes {
   private readonly byUuid = new Map<string, LoginRecord>();
   private readonly challenges = new Map<string, string>();
   private completed = 0;
+  /** Polls that passed the challenge check, per uuid (what the pending count is about). */
+  private readonly validPolls = new Map<string, number>();
 
   constructor(private readonly state: AuthState) {}
 
@@ -77,12 +79,15 @@ export class AuthRoutes {
       res.writeHead(403, { "content-type": "text/plain" }).end("verifier does not match the challenge");
       return;
     }
+    const valid = (this.validPolls.get(uuid) ?? 0) + 1;
+    this.validPolls.set(uuid, valid);
     if (rec.status === "completed") {
       this.sendTokens(res, rec.accessToken!, rec.refreshToken!);
       return;
     }
     const script = this.state.login();
-    if (script.neverComplete || rec.polls <= (script.pendingPolls ?? 1)) {
+    if (script.neverComplete || valid <= (script.pendingPolls ?? 1)) {
+      rec.status = "pending";
       res.writeHead(404).end();
       return;
     }
