@@ -196,6 +196,7 @@ export async function startFakeCursor(options: FakeCursorOptions = {}): Promise<
   // Tell h2c from HTTP/1.1 by the first bytes, then hand the socket over with them put back.
   const tcp: TcpServer = createTcpServer((socket) => {
     sockets.add(socket);
+    socket.setNoDelay(true); // the h2 side writes through a JS stream wrapper; no Nagle stalls
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => {});
     let seen = Buffer.alloc(0);
