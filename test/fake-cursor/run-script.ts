@@ -13,7 +13,7 @@ import {
 } from "../../proto/gen/agent/v1/agent_pb.ts";
 import type { AgentRunRequestFrame } from "../../proto/gen/agent/v1/agent_service_pb.ts";
 import * as F from "./frames.ts";
-import { RunStream, StreamGone } from "./run-stream.ts";
+import { FirstFrameError, RunStream, StreamGone } from "./run-stream.ts";
 import { NATIVE_EXEC_KINDS, selectTurn, stepKind, turnSteps, type NativeExecKind, type Scenario, type Step } from "./scenario.ts";
 import type { TokenAuthority } from "./tokens.ts";
 
@@ -221,7 +221,13 @@ export async function playRun(rs: RunStream, ctx: RunContext, authorization: str
     }
   }
   rs.respond();
-  const req = await rs.firstRunRequest();
+  let req: AgentRunRequestFrame;
+  try {
+    req = await rs.firstRunRequest();
+  } catch (e) {
+    if (e instanceof FirstFrameError) return rs.fail("invalid_argument", `fake Cursor: ${e.message}`, "bad_first_frame");
+    throw e;
+  }
   fillRecordFromRequest(rs, req);
   if (!auth.ok) return rs.fail("unauthenticated", `fake Cursor: ${auth.reason}`);
   if (steps.length === 0) {

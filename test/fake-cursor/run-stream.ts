@@ -24,6 +24,13 @@ export function execReplyField(msg: ExecClientMessage): number {
   return unknown?.no ?? 0;
 }
 
+/** The first client frame was not run_request. */
+export class FirstFrameError extends Error {
+  constructor(got: string) {
+    super(`the first frame must be run_request, got ${got}`);
+  }
+}
+
 export function newRunRecord(headers: Record<string, string>): RunRecord {
   return {
     sub: null,
@@ -111,6 +118,10 @@ export class RunStream {
 
   private onFrame(message: ReturnType<typeof fromBinary<typeof AgentClientFrameSchema>>["message"]): void {
     const r = this.record;
+    if (!this.gotRunRequest && message.case !== "runRequest") {
+      this.gotRunRequest = true;
+      this.rejectRunRequest(new FirstFrameError(message.case ?? "an empty frame"));
+    }
     switch (message.case) {
       case "runRequest":
         if (!this.gotRunRequest) {

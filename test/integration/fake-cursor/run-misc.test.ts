@@ -66,3 +66,26 @@ test("GetUsableModels also answers Connect unary over HTTP/1.1", async (t) => {
   const models = fromBinary(GetUsableModelsResponseSchema, new Uint8Array(await res.arrayBuffer()));
   assert.equal(models.models[0]?.modelId, "composer-2");
 });
+
+test("a first frame that is not run_request gets invalid_argument", async (t) => {
+  const { connect } = await import("node:http2");
+  const { create, toBinary } = await import("@bufbuild/protobuf");
+  const { encodeEnvelope } = await import("@connectrpc/connect/protocol");
+  const { AgentClientFrameSchema } = await import("../../../proto/gen/agent/v1/agent_service_pb.ts");
+  const { EnvelopeSplitter } = await import("../../fake-cursor/frames.ts");
+  const fake = await startFakeCursor();
+  t.after(() => fake.close());
+  const session = connect(fake.url);
+  t.after(() => session.destroy());
+  const stream = session.request({ ":method": "POST", ":path": "/agent.v1.AgentService/Run", "content-type": "application/connect+proto", authorization: `Bearer ${fake.mintAccessToken("auth0|f")}` });
+  stream.end(encodeEnvelope(0, toBinary(AgentClientFrameSchema, create(AgentClientFrameSchema, { message: { case: "clientHeartbeat", value: {} } }))));
+  const splitter = new EnvelopeSplitter();
+  const envs: { flags: number; data: Uint8Array }[] = [];
+  stream.on("data", (c: Buffer) => envs.push(...splitter.push(c)));
+  await new Promise((r) => stream.once("end", r));
+  assert.equal(envs.length, 1);
+  assert.equal(envs[0]!.flags, 2);
+  assert.match(new TextDecoder().decode(envs[0]!.data), /"code":"invalid_argument".*must be run_request, got clientHeartbeat/);
+  await fake.waitForIdle(2000);
+  assert.equal(fake.runs[0]!.injected, "bad_first_frame");
+});
