@@ -1,0 +1,115 @@
+// Checkpoints per conversation (protocol §6.2): the raw conversation_checkpoint_update
+// bytes, the blob store they reference, and the account that owns them. Replayed only
+// on the same account; entries expire 30 minutes after their last update, and the
+// store is bounded (entries and bytes), evicting the least recently used.
+import type { Clock, TimerHandle } from "../core/clock.ts";
+
+export interface CheckpointEntry {
+  bytes: Uint8Array;
+  blobs: Map<string, Uint8Array>;
+  accountId: string;
+}
+
+export interface CheckpointStore {
+  put(conversationId: string, entry: CheckpointEntry): void;
+  /** The entry only when it belongs to accountId; another account's entry is deleted, never returned. */
+  get(conversationId: string, accountId: string): CheckpointEntry | undefined;
+  delete(conversationId: string): void;
+  /** Drops every checkpoint an account owns (removed or disabled account). */
+  deleteAccount(accountId: string): void;
+  /** Which account owns the stored checkpoint, if any (a turn prefers that account). */
+  ownerOf(conversationId: string): string | undefined;
+  readonly size: number;
+  readonly bytes: number;
+  /** Removes expired entries now (also runs on a timer). */
+  sweep(): void;
+  close(): void;
+}
+
+export interface CheckpointStoreOptions {
+  clock: Clock;
+  ttlMs?: number;
+  maxEntries?: number;
+  maxBytes?: number;
+  sweepEveryMs?: number;
+}
+
+interface Slot {
+  entry: CheckpointEntry;
+  updatedAt: number;
+  size: number;
+}
+
+const sizeOf = (e: CheckpointEntry): number => {
+  let n = e.bytes.byteLength;
+  for (const [k, v] of e.blobs) n += k.length + v.byteLength;
+  return n;
+};
+
+export function createCheckpointStore(options: CheckpointStoreOptions): CheckpointStore {
+  const { clock } = options;
+  const ttlMs = options.ttlMs ?? 30 * 60_000;
+  const maxEntries = options.maxEntries ?? 2000;
+  const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+  // Map order = recency (re-inserted on put/get), so the first key is the least recently used.
+  const slots = new Map<string, Slot>();
+  let total = 0;
+
+  const remove = (id: string) => {
+    const s = slots.get(id);
+    if (!s) return;
+    total -= s.size;
+    slots.delete(id);
+  };
+  const expired = (s: Slot) => clock.now() - s.updatedAt >= ttlMs;
+
+  const sweeper: TimerHandle = clock.setInterval(() => store.sweep(), options.sweepEveryMs ?? 60_000);
+
+  const store: CheckpointStore = {
+    put(id, entry) {
+      remove(id);
+      const slot = { entry, updatedAt: clock.now(), size: sizeOf(entry) };
+      slots.set(id, slot);
+      total += slot.size;
+      for (const oldest of slots.keys()) {
+        if (slots.size <= maxEntries && total <= maxBytes) break;
+        if (oldest === id) continue;
+        remove(oldest);
+      }
+    },
+    get(id, accountId) {
+      const s = slots.get(id);
+      if (!s) return undefined;
+      if (expired(s) || s.entry.accountId !== accountId) {
+        remove(id);
+        return undefined;
+      }
+      slots.delete(id);
+      slots.set(id, s);
+      return s.entry;
+    },
+    delete: remove,
+    deleteAccount(accountId) {
+      for (const [id, s] of [...slots]) if (s.entry.accountId === accountId) remove(id);
+    },
+    ownerOf(id) {
+      const s = slots.get(id);
+      return s && !expired(s) ? s.entry.accountId : undefined;
+    },
+    get size() {
+      return slots.size;
+    },
+    get bytes() {
+      return total;
+    },
+    sweep() {
+      for (const [id, s] of [...slots]) if (expired(s)) remove(id);
+    },
+    close() {
+      sweeper.cancel();
+      slots.clear();
+      total = 0;
+    },
+  };
+  return store;
+}

@@ -1,0 +1,84 @@
+// From a neutral ChatRequest to what one Cursor turn needs: the newest user text, the
+// tool results the client is answering now, and the flattened transcript for a fresh
+// account (protocol §6.3–§6.4).
+import type { ImageInput, ToolDefinition } from "../cursor/types.ts";
+import type { ChatRequest, TranscriptEntry } from "./chat-request.ts";
+import { flattenTranscript } from "./flatten.ts";
+
+export interface ToolResultInput {
+  /** The id the client saw (cursor_call_…). */
+  toolCallId: string;
+  text: string;
+  isError: boolean;
+}
+
+export interface TurnInput {
+  conversationId: string;
+  clientModel: string;
+  /** Maps the client's model name to a Cursor model id for the account the turn lands on. */
+  cursorModelFor(accountId: string, accessToken: string): Promise<string>;
+  systemPrompt: string;
+  /** The text of the newest message when it is a user message. */
+  newestUserText: string | null;
+  /** True when there is more history than the newest user message. */
+  hasHistory: boolean;
+  /** The whole transcript flattened for a fresh account (protocol §6.4). */
+  flatten(): string;
+  /** Tool results after the last assistant message: what the client is answering now. */
+  toolResults: ToolResultInput[];
+  tools: ToolDefinition[];
+  images: ImageInput[];
+  maxTokens?: number | undefined;
+  inputTokens: number;
+}
+
+export interface TurnInputOptions {
+  conversationId: string;
+  inputTokens: number;
+  cursorModelFor(accountId: string, accessToken: string): Promise<string>;
+}
+
+function trailingToolResults(transcript: readonly TranscriptEntry[]): ToolResultInput[] {
+  const out: ToolResultInput[] = [];
+  let userAfter: string[] = [];
+  for (let i = transcript.length - 1; i >= 0; i--) {
+    const e = transcript[i]!;
+    if (e.role === "assistant") break;
+    if (e.role === "tool") out.unshift({ toolCallId: e.toolCallId, text: e.content, isError: e.isError });
+    else if (e.text !== "") userAfter = [e.text, ...userAfter];
+  }
+  // Text the client sent beside its tool results (e.g. a reminder) cannot travel on its
+  // own on a resumed stream: it rides along with the last result.
+  const last = out[out.length - 1];
+  if (last && userAfter.length > 0) last.text += `\n\n${userAfter.join("\n\n")}`;
+  return out;
+}
+
+export function turnInputFrom(req: ChatRequest, options: TurnInputOptions): TurnInput {
+  const t = req.transcript;
+  const last = t[t.length - 1];
+  const newestUserText = last?.role === "user" ? last.text : null;
+  let images: ImageInput[] = [];
+  for (let i = t.length - 1; i >= 0; i--) {
+    const e = t[i]!;
+    if (e.role === "user") {
+      images = e.images;
+      break;
+    }
+  }
+  let flat: string | undefined;
+  return {
+    conversationId: options.conversationId,
+    clientModel: req.model,
+    cursorModelFor: options.cursorModelFor,
+    systemPrompt: req.system,
+    newestUserText,
+    hasHistory: t.length > 1,
+    flatten: () => (flat ??= flattenTranscript(t)),
+    toolResults: trailingToolResults(t),
+    tools: req.tools,
+    images,
+    maxTokens: req.maxTokens,
+    inputTokens: options.inputTokens,
+  };
+}
