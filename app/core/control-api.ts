@@ -22,6 +22,9 @@ export interface LiveSessionView {
 
 export interface AccountView {
   id: string;
+  /** The label the user chose (null when none; displayLabel derives from it). Optional so
+   * views built before this field existed still fit; the UI pre-fills "rename" with it. */
+  label?: string | null;
   displayLabel: string;
   state: AccountState;
   cooldownUntil: number | null;
@@ -69,9 +72,15 @@ export interface Snapshot {
 
 export interface ClientSetup {
   baseUrl: string;
-  /** Lines ready to paste into a shell, with the key shown. */
+  /** Lines ready to paste into a shell: with the real key only when asked for with
+   * revealKey, else with a placeholder in its place (e.g. `<relay key>`). */
   claudeCodeEnv: string[];
   openAiEnv: string[];
+}
+
+export interface ClientSetupOptions {
+  /** Put the real relay key into the lines (an explicit user action: copy / show). Default false. */
+  revealKey?: boolean;
 }
 
 export interface ConfigureClaudeCodeResult {
@@ -88,10 +97,13 @@ export interface ControlApi {
   startLogin(label: string | null): Promise<LoginView>;
   cancelLogin(handle: string): Promise<void>;
   removeAccount(id: string): Promise<void>;
+  /** Sets the label (validated like a login's label); an empty string clears it. */
   renameAccount(id: string, label: string): Promise<void>;
   resetCooldown(id: string): Promise<void>;
   regenerateRelayKey(): Promise<void>;
-  getClientSetup(): Promise<ClientSetup>;
+  /** The relay key itself, for a face the user is driving (show / copy). Never in a snapshot. */
+  revealRelayKey(): Promise<string>;
+  getClientSetup(options?: ClientSetupOptions): Promise<ClientSetup>;
   configureClaudeCode(): Promise<ConfigureClaudeCodeResult>;
   undoConfigureClaudeCode(): Promise<void>;
 }
