@@ -1,0 +1,106 @@
+// A turn rendered as one non-streaming Anthropic Messages response. Blocks are built
+// the way the stream writer would (same order, same merging, same signature), and the
+// JSON goes out on end(). contentStarted turns true with the first collected block:
+// the client has seen nothing yet, but a retry on another account would duplicate
+// what is already collected, so a failure after that is reported, not retried
+// (protocol §10, 551824696). ping() does nothing: a JSON response cannot carry one.
+import type { RelayError } from "../../core/errors.ts";
+import type { ResponseChannel } from "../http/channel.ts";
+import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import { toClientToolId } from "../../sessions/tool-ids.ts";
+import type { ResponseSinkOptions } from "../sink-options.ts";
+import { toolArguments } from "../tool-arguments.ts";
+import { anthropicErrorBody, anthropicErrorHeaders } from "./errors.ts";
+import { newMessageId } from "./message-id.ts";
+import { thinkingSignature } from "./thinking-signature.ts";
+import { anthropicUsage, type AnthropicUsage } from "./usage.ts";
+
+export type AnthropicContentBlock =
+  | { type: "text"; text: string }
+  | { type: "thinking"; thinking: string; signature: string }
+  | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> };
+
+export interface AnthropicMessage {
+  id: string;
+  type: "message";
+  role: "assistant";
+  model: string;
+  content: AnthropicContentBlock[];
+  stop_reason: StopReason;
+  stop_sequence: null;
+  usage: AnthropicUsage;
+}
+
+export function createAnthropicJsonSink(channel: ResponseChannel, options: ResponseSinkOptions): TurnSink {
+  const content: AnthropicContentBlock[] = [];
+  /** The block deltas still merge into (null after a thinking_done or a tool call). */
+  let open: Extract<AnthropicContentBlock, { type: "text" | "thinking" }> | null = null;
+  let outputTokens = 0;
+  let done = false;
+
+  function append(type: "text" | "thinking", t: string) {
+    if (t === "") return;
+    if (open?.type === "text" && type === "text") open.text += t;
+    else if (open?.type === "thinking" && type === "thinking") open.thinking += t;
+    else {
+      open = type === "text" ? { type, text: t } : { type, thinking: t, signature: "" };
+      content.push(open);
+    }
+  }
+
+  return {
+    get contentStarted() {
+      return content.length > 0;
+    },
+    handle(event: SinkEvent) {
+      if (done) return;
+      switch (event.type) {
+        case "text":
+          append("text", event.text);
+          break;
+        case "thinking":
+          if (options.showThinking) append("thinking", event.text);
+          break;
+        case "thinking_done":
+          if (open?.type === "thinking") open = null;
+          break;
+        case "tool_call":
+          open = null;
+          content.push({
+            type: "tool_use",
+            id: toClientToolId(event.call.toolCallId),
+            name: event.call.name,
+            input: toolArguments(event.call.argsJson).value,
+          });
+          break;
+        case "tokens":
+          if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
+          break;
+      }
+    },
+    end(reason: StopReason) {
+      if (done) return;
+      done = true;
+      for (const block of content) if (block.type === "thinking") block.signature = thinkingSignature(block.thinking);
+      const message: AnthropicMessage = {
+        id: options.messageId ?? newMessageId(),
+        type: "message",
+        role: "assistant",
+        model: options.model,
+        content,
+        stop_reason: reason,
+        stop_sequence: null,
+        usage: anthropicUsage(options.inputTokens, outputTokens),
+      };
+      channel.json(200, message);
+      channel.end();
+    },
+    fail(error: RelayError) {
+      if (done) return;
+      done = true;
+      channel.json(error.status, anthropicErrorBody(error), anthropicErrorHeaders(error));
+      channel.end();
+    },
+    ping() {},
+  };
+}

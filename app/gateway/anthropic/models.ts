@@ -1,0 +1,31 @@
+// GET /v1/models for Anthropic clients (the request carries `anthropic-version`).
+// Cursor gives no creation dates, so created_at is the Unix epoch. The whole list is
+// one page (has_more false).
+import type { CursorModel } from "../../cursor/types.ts";
+
+export interface AnthropicModelInfo {
+  type: "model";
+  id: string;
+  display_name: string;
+  created_at: string;
+}
+
+export interface AnthropicModelList {
+  data: AnthropicModelInfo[];
+  has_more: false;
+  first_id: string | null;
+  last_id: string | null;
+}
+
+export const UNKNOWN_CREATED_AT = "1970-01-01T00:00:00Z";
+
+export function anthropicModelList(models: readonly CursorModel[]): AnthropicModelList {
+  const seen = new Set<string>();
+  const data: AnthropicModelInfo[] = [];
+  for (const m of models) {
+    if (seen.has(m.id)) continue;
+    seen.add(m.id);
+    data.push({ type: "model", id: m.id, display_name: m.displayName || m.id, created_at: UNKNOWN_CREATED_AT });
+  }
+  return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+}

@@ -1,0 +1,107 @@
+// A turn rendered as one non-streaming chat.completion. Text and reasoning are
+// collected, tool calls listed in order, and the JSON goes out on end(). As for the
+// Anthropic JSON writer, contentStarted turns true with the first collected content so
+// a later failure is reported instead of retried into a duplicate (protocol §10,
+// 551824696); ping() does nothing.
+import { systemClock } from "../../core/clock.ts";
+import type { RelayError } from "../../core/errors.ts";
+import type { ResponseChannel } from "../http/channel.ts";
+import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import { toClientToolId } from "../../sessions/tool-ids.ts";
+import type { ResponseSinkOptions } from "../sink-options.ts";
+import { toolArguments } from "../tool-arguments.ts";
+import { openAiErrorBody, openAiErrorHeaders } from "./errors.ts";
+import { finishReason, openAiUsage, type FinishReason, type OpenAiUsage } from "./finish.ts";
+import { newCompletionId } from "./stream-writer.ts";
+
+export interface OpenAiToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
+export interface OpenAiChatCompletion {
+  id: string;
+  object: "chat.completion";
+  created: number;
+  model: string;
+  choices: Array<{
+    index: 0;
+    message: {
+      role: "assistant";
+      content: string | null;
+      refusal: null;
+      reasoning_content?: string;
+      tool_calls?: OpenAiToolCall[];
+    };
+    logprobs: null;
+    finish_reason: FinishReason;
+  }>;
+  usage: OpenAiUsage;
+}
+
+export function createOpenAiJsonSink(channel: ResponseChannel, options: ResponseSinkOptions): TurnSink {
+  const created = Math.floor((options.clock ?? systemClock).now() / 1000);
+  let text = "";
+  let reasoning = "";
+  const toolCalls: OpenAiToolCall[] = [];
+  let outputTokens = 0;
+  let done = false;
+
+  return {
+    get contentStarted() {
+      return text !== "" || reasoning !== "" || toolCalls.length > 0;
+    },
+    handle(event: SinkEvent) {
+      if (done) return;
+      switch (event.type) {
+        case "text":
+          text += event.text;
+          break;
+        case "thinking":
+          if (options.showThinking) reasoning += event.text;
+          break;
+        case "thinking_done":
+          break;
+        case "tool_call":
+          toolCalls.push({
+            id: toClientToolId(event.call.toolCallId),
+            type: "function",
+            function: { name: event.call.name, arguments: toolArguments(event.call.argsJson).json },
+          });
+          break;
+        case "tokens":
+          if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
+          break;
+      }
+    },
+    end(reason: StopReason) {
+      if (done) return;
+      done = true;
+      const message: OpenAiChatCompletion["choices"][number]["message"] = {
+        role: "assistant",
+        content: text === "" && toolCalls.length > 0 ? null : text,
+        refusal: null,
+      };
+      if (reasoning !== "") message.reasoning_content = reasoning;
+      if (toolCalls.length > 0) message.tool_calls = toolCalls;
+      const completion: OpenAiChatCompletion = {
+        id: options.messageId ?? newCompletionId(),
+        object: "chat.completion",
+        created,
+        model: options.model,
+        choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason(reason) }],
+        usage: openAiUsage(options.inputTokens, outputTokens),
+      };
+      channel.json(200, completion);
+      channel.end();
+    },
+    fail(error: RelayError) {
+      if (done) return;
+      done = true;
+      channel.json(error.status, openAiErrorBody(error), openAiErrorHeaders(error));
+      channel.end();
+    },
+    ping() {},
+  };
+}

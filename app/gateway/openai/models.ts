@@ -1,0 +1,26 @@
+// GET /v1/models for OpenAI clients (no `anthropic-version` header). Cursor gives no
+// creation dates, so `created` is 0.
+import type { CursorModel } from "../../cursor/types.ts";
+
+export interface OpenAiModel {
+  id: string;
+  object: "model";
+  created: number;
+  owned_by: "cursor";
+}
+
+export interface OpenAiModelList {
+  object: "list";
+  data: OpenAiModel[];
+}
+
+export function openAiModelList(models: readonly CursorModel[]): OpenAiModelList {
+  const seen = new Set<string>();
+  const data: OpenAiModel[] = [];
+  for (const m of models) {
+    if (seen.has(m.id)) continue;
+    seen.add(m.id);
+    data.push({ id: m.id, object: "model", created: 0, owned_by: "cursor" });
+  }
+  return { object: "list", data };
+}

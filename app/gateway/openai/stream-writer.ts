@@ -1,0 +1,123 @@
+// A turn rendered as OpenAI chat.completion.chunk SSE:
+//   {delta:{role:"assistant", content:""}}, then delta.content / delta.reasoning_content /
+//   delta.tool_calls chunks, a final chunk with finish_reason, a usage chunk
+//   (choices: []) when the client asked for stream_options.include_usage, then [DONE].
+//
+// Like the Anthropic writer, nothing is sent before the first content or ping, so an
+// early failure is still a real HTTP status. A ping is the role chunk the first time,
+// then an empty-delta chunk (the channel has no SSE comments, and `{}` adds nothing a
+// client could mistake for content). Each tool call is one chunk with its whole
+// arguments; parallel calls get index 0, 1, ….
+//
+// A failure after the stream started is a data chunk `{"error":{…}}` with no [DONE]:
+// the OpenAI SDK throws an APIError on a chunk with `error` (core/streaming.mjs), and a
+// client that ignores the field still sees the stream end without the success marker.
+import { randomBytes } from "node:crypto";
+import { systemClock } from "../../core/clock.ts";
+import type { RelayError } from "../../core/errors.ts";
+import type { ResponseChannel } from "../http/channel.ts";
+import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import { toClientToolId } from "../../sessions/tool-ids.ts";
+import type { ResponseSinkOptions } from "../sink-options.ts";
+import { toolArguments } from "../tool-arguments.ts";
+import { openAiErrorBody, openAiErrorHeaders } from "./errors.ts";
+import { finishReason, openAiUsage } from "./finish.ts";
+
+export const newCompletionId = (): string => `chatcmpl-relay${randomBytes(12).toString("base64url")}`;
+
+export function createOpenAiStreamSink(channel: ResponseChannel, options: ResponseSinkOptions): TurnSink {
+  const id = options.messageId ?? newCompletionId();
+  const created = Math.floor((options.clock ?? systemClock).now() / 1000);
+  const includeUsage = options.includeUsage === true;
+  let roleSent = false;
+  let contentStarted = false;
+  let done = false;
+  let toolIndex = 0;
+  let outputTokens = 0;
+
+  function chunk(delta: Record<string, unknown>, finish: string | null = null) {
+    const body: Record<string, unknown> = {
+      id,
+      object: "chat.completion.chunk",
+      created,
+      model: options.model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    };
+    if (includeUsage) body.usage = null; // the API's shape: null on every chunk but the usage one
+    channel.sse(null, JSON.stringify(body));
+  }
+
+  function sendRole() {
+    if (roleSent) return;
+    roleSent = true;
+    chunk({ role: "assistant", content: "" });
+  }
+
+  function content(delta: Record<string, unknown>) {
+    sendRole();
+    contentStarted = true;
+    chunk(delta);
+  }
+
+  return {
+    get contentStarted() {
+      return contentStarted;
+    },
+    handle(event: SinkEvent) {
+      if (done) return;
+      switch (event.type) {
+        case "text":
+          if (event.text !== "") content({ content: event.text });
+          break;
+        case "thinking":
+          if (event.text !== "" && options.showThinking) content({ reasoning_content: event.text });
+          break;
+        case "thinking_done":
+          break;
+        case "tool_call": {
+          const call = event.call;
+          content({
+            tool_calls: [
+              {
+                index: toolIndex++,
+                id: toClientToolId(call.toolCallId),
+                type: "function",
+                function: { name: call.name, arguments: toolArguments(call.argsJson).json },
+              },
+            ],
+          });
+          break;
+        }
+        case "tokens":
+          if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
+          break;
+      }
+    },
+    end(reason: StopReason) {
+      if (done) return;
+      done = true;
+      sendRole();
+      chunk({}, finishReason(reason));
+      if (includeUsage) {
+        channel.sse(
+          null,
+          JSON.stringify({ id, object: "chat.completion.chunk", created, model: options.model, choices: [], usage: openAiUsage(options.inputTokens, outputTokens) }),
+        );
+      }
+      channel.sse(null, "[DONE]");
+      channel.end();
+    },
+    fail(error: RelayError) {
+      if (done) return;
+      done = true;
+      if (!channel.started) channel.json(error.status, openAiErrorBody(error), openAiErrorHeaders(error));
+      else channel.sse(null, JSON.stringify(openAiErrorBody(error)));
+      channel.end();
+    },
+    ping() {
+      if (done) return;
+      if (!roleSent) sendRole();
+      else chunk({});
+    },
+  };
+}

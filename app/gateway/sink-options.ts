@@ -1,0 +1,17 @@
+// What a response writer needs to know about the turn it renders.
+import type { Clock } from "../core/clock.ts";
+
+export interface ResponseSinkOptions {
+  /** The model name as the client sent it (echoed back, never the Cursor id). */
+  model: string;
+  /** Prompt-token estimate (estimateInputTokens). */
+  inputTokens: number;
+  /** Render thinking (Anthropic thinking blocks / OpenAI reasoning_content); dropped when false. */
+  showThinking: boolean;
+  /** Response id; a random `msg_…` / `chatcmpl-…` when absent. */
+  messageId?: string;
+  /** For `created` timestamps (OpenAI); the Anthropic format has none. Defaults to the system clock. */
+  clock?: Clock;
+  /** OpenAI streaming: stream_options.include_usage (a final usage chunk). */
+  includeUsage?: boolean;
+}
