@@ -1,0 +1,149 @@
+// What the conductor keeps per account, and its `<dataDir>/state.json` form. The
+// shape is the one status-source.ts reads (the CLI), extended with the backoff levels,
+// per-minute buckets and the time of the last error:
+//   { "version": 1, "updatedAt": ms, "accounts": { "<id>": {
+//       cooldownUntil, cooldownReason, cooldownStatus, disabledReason,
+//       backoff: { rateLimit, transient },
+//       tokens: { total: {input,output,cacheRead}, days: { "YYYY-MM-DD": {...} }, minutes: { "<minute start ms>": n } },
+//       requests, errorsByStatus: { "<status>": n }, lastUsedAt, lastError, lastErrorAt } } }
+// The auth-expired mark is not here: it belongs to the registry (settings.json).
+// No token ever goes in: error texts are redacted before they are stored.
+import { renameSync, statSync } from "node:fs";
+import type { Logger } from "../core/log.ts";
+import { readJson } from "../core/json-file.ts";
+import { emptyUsage, usageFromJson, usageToJson, type UsageRecord } from "./usage-meter.ts";
+
+export const STATE_VERSION = 1;
+
+export interface AccountRecord {
+  cooldownUntil: number | null;
+  cooldownReason: string | null;
+  cooldownStatus: number | null;
+  disabledReason: string | null;
+  /** Consecutive 429s without a retry hint (the next backoff exponent); reset by a success. */
+  rateLimitLevel: number;
+  /** Consecutive 5xx / reset / stall failures; reset by a success. */
+  transientLevel: number;
+  usage: UsageRecord;
+  requests: number;
+  errorsByStatus: Record<string, number>;
+  lastUsedAt: number | null;
+  lastError: string | null;
+  lastErrorAt: number | null;
+}
+
+export function emptyRecord(): AccountRecord {
+  return {
+    cooldownUntil: null,
+    cooldownReason: null,
+    cooldownStatus: null,
+    disabledReason: null,
+    rateLimitLevel: 0,
+    transientLevel: 0,
+    usage: emptyUsage(),
+    requests: 0,
+    errorsByStatus: {},
+    lastUsedAt: null,
+    lastError: null,
+    lastErrorAt: null,
+  };
+}
+
+export function recordToJson(r: AccountRecord, now: number): Record<string, unknown> {
+  return {
+    cooldownUntil: r.cooldownUntil,
+    cooldownReason: r.cooldownReason,
+    cooldownStatus: r.cooldownStatus,
+    disabledReason: r.disabledReason,
+    backoff: { rateLimit: r.rateLimitLevel, transient: r.transientLevel },
+    tokens: usageToJson(r.usage, now),
+    requests: r.requests,
+    errorsByStatus: { ...r.errorsByStatus },
+    lastUsedAt: r.lastUsedAt,
+    lastError: r.lastError,
+    lastErrorAt: r.lastErrorAt,
+  };
+}
+
+const obj = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const numOrNull = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+const count = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
+const strOrNull = (v: unknown): string | null => (typeof v === "string" ? v : null);
+
+/** Reads one entry leniently. A cooldown that already ended is dropped (a restart keeps only real limits). */
+export function recordFromJson(v: unknown, now: number): AccountRecord {
+  const o = obj(v);
+  const r = emptyRecord();
+  const until = numOrNull(o.cooldownUntil);
+  if (until !== null && until > now) {
+    r.cooldownUntil = until;
+    r.cooldownReason = strOrNull(o.cooldownReason);
+    r.cooldownStatus = numOrNull(o.cooldownStatus);
+  }
+  r.disabledReason = strOrNull(o.disabledReason);
+  const backoff = obj(o.backoff);
+  r.rateLimitLevel = count(backoff.rateLimit);
+  r.transientLevel = count(backoff.transient);
+  r.usage = usageFromJson(o.tokens, now);
+  r.requests = count(o.requests);
+  for (const [status, n] of Object.entries(obj(o.errorsByStatus))) if (count(n) > 0) r.errorsByStatus[status] = count(n);
+  r.lastUsedAt = numOrNull(o.lastUsedAt);
+  r.lastError = strOrNull(o.lastError);
+  r.lastErrorAt = numOrNull(o.lastErrorAt);
+  return r;
+}
+
+export interface LoadedState {
+  accounts: Map<string, AccountRecord>;
+  /** Top-level keys the conductor does not own, written back unchanged. */
+  extra: Record<string, unknown>;
+}
+
+/**
+ * Loads state.json. Missing → empty. Not JSON / not an object → a warning, the file is
+ * moved aside to `state.json.corrupt-<ms>` and the relay starts empty: usage history is
+ * worth less than a relay that starts.
+ */
+export function loadStateFile(path: string, now: number, log: Logger): LoadedState {
+  const empty = (): LoadedState => ({ accounts: new Map(), extra: {} });
+  const moveAside = (): LoadedState => {
+    const aside = `${path}.corrupt-${now}`;
+    try {
+      renameSync(path, aside);
+      log.warn("the account state file was corrupt; kept a copy aside and started with empty usage and no cooldowns", { path, copy: aside });
+    } catch (e) {
+      log.warn("the account state file was corrupt and could not be moved aside; it will be overwritten", { path, error: e });
+    }
+    return empty();
+  };
+  let raw: unknown;
+  try {
+    raw = readJson(path);
+  } catch (e) {
+    if (e instanceof SyntaxError) return moveAside();
+    log.warn("could not read the account state file; starting with empty usage and no cooldowns", { path, error: e });
+    return empty();
+  }
+  if (raw === undefined) return empty();
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return moveAside();
+  const { accounts: rawAccounts, version: _version, updatedAt: _updatedAt, ...extra } = raw as Record<string, unknown>;
+  const accounts = new Map<string, AccountRecord>();
+  for (const [id, entry] of Object.entries(obj(rawAccounts))) accounts.set(id, recordFromJson(entry, now));
+  return { accounts, extra };
+}
+
+export function stateToJson(accounts: ReadonlyMap<string, AccountRecord>, extra: Record<string, unknown>, now: number): Record<string, unknown> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [id, r] of accounts) out[id] = recordToJson(r, now);
+  return { ...extra, version: STATE_VERSION, updatedAt: now, accounts: out };
+}
+
+/** Identity of the file's current content (inode, mtime, size); null when absent. */
+export function fileFingerprint(path: string): string | null {
+  try {
+    const s = statSync(path, { bigint: true });
+    return `${s.ino}:${s.mtimeNs}:${s.size}`;
+  } catch {
+    return null;
+  }
+}
