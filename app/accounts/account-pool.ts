@@ -1,0 +1,83 @@
+// The AccountPool (app/core/account-pool.ts) over the registry and the conductor: the
+// conductor picks, the registry supplies a fresh token; failures go to whichever of
+// the two owns them (401 → the registry's refresh-once dance, the rest → cooldowns).
+import type { AccountLease, AccountPool } from "../core/account-pool.ts";
+import { RelayError, toRelayError } from "../core/errors.ts";
+import { silentLogger, type Logger } from "../core/log.ts";
+import type { AccountRegistry } from "./registry.ts";
+import type { Conductor } from "./conductor.ts";
+
+export interface AccountPoolOptions {
+  registry: Pick<AccountRegistry, "get" | "getAccessToken" | "onUnauthorized" | "markAuthExpired">;
+  conductor: Conductor;
+  logger?: Logger;
+}
+
+const isUnauthorized = (err: RelayError) => err.kind === "upstream_auth" || (err.isUpstream && err.status === 401);
+
+export function createAccountPool(options: AccountPoolOptions): AccountPool {
+  const { registry, conductor } = options;
+  const log = options.logger ?? silentLogger;
+
+  return {
+    async acquire({ exclude, prefer }): Promise<AccountLease> {
+      const skip = new Set(exclude);
+      let storeError: RelayError | undefined;
+      for (;;) {
+        let accountId: string;
+        try {
+          accountId = conductor.pick({ exclude: skip, prefer });
+        } catch (e) {
+          // A keychain that cannot be read explains "no account" better than "no account".
+          const err = toRelayError(e);
+          throw storeError && err.kind === "no_accounts" ? storeError : err;
+        }
+        try {
+          const accessToken = await registry.getAccessToken(accountId);
+          const info = registry.get(accountId);
+          if (info === null) throw new RelayError({ kind: "not_found", status: 404, message: `account ${accountId} was removed` });
+          if (info.tokenExpiresAt <= conductor.now()) {
+            // getAccessToken refreshes inside the lead and keeps the old token when that
+            // fails: a token this close to its end means the refresh keeps failing.
+            registry.markAuthExpired(accountId, "the access token expired and refreshing it failed; log in again");
+            skip.add(accountId);
+            continue;
+          }
+          return { accountId, accessToken };
+        } catch (e) {
+          const err = toRelayError(e);
+          skip.add(accountId);
+          if (err.kind === "not_found") continue; // removed meanwhile
+          if (err.kind === "keychain") {
+            // The store is unavailable, the account is not at fault: skip it without a mark.
+            storeError = err;
+            log.warn("could not read the account's token; trying another account", { account: accountId, error: err.message });
+            continue;
+          }
+          log.warn("no usable token for the account; marking it auth expired", { account: accountId, error: err.message });
+          try {
+            registry.markAuthExpired(accountId, `no usable token: ${err.message}`);
+          } catch {
+            // removed meanwhile: nothing to mark
+          }
+        }
+      }
+    },
+
+    async failed(accountId, error, alreadyRefreshed) {
+      conductor.reportFailure(accountId, error);
+      if (!isUnauthorized(error)) return "next";
+      try {
+        return (await registry.onUnauthorized(accountId, alreadyRefreshed)) === "retry_same" ? "retry_same" : "next";
+      } catch (e) {
+        log.warn("could not handle the 401 for the account", { account: accountId, error: toRelayError(e).message });
+        return "next";
+      }
+    },
+
+    succeeded: (accountId) => conductor.reportSuccess(accountId),
+    recordRequest: (accountId) => conductor.recordRequest(accountId),
+    recordUsage: (accountId, tokens) => conductor.recordUsage(accountId, tokens),
+    isUsable: (accountId) => conductor.isReady(accountId),
+  };
+}
