@@ -70,3 +70,19 @@ export {
 
 // ---- conductor exports (owned by the conductor helper; added here on request) ----
 // (conductor.ts / usage*.ts / account-state*.ts exports go below this line)
+export {
+  createConductor,
+  type Conductor,
+  type ConductorOptions,
+  type ConductorAccount,
+  type ConductorAccountSource,
+  type ConductorAccountView,
+  type ConductorChange,
+  type ConductorChangeType,
+  type FailureOutcome,
+  type PickOptions,
+} from "./conductor.ts";
+export { DEFAULT_BACKOFF_POLICY, classifyFailure, backoffMs, type BackoffPolicy, type FailureClass } from "./backoff-policy.ts";
+export { MINUTES_SHOWN, type UsageRecord } from "./usage-meter.ts";
+export { STATE_VERSION } from "./conductor-state.ts";
+export { createAccountPool, type AccountPoolOptions } from "./account-pool.ts";

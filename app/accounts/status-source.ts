@@ -1,9 +1,11 @@
-// Live account status (cooldown, auth-expired, usage) belongs to the conductor. Until
-// a conductor is wired in, the CLI reads what the conductor persisted in
-// `<dataDir>/state.json` (shape agreed with the conductor helper):
-//   { "accounts": { "<id>": { cooldownUntil, cooldownReason, cooldownStatus, disabledReason,
-//       authExpired, tokens: { total: {input,output,cacheRead}, days: { "YYYY-MM-DD": {...} } },
-//       requests, errorsByStatus, lastUsedAt, lastError } } }
+// Live account status (cooldown, 403 disable, usage) belongs to the conductor, which
+// persists it in `<dataDir>/state.json` (shape documented in conductor-state.ts):
+//   { "version": 1, "accounts": { "<id>": { cooldownUntil, cooldownReason, cooldownStatus, disabledReason,
+//       backoff: { rateLimit, transient }, tokens: { total: {input,output,cacheRead}, days: { "YYYY-MM-DD": {...} },
+//       minutes: {...} }, requests, errorsByStatus, lastUsedAt, lastError, lastErrorAt } } }
+// A running relay's conductor is an AccountStatusSource itself; without one (the CLI)
+// this file reads state.json. `authExpired` in an entry is honoured when present, but
+// the auth-expired mark lives in the registry (settings.json).
 import { join } from "node:path";
 import type { AccountState, TokenCounts } from "../core/control-api.ts";
 import { RelayError } from "../core/errors.ts";
@@ -100,16 +102,25 @@ export function createStateFileStatusSource(dataDir: string, now: () => number):
 }
 
 /**
- * Clears an account's cooldown and auth-expired mark in state.json (atomically; other
- * fields and accounts untouched). Returns false when the file has no entry for it.
- * A running relay keeps its own copy in memory: use the control API's resetCooldown there.
+ * Clears an account's cooldown, 403-disabled reason, backoff levels and auth-expired mark
+ * in state.json (atomically; usage, errors and other accounts untouched). Returns false
+ * when the file has no entry for it. A running relay's conductor notices the edit within
+ * a few seconds and adopts it (the control API's resetCooldown acts at once).
  */
 export function resetStatusInStateFile(dataDir: string, accountId: string): boolean {
   const path = join(dataDir, STATE_FILE);
   const file = readStateFile(path);
   const entry = file.accounts[accountId];
   if (!entry) return false;
-  file.accounts[accountId] = { ...entry, cooldownUntil: null, cooldownReason: null, cooldownStatus: null, authExpired: false };
+  file.accounts[accountId] = {
+    ...entry,
+    cooldownUntil: null,
+    cooldownReason: null,
+    cooldownStatus: null,
+    disabledReason: null,
+    backoff: { rateLimit: 0, transient: 0 },
+    authExpired: false,
+  };
   writeJsonAtomic(path, file);
   return true;
 }

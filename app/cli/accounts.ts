@@ -16,7 +16,7 @@ import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
 
 const usage = `usage: cursor-relay accounts [--json]             list accounts
        cursor-relay accounts remove <id>           delete an account and its stored tokens
-       cursor-relay accounts reset <id>            clear its cooldown / auth-expired mark
+       cursor-relay accounts reset <id>            clear its cooldown / 403 disable / auth-expired mark
        cursor-relay accounts label <id> <label>    change its display label (the id stays)
 options: [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]`;
 
@@ -36,10 +36,14 @@ export interface AccountRow {
   cooldownUntil: number | null;
   cooldownRemainingMs: number;
   cooldownReason: string | null;
+  /** Why Cursor refused the account (403); `accounts reset` clears it. */
+  disabledReason: string | null;
   authExpiredReason: string | null;
   tokensToday: TokenCounts;
   tokensTotal: TokenCounts;
   requests: number;
+  lastUsedAt: number | null;
+  lastError: string | null;
   tokenExpiresAt: string;
 }
 
@@ -83,7 +87,7 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
         const info = registry.require(args[0]!);
         registry.clearAuthExpired(info.id);
         resetStatusInStateFile(global.dataDir, info.id);
-        io.out(`reset ${info.displayLabel} (${info.id}): cooldown and auth-expired mark cleared`);
+        io.out(`reset ${info.displayLabel} (${info.id}): cooldown, 403 disable and auth-expired mark cleared`);
         return 0;
       }
       case "label": {
@@ -114,10 +118,13 @@ export function listRows(registry: AccountRegistry, source: AccountStatusSource,
       cooldownUntil: cooling ? s.cooldownUntil : null,
       cooldownRemainingMs: cooling ? s.cooldownUntil! - now : 0,
       cooldownReason: cooling ? s.cooldownReason : null,
+      disabledReason: s.disabledReason,
       authExpiredReason: a.authExpiredReason,
       tokensToday: s.tokensToday,
       tokensTotal: s.tokensTotal,
       requests: s.requests,
+      lastUsedAt: s.lastUsedAt,
+      lastError: s.lastError,
       tokenExpiresAt: new Date(a.tokenExpiresAt).toISOString(),
     };
   });

@@ -1,0 +1,79 @@
+// `cursor-relay accounts` reads state.json exactly as the conductor writes it, and
+// `accounts reset` clears what the conductor persisted (for a later start and a running one).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { accountsCommand, type AccountRow } from "../../../app/cli/accounts.ts";
+import { makeRig, rateLimited, upstream } from "./conductor-helpers.ts";
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), env: {} }, out, err };
+}
+
+test("accounts lists state, cooldown remaining and tokens today/total from the conductor's state.json", async (t) => {
+  const rig = makeRig(t);
+  const a = await rig.add("auth0|user_a");
+  const b = await rig.add("auth0|user_b", "work");
+  const c = await rig.add("auth0|user_c");
+  const { conductor } = rig.open();
+  conductor.recordRequest(b);
+  conductor.recordUsage(b, { input: 4000, output: 1500, cacheRead: 500 });
+  conductor.reportFailure(b, rateLimited(150_000));
+  conductor.reportFailure(c, upstream("upstream_forbidden", 403, { message: "Cursor denied access (permission_denied: team plan)" }));
+  conductor.close();
+
+  const global = ["--data-dir", rig.dir, "--secret-store", "file"];
+  const json = capture();
+  assert.equal(await accountsCommand(["--json", ...global], json.io, { clock: rig.clock }), 0);
+  const rows = new Map((JSON.parse(json.out.join("\n")) as AccountRow[]).map((r) => [r.id, r]));
+  assert.equal(rows.get(a)!.state, "ready");
+  const work = rows.get(b)!;
+  assert.equal(work.state, "cooling");
+  assert.equal(work.cooldownRemainingMs, 150_000);
+  assert.equal(work.cooldownReason, "upstream said 429");
+  assert.deepEqual(work.tokensToday, { input: 4000, output: 1500, cacheRead: 500 });
+  assert.deepEqual(work.tokensTotal, { input: 4000, output: 1500, cacheRead: 500 });
+  assert.equal(work.requests, 1);
+  assert.equal(work.lastError, "upstream said 429");
+  assert.equal(rows.get(c)!.state, "disabled");
+  assert.equal(rows.get(c)!.disabledReason, "Cursor denied access (permission_denied: team plan)");
+
+  const table = capture();
+  await accountsCommand(global, table.io, { clock: rig.clock });
+  const line = table.out.find((l) => l.startsWith(b))!;
+  assert.match(line, /^cursor\.work\s+Cursor work\s+cooling\s+2m 30s\s+6\.0k\s+6\.0k\s+in 55m$/);
+});
+
+test("accounts reset clears a cooldown and a 403 the conductor persisted: a restart and a running relay both see it", async (t) => {
+  const rig = makeRig(t);
+  const a = await rig.add("auth0|user_a");
+  const b = await rig.add("auth0|user_b");
+  const running = rig.open({ externalCheckMs: 2000 });
+  running.conductor.reportFailure(a, rateLimited());
+  running.conductor.reportFailure(a, rateLimited()); // backoff streak 2
+  running.conductor.reportFailure(b, upstream("upstream_forbidden", 403));
+  running.conductor.recordUsage(a, { input: 10 });
+  running.conductor.flush();
+
+  const global = ["--data-dir", rig.dir, "--secret-store", "file"];
+  for (const id of [a, b]) {
+    const r = capture();
+    assert.equal(await accountsCommand(["reset", id, ...global], r.io, { clock: rig.clock }), 0);
+    assert.match(r.out.join(""), new RegExp(`reset Cursor \\w+ \\(${id.replace(".", "\\.")}\\)`));
+  }
+  const list = capture();
+  await accountsCommand(["--json", ...global], list.io, { clock: rig.clock });
+  assert.deepEqual((JSON.parse(list.out.join("")) as AccountRow[]).map((r) => r.state), ["ready", "ready"]);
+
+  rig.clock.advance(2000);
+  assert.equal(running.conductor.stateOf(a), "ready", "the running relay adopted the reset");
+  assert.equal(running.conductor.stateOf(b), "ready");
+  running.conductor.close();
+
+  const restarted = rig.open().conductor;
+  assert.equal(restarted.stateOf(a), "ready");
+  assert.deepEqual(restarted.statusOf(a).tokensTotal, { input: 10, output: 0, cacheRead: 0 }, "usage survives a reset");
+  const out = restarted.reportFailure(a, rateLimited());
+  assert.equal(out.action === "cooling" && out.cooldownMs, 30_000, "the reset cleared the backoff streak");
+});
