@@ -187,8 +187,9 @@ export function createConductor(options: ConductorOptions): Conductor {
     const now = clock.now();
     try {
       // Only listed accounts are kept: a late report for a removed account leaves no ghost.
+      // An empty list is not trusted for this (an unreadable settings file must not wipe usage).
       const listed = new Set(listAccounts().map((a) => a.id));
-      for (const id of [...records.keys()]) if (!listed.has(id)) dropRecord(id);
+      if (listed.size > 0) for (const id of [...records.keys()]) if (!listed.has(id)) dropRecord(id);
     } catch (e) {
       log.debug("could not list accounts before writing the state; keeping every entry", { error: e });
     }
