@@ -1,13 +1,48 @@
+// cursor-relay env: the lines to paste for Claude Code and OpenAI clients, with the
+// relay key (created now on a first run) and the address of the running relay (or the
+// configured port when none runs).
 import type { CommandIo } from "./io.ts";
 import { parseCommandArgs, UsageError } from "./options.ts";
+import { openSecretStore } from "../accounts/secret-store-open.ts";
+import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
+import { clientSetup } from "../core/client-setup.ts";
+import { DEFAULT_HOST, DEFAULT_PORT } from "../core/relay-app.ts";
+import { ensureRelayKey } from "../core/relay-key.ts";
+import { readRuntimeInfo } from "../core/runtime-file.ts";
 
-const usage = "usage: cursor-relay env [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]";
+const usage = `usage: cursor-relay env [--port N] [--json] [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]
 
-export async function envCommand(argv: string[], io: CommandIo): Promise<number> {
-  const { help } = parseCommandArgs(argv, {}, usage, io.env);
+  prints export lines for Claude Code (ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN) and OpenAI
+  clients (OPENAI_BASE_URL, OPENAI_API_KEY); eval "$(cursor-relay env)" sets them in this shell
+  --port N   the port to point at when no relay is running (env CURSOR_RELAY_PORT; default ${DEFAULT_PORT})
+  --json     one JSON object instead of shell lines`;
+
+export async function envCommand(argv: string[], io: CommandIo, deps: { keytar?: KeytarLike } = {}): Promise<number> {
+  const { help, global, values, positionals } = parseCommandArgs(argv, { port: { type: "string" }, json: { type: "boolean" } }, usage, io.env);
   if (help) {
     io.out(usage);
     return 0;
   }
-  throw new UsageError("env is not available yet in this build", usage);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, usage);
+  const portText = (values.port as string | undefined) ?? io.env.CURSOR_RELAY_PORT ?? String(DEFAULT_PORT);
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port: not a port number: ${JSON.stringify(portText)}`, usage);
+  const running = readRuntimeInfo(global.dataDir);
+  const baseUrl = running?.url ?? `http://${DEFAULT_HOST}:${portText}`;
+  const secrets = await openSecretStore({
+    kind: global.secretStore,
+    dataDir: global.dataDir,
+    warn: (m) => io.err(`warning: ${m}`),
+    ...(deps.keytar ? { keytar: deps.keytar } : {}),
+  });
+  const key = io.env.CURSOR_RELAY_API_KEY || (await ensureRelayKey(secrets));
+  const setup = clientSetup(baseUrl, key);
+  if (values.json === true) {
+    io.out(JSON.stringify({ baseUrl: setup.baseUrl, relayRunning: running !== null, claudeCode: setup.claudeCodeEnv, openai: setup.openAiEnv }));
+    return 0;
+  }
+  io.out(`# Claude Code${running ? "" : ` (no relay is running on this data dir; start one with \`cursor-relay serve\`)`}`);
+  for (const l of setup.claudeCodeEnv) io.out(l);
+  io.out("# OpenAI-compatible clients");
+  for (const l of setup.openAiEnv) io.out(l);
+  return 0;
 }

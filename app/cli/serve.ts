@@ -1,13 +1,97 @@
+// cursor-relay serve: the relay and its web dashboard, headless (the same core the tray
+// app runs). Prints `listening on http://127.0.0.1:<port>` when ready, then the
+// dashboard URL; Ctrl-C / SIGTERM stop it cleanly (usage and cooldowns flushed).
 import type { CommandIo } from "./io.ts";
 import { parseCommandArgs, UsageError } from "./options.ts";
+import { createRelayApp, DEFAULT_HOST, DEFAULT_PORT, type RelayApp, type RelayAppOptions } from "../core/relay-app.ts";
+import { createLogger, type LogLevel } from "../core/log.ts";
+import { builtRendererDir } from "../core/renderer-dir.ts";
+import { LOOPBACK_HOSTS } from "../gateway/listen.ts";
 
-const usage = "usage: cursor-relay serve [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]";
+const usage = `usage: cursor-relay serve [--port N] [--host ADDR] [--api-key KEY] [--log-level LEVEL] [--no-browser]
+                          [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]
 
-export async function serveCommand(argv: string[], io: CommandIo): Promise<number> {
-  const { help } = parseCommandArgs(argv, {}, usage, io.env);
+  --port N         port on the host (env CURSOR_RELAY_PORT; default ${DEFAULT_PORT}; 0 = any free port)
+  --host ADDR      address to listen on (default ${DEFAULT_HOST}; anything else exposes the relay to your network)
+  --api-key KEY    the key clients must send (env CURSOR_RELAY_API_KEY; default: generated once, kept in the keychain)
+  --log-level L    debug | info | warn | error (default info)
+  --no-browser     logins started from the dashboard print their URL instead of opening a browser`;
+
+export interface ServeDeps extends Partial<Pick<RelayAppOptions, "keytar" | "fetch" | "clock" | "cursor" | "sessions" | "home">> {
+  /** Resolves when the server should stop (default: SIGINT / SIGTERM). */
+  until?: Promise<void>;
+  onStarted?: (app: RelayApp) => void;
+}
+
+function stopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      resolve();
+    };
+    process.on("SIGINT", done);
+    process.on("SIGTERM", done);
+  });
+}
+
+export async function serveCommand(argv: string[], io: CommandIo, deps: ServeDeps = {}): Promise<number> {
+  const { help, global, values, positionals } = parseCommandArgs(
+    argv,
+    {
+      port: { type: "string" },
+      host: { type: "string" },
+      "api-key": { type: "string" },
+      "log-level": { type: "string" },
+      "no-browser": { type: "boolean" },
+    },
+    usage,
+    io.env,
+  );
   if (help) {
     io.out(usage);
     return 0;
   }
-  throw new UsageError("serve is not available yet in this build", usage);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, usage);
+  const portText = (values.port as string | undefined) ?? io.env.CURSOR_RELAY_PORT ?? String(DEFAULT_PORT);
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port: not a port number: ${JSON.stringify(portText)}`, usage);
+  const host = (values.host as string | undefined) ?? DEFAULT_HOST;
+  const level = (values["log-level"] as string | undefined) ?? "info";
+  if (!["debug", "info", "warn", "error"].includes(level)) throw new UsageError(`--log-level: must be debug, info, warn or error`, usage);
+  const apiKey = (values["api-key"] as string | undefined) ?? (io.env.CURSOR_RELAY_API_KEY || undefined);
+  if (apiKey !== undefined && apiKey.length < 8) throw new UsageError("--api-key: use at least 8 characters", usage);
+
+  const logger = createLogger({ level: level as LogLevel, sink: (line) => io.err(line) });
+  const app = await createRelayApp({
+    ...global,
+    host,
+    port: Number(portText),
+    ...(apiKey ? { apiKey } : {}),
+    uiDir: builtRendererDir(),
+    logger,
+    warn: (m) => io.err(`warning: ${m}`),
+    ...(values["no-browser"] === true ? { openBrowser: null } : {}),
+    ...(deps.keytar ? { keytar: deps.keytar } : {}),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.cursor ? { cursor: deps.cursor } : {}),
+    ...(deps.sessions ? { sessions: deps.sessions } : {}),
+    ...(deps.home ? { home: deps.home } : {}),
+  });
+  try {
+    await app.start();
+  } catch (e) {
+    await app.stop();
+    throw e;
+  }
+  io.out(`listening on ${app.url}`);
+  if (!LOOPBACK_HOSTS.has(host)) io.err(`warning: listening on ${host}: other machines can reach the relay (the relay key is still required)`);
+  if (builtRendererDir()) io.out(`dashboard: ${app.dashboardUrl()}`);
+  else io.out("dashboard: not built (run `npm run build:renderer`); the management API is at /v0/management/");
+  io.out("Claude Code / OpenAI setup: run `cursor-relay env` (prints the lines to paste)");
+  deps.onStarted?.(app);
+  await (deps.until ?? stopSignal());
+  io.err("stopping…");
+  await app.stop();
+  return 0;
 }

@@ -1,0 +1,129 @@
+// The ControlApi implementation over the relay's parts: snapshots built from the
+// registry, the conductor, the sessions and the request stats (never a secret), and
+// the actions the tray, the window and the dashboard call.
+import type { Conductor } from "../accounts/conductor.ts";
+import type { LoginManager } from "../accounts/login-manager.ts";
+import type { AccountRegistry } from "../accounts/registry.ts";
+import type { RequestStats } from "../gateway/request-stats.ts";
+import type { SessionManager } from "../sessions/session-manager.ts";
+import { configureClaudeCode, undoConfigureClaudeCode } from "./claude-settings.ts";
+import { clientSetup } from "./client-setup.ts";
+import type { Clock } from "./clock.ts";
+import type { AccountView, ControlApi, Snapshot } from "./control-api.ts";
+import { RelayError } from "./errors.ts";
+import type { SnapshotPublisher } from "./snapshot-publisher.ts";
+
+export const KEY_PLACEHOLDER = "<relay key>";
+
+export interface ControlDeps {
+  clock: Clock;
+  registry: AccountRegistry;
+  conductor: Conductor;
+  sessions: SessionManager;
+  logins: LoginManager;
+  stats: RequestStats;
+  proxy(): { running: boolean; url: string | null; startedAt: number | null };
+  setProxyEnabled(on: boolean): void;
+  relayKey(): string;
+  regenerateRelayKey(): Promise<void>;
+  publisher(): SnapshotPublisher | null;
+  home?: string;
+}
+
+export interface ControlImpl {
+  api: ControlApi;
+  buildSnapshot(): Snapshot;
+}
+
+const notListening = () =>
+  new RelayError({ kind: "config", status: 409, message: "the relay is not listening yet, so there is no address to configure" });
+
+export function createControlApi(deps: ControlDeps): ControlImpl {
+  const { registry, conductor, sessions, logins, stats, clock } = deps;
+  let version = 0;
+
+  function buildSnapshot(): Snapshot {
+    const proxy = deps.proxy();
+    const live = sessions.views();
+    const accounts: AccountView[] = registry.list().map((info) => ({
+      ...conductor.view(info.id),
+      id: info.id,
+      label: info.label,
+      displayLabel: info.displayLabel,
+      sessions: live.get(info.id) ?? [],
+    }));
+    return {
+      version: ++version,
+      generatedAt: clock.now(),
+      proxy: {
+        running: proxy.running,
+        address: proxy.url,
+        keyRequired: true,
+        requestsPerMinute: stats.requestsPerMinute(),
+        errorsLast5Min: stats.errorsLast5Min(),
+        startedAt: proxy.startedAt,
+      },
+      accounts,
+      logins: logins.views(),
+    };
+  }
+
+  const changed = () => deps.publisher()?.changed();
+  const baseUrl = () => deps.proxy().url;
+
+  const api: ControlApi = {
+    getSnapshot: async () => buildSnapshot(),
+    subscribe(listener) {
+      const publisher = deps.publisher();
+      if (!publisher) return () => {};
+      return publisher.subscribe(listener);
+    },
+    async setProxyRunning(running) {
+      deps.setProxyEnabled(running);
+    },
+    async startLogin(label) {
+      return logins.start(label);
+    },
+    async cancelLogin(handle) {
+      logins.cancel(handle);
+    },
+    async removeAccount(id) {
+      registry.require(id);
+      sessions.closeAccount(id);
+      await registry.remove(id);
+      conductor.forget(id);
+      changed();
+    },
+    async renameAccount(id, label) {
+      registry.rename(id, label === "" ? null : label);
+      changed();
+    },
+    async resetCooldown(id) {
+      registry.require(id);
+      conductor.resetCooldown(id);
+      registry.clearAuthExpired(id);
+      changed();
+    },
+    async regenerateRelayKey() {
+      await deps.regenerateRelayKey();
+      changed();
+    },
+    async revealRelayKey() {
+      return deps.relayKey();
+    },
+    async getClientSetup(options) {
+      const url = baseUrl();
+      if (!url) throw notListening();
+      return clientSetup(url, options?.revealKey ? deps.relayKey() : KEY_PLACEHOLDER);
+    },
+    async configureClaudeCode() {
+      const url = baseUrl();
+      if (!url) throw notListening();
+      return configureClaudeCode({ baseUrl: url, relayKey: deps.relayKey(), now: clock.now(), ...(deps.home ? { home: deps.home } : {}) });
+    },
+    async undoConfigureClaudeCode() {
+      undoConfigureClaudeCode(deps.home ? { home: deps.home } : {});
+    },
+  };
+  return { api, buildSnapshot };
+}

@@ -1,0 +1,257 @@
+// The relay as one object: accounts (registry, conductor, pool, logins), the Cursor
+// client, sessions, the HTTP front door with the management API, and the ControlApi
+// every face drives. `cursor-relay serve` and the Electron main process both create
+// it; nothing here imports electron.
+import { randomBytes } from "node:crypto";
+import { createAccountPool } from "../accounts/account-pool.ts";
+import { openSystemBrowser, type OpenBrowser } from "../accounts/browser.ts";
+import { createConductor, type Conductor } from "../accounts/conductor.ts";
+import type { FetchLike } from "../accounts/cursor-http.ts";
+import { createLoginManager, type LoginManager } from "../accounts/login-manager.ts";
+import { openAccounts, type OpenedAccounts } from "../accounts/open-accounts.ts";
+import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
+import { createCursorClient, type CursorClientHandle, type CursorClientOptions } from "../cursor/client.ts";
+import { FALLBACK_MODELS } from "../cursor/models.ts";
+import type { CursorModel } from "../cursor/types.ts";
+import { createGateway, type Gateway } from "../gateway/gateway.ts";
+import { listen, type Listener } from "../gateway/listen.ts";
+import { createManagementHandler, type ManagementHandler } from "../gateway/management/index.ts";
+import { createRequestStats, type RequestStats } from "../gateway/request-stats.ts";
+import { createCheckpointStore, type CheckpointStore } from "../sessions/checkpoint-store.ts";
+import { createSessionManager, type SessionManager, type SessionManagerOptions } from "../sessions/session-manager.ts";
+import { createThreadIds } from "../sessions/threads.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import { createControlApi } from "./control.ts";
+import type { ControlApi } from "./control-api.ts";
+import { RelayError } from "./errors.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { ensureRelayKey, generateRelayKey } from "./relay-key.ts";
+import { clearRuntimeInfo, writeRuntimeInfo } from "./runtime-file.ts";
+import { createSnapshotPublisher, type SnapshotPublisher } from "./snapshot-publisher.ts";
+
+export const DEFAULT_PORT = 8742;
+export const DEFAULT_HOST = "127.0.0.1";
+
+export interface RelayAppOptions {
+  dataDir: string;
+  cursorApi: string;
+  secretStore: "keychain" | "file";
+  host?: string;
+  /** 0 = any free port. */
+  port?: number;
+  /** An explicit relay key (--api-key / CURSOR_RELAY_API_KEY); else the stored one, generated on first run. */
+  apiKey?: string;
+  /** The management API key; a fresh random one per run when absent. */
+  managementKey?: string;
+  /** The built renderer served at /ui (null: no dashboard files). */
+  uiDir?: string | null;
+  /** Start with the proxy switched on (default true). */
+  proxyEnabled?: boolean;
+  /** Receives user-facing warnings (file secret store, …). */
+  warn?: (message: string) => void;
+  clock?: Clock;
+  logger?: Logger;
+  keytar?: KeytarLike;
+  fetch?: FetchLike;
+  openBrowser?: OpenBrowser | null;
+  /** Home folder whose ~/.claude/settings.json "Configure Claude Code" edits. */
+  home?: string;
+  cursor?: Omit<CursorClientOptions, "baseUrl" | "clock">;
+  sessions?: Pick<SessionManagerOptions, "toolGatherMs" | "parkTimeoutMs" | "pingIntervalMs" | "idleListMs" | "maxAttempts">;
+  gateway?: { bodyLimitBytes?: number; maxConcurrentPerKey?: number };
+  /** Write <dataDir>/relay.json while running (default true). */
+  runtimeFile?: boolean;
+}
+
+export interface RelayApp {
+  readonly control: ControlApi;
+  /** Opens the accounts, makes sure a relay key exists and starts listening. */
+  start(): Promise<void>;
+  /** Closes every stream, flushes usage and cooldowns, stops listening. */
+  stop(): Promise<void>;
+  /** `http://127.0.0.1:<port>` once started. */
+  readonly url: string | null;
+  readonly port: number | null;
+  /** The dashboard URL with the management key in its fragment (never sent to a server). */
+  dashboardUrl(): string;
+  relayKey(): string;
+  readonly managementKey: string;
+  /** Internals for tests and benchmarks. */
+  readonly parts: RelayParts;
+}
+
+export interface RelayParts {
+  accounts: OpenedAccounts;
+  conductor: Conductor;
+  cursor: CursorClientHandle;
+  sessions: SessionManager;
+  checkpoints: CheckpointStore;
+  gateway: Gateway;
+  logins: LoginManager;
+  stats: RequestStats;
+}
+
+export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger();
+  const warn = options.warn ?? ((m: string) => logger.warn(m));
+  const managementKey = options.managementKey ?? randomBytes(24).toString("base64url");
+  logger.addSecret(managementKey);
+  if (options.apiKey) logger.addSecret(options.apiKey);
+
+  const accounts = await openAccounts({
+    dataDir: options.dataDir,
+    cursorApi: options.cursorApi,
+    secretStore: options.secretStore,
+    warn,
+    clock,
+    logger: logger.child("accounts"),
+    eager: true,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.keytar ? { keytar: options.keytar } : {}),
+  });
+  const { registry, secrets } = accounts;
+  let relayKey = await ensureRelayKey(secrets, options.apiKey);
+  logger.addSecret(relayKey);
+
+  const conductor = createConductor({ dataDir: options.dataDir, clock, accounts: registry, logger: logger.child("conductor") });
+  const pool = createAccountPool({ registry, conductor, logger: logger.child("pool") });
+  const cursor = createCursorClient({
+    ...options.cursor,
+    baseUrl: options.cursorApi,
+    clock,
+    onDiagnostic: options.cursor?.onDiagnostic ?? ((m) => logger.debug(m)),
+  });
+  const checkpoints = createCheckpointStore({ clock });
+  const sessions = createSessionManager({ cursor, pool, checkpoints, clock, logger: logger.child("sessions"), ...options.sessions });
+  const stats = createRequestStats(clock);
+  const logins = createLoginManager({
+    cursorApi: options.cursorApi,
+    clock,
+    registry,
+    warn,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.openBrowser === null ? {} : { openBrowser: options.openBrowser ?? openSystemBrowser }),
+  });
+
+  let proxyEnabled = options.proxyEnabled ?? true;
+  let listener: Listener | null = null;
+  let startedAt: number | null = null;
+  let management: ManagementHandler | null = null;
+  let publisher: SnapshotPublisher | null = null;
+
+  /** A live model list from any ready account, else the fallback. */
+  async function listModels(): Promise<CursorModel[]> {
+    for (const a of registry.list()) {
+      if (!conductor.isReady(a.id)) continue;
+      try {
+        return await cursor.getUsableModels(await registry.getAccessToken(a.id), a.id);
+      } catch {
+        // try the next account
+      }
+    }
+    return [...FALLBACK_MODELS];
+  }
+
+  const gateway = createGateway({
+    sessions,
+    threads: createThreadIds(),
+    relayKey: () => relayKey,
+    proxyEnabled: () => proxyEnabled,
+    resolveModel: (model, accountId, token) => cursor.resolveModelId(model, token, accountId),
+    listModels,
+    stats,
+    logger: logger.child("gateway"),
+    ...options.gateway,
+    management: (req, res) => (management ? management(req, res) : Promise.resolve(false)),
+  });
+
+  const control = createControlApi({
+    clock,
+    registry,
+    conductor,
+    sessions,
+    logins,
+    stats,
+    proxy: () => ({ running: proxyEnabled, url: listener?.url ?? null, startedAt }),
+    setProxyEnabled: (on) => {
+      proxyEnabled = on;
+      publisher?.changed();
+    },
+    relayKey: () => relayKey,
+    regenerateRelayKey: async () => {
+      const next = generateRelayKey();
+      await secrets.setRelayKey(next);
+      logger.addSecret(next);
+      relayKey = next;
+    },
+    publisher: () => publisher,
+    ...(options.home ? { home: options.home } : {}),
+  });
+  publisher = createSnapshotPublisher({ clock, build: control.buildSnapshot, logger });
+  const poke = () => publisher?.changed();
+  const unsubscribers = [
+    conductor.onChange(poke),
+    sessions.onChange(poke),
+    registry.onChange((change) => {
+      if (change.type === "removed" || change.type === "disabled" || change.type === "auth_expired") {
+        sessions.closeAccount(change.accountId);
+      }
+      poke();
+    }),
+    logins.onChange(poke),
+  ];
+
+  const app: RelayApp = {
+    control: control.api,
+    parts: { accounts, conductor, cursor, sessions, checkpoints, gateway, logins, stats },
+    managementKey,
+    get url() {
+      return listener?.url ?? null;
+    },
+    get port() {
+      return listener?.port ?? null;
+    },
+    relayKey: () => relayKey,
+    dashboardUrl() {
+      if (!listener) throw new RelayError({ kind: "internal", status: 500, message: "the relay is not listening" });
+      return `${listener.url}/ui/#key=${managementKey}`;
+    },
+    async start() {
+      if (listener) return;
+      management = createManagementHandler({
+        control: control.api,
+        managementKey,
+        uiDir: options.uiDir ?? null,
+        logger: logger.child("management"),
+      });
+      listener = await listen((req, res) => gateway.handle(req, res), {
+        host: options.host ?? DEFAULT_HOST,
+        port: options.port ?? DEFAULT_PORT,
+      });
+      startedAt = clock.now();
+      if (options.runtimeFile !== false) {
+        writeRuntimeInfo(options.dataDir, { pid: process.pid, url: listener.url, port: listener.port, startedAt });
+      }
+      publisher?.changed();
+    },
+    async stop() {
+      for (const u of unsubscribers) u();
+      management?.closeEventStreams();
+      sessions.close();
+      logins.close();
+      publisher?.close();
+      publisher = null;
+      if (listener) {
+        await listener.close(500);
+        if (options.runtimeFile !== false) clearRuntimeInfo(options.dataDir, process.pid);
+      }
+      listener = null;
+      checkpoints.close();
+      cursor.close();
+      conductor.close();
+      registry.close();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,218 @@
+// The HTTP front door as a function of (request, response): routes, client auth, body
+// limits, and the one place that turns errors into the client's own error format.
+// It knows the client APIs; the session layer behind it does not.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { RelayError, toRelayError } from "../core/errors.ts";
+import type { Logger } from "../core/log.ts";
+import type { CursorModel } from "../cursor/types.ts";
+import type { ChatRequest, ClientApi } from "../sessions/chat-request.ts";
+import { conversationIdOf } from "../sessions/conversation-id.ts";
+import type { SessionManager } from "../sessions/session-manager.ts";
+import type { ThreadIds } from "../sessions/threads.ts";
+import { turnInputFrom } from "../sessions/turn-input.ts";
+import type { TurnSink } from "../sessions/turn-sink.ts";
+import { anthropicErrorBody, anthropicErrorHeaders } from "./anthropic/errors.ts";
+import { anthropicModelList } from "./anthropic/models.ts";
+import { countTokensResponse } from "./anthropic/count-tokens.ts";
+import { parseAnthropicRequest } from "./anthropic/parse-request.ts";
+import { createAnthropicStreamSink } from "./anthropic/stream-writer.ts";
+import { createAnthropicJsonSink } from "./anthropic/json-writer.ts";
+import { openAiErrorBody, openAiErrorHeaders } from "./openai/errors.ts";
+import { openAiModelList } from "./openai/models.ts";
+import { parseOpenAiRequest } from "./openai/parse-request.ts";
+import { createOpenAiStreamSink } from "./openai/stream-writer.ts";
+import { createOpenAiJsonSink } from "./openai/json-writer.ts";
+import { estimateInputTokens } from "./tokens-estimate.ts";
+import { requireKey } from "./http/auth.ts";
+import { parseJsonBody, readBody } from "./http/body.ts";
+import type { ResponseChannel } from "./http/channel.ts";
+import { nodeChannel } from "./http/node-channel.ts";
+import type { RequestStats } from "./request-stats.ts";
+
+export interface GatewayDeps {
+  sessions: SessionManager;
+  threads: ThreadIds;
+  /** The relay key clients must present (it may be regenerated while running). */
+  relayKey(): string;
+  /** False while the user has switched the proxy off: client routes answer 503. */
+  proxyEnabled(): boolean;
+  /** Client model name → Cursor model id for this account. */
+  resolveModel(clientModel: string, accountId: string, accessToken: string): Promise<string>;
+  listModels(): Promise<CursorModel[]>;
+  stats: RequestStats;
+  logger: Logger;
+  /** Request bodies above this are refused with 413 (default 32 MiB). */
+  bodyLimitBytes?: number;
+  /** Concurrent turns one client key may run at once (default 64). */
+  maxConcurrentPerKey?: number;
+  /** Management API and dashboard; returns true when it handled the request. */
+  management?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+}
+
+export interface Gateway {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Turns running right now (all keys). */
+  readonly activeTurns: number;
+}
+
+type Route = (req: IncomingMessage, res: ServerResponse, channel: ResponseChannel, api: ClientApi) => Promise<void>;
+
+const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
+
+/** Which error format a request gets: Anthropic for its routes or when it speaks anthropic-version. */
+export function apiOf(path: string, headers: IncomingMessage["headers"]): ClientApi {
+  if (path.startsWith("/v1/messages")) return "anthropic";
+  if (path.startsWith("/v1/chat/")) return "openai";
+  return headers["anthropic-version"] !== undefined ? "anthropic" : "openai";
+}
+
+/** The one place an error becomes a response in the client's format. */
+export function renderError(api: ClientApi, err: RelayError, channel: ResponseChannel): void {
+  if (channel.started) {
+    channel.end();
+    return;
+  }
+  if (api === "anthropic") channel.json(err.status, anthropicErrorBody(err), anthropicErrorHeaders(err));
+  else channel.json(err.status, openAiErrorBody(err), openAiErrorHeaders(err));
+}
+
+const notFound = (method: string, path: string) =>
+  new RelayError({ kind: "not_found", status: 404, message: `no route for ${method} ${path}` });
+const methodNotAllowed = (method: string, path: string, allowed: string) =>
+  new RelayError({ kind: "invalid_request", status: 405, message: `${method} is not allowed on ${path}; use ${allowed}` });
+
+export function createGateway(deps: GatewayDeps): Gateway {
+  const bodyLimit = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const maxPerKey = deps.maxConcurrentPerKey ?? 64;
+  const activeByKey = new Map<string, number>();
+  let active = 0;
+
+  const authorize = (req: IncomingMessage): string => {
+    const key = requireKey(req.headers, deps.relayKey());
+    if (!deps.proxyEnabled()) {
+      throw new RelayError({
+        kind: "upstream_unavailable",
+        status: 503,
+        message: "the relay is switched off: turn the proxy on in Cursor Relay (tray menu or dashboard)",
+      });
+    }
+    return key;
+  };
+
+  const readJson = async (req: IncomingMessage): Promise<unknown> => parseJsonBody(await readBody(req, bodyLimit));
+
+  /** Runs one chat turn: parse → conversation → session manager → the client's writer. */
+  async function chat(req: IncomingMessage, res: ServerResponse, channel: ResponseChannel, api: ClientApi): Promise<void> {
+    const key = authorize(req);
+    const body = await readJson(req);
+    const headers = req.headers as Record<string, string | undefined>;
+    const request: ChatRequest = api === "anthropic" ? parseAnthropicRequest(body, headers) : parseOpenAiRequest(body, headers);
+    const running = activeByKey.get(key) ?? 0;
+    if (running >= maxPerKey) {
+      throw new RelayError({
+        kind: "rate_limited",
+        status: 429,
+        message: `too many concurrent requests for this key (limit ${maxPerKey}); retry when one finishes`,
+        retryAfterMs: 1000,
+      });
+    }
+    const firstUser = request.transcript.find((e) => e.role === "user");
+    const conversationId = deps.threads.resolve(conversationIdOf(key, request), firstUser?.role === "user" ? firstUser.text : undefined);
+    const inputTokens = estimateInputTokens(request);
+    const sink = makeSink(api, request, channel, inputTokens);
+    const input = turnInputFrom(request, {
+      conversationId,
+      inputTokens,
+      cursorModelFor: (accountId, token) => deps.resolveModel(request.model, accountId, token),
+    });
+    // A client that disconnects before its response finished frees the upstream stream.
+    const abort = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) abort.abort();
+    };
+    res.on("close", onClose);
+    activeByKey.set(key, running + 1);
+    active++;
+    try {
+      await deps.sessions.runTurn(input, sink, abort.signal);
+    } catch (e) {
+      const err = toRelayError(e);
+      deps.stats.error(err.status);
+      sink.fail(err);
+    } finally {
+      active--;
+      const n = (activeByKey.get(key) ?? 1) - 1;
+      if (n <= 0) activeByKey.delete(key);
+      else activeByKey.set(key, n);
+      res.off("close", onClose);
+      channel.end();
+    }
+  }
+
+  function makeSink(api: ClientApi, request: ChatRequest, channel: ResponseChannel, inputTokens: number): TurnSink {
+    const common = { model: request.model, inputTokens, showThinking: request.showThinking };
+    if (api === "anthropic") {
+      return request.stream ? createAnthropicStreamSink(channel, common) : createAnthropicJsonSink(channel, common);
+    }
+    const openai = { ...common, includeUsage: request.includeUsage };
+    return request.stream ? createOpenAiStreamSink(channel, openai) : createOpenAiJsonSink(channel, openai);
+  }
+
+  const routes: Record<string, Record<string, Route>> = {
+    "/": {
+      GET: async (_req, _res, channel) => channel.json(200, { name: "cursor-relay", ok: true }),
+      HEAD: async (_req, res) => {
+        res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+        res.end();
+      },
+    },
+    "/v1/messages": { POST: chat },
+    "/v1/chat/completions": { POST: chat },
+    "/v1/messages/count_tokens": {
+      POST: async (req, _res, channel) => {
+        authorize(req);
+        channel.json(200, countTokensResponse(await readJson(req)));
+      },
+    },
+    "/v1/models": {
+      GET: async (req, _res, channel, api) => {
+        authorize(req);
+        const models = await deps.listModels();
+        channel.json(200, api === "anthropic" ? anthropicModelList(models) : openAiModelList(models));
+      },
+    },
+  };
+
+  return {
+    get activeTurns() {
+      return active;
+    },
+    async handle(req, res) {
+      const method = req.method ?? "GET";
+      let path = "/";
+      try {
+        path = new URL(req.url ?? "/", "http://relay.invalid").pathname;
+      } catch {
+        // a malformed target falls through to 404 below
+      }
+      const api = apiOf(path, req.headers);
+      const channel = nodeChannel(res);
+      try {
+        if (deps.management && (path.startsWith("/v0/management/") || path === "/ui" || path.startsWith("/ui/"))) {
+          if (await deps.management(req, res)) return;
+        }
+        const route = routes[path.length > 1 ? path.replace(/\/+$/, "") : path];
+        if (!route) throw notFound(method, path);
+        const handler = route[method];
+        if (!handler) throw methodNotAllowed(method, path, Object.keys(route).join(", "));
+        if (path !== "/") deps.stats.request();
+        await handler(req, res, channel, api);
+      } catch (e) {
+        const err = toRelayError(e);
+        if (err.status >= 500) deps.logger.warn("request failed", { method, path, status: err.status, error: err.message });
+        deps.stats.error(err.status);
+        renderError(api, err, channel);
+      }
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// A ResponseChannel over a Node ServerResponse: the only place a response writer's
+// output meets a socket. Writes after the client went away are dropped silently.
+import type { ServerResponse } from "node:http";
+import type { ResponseChannel } from "./channel.ts";
+
+export function nodeChannel(res: ServerResponse): ResponseChannel {
+  let sse = false;
+  const gone = () => res.writableEnded || res.destroyed;
+  return {
+    get started() {
+      return res.headersSent;
+    },
+    get closed() {
+      return gone();
+    },
+    json(status, body, headers = {}) {
+      if (res.headersSent || gone()) return;
+      const text = JSON.stringify(body);
+      res.writeHead(status, {
+        "content-type": "application/json; charset=utf-8",
+        "content-length": String(Buffer.byteLength(text)),
+        ...headers,
+      });
+      res.end(text);
+    },
+    sse(event, data) {
+      if (gone()) return;
+      if (!sse) {
+        if (res.headersSent) return;
+        sse = true;
+        res.writeHead(200, {
+          "content-type": "text/event-stream; charset=utf-8",
+          "cache-control": "no-cache",
+          connection: "keep-alive",
+          "x-accel-buffering": "no",
+        });
+      }
+      res.write(event === null ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`);
+    },
+    end() {
+      if (!gone()) res.end();
+    },
+  };
+}
