@@ -160,7 +160,8 @@ test("images: base64 → bytes, url/file sources ignored, bad base64 and non-ima
   rejects(img({ type: "base64", media_type: "image/png", data: "not base64!" }), /^messages\.0\.content\.0\.source\.data: is not valid base64$/);
   rejects(img({ type: "base64", media_type: "application/pdf", data: "AAAA" }), /^messages\.0\.content\.0\.source\.media_type: expected an image type/);
   rejects(img({ type: "base64", data: "AAAA" }), /^messages\.0\.content\.0\.source\.media_type: required/);
-  rejects(img(undefined), /^messages\.0\.content\.0\.source: expected an object/);
+  rejects(img(undefined), /^messages\.0\.content\.0\.source: required \(an object\)$/);
+  rejects(img("https://x"), /^messages\.0\.content\.0\.source: expected an object, got a string$/);
 });
 
 test("tool_result: string or blocks (text joined, images dropped), is_error kept, empty content", () => {
@@ -363,8 +364,8 @@ test("bad input → 400 invalid_request naming the field", () => {
     [msg([{ type: "tool_result", tool_use_id: "t" }], "assistant"), /^messages\.0\.content\.0\.type: tool_result blocks belong in user messages$/],
     [msg([{ type: "tool_use", name: "n", input: {} }], "assistant"), /^messages\.0\.content\.0\.id: required/],
     [msg([{ type: "tool_use", id: "t", input: {} }], "assistant"), /^messages\.0\.content\.0\.name: required/],
-    [msg([{ type: "tool_use", id: "t", name: "n", input: "[]" }], "assistant"), /^messages\.0\.content\.0\.input: expected an object$/],
-    [msg([{ type: "tool_use", id: "t", name: "n", input: [1] }], "assistant"), /^messages\.0\.content\.0\.input: expected an object$/],
+    [msg([{ type: "tool_use", id: "t", name: "n", input: "[]" }], "assistant"), /^messages\.0\.content\.0\.input: expected an object, got a string$/],
+    [msg([{ type: "tool_use", id: "t", name: "n", input: [1] }], "assistant"), /^messages\.0\.content\.0\.input: expected an object, got an array$/],
     [base({ messages: [{ role: "system", content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: "AAAA" } }] }, { role: "user", content: "x" }] }), /^messages\.0\.content\.0\.type: a system message may only hold text blocks$/],
     [base({ system: 5 }), /^system: expected an array, got an integer$/],
     [base({ system: [{ type: "image" }] }), /^system\.0\.type: expected "text", got "image"$/],
