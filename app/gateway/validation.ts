@@ -29,6 +29,7 @@ export function quote(s: string): string {
 
 export function describe(v: unknown): string {
   if (v === null) return "null";
+  if (v === undefined) return "nothing";
   if (Array.isArray(v)) return "an array";
   if (typeof v === "object") return "an object";
   if (typeof v === "string") return "a string";
@@ -37,7 +38,7 @@ export function describe(v: unknown): string {
 }
 
 export function expectObject(v: unknown, path: string): JsonObject {
-  if (!isObject(v)) throw invalid(path, `expected an object, got ${describe(v)}`);
+  if (!isObject(v)) throw invalid(path, v === undefined ? "required (an object)" : `expected an object, got ${describe(v)}`);
   return v;
 }
 

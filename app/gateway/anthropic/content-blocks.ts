@@ -7,6 +7,7 @@ import { joinTextParts } from "../join-text.ts";
 import {
   at,
   decodeBase64,
+  describe,
   expectArray,
   expectNonEmptyString,
   expectObject,
@@ -92,7 +93,7 @@ function parseToolUse(block: JsonObject, path: string): ParsedBlock {
   const name = expectNonEmptyString(own(block, "name"), at(path, "name"));
   const input = own(block, "input");
   if (input !== undefined && input !== null && !isObject(input)) {
-    throw invalid(at(path, "input"), "expected an object");
+    throw invalid(at(path, "input"), `expected an object, got ${describe(input)}`);
   }
   return { kind: "tool_use", id, name, argumentsJson: JSON.stringify(input ?? {}) };
 }
