@@ -53,7 +53,7 @@ interface FixtureRecord {
   python_parsed: { call_id?: string; model_call_id?: string };
 }
 
-const records = JSON.parse(readFileSync("/work/shared/fixtures/cursor/toolcalls.json", "utf8")) as FixtureRecord[];
+const records = JSON.parse(readFileSync(new URL("../../fixtures/cursor/toolcalls.json", import.meta.url), "utf8")) as FixtureRecord[];
 const IU_FIELD = { partial_tool_call: 7, tool_call_started: 2, tool_call_completed: 3 } as const;
 const CASE = { partial_tool_call: "partialToolCall", tool_call_started: "toolCallStarted", tool_call_completed: "toolCallCompleted" } as const;
 // ToolCall oneof field → generated case name, for the kinds the capture contains (§12)

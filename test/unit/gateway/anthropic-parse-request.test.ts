@@ -9,7 +9,7 @@ interface Fixture {
   body: Record<string, any>;
 }
 const fixture = (name: string): Fixture =>
-  JSON.parse(readFileSync(new URL(`./fixtures/claude-code/${name}`, import.meta.url), "utf8"));
+  JSON.parse(readFileSync(new URL(`../../fixtures/claude-code/${name}`, import.meta.url), "utf8"));
 
 const base = (over: Record<string, unknown> = {}) => ({
   model: "claude-sonnet-4-5",

@@ -141,7 +141,7 @@ test("estimateInputTokens: the same conversation costs the same through both doo
 });
 
 test("count_tokens: validates like a Messages request and answers the estimate", () => {
-  const fx = JSON.parse(readFileSync(new URL("./fixtures/claude-code/first-turn-request.json", import.meta.url), "utf8"));
+  const fx = JSON.parse(readFileSync(new URL("../../fixtures/claude-code/first-turn-request.json", import.meta.url), "utf8"));
   const { max_tokens: _m, stream: _s, ...countBody } = fx.body;
   const res = countTokensResponse(countBody, fx.headers);
   assert.deepEqual(res, { input_tokens: estimateInputTokens(parseAnthropicRequest(fx.body, fx.headers)) });
