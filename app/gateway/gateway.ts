@@ -76,6 +76,23 @@ export function renderError(api: ClientApi, err: RelayError, channel: ResponseCh
   else channel.json(err.status, openAiErrorBody(err), openAiErrorHeaders(err));
 }
 
+/**
+ * What a client may see of an upstream failure. Cursor refusing an account's credentials
+ * is not the client's key being wrong: it becomes a 503 that says what to do, so Claude
+ * Code does not ask its user for a new API key.
+ */
+export function clientFacing(err: RelayError): RelayError {
+  if (err.kind !== "upstream_auth" && err.kind !== "upstream_forbidden") return err;
+  const what = err.kind === "upstream_auth" ? "refused the account's login" : "refused access for the account";
+  return new RelayError({
+    kind: "upstream_unavailable",
+    status: 503,
+    message: `Cursor ${what} (${err.message}); add or re-login an account with \`cursor-relay login\` or in the Cursor Relay window`,
+    ...(err.upstreamCode !== undefined ? { upstreamCode: err.upstreamCode } : {}),
+    cause: err,
+  });
+}
+
 const notFound = (method: string, path: string) =>
   new RelayError({ kind: "not_found", status: 404, message: `no route for ${method} ${path}` });
 const methodNotAllowed = (method: string, path: string, allowed: string) =>
@@ -119,7 +136,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const firstUser = request.transcript.find((e) => e.role === "user");
     const conversationId = deps.threads.resolve(conversationIdOf(key, request), firstUser?.role === "user" ? firstUser.text : undefined);
     const inputTokens = estimateInputTokens(request);
-    const sink = makeSink(api, request, channel, inputTokens);
+    const writer = makeSink(api, request, channel, inputTokens);
+    const sink: TurnSink = {
+      get contentStarted() {
+        return writer.contentStarted;
+      },
+      handle: (ev) => writer.handle(ev),
+      end: (reason) => writer.end(reason),
+      fail: (err) => writer.fail(clientFacing(err)),
+      ping: () => writer.ping(),
+    };
     const input = turnInputFrom(request, {
       conversationId,
       inputTokens,

@@ -323,9 +323,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       try {
         lease = await pool.acquire({ exclude: tried, prefer: detached ? undefined : checkpoints.ownerOf(conversationId) });
       } catch (e) {
-        const err = toRelayError(e);
-        // Every account failed or is cooling: report the upstream cause when there is one.
-        throw lastError && err.kind === "no_accounts" ? lastError : err;
+        throw lastError ? await exhausted(lastError, toRelayError(e)) : e;
       }
       const { accountId, accessToken } = lease;
       const modelId = await input.cursorModelFor(accountId, accessToken);
@@ -390,6 +388,31 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       }
     }
     throw lastError ?? new RelayError({ kind: "upstream_error", status: 502, message: "no account could serve this turn" });
+  }
+
+  /**
+   * Every account this turn could use has failed. When they are all cooling down now, the
+   * client gets the pool's 429 with the time to the soonest recovery (its retry-after)
+   * and Cursor's reason; otherwise the last upstream error.
+   */
+  async function exhausted(last: RelayError, acquireError: RelayError): Promise<RelayError> {
+    if (acquireError.kind !== "no_accounts") return acquireError;
+    try {
+      await pool.acquire({ exclude: new Set() });
+    } catch (e) {
+      const now = toRelayError(e);
+      if (now.kind === "rate_limited" && now.retryAfterMs !== undefined) {
+        return new RelayError({
+          kind: "rate_limited",
+          status: 429,
+          message: `${now.message} (Cursor said: ${last.message})`,
+          retryAfterMs: now.retryAfterMs,
+          ...(last.upstreamCode !== undefined ? { upstreamCode: last.upstreamCode } : {}),
+          cause: last,
+        });
+      }
+    }
+    return last;
   }
 
   return {
