@@ -1,0 +1,223 @@
+import { useCallback, useEffect, useState } from "react";
+import type { ClientSetup, ConfigureClaudeCodeResult, ProxyView } from "../../../app/core/control-api.ts";
+import type { ControlClient } from "../control/client.ts";
+import { formatUptime } from "../format.ts";
+import { useAction } from "../hooks/use-action.ts";
+import { useNow } from "../hooks/use-now.ts";
+import { CopyButton } from "./CopyButton.tsx";
+import { InlineError } from "./InlineError.tsx";
+import { Switch } from "./Switch.tsx";
+
+export function ProxyPanel({ proxy, client }: { proxy: ProxyView; client: ControlClient }) {
+  const now = useNow(10_000, proxy.running);
+  const [toggle, toggleState] = useAction((running: boolean) => client.setProxyRunning(running));
+  const [revealed, setRevealed] = useState<string | null>(null);
+  const [setup, setSetup] = useState<ClientSetup | null>(null);
+  const [setupError, setSetupError] = useState<string | null>(null);
+  const [keyVersion, setKeyVersion] = useState(0);
+
+  // The lines as shown: with the key only while the user has it revealed.
+  const reveal = revealed !== null;
+  useEffect(() => {
+    let live = true;
+    client.getClientSetup({ revealKey: reveal }).then(
+      (s) => live && (setSetup(s), setSetupError(null)),
+      (e: unknown) => live && setSetupError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, proxy.address, reveal, keyVersion]);
+
+  return (
+    <section className="panel card" aria-labelledby="proxy-title" data-testid="proxy-panel">
+      <header className="card-header">
+        <div className="card-title">
+          <h2 id="proxy-title">Proxy</h2>
+          <span className="muted small" data-testid="proxy-status" data-running={proxy.running}>
+            {proxy.running ? "Serving Claude Code and OpenAI clients" : "Off: clients are refused"}
+          </span>
+        </div>
+        <Switch checked={proxy.running} label="Proxy on" disabled={toggleState.pending} onChange={(next) => void toggle(next)} testId="proxy-switch" />
+      </header>
+      <InlineError message={toggleState.error} onDismiss={toggleState.clearError} />
+
+      <dl className="meta">
+        <div>
+          <dt>Address</dt>
+          <dd className="mono" data-testid="proxy-address">
+            {proxy.address ?? "not listening"}
+          </dd>
+        </div>
+        <div>
+          <dt>Requests / min</dt>
+          <dd data-testid="proxy-rpm">{proxy.requestsPerMinute}</dd>
+        </div>
+        <div>
+          <dt>Errors (5 min)</dt>
+          <dd data-testid="proxy-errors" className={proxy.errorsLast5Min > 0 ? "text-warn" : ""}>
+            {proxy.errorsLast5Min}
+          </dd>
+        </div>
+        <div>
+          <dt>Up</dt>
+          <dd>{proxy.running && proxy.startedAt !== null ? formatUptime(now - proxy.startedAt) : "–"}</dd>
+        </div>
+      </dl>
+
+      <RelayKey client={client} keyRequired={proxy.keyRequired} revealed={revealed} setRevealed={setRevealed} onRegenerated={() => setKeyVersion((v) => v + 1)} />
+
+      <EnvBlock title="Claude Code" id="claude-code" lines={setup?.claudeCodeEnv ?? null} client={client} pick={(s) => s.claudeCodeEnv} />
+      <EnvBlock title="OpenAI clients" id="openai" lines={setup?.openAiEnv ?? null} client={client} pick={(s) => s.openAiEnv} />
+      <InlineError message={setupError} />
+
+      <ClaudeCodeConfig client={client} />
+    </section>
+  );
+}
+
+function RelayKey(props: {
+  client: ControlClient;
+  keyRequired: boolean;
+  revealed: string | null;
+  setRevealed(key: string | null): void;
+  onRegenerated(): void;
+}) {
+  const { client, revealed, setRevealed } = props;
+  const [show, showState] = useAction(() => client.revealRelayKey());
+  const [regenerate, regenState] = useAction(() => client.regenerateRelayKey());
+  const [confirming, setConfirming] = useState(false);
+  const copyKey = useCallback(() => client.revealRelayKey(), [client]);
+
+  const toggle = async () => {
+    if (revealed !== null) return setRevealed(null);
+    const o = await show();
+    if (o.ok) setRevealed(o.value);
+  };
+  const doRegenerate = async () => {
+    const o = await regenerate();
+    if (!o.ok) return;
+    setConfirming(false);
+    props.onRegenerated();
+    if (revealed !== null) {
+      const fresh = await show();
+      setRevealed(fresh.ok ? fresh.value : null);
+    }
+  };
+
+  return (
+    <div className="key-row">
+      <div className="key-head">
+        <span className="field-label" id="relay-key-label">
+          Relay key
+        </span>
+        {!props.keyRequired && <span className="muted small">not required by this relay</span>}
+      </div>
+      <div className="key-value">
+        <code className="mono key" data-testid="relay-key" data-revealed={revealed !== null} aria-labelledby="relay-key-label">
+          {revealed ?? "•".repeat(24)}
+        </code>
+        <button type="button" className="button button-small" data-testid="relay-key-reveal" aria-pressed={revealed !== null} disabled={showState.pending} onClick={() => void toggle()}>
+          {revealed !== null ? "Hide" : "Show"}
+        </button>
+        <CopyButton text={copyKey} testId="relay-key-copy" describedBy="relay-key-label" />
+        {!confirming && (
+          <button type="button" className="button button-small button-quiet" data-testid="relay-key-regenerate" onClick={() => setConfirming(true)}>
+            Regenerate…
+          </button>
+        )}
+      </div>
+      {confirming && (
+        <div className="confirm" role="alertdialog" aria-labelledby="regen-q" onKeyDown={(e) => e.key === "Escape" && setConfirming(false)}>
+          <p id="regen-q" className="small">
+            Make a new relay key? Clients still using the old one stop working until you update them.
+          </p>
+          <div className="confirm-actions">
+            <button type="button" className="button button-danger" data-testid="relay-key-regenerate-confirm" disabled={regenState.pending} onClick={() => void doRegenerate()} autoFocus>
+              Regenerate key
+            </button>
+            <button type="button" className="button button-quiet" data-testid="relay-key-regenerate-cancel" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      <InlineError message={showState.error ?? regenState.error} />
+    </div>
+  );
+}
+
+function EnvBlock(props: { title: string; id: string; lines: string[] | null; client: ControlClient; pick(s: ClientSetup): string[] }) {
+  const { client, pick } = props;
+  const text = useCallback(async () => pick(await client.getClientSetup({ revealKey: true })).join("\n"), [client, pick]);
+  return (
+    <div className="env">
+      <div className="env-head">
+        <h3 className="field-label" id={`env-${props.id}-title`}>
+          {props.title}
+        </h3>
+        <CopyButton text={text} testId={`copy-env-${props.id}`} describedBy={`env-${props.id}-title`} />
+      </div>
+      <pre className="mono env-lines" data-testid={`env-${props.id}`} tabIndex={0} aria-labelledby={`env-${props.id}-title`}>
+        {props.lines === null ? "…" : props.lines.join("\n")}
+      </pre>
+    </div>
+  );
+}
+
+function ClaudeCodeConfig({ client }: { client: ControlClient }) {
+  const [result, setResult] = useState<ConfigureClaudeCodeResult | null>(null);
+  const [undone, setUndone] = useState(false);
+  const [configure, configureState] = useAction(() => client.configureClaudeCode());
+  const [undo, undoState] = useAction(() => client.undoConfigureClaudeCode());
+  return (
+    <div className="claude-code">
+      <div className="claude-code-row">
+        <div>
+          <h3 className="field-label">Configure Claude Code</h3>
+          <p className="small muted">Writes these settings into Claude Code's settings.json (a timestamped backup is kept).</p>
+        </div>
+        <button
+          type="button"
+          className="button button-primary"
+          data-testid="configure-claude-code"
+          disabled={configureState.pending}
+          onClick={() =>
+            void configure().then((o) => {
+              if (!o.ok) return;
+              setResult(o.value);
+              setUndone(false);
+            })
+          }
+        >
+          {configureState.pending ? "Configuring…" : "Configure Claude Code"}
+        </button>
+      </div>
+      {result && !undone && (
+        <div className="notice notice-ok" data-testid="configure-claude-code-result" role="status">
+          <p className="small">
+            Claude Code now uses this relay: wrote <code className="mono">{result.settingsPath}</code>
+            {result.backupPath ? (
+              <>
+                {" "}
+                (backup: <code className="mono">{result.backupPath}</code>)
+              </>
+            ) : (
+              " (there was no file before)"
+            )}
+            .
+          </p>
+          <button type="button" className="button button-small" data-testid="undo-claude-code" disabled={undoState.pending} onClick={() => void undo().then((o) => o.ok && setUndone(true))}>
+            Undo
+          </button>
+        </div>
+      )}
+      {undone && (
+        <p className="small muted" role="status" data-testid="undo-claude-code-done">
+          Restored the previous Claude Code settings.
+        </p>
+      )}
+      <InlineError message={configureState.error ?? undoState.error} />
+    </div>
+  );
+}
