@@ -70,7 +70,10 @@ export const LABEL_RULE = "1-64 letters, digits, spaces or . _ @ + -, starting w
 function idField(f: Fields, name: string): Parsed<string> {
   const v = f[name];
   if (typeof v !== "string" || v.length === 0) return fail(`\`${name}\` must be a non-empty string`);
-  if (v.length > 200 || CONTROL.test(v)) return fail(`\`${name}\` is not a valid ${name} (at most 200 printable characters)`);
+  // "." and ".." cannot travel as a URL path segment (URLs resolve them away, even encoded).
+  if (v.length > 200 || CONTROL.test(v) || v === "." || v === "..") {
+    return fail(`\`${name}\` is not a valid ${name} (at most 200 printable characters, not "." or "..")`);
+  }
   return ok(v);
 }
 

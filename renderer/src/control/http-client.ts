@@ -14,12 +14,18 @@ import {
 import { ControlError, errorMessage, type ConnectionState, type ControlClient } from "./client.ts";
 import { createSseParser } from "./sse-parser.ts";
 
+/** The part of fetch() we use (typed here so the file also checks against Node's types). */
+export type FetchLike = (
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | null; signal?: AbortSignal },
+) => Promise<Response>;
+
 export interface HttpClientOptions {
   /** The relay's origin, e.g. http://127.0.0.1:8765. */
   baseUrl: string;
   /** The management key (null: every call will be refused with 401). */
   key: string | null;
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
   now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (timer: unknown) => void;
@@ -30,7 +36,7 @@ export interface HttpClientOptions {
 }
 
 export function createHttpClient(options: HttpClientOptions): ControlClient {
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const doFetch: FetchLike = options.fetch ?? ((url, init) => fetch(url, init));
   const now = options.now ?? (() => Date.now());
   const setTimer = options.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
   const clearTimer = options.clearTimer ?? ((t: unknown) => clearTimeout(t as ReturnType<typeof setTimeout>));
@@ -50,7 +56,6 @@ export function createHttpClient(options: HttpClientOptions): ControlClient {
         method: call.method,
         headers: { ...authHeaders(), ...(hasBody ? { "content-type": "application/json" } : {}) },
         body: hasBody ? JSON.stringify(call.body) : null,
-        cache: "no-store",
       });
     } catch (e) {
       throw new ControlError("network", `cannot reach the relay (${errorMessage(e)})`);
@@ -124,7 +129,6 @@ export function createHttpClient(options: HttpClientOptions): ControlClient {
       armWatchdog();
       const res = await doFetch(base + MANAGEMENT_PREFIX + EVENTS_PATH, {
         headers: { ...authHeaders(), accept: "text/event-stream" },
-        cache: "no-store",
         signal,
       });
       if (res.status === 401) {

@@ -5,7 +5,7 @@ export const MANAGEMENT_KEY_STORAGE = "cursor-relay.managementKey";
 
 export interface KeyPlace {
   location: { hash: string; pathname: string; search: string };
-  storage: Pick<Storage, "getItem" | "setItem"> | null;
+  storage: { getItem(key: string): string | null; setItem(key: string, value: string): void } | null;
   replaceUrl(url: string): void;
 }
 
