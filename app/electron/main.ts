@@ -1,0 +1,143 @@
+// The tray app's main process: one instance, the relay core (the same one
+// `cursor-relay serve` runs), a tray, the dashboard window and the IPC bridge. This
+// folder is the only place that imports electron.
+import { app, clipboard, dialog, ipcMain, Notification, shell, type BrowserWindow } from "electron";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { resolveGlobalOptions } from "../cli/options.ts";
+import type { Snapshot } from "../core/control-api.ts";
+import { errorMessage } from "./errors.ts";
+import { createLogger } from "../core/log.ts";
+import { createRelayApp, type RelayApp } from "../core/relay-app.ts";
+import { registerControlIpc } from "./ipc.ts";
+import { launchAtLogin, setLaunchAtLogin } from "./launch-at-login.ts";
+import { notificationsFor } from "./notifications.ts";
+import { createTrayController, type TrayController } from "./tray.ts";
+import { isExternalUrlAllowed } from "./urls.ts";
+import { createMainWindow } from "./window.ts";
+
+const here = dirname(fileURLToPath(import.meta.url)); // dist/electron
+const PRELOAD = join(here, "preload.cjs");
+const RENDERER_URL = process.env.CURSOR_RELAY_RENDERER_URL ?? pathToFileURL(join(here, "..", "renderer", "index.html")).href;
+const BUILD_DIR = join(app.getAppPath(), "build");
+
+// The CLI and the tray share one data folder (accounts, settings, usage).
+const global = resolveGlobalOptions({}, process.env);
+app.setPath("userData", global.dataDir);
+app.setAppUserModelId?.("dev.cursor-relay.app");
+
+const logger = createLogger({ level: process.env.CURSOR_RELAY_LOG_LEVEL === "debug" ? "debug" : "info" });
+let relay: RelayApp | null = null;
+let tray: TrayController | null = null;
+let win: BrowserWindow | null = null;
+let quitting = false;
+let stopped = false;
+
+function showWindow(): void {
+  if (!win || win.isDestroyed()) {
+    win = createMainWindow({ preloadPath: PRELOAD, rendererUrl: RENDERER_URL, iconPath: join(BUILD_DIR, "icon.png"), isQuitting: () => quitting });
+  } else {
+    if (win.isMinimized()) win.restore();
+    win.show();
+  }
+  win.focus();
+}
+
+function notify(title: string, body: string): void {
+  if (!Notification.isSupported()) return;
+  const n = new Notification({ title, body, silent: false });
+  n.on("click", showWindow);
+  n.show();
+}
+
+async function start(): Promise<void> {
+  relay = await createRelayApp({
+    ...global,
+    uiDir: null, // the window loads the renderer from disk; no /ui needed
+    openBrowser: null, // the window and the tray open login pages themselves
+    logger,
+    warn: (m) => logger.warn(m),
+  });
+  await relay.start();
+  const control = relay.control;
+  registerControlIpc({ ipcMain, control, rendererUrl: RENDERER_URL, logger: logger.child("ipc") });
+
+  const run = (what: string, p: Promise<unknown>) => p.catch((e: unknown) => notify(`Cursor Relay: could not ${what}`, errorMessage(e)));
+  tray = createTrayController({
+    iconDir: join(BUILD_DIR, "tray"),
+    launchAtLogin,
+    onClick: showWindow,
+    actions: {
+      setProxyRunning: (on) => void run(on ? "start the proxy" : "stop the proxy", control.setProxyRunning(on)),
+      addAccount: () =>
+        void run(
+          "start a login",
+          control.startLogin(null).then((view) => {
+            if (isExternalUrlAllowed(view.url)) void shell.openExternal(view.url);
+            showWindow(); // shows "Waiting for login…" with Cancel
+          }),
+        ),
+      openWindow: showWindow,
+      copyClaudeCodeSetup: () =>
+        void run(
+          "copy the setup",
+          control.getClientSetup({ revealKey: true }).then((s) => {
+            clipboard.writeText(s.claudeCodeEnv.join("\n"));
+            notify("Claude Code setup copied", "Paste the lines into your shell, or use “Configure Claude Code” in the window.");
+          }),
+        ),
+      setLaunchAtLogin: (on) => {
+        setLaunchAtLogin(on);
+        tray?.refresh();
+      },
+      quit: () => app.quit(),
+    },
+  });
+
+  let previous: Snapshot | null = null;
+  const onSnapshot = (s: Snapshot) => {
+    tray?.update(s);
+    for (const n of notificationsFor(previous, s, Date.now())) notify(n.title, n.body);
+    previous = s;
+  };
+  control.subscribe(onSnapshot);
+  const first = await control.getSnapshot();
+  if (previous === null) onSnapshot(first);
+  if (first.accounts.length === 0) showWindow(); // first run: show how to add an account
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on("second-instance", () => {
+    if (app.isReady()) showWindow();
+  });
+  app.on("activate", showWindow); // macOS dock click
+  app.on("window-all-closed", () => {
+    // stay in the tray
+  });
+  app.on("before-quit", () => {
+    quitting = true;
+  });
+  app.on("will-quit", (event) => {
+    if (stopped || !relay) return;
+    event.preventDefault();
+    const r = relay;
+    void r
+      .stop()
+      .catch((e: unknown) => logger.error("stopping the relay failed", { error: e }))
+      .finally(() => {
+        stopped = true;
+        tray?.destroy();
+        app.quit();
+      });
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => {
+      dialog.showErrorBox("Cursor Relay could not start", errorMessage(e));
+      stopped = true;
+      app.exit(1);
+    });
+}
