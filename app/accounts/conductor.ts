@@ -222,6 +222,13 @@ export function createConductor(options: ConductorOptions): Conductor {
     if (dirty) write();
   };
 
+  // A cooldown, a disable or a reset changes what `cursor-relay accounts` must show and
+  // what a restart must keep: written at once, not debounced like usage counters.
+  const persistNow = () => {
+    dirty = true;
+    if (!closed) flush();
+  };
+
   /** `accounts reset` / `accounts remove` from another process: adopt, do not overwrite. */
   function adoptExternalEdits() {
     const fp = fileFingerprint(path);
@@ -300,7 +307,7 @@ export function createConductor(options: ConductorOptions): Conductor {
     r.cooldownReason = reason;
     r.cooldownStatus = status;
     scheduleCooldownEnd(id);
-    schedulePersist();
+    persistNow();
     log.warn("account cooling down", { account: id, status, cooldownMs: ms, reason });
     emit("cooling", id);
     return { action: "cooling", until, cooldownMs: ms, status, reason };
@@ -404,7 +411,7 @@ export function createConductor(options: ConductorOptions): Conductor {
         return coolDown(id, r, backoffMs(r.transientLevel++, policy.transientFirstMs, policy.transientMaxMs), err.status, message);
       case "forbidden":
         r.disabledReason = message;
-        schedulePersist();
+        persistNow();
         log.warn("account disabled: Cursor denied access", { account: id, reason: message });
         emit("disabled", id);
         return { action: "disabled", reason: message };
@@ -424,7 +431,7 @@ export function createConductor(options: ConductorOptions): Conductor {
     r.rateLimitLevel = 0;
     r.transientLevel = 0;
     cancelCooldownTimer(id);
-    schedulePersist();
+    persistNow();
     emit("reset", id);
   }
 

@@ -8,14 +8,15 @@ import { createLogger, type LogLevel } from "../core/log.ts";
 import { builtRendererDir } from "../core/renderer-dir.ts";
 import { LOOPBACK_HOSTS } from "../gateway/listen.ts";
 
-const usage = `usage: cursor-relay serve [--port N] [--host ADDR] [--api-key KEY] [--log-level LEVEL] [--no-browser]
+const usage = `usage: cursor-relay serve [--port N] [--host ADDR] [--api-key KEY] [--log-level LEVEL]
                           [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]
 
   --port N         port on the host (env CURSOR_RELAY_PORT; default ${DEFAULT_PORT}; 0 = any free port)
   --host ADDR      address to listen on (default ${DEFAULT_HOST}; anything else exposes the relay to your network)
   --api-key KEY    the key clients must send (env CURSOR_RELAY_API_KEY; default: generated once, kept in the keychain)
   --log-level L    debug | info | warn | error (default info)
-  --no-browser     logins started from the dashboard print their URL instead of opening a browser`;
+
+logins started from the dashboard open in the dashboard's own browser (the relay never opens one itself)`;
 
 export interface ServeDeps extends Partial<Pick<RelayAppOptions, "keytar" | "fetch" | "clock" | "cursor" | "sessions" | "home">> {
   /** Resolves when the server should stop (default: SIGINT / SIGTERM). */
@@ -43,7 +44,6 @@ export async function serveCommand(argv: string[], io: CommandIo, deps: ServeDep
       host: { type: "string" },
       "api-key": { type: "string" },
       "log-level": { type: "string" },
-      "no-browser": { type: "boolean" },
     },
     usage,
     io.env,
@@ -70,7 +70,8 @@ export async function serveCommand(argv: string[], io: CommandIo, deps: ServeDep
     uiDir: builtRendererDir(),
     logger,
     warn: (m) => io.err(`warning: ${m}`),
-    ...(values["no-browser"] === true ? { openBrowser: null } : {}),
+    // The dashboard opens the login page in the user's browser; the relay must not open a second one.
+    openBrowser: null,
     ...(deps.keytar ? { keytar: deps.keytar } : {}),
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.clock ? { clock: deps.clock } : {}),

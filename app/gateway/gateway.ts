@@ -223,6 +223,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       }
       const api = apiOf(path, req.headers);
       const channel = nodeChannel(res);
+      deps.logger.debug("request", { method, path });
       try {
         if (deps.management && (path.startsWith("/v0/management/") || path === "/ui" || path.startsWith("/ui/"))) {
           if (await deps.management(req, res)) return;

@@ -296,8 +296,9 @@ test("a restart keeps a running cooldown, the backoff streak and usage; an expir
   first.conductor.recordRequest(b);
   first.conductor.recordUsage(b, { input: 1000, output: 200, cacheRead: 5 });
   first.conductor.reportFailure(b, upstream("upstream_internal", 500, { message: "boom" }));
+  assert.equal(first.writes, 2, "each new cooldown is written at once (the third failure keeps b's longer one)");
   first.conductor.close();
-  assert.equal(first.writes, 1, "close flushes");
+  assert.equal(first.writes, 3, "close flushes the usage and error counts");
 
   rig.clock.advance(MIN); // a's 30 s are over while the relay is down
   const second = rig.open();
@@ -335,17 +336,19 @@ test("writes are debounced: many updates, one write per window; flush writes at 
     conductor.recordRequest(a);
     conductor.recordUsage(a, { input: 1, output: 1 });
   }
-  conductor.reportFailure(a, upstream("upstream_internal", 500));
   rig.clock.advance(999);
-  assert.equal(opened.writes, 0);
+  assert.equal(opened.writes, 0, "usage counters are debounced");
   assert.equal(existsSync(join(rig.dir, "state.json")), false);
   rig.clock.advance(1);
   assert.equal(opened.writes, 1);
   const written = stateFile(rig.dir).accounts[a]!;
   assert.equal(written.requests, 200);
   assert.deepEqual((written.tokens as { total: unknown }).total, { input: 200, output: 200, cacheRead: 0 });
-  rig.clock.advance(10_000);
-  assert.equal(opened.writes, 2, "the cooldown's end (at 10 s) is one more change, written once");
+  conductor.reportFailure(a, upstream("upstream_internal", 500));
+  assert.equal(opened.writes, 2, "a cooldown is written at once, not debounced");
+  assert.ok((stateFile(rig.dir).accounts[a]!.cooldownUntil as number) > rig.clock.now());
+  rig.clock.advance(11_000);
+  assert.equal(opened.writes, 3, "the cooldown's end (at 10 s) is one more change, written once");
   assert.equal(stateFile(rig.dir).accounts[a]!.cooldownUntil, null);
   conductor.recordRequest(a);
   conductor.flush();
@@ -353,9 +356,9 @@ test("writes are debounced: many updates, one write per window; flush writes at 
   assert.equal(stateFile(rig.dir).accounts[a]!.requests, 201, "flush writes now");
   conductor.flush();
   assert.equal(opened.writes, afterFlush, "a flush with nothing new writes nothing");
-  conductor.reportFailure(a, rateLimited(HOUR));
+  conductor.recordUsage(a, { output: 1 });
   conductor.close();
-  assert.equal(opened.writes, afterFlush + 1);
+  assert.equal(opened.writes, afterFlush + 1, "close flushes what is pending");
   assert.equal(rig.clock.pending, 0, "no timer left behind");
 });
 

@@ -1,0 +1,150 @@
+// The real Claude Code CLI (@anthropic-ai/claude-code from npm) against `cursor-relay
+// serve` backed by the fake Cursor, every part a real process or socket: accounts are
+// added with `cursor-relay login`, the relay runs as `cursor-relay serve --port 0`, and
+// Claude Code runs headless with `-p`.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { BASH_TOOL_CALL_ID, startFakeCursor, TEXT_REPLY, TOOL_REPLY_PREFIX, TEXT_TURN, type Step } from "../fake-cursor/index.ts";
+import { CLAUDE_BIN, RELAY_BIN, run, serve } from "./cli-process.ts";
+
+const CLAUDE_VERSION = JSON.parse(readFileSync(new URL("../../node_modules/@anthropic-ai/claude-code/package.json", import.meta.url), "utf8")).version as string;
+
+const BASH_THEN_TEXT: Step[][] = [
+  [
+    { thinking: "I should run the command." },
+    { toolCall: { name: "Bash", args: { command: "echo relay-ok" }, id: BASH_TOOL_CALL_ID } },
+    { replyWithToolResult: TOOL_REPLY_PREFIX },
+    { tokens: 4 },
+    { checkpoint: true },
+    { turnEnded: true },
+  ],
+  TEXT_TURN,
+];
+
+interface ClaudeResult {
+  result: string;
+  session_id: string;
+  is_error: boolean;
+  num_turns: number;
+  usage: { output_tokens: number };
+}
+
+test(`Claude Code ${CLAUDE_VERSION}: a plain answer, a Bash tool call resumed on the same stream, and --resume replaying the checkpoint`, async (t) => {
+  const fake = await startFakeCursor({ scenario: { accounts: { "*": BASH_THEN_TEXT }, login: { pendingPolls: 1 } } });
+  const dataDir = mkdtempSync(join(tmpdir(), "cr-e2e-data-"));
+  const home = mkdtempSync(join(tmpdir(), "cr-e2e-home-"));
+  const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
+  let served: Awaited<ReturnType<typeof serve>> | undefined;
+  t.after(async () => {
+    await served?.stop();
+    await run(process.execPath, [RELAY_BIN, "accounts", "remove", "cursor.e2e"], { env }).catch(() => undefined);
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  // A new user: log in (the fake completes the browser login on its second poll), then serve.
+  const login = await run(process.execPath, [RELAY_BIN, "login", "--no-browser", "--label", "e2e"], { env });
+  assert.equal(login.status, 0, login.stderr);
+  assert.match(login.stdout, /Please visit this URL to log in: http/);
+  assert.match(login.stdout, /Logged in: Cursor e2e \(account id cursor\.e2e\)/);
+  served = await serve(["--port", "0"], env);
+  const envOut = await run(process.execPath, [RELAY_BIN, "env", "--json"], { env });
+  assert.equal(envOut.status, 0, envOut.stderr);
+  const setup = JSON.parse(envOut.stdout) as { baseUrl: string; relayRunning: boolean; claudeCode: string[] };
+  assert.equal(setup.baseUrl, served.url);
+  assert.equal(setup.relayRunning, true);
+  const key = setup.claudeCode[1]!.replace("export ANTHROPIC_AUTH_TOKEN=", "");
+
+  const claudeEnv = {
+    ...process.env,
+    HOME: home,
+    ANTHROPIC_BASE_URL: served.url,
+    ANTHROPIC_AUTH_TOKEN: key,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+  };
+  const claude = async (args: string[]): Promise<ClaudeResult> => {
+    const r = await run(CLAUDE_BIN, ["--output-format", "json", "--allowedTools", "Bash", ...args], { env: claudeEnv, cwd: home, timeoutMs: 90_000 });
+    assert.equal(r.status, 0, `claude exited ${r.status}: ${r.stdout}\n${r.stderr}\n--- relay stderr ---\n${served?.stderr()}`);
+    return JSON.parse(r.stdout) as ClaudeResult;
+  };
+
+  // (b) Cursor asks for Bash; Claude Code runs it; the result goes back on the original stream.
+  const first = await claude(["-p", "run echo relay-ok"]);
+  assert.equal(first.is_error, false);
+  assert.equal(first.result, `${TOOL_REPLY_PREFIX}relay-ok`);
+  assert.equal(first.num_turns, 2);
+  assert.equal(fake.runs.length, 1, "the tool result did not open a second Run");
+  const toolRun = fake.runs[0]!;
+  assert.equal(toolRun.toolResults.length, 1);
+  assert.equal(toolRun.toolResults[0]!.toolCallId, BASH_TOOL_CALL_ID);
+  assert.equal(toolRun.toolResults[0]!.text.trim(), "relay-ok");
+  assert.ok(toolRun.toolNames.includes("Bash"), toolRun.toolNames.join(","));
+  assert.match(toolRun.userText, /run echo relay-ok/);
+  assert.equal(toolRun.checkpointsSent.length, 1);
+
+  // (c) --resume continues the session: the checkpoint is replayed, only the new text sent.
+  const resumed = await claude(["-p", "--resume", first.session_id, "and now say hello"]);
+  assert.equal(resumed.result, TEXT_REPLY);
+  const resumeRun = fake.runs[1]!;
+  assert.equal(resumeRun.conversationId, toolRun.conversationId, "same Claude Code session → same Cursor conversation");
+  assert.equal(resumeRun.replayedCheckpoint, true);
+  assert.match(resumeRun.userText, /and now say hello/);
+  assert.doesNotMatch(resumeRun.userText, /run echo relay-ok/, "with a checkpoint the history is not flattened");
+
+  // (a) A plain answer in a new session.
+  const plain = await claude(["-p", "say hello"]);
+  assert.equal(plain.result, TEXT_REPLY);
+  assert.ok(plain.usage.output_tokens > 0);
+  assert.notEqual(fake.runs[2]!.conversationId, toolRun.conversationId);
+
+  await fake.waitForIdle();
+  assert.equal(fake.openStreams, 0);
+
+  // Usage reached the account: the CLI shows it once the relay has flushed (on stop).
+  assert.equal(await served.stop(), 0);
+  served = undefined;
+  const accounts = await run(process.execPath, [RELAY_BIN, "accounts", "--json"], { env });
+  const rows = JSON.parse(accounts.stdout) as { id: string; requests: number; tokensTotal: { output: number } }[];
+  const row = rows.find((r) => r.id === "cursor.e2e")!;
+  assert.equal(row.requests, 4, "four client requests: tool_use, its continuation, the resumed turn, the plain one");
+  assert.equal(row.tokensTotal.output, 4 + 5 + 5, "output tokens = the token deltas the fake sent (4 in the tool turn, 5 in each text turn)");
+});
+
+test(`Claude Code ${CLAUDE_VERSION} with two accounts: A is out of quota before any text, the turn succeeds on B`, async (t) => {
+  const fake = await startFakeCursor({ scenario: "exhausted-first" });
+  const dataDir = mkdtempSync(join(tmpdir(), "cr-e2e-data-"));
+  const home = mkdtempSync(join(tmpdir(), "cr-e2e-home-"));
+  const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
+  let served: Awaited<ReturnType<typeof serve>> | undefined;
+  t.after(async () => {
+    await served?.stop();
+    for (const id of ["cursor.e2e-a", "cursor.e2e-b"]) await run(process.execPath, [RELAY_BIN, "accounts", "remove", id], { env }).catch(() => undefined);
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  });
+  for (const label of ["e2e-a", "e2e-b"]) {
+    const r = await run(process.execPath, [RELAY_BIN, "login", "--no-browser", "--label", label], { env });
+    assert.equal(r.status, 0, r.stderr);
+  }
+  served = await serve(["--port", "0", "--api-key", "sk-e2e-failover-key"], env);
+  const r = await run(CLAUDE_BIN, ["-p", "say hello", "--output-format", "json"], {
+    env: { ...process.env, HOME: home, ANTHROPIC_BASE_URL: served.url, ANTHROPIC_AUTH_TOKEN: "sk-e2e-failover-key", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
+    cwd: home,
+    timeoutMs: 90_000,
+  });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal((JSON.parse(r.stdout) as ClaudeResult).result, TEXT_REPLY);
+  assert.deepEqual(
+    fake.runs.map((x) => x.outcome),
+    ["failed", "completed"],
+  );
+  assert.notEqual(fake.runs[0]!.sub, fake.runs[1]!.sub);
+  const list = await run(process.execPath, [RELAY_BIN, "accounts", "--json"], { env });
+  const rows = JSON.parse(list.stdout) as { id: string; state: string }[];
+  assert.equal(rows.find((x) => x.id === "cursor.e2e-a")?.state, "cooling");
+});
