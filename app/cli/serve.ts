@@ -5,7 +5,7 @@ import type { CommandIo } from "./io.ts";
 import { parseCommandArgs, UsageError } from "./options.ts";
 import { createRelayApp, DEFAULT_HOST, DEFAULT_PORT, type RelayApp, type RelayAppOptions } from "../core/relay-app.ts";
 import { createLogger, type LogLevel } from "../core/log.ts";
-import { builtRendererDir } from "../core/renderer-dir.ts";
+import { ensureRendererBuilt } from "../core/renderer-dir.ts";
 import { LOOPBACK_HOSTS } from "../gateway/listen.ts";
 
 const usage = `usage: cursor-relay serve [--port N] [--host ADDR] [--api-key KEY] [--log-level LEVEL]
@@ -62,12 +62,13 @@ export async function serveCommand(argv: string[], io: CommandIo, deps: ServeDep
   if (apiKey !== undefined && apiKey.length < 8) throw new UsageError("--api-key: use at least 8 characters", usage);
 
   const logger = createLogger({ level: level as LogLevel, sink: (line) => io.err(line) });
+  const uiDir = ensureRendererBuilt((m) => io.err(m));
   const app = await createRelayApp({
     ...global,
     host,
     port: Number(portText),
     ...(apiKey ? { apiKey } : {}),
-    uiDir: builtRendererDir(),
+    uiDir,
     logger,
     warn: (m) => io.err(`warning: ${m}`),
     // The dashboard opens the login page in the user's browser; the relay must not open a second one.
@@ -87,8 +88,8 @@ export async function serveCommand(argv: string[], io: CommandIo, deps: ServeDep
   }
   io.out(`listening on ${app.url}`);
   if (!LOOPBACK_HOSTS.has(host)) io.err(`warning: listening on ${host}: other machines can reach the relay (the relay key is still required)`);
-  if (builtRendererDir()) io.out(`dashboard: ${app.dashboardUrl()}`);
-  else io.out("dashboard: not built (run `npm run build:renderer`); the management API is at /v0/management/");
+  if (uiDir) io.out(`dashboard: ${app.dashboardUrl()}`);
+  else io.out("dashboard: not available (the renderer is not built: `npm run build:renderer`); the management API is at /v0/management/");
   io.out("Claude Code / OpenAI setup: run `cursor-relay env` (prints the lines to paste)");
   deps.onStarted?.(app);
   await (deps.until ?? stopSignal());

@@ -52,6 +52,8 @@ interface LiveSession {
   startedAt: number;
   tokens: TokenCounts;
   parkTimer: TimerHandle | null;
+  /** The client saw something from this session (it is listed once finished). */
+  served: boolean;
 }
 
 interface IdleEntry {
@@ -116,7 +118,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     s.pendingCalls.clear();
     s.state = "idle";
     if (sessions.get(s.key) === s) sessions.delete(s.key);
-    idle.set(s.key, { view: view(s), accountId: s.accountId, until: clock.now() + idleListMs });
+    // A Run that failed before it served anything (e.g. failover) is not a session to list.
+    if (s.served) idle.set(s.key, { view: view(s), accountId: s.accountId, until: clock.now() + idleListMs });
     changed();
   }
 
@@ -168,6 +171,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     const countRequest = () => {
       if (counted) return;
       counted = true;
+      s.served = true;
       pool.recordRequest(s.accountId);
       pool.recordUsage(s.accountId, { input: input.inputTokens });
       s.tokens.input += input.inputTokens;
@@ -363,6 +367,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         startedAt: clock.now(),
         tokens: { input: 0, output: 0, cacheRead: 0 },
         parkTimer: null,
+        served: false,
       };
       sessions.set(key, s);
       idle.delete(key);

@@ -9,7 +9,7 @@ import { InlineError } from "./InlineError.tsx";
 import { Switch } from "./Switch.tsx";
 
 export function ProxyPanel({ proxy, client }: { proxy: ProxyView; client: ControlClient }) {
-  const now = useNow(10_000, proxy.running);
+  const now = useNow(1000, proxy.running);
   const [toggle, toggleState] = useAction((running: boolean) => client.setProxyRunning(running));
   const [revealed, setRevealed] = useState<string | null>(null);
   const [setup, setSetup] = useState<ClientSetup | null>(null);

@@ -28,6 +28,11 @@ test("account A is out of quota before any text: the turn succeeds on B, A cools
   assert.equal(alpha.cooldownStatus, 429);
   assert.ok(alpha.cooldownUntil! > Date.now());
   assert.equal(snap.accounts.find((a) => a.id === "cursor.beta")!.state, "ready");
+  assert.deepEqual(alpha.sessions, [], "the failed attempt on A is not listed as a session");
+  const betaSessions = snap.accounts.find((a) => a.id === "cursor.beta")!.sessions;
+  assert.equal(betaSessions.length, 1);
+  assert.equal(betaSessions[0]!.state, "idle");
+  assert.equal(betaSessions[0]!.tokens.output, 5);
 
   // The next request goes straight to B.
   await h.anthropic().messages.create({ model: MODEL, max_tokens: 100, messages: [{ role: "user", content: "again" }] });
