@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { main } from "../../../app/cli/main.ts";
+import { writeRuntimeInfo } from "../../../app/core/runtime-file.ts";
+
+function capture(env: NodeJS.ProcessEnv) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), env }, out, err };
+}
+
+const dataDir = (t: { after(fn: () => void): void }) => {
+  const d = mkdtempSync(join(tmpdir(), "cr-cli-"));
+  t.after(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+};
+
+test("serve: bad port, host-less values, short keys and stray arguments are usage errors (exit 2)", async () => {
+  for (const args of [["--port", "http"], ["--port", "70000"], ["--api-key", "short"], ["extra"], ["--log-level", "loud"], ["--bogus"]]) {
+    const c = capture({});
+    assert.equal(await main(["serve", ...args], c.io), 2, args.join(" "));
+    assert.match(c.err.join("\n"), /usage: cursor-relay serve/);
+  }
+});
+
+test("env: a first run creates the relay key; lines point at the default port, or at the running relay", async (t) => {
+  const dir = dataDir(t);
+  const env = { CURSOR_RELAY_DATA_DIR: dir, CURSOR_RELAY_SECRET_STORE: "file" };
+  const a = capture(env);
+  assert.equal(await main(["env"], a.io), 0, a.err.join("\n"));
+  const key = /^export ANTHROPIC_AUTH_TOKEN=(sk-relay-\S+)$/m.exec(a.out.join("\n"))?.[1];
+  assert.ok(key, a.out.join("\n"));
+  assert.ok(a.out.includes("export ANTHROPIC_BASE_URL=http://127.0.0.1:8742"));
+  assert.ok(a.out.includes("export OPENAI_BASE_URL=http://127.0.0.1:8742/v1"));
+  assert.ok(a.out.includes(`export OPENAI_API_KEY=${key}`));
+  assert.match(a.out[0]!, /no relay is running/);
+
+  writeRuntimeInfo(dir, { pid: process.pid, url: "http://127.0.0.1:40001", port: 40001, startedAt: 1 });
+  const b = capture(env);
+  assert.equal(await main(["env", "--json"], b.io), 0);
+  const json = JSON.parse(b.out[0]!) as { baseUrl: string; relayRunning: boolean; claudeCode: string[] };
+  assert.equal(json.baseUrl, "http://127.0.0.1:40001");
+  assert.equal(json.relayRunning, true);
+  assert.equal(json.claudeCode[1], `export ANTHROPIC_AUTH_TOKEN=${key}`, "the same key on the second run");
+});

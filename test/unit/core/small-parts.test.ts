@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { createMemorySecretStore } from "../../../app/accounts/secret-store.ts";
+import { clientSetup } from "../../../app/core/client-setup.ts";
+import { silentLogger } from "../../../app/core/log.ts";
+import { ensureRelayKey, generateRelayKey, RELAY_KEY_PREFIX } from "../../../app/core/relay-key.ts";
+import { clearRuntimeInfo, readRuntimeInfo, writeRuntimeInfo } from "../../../app/core/runtime-file.ts";
+import { createSnapshotPublisher } from "../../../app/core/snapshot-publisher.ts";
+import type { Snapshot } from "../../../app/core/control-api.ts";
+import { createRequestStats } from "../../../app/gateway/request-stats.ts";
+import { ManualClock } from "../../helpers/manual-clock.ts";
+
+test("client setup lines: Claude Code and OpenAI (with /v1)", () => {
+  const s = clientSetup("http://127.0.0.1:8742/", "sk-relay-x");
+  assert.deepEqual(s.claudeCodeEnv, ["export ANTHROPIC_BASE_URL=http://127.0.0.1:8742", "export ANTHROPIC_AUTH_TOKEN=sk-relay-x"]);
+  assert.deepEqual(s.openAiEnv, ["export OPENAI_BASE_URL=http://127.0.0.1:8742/v1", "export OPENAI_API_KEY=sk-relay-x"]);
+  assert.equal(clientSetup("http://h:1", "<relay key>").claudeCodeEnv[1], "export ANTHROPIC_AUTH_TOKEN='<relay key>'", "odd values are quoted");
+});
+
+test("the relay key: generated once and kept; an explicit one wins and is not stored", async () => {
+  const store = createMemorySecretStore();
+  const k1 = await ensureRelayKey(store);
+  assert.ok(k1.startsWith(RELAY_KEY_PREFIX) && k1.length > 30);
+  assert.equal(await ensureRelayKey(store), k1);
+  assert.equal(await ensureRelayKey(store, "explicit-key"), "explicit-key");
+  assert.equal(await store.getRelayKey(), k1);
+  assert.notEqual(generateRelayKey(), generateRelayKey());
+});
+
+test("runtime file: written, read back, ignored when its pid is dead, cleared only by its owner", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "cr-rt-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  assert.equal(readRuntimeInfo(dir), null);
+  writeRuntimeInfo(dir, { pid: process.pid, url: "http://127.0.0.1:1", port: 1, startedAt: 5 });
+  assert.equal(readRuntimeInfo(dir)?.url, "http://127.0.0.1:1");
+  clearRuntimeInfo(dir, process.pid + 1);
+  assert.ok(readRuntimeInfo(dir), "another pid does not clear it");
+  clearRuntimeInfo(dir, process.pid);
+  assert.equal(readRuntimeInfo(dir), null);
+  writeRuntimeInfo(dir, { pid: 2 ** 22 + 12345, url: "http://127.0.0.1:2", port: 2, startedAt: 5 });
+  assert.equal(readRuntimeInfo(dir), null, "a dead relay's file is stale");
+});
+
+test("request stats: requests per minute and errors over 5 minutes, by the injected clock", () => {
+  const clock = new ManualClock();
+  const stats = createRequestStats(clock);
+  for (let i = 0; i < 5; i++) stats.request();
+  stats.error(429);
+  stats.error(200);
+  assert.equal(stats.requestsPerMinute(), 5);
+  assert.equal(stats.errorsLast5Min(), 1);
+  clock.advance(30_000);
+  stats.request();
+  assert.equal(stats.requestsPerMinute(), 6);
+  clock.advance(45_000);
+  assert.equal(stats.requestsPerMinute(), 1, "the first five are over a minute old");
+  assert.equal(stats.errorsLast5Min(), 1);
+  clock.advance(5 * 60_000);
+  assert.equal(stats.errorsLast5Min(), 0);
+  assert.equal(stats.requestsPerMinute(), 0);
+  clock.advance(3 * 3600_000);
+  stats.error(500);
+  assert.equal(stats.errorsLast5Min(), 1, "a long gap wraps the ring cleanly");
+});
+
+test("snapshot publisher: many changes, at most one push per interval", () => {
+  const clock = new ManualClock();
+  let built = 0;
+  const pub = createSnapshotPublisher({ clock, logger: silentLogger, intervalMs: 250, build: () => ({ version: ++built }) as unknown as Snapshot });
+  const got: number[] = [];
+  pub.changed(); // nobody listens: nothing is built
+  assert.equal(built, 0);
+  const off = pub.subscribe((s) => got.push(s.version));
+  for (let i = 0; i < 100; i++) pub.changed();
+  clock.advance(0);
+  assert.deepEqual(got, [1]);
+  for (let i = 0; i < 100; i++) pub.changed();
+  clock.advance(100);
+  assert.deepEqual(got, [1], "within the interval: held back");
+  clock.advance(150);
+  assert.deepEqual(got, [1, 2]);
+  off();
+  pub.changed();
+  clock.advance(1000);
+  assert.deepEqual(got, [1, 2]);
+  pub.close();
+});
