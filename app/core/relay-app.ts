@@ -25,6 +25,7 @@ import { createControlApi } from "./control.ts";
 import type { ControlApi } from "./control-api.ts";
 import { RelayError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { readModelMap } from "./model-map.ts";
 import { ensureRelayKey, generateRelayKey } from "./relay-key.ts";
 import { clearRuntimeInfo, writeRuntimeInfo } from "./runtime-file.ts";
 import { createSnapshotPublisher, type SnapshotPublisher } from "./snapshot-publisher.ts";
@@ -118,6 +119,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
   const pool = createAccountPool({ registry, conductor, logger: logger.child("pool") });
   const cursor = createCursorClient({
     ...options.cursor,
+    modelMap: { ...readModelMap(accounts.settings, warn), ...options.cursor?.modelMap },
     baseUrl: options.cursorApi,
     clock,
     onDiagnostic: options.cursor?.onDiagnostic ?? ((m) => logger.debug(m)),

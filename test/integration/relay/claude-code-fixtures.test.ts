@@ -15,7 +15,7 @@ interface Fixture {
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/claude-code/${name}`, import.meta.url), "utf8")) as Fixture;
 
 async function replay(url: string, key: string, f: Fixture): Promise<Response> {
-  const headers = { ...f.headers, authorization: `Bearer ${key}` };
+  const headers: Record<string, string> = { ...f.headers, authorization: `Bearer ${key}` };
   for (const h of ["host", "content-length", "connection", "accept-encoding"]) delete headers[h];
   return fetch(url + f.url, { method: f.method, headers, ...(f.body === null || f.body === undefined ? {} : { body: JSON.stringify(f.body) }) });
 }

@@ -88,3 +88,17 @@ test("snapshot publisher: many changes, at most one push per interval", () => {
   assert.deepEqual(got, [1, 2]);
   pub.close();
 });
+
+test("model map from settings: valid entries kept, malformed ones skipped with a warning", async () => {
+  const { createMemorySettingsStore } = await import("../../../app/accounts/settings-store.ts");
+  const { readModelMap } = await import("../../../app/core/model-map.ts");
+  const settings = createMemorySettingsStore();
+  const warnings: string[] = [];
+  assert.deepEqual(readModelMap(settings, (m) => warnings.push(m)), {});
+  settings.set("modelMap", { "claude-opus-*": "claude-4.5-opus", " gpt-5 ": "gpt-5-high", bad: 3, empty: " " });
+  assert.deepEqual(readModelMap(settings, (m) => warnings.push(m)), { "claude-opus-*": "claude-4.5-opus", "gpt-5": "gpt-5-high" });
+  assert.equal(warnings.length, 2);
+  settings.set("modelMap", ["nope"]);
+  assert.deepEqual(readModelMap(settings, (m) => warnings.push(m)), {});
+  assert.equal(warnings.length, 3);
+});
