@@ -16,6 +16,8 @@ export interface CursorClientOptions {
   heartbeatMs?: number;
   /** Fail a Run with 504 when no frame arrives for this long (default 90000 ms). */
   stallTimeoutMs?: number;
+  /** Fail a Run with 504 when only heartbeats arrive for this long, unless a tool call waits for the client (default 180000 ms). */
+  progressTimeoutMs?: number;
   /** x-cursor-client-version, `cli-YYYY.MM.DD-<7hex>`. */
   clientVersion?: string;
   /** How long a fetched model list is served from cache before refetching (default 5 min). */
@@ -87,6 +89,7 @@ export function createCursorClient(options: CursorClientOptions = {}): CursorCli
           clock,
           heartbeatMs: options.heartbeatMs ?? 5000,
           stallTimeoutMs: options.stallTimeoutMs ?? 90_000,
+          progressTimeoutMs: options.progressTimeoutMs ?? 180_000,
           newUuid,
           ...(options.onDiagnostic ? { onDiagnostic: options.onDiagnostic } : {}),
         },

@@ -137,3 +137,13 @@ export function stallError(ms: number): RelayError {
     upstreamCode: "stalled",
   });
 }
+
+/** Only heartbeats arrived for `ms`: the server keeps the stream open but does nothing (§5.6, [TS] idle cut). */
+export function noProgressError(ms: number): RelayError {
+  return new RelayError({
+    kind: "upstream_timeout",
+    status: 504,
+    message: `Cursor sent only heartbeats for ${Math.round(ms / 1000)} s (no progress); try again`,
+    upstreamCode: "stalled",
+  });
+}

@@ -8,7 +8,7 @@ import type { AgentClientFrame, AgentService, AgentServerFrame } from "../../pro
 import type { Clock, TimerHandle } from "../core/clock.ts";
 import { RelayError } from "../core/errors.ts";
 import { AsyncQueue } from "./async-queue.ts";
-import { classifyCursorError, stallError } from "./error-classification.ts";
+import { classifyCursorError, noProgressError, stallError } from "./error-classification.ts";
 import { answerExec, answerInteractionQuery, answerKv, toolResultFrame } from "./exec-replies.ts";
 import { buildRunRequestFrame, heartbeatFrame, toMcpToolDefinition } from "./request-builder.ts";
 import { decodeServerFrame, updateToEvents } from "./server-frame.ts";
@@ -20,6 +20,12 @@ export interface RunDeps {
   clock: Clock;
   heartbeatMs: number;
   stallTimeoutMs: number;
+  /**
+   * Fail with 504 when nothing but heartbeats arrives for this long (heartbeats keep the
+   * stall watchdog quiet forever). Suspended while a tool call waits for the client: the
+   * server only heartbeats then, and the session's park timeout governs. Off when absent.
+   */
+  progressTimeoutMs?: number;
   newUuid?: () => string;
   /** Called for things worth a log line (never with secrets). */
   onDiagnostic?: (message: string) => void;
@@ -40,6 +46,8 @@ export class CursorRunStream implements CursorRun, RunInternals {
   private readonly abortedExecs = new Set<number>();
   private readonly heartbeat: TimerHandle;
   private watchdog: TimerHandle | undefined;
+  private lastFrameAt = 0;
+  private progressWatchdog: TimerHandle | undefined;
   private failure: RelayError | undefined;
   private finished = false;
   private readonly onSignal = (): void => this.close();
@@ -53,6 +61,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
     this.requests.push(buildRunRequestFrame(options, deps.newUuid ? { newUuid: deps.newUuid } : {}));
     this.heartbeat = deps.clock.setInterval(() => this.requests.push(heartbeatFrame()), deps.heartbeatMs);
     this.armWatchdog();
+    this.armProgressWatchdog();
     options.signal?.addEventListener("abort", this.onSignal, { once: true });
     void this.readLoop();
     if (options.signal?.aborted) this.close();
@@ -81,6 +90,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
     if (this.abortedExecs.has(call.execId)) return;
     this.pending.delete(call.execId);
     this.requests.push(toolResultFrame(call, result));
+    if (this.pending.size === 0) this.armProgressWatchdog();
   }
 
   close(): void {
@@ -88,10 +98,30 @@ export class CursorRunStream implements CursorRun, RunInternals {
     this.eventQueue.clear();
   }
 
+  /**
+   * The stall watchdog is one timer that re-arms itself for the rest of the window when a
+   * frame came meanwhile: cheaper than a new timer per frame (a 10 MB reply has ~300k).
+   */
   private armWatchdog(): void {
-    this.watchdog?.cancel();
+    this.lastFrameAt = this.deps.clock.now();
+    this.watchdog = this.deps.clock.setTimeout(this.onWatchdog, this.deps.stallTimeoutMs);
+  }
+
+  private readonly onWatchdog = (): void => {
+    if (this.finished) return;
     const ms = this.deps.stallTimeoutMs;
-    this.watchdog = this.deps.clock.setTimeout(() => this.finish(stallError(ms)), ms);
+    const quiet = this.deps.clock.now() - this.lastFrameAt;
+    if (quiet >= ms) this.finish(stallError(ms));
+    else this.watchdog = this.deps.clock.setTimeout(this.onWatchdog, ms - quiet);
+  };
+
+  /** (Re)starts the heartbeats-only watchdog; none while a tool call waits for the client. */
+  private armProgressWatchdog(): void {
+    this.progressWatchdog?.cancel();
+    this.progressWatchdog = undefined;
+    const ms = this.deps.progressTimeoutMs;
+    if (ms === undefined || this.finished || this.pending.size > 0) return;
+    this.progressWatchdog = this.deps.clock.setTimeout(() => this.finish(noProgressError(ms)), ms);
   }
 
   private async readLoop(): Promise<void> {
@@ -100,11 +130,13 @@ export class CursorRunStream implements CursorRun, RunInternals {
       const frames = this.deps.client.run(this.requests, { signal: this.abort.signal, contextValues });
       for await (const frame of frames) {
         if (this.finished) return;
-        this.armWatchdog();
-        if (this.handle(frame)) {
+        this.lastFrameAt = this.deps.clock.now();
+        const { turnEnded, progress } = this.handle(frame);
+        if (turnEnded) {
           this.finish(undefined);
           return;
         }
+        if (progress) this.armProgressWatchdog();
       }
       this.finish(
         new RelayError({
@@ -119,10 +151,12 @@ export class CursorRunStream implements CursorRun, RunInternals {
     }
   }
 
-  /** Acts on every member of one frame; returns true when the turn ended. */
-  private handle(frame: AgentServerFrame): boolean {
+  /** Acts on every member of one frame; says whether the turn ended and whether it carried more than heartbeats. */
+  private handle(frame: AgentServerFrame): { turnEnded: boolean; progress: boolean } {
     let turnEnded = false;
+    let progress = false;
     for (const part of decodeServerFrame(frame)) {
+      if (part.kind !== "update" || part.update.message.case !== "heartbeat") progress = true;
       switch (part.kind) {
         case "update":
           for (const ev of updateToEvents(part.update)) {
@@ -163,7 +197,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
     }
     // turn_ended goes last so nothing carried by the same frame is lost.
     if (turnEnded) this.eventQueue.push({ type: "turn_ended" });
-    return turnEnded;
+    return { turnEnded, progress };
   }
 
   /** Ends the run once: stops timers, settles the events, half-closes and cancels the stream. */
@@ -173,6 +207,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
     this.failure = error;
     this.heartbeat.cancel();
     this.watchdog?.cancel();
+    this.progressWatchdog?.cancel();
     this.options.signal?.removeEventListener("abort", this.onSignal);
     if (error) this.eventQueue.fail(error);
     else this.eventQueue.end();
