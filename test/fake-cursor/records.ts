@@ -51,6 +51,16 @@ export interface RunRecord {
   checkpointsSent: Uint8Array[];
   /** Addition: the user message's selected images count. */
   imageCount: number;
+  /** Addition: the sum of token_delta tokens this Run wrote (token steps and load mode). */
+  tokensSent: number;
+  /**
+   * Addition: the part of tokensSent the client provably read — tokens written before a KV or
+   * exec request the client then answered (a client handles frames in order). Equals
+   * tokensSent when every token delta is followed by such a round trip.
+   */
+  tokensConfirmed: number;
+  /** Addition: the stream was still open when a GOAWAY step on another stream tore its connection down. */
+  connectionLost: boolean;
 }
 
 export interface LoginRecord {

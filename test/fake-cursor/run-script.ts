@@ -302,6 +302,7 @@ async function playStep(t: Turn, step: Step): Promise<boolean> {
     case "tokens":
       t.tokens += s.tokens as number;
       await rs.write(F.tokenDelta(s.tokens as number));
+      rs.tokensWritten(s.tokens as number);
       return false;
     case "heartbeat": {
       const n = s.heartbeat === true ? 1 : (s.heartbeat as number);
@@ -526,12 +527,16 @@ async function loadMode(t: Turn, spec: { textBytes: number; chunkBytes?: number;
   let remaining = spec.textBytes;
   const batch: Uint8Array[] = [];
   let batchBytes = 0;
+  let batchTokens = 0;
   const flush = async () => {
     if (batch.length === 0) return;
     const buf = Buffer.concat(batch);
+    const tokens = batchTokens;
     batch.length = 0;
     batchBytes = 0;
+    batchTokens = 0;
     await rs.write(buf);
+    rs.tokensWritten(tokens);
   };
   while (remaining > 0) {
     const n = Math.min(chunkBytes, remaining);
@@ -540,11 +545,13 @@ async function loadMode(t: Turn, spec: { textBytes: number; chunkBytes?: number;
     const frame = n === chunkBytes ? full : Buffer.concat([F.textDelta(chunk.slice(0, n)), ...(tokensPerChunk > 0 ? [F.tokenDelta(tokensPerChunk)] : [])]);
     if (spec.paceMs && spec.paceMs > 0) {
       await rs.write(frame);
+      rs.tokensWritten(tokensPerChunk);
       await rs.sleep(spec.paceMs);
       continue;
     }
     batch.push(frame);
     batchBytes += frame.length;
+    batchTokens += tokensPerChunk;
     if (batchBytes >= 64 * 1024) await flush();
   }
   await flush();

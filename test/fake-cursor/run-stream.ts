@@ -57,8 +57,14 @@ export function newRunRecord(headers: Record<string, string>): RunRecord {
     execControls: [],
     checkpointsSent: [],
     imageCount: 0,
+    tokensSent: 0,
+    tokensConfirmed: 0,
+    connectionLost: false,
   };
 }
+
+/** Open Run streams per HTTP/2 connection, so a GOAWAY can record what it took down with it. */
+const openByConnection = new WeakMap<object, Set<RunStream>>();
 
 export class RunStream {
   private readonly splitter = new EnvelopeSplitter();
@@ -92,6 +98,12 @@ export class RunStream {
     stream.on("data", (chunk: Buffer) => this.onData(chunk));
     stream.on("error", () => {});
     stream.on("close", () => this.onClose());
+    const session = stream.session;
+    if (session) {
+      let open = openByConnection.get(session);
+      if (!open) openByConnection.set(session, (open = new Set()));
+      open.add(this);
+    }
   }
 
   // ---- reading -------------------------------------------------------------------------
@@ -193,6 +205,7 @@ export class RunStream {
     if (this.closed) return;
     this.closed = true;
     this.record.streamClosed = true;
+    if (this.stream.session) openByConnection.get(this.stream.session)?.delete(this);
     if (this.record.outcome === "open") this.record.outcome = this.turnEndedSent ? "completed" : "client_closed";
     this.rejectRunRequest(new StreamGone());
     for (const l of [...this.closeListeners]) l();
@@ -247,22 +260,40 @@ export class RunStream {
     return this.nextKv++;
   }
 
+  /** Call before writing the request: its reply proves the client read every token written so far. */
   waitExec(id: number): Promise<ExecClientMessage> {
-    return this.withHeartbeats(
-      this.race<ExecClientMessage>((resolve) => {
-        this.execWaiters.set(id, resolve);
-        return () => this.execWaiters.delete(id);
-      }),
+    return this.confirmingTokens(
+      this.withHeartbeats(
+        this.race<ExecClientMessage>((resolve) => {
+          this.execWaiters.set(id, resolve);
+          return () => this.execWaiters.delete(id);
+        }),
+      ),
     );
   }
 
+  /** Call before writing the request: its reply proves the client read every token written so far. */
   waitKv(id: number): Promise<KvClientMessage> {
-    return this.withHeartbeats(
-      this.race<KvClientMessage>((resolve) => {
-        this.kvWaiters.set(id, resolve);
-        return () => this.kvWaiters.delete(id);
-      }),
+    return this.confirmingTokens(
+      this.withHeartbeats(
+        this.race<KvClientMessage>((resolve) => {
+          this.kvWaiters.set(id, resolve);
+          return () => this.kvWaiters.delete(id);
+        }),
+      ),
     );
+  }
+
+  /** Counts a token delta once it is written. */
+  tokensWritten(n: number): void {
+    this.record.tokensSent += n;
+  }
+
+  private async confirmingTokens<T>(reply: Promise<T>): Promise<T> {
+    const sentBefore = this.record.tokensSent;
+    const value = await reply;
+    this.record.tokensConfirmed = Math.max(this.record.tokensConfirmed, sentBefore);
+    return value;
   }
 
   waitHeartbeats(count: number): Promise<void> {
@@ -350,6 +381,7 @@ export class RunStream {
     this.record.outcome = "failed";
     const session = this.stream.session;
     if (!session) return;
+    for (const other of openByConnection.get(session) ?? []) if (other !== this) other.record.connectionLost = true;
     // last-stream-id 0: every open stream on this connection was "not processed".
     session.goaway(code, 0);
     setTimeout(() => session.destroy(), 20).unref();

@@ -46,6 +46,8 @@ export interface RunClientOptions {
   /** Answer native exec kinds (default: reply with an empty result of the same field). */
   answerNative?: boolean;
   initialWindowSize?: number;
+  /** Share one HTTP/2 connection between clients (its owner aborts it); default: a connection of its own. */
+  sessionManager?: Http2SessionManager;
 }
 
 export const systemBlob = (prompt: string) => new TextEncoder().encode(JSON.stringify({ content: prompt, role: "system" }));
@@ -67,6 +69,7 @@ export class RunClient {
   readonly blobs: Map<string, Uint8Array>;
   readonly done: Promise<ConnectError | null>;
   private readonly sessionManager: Http2SessionManager;
+  private readonly ownsSession: boolean;
   private readonly abort = new AbortController();
 
   constructor(
@@ -74,7 +77,9 @@ export class RunClient {
     private readonly options: RunClientOptions = {},
   ) {
     this.blobs = options.blobs ?? new Map();
-    this.sessionManager = new Http2SessionManager(baseUrl, {}, options.initialWindowSize ? { settings: { initialWindowSize: options.initialWindowSize } } : {});
+    this.ownsSession = options.sessionManager === undefined;
+    this.sessionManager =
+      options.sessionManager ?? new Http2SessionManager(baseUrl, {}, options.initialWindowSize ? { settings: { initialWindowSize: options.initialWindowSize } } : {});
     const transport = createConnectTransport({ httpVersion: "2", baseUrl, useBinaryFormat: true, acceptCompression: [], sessionManager: this.sessionManager });
     const client = createClient(AgentService, transport);
     let state = options.checkpoint;
@@ -179,7 +184,7 @@ export class RunClient {
   async finish(): Promise<ConnectError | null> {
     const e = await this.done;
     this.close();
-    this.sessionManager.abort();
+    if (this.ownsSession) this.sessionManager.abort();
     return e;
   }
 }
