@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { createAccountPool } from "../accounts/account-pool.ts";
 import { openSystemBrowser, type OpenBrowser } from "../accounts/browser.ts";
-import { createConductor, type Conductor } from "../accounts/conductor.ts";
+import { createConductor, type Conductor, type ConductorOptions } from "../accounts/conductor.ts";
 import type { FetchLike } from "../accounts/cursor-http.ts";
 import { createLoginManager, type LoginManager } from "../accounts/login-manager.ts";
 import { openAccounts, type OpenedAccounts } from "../accounts/open-accounts.ts";
@@ -59,6 +59,8 @@ export interface RelayAppOptions {
   home?: string;
   cursor?: Omit<CursorClientOptions, "baseUrl" | "clock">;
   sessions?: Pick<SessionManagerOptions, "toolGatherMs" | "parkTimeoutMs" | "pingIntervalMs" | "idleListMs" | "maxAttempts">;
+  /** Cooldown lengths and the state.json debounce (tests shorten them). */
+  conductor?: Pick<ConductorOptions, "backoff" | "persistDebounceMs">;
   gateway?: { bodyLimitBytes?: number; maxConcurrentPerKey?: number };
   /** Write <dataDir>/relay.json while running (default true). */
   runtimeFile?: boolean;
@@ -115,7 +117,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
   let relayKey = await ensureRelayKey(secrets, options.apiKey);
   logger.addSecret(relayKey);
 
-  const conductor = createConductor({ dataDir: options.dataDir, clock, accounts: registry, logger: logger.child("conductor") });
+  const conductor = createConductor({ dataDir: options.dataDir, clock, accounts: registry, logger: logger.child("conductor"), ...options.conductor });
   const pool = createAccountPool({ registry, conductor, logger: logger.child("pool") });
   const cursor = createCursorClient({
     ...options.cursor,
