@@ -79,6 +79,7 @@ export class RunStream {
   private responded = false;
   private nextExec = 1;
   private nextKv = 1;
+  private readonly connection: object | undefined;
   /** exec id -> tool_call_id the script sent, so tool results can be recorded with it. */
   readonly toolCallIds = new Map<number, string>();
   closed = false;
@@ -98,10 +99,11 @@ export class RunStream {
     stream.on("data", (chunk: Buffer) => this.onData(chunk));
     stream.on("error", () => {});
     stream.on("close", () => this.onClose());
-    const session = stream.session;
-    if (session) {
-      let open = openByConnection.get(session);
-      if (!open) openByConnection.set(session, (open = new Set()));
+    // Kept here: a closed stream no longer knows its session.
+    this.connection = stream.session;
+    if (this.connection) {
+      let open = openByConnection.get(this.connection);
+      if (!open) openByConnection.set(this.connection, (open = new Set()));
       open.add(this);
     }
   }
@@ -205,7 +207,7 @@ export class RunStream {
     if (this.closed) return;
     this.closed = true;
     this.record.streamClosed = true;
-    if (this.stream.session) openByConnection.get(this.stream.session)?.delete(this);
+    if (this.connection) openByConnection.get(this.connection)?.delete(this);
     if (this.record.outcome === "open") this.record.outcome = this.turnEndedSent ? "completed" : "client_closed";
     this.rejectRunRequest(new StreamGone());
     for (const l of [...this.closeListeners]) l();

@@ -34,6 +34,7 @@ test("a GOAWAY marks the other streams open on its connection as connectionLost,
   const scenario: Scenario = {
     accounts: {
       "auth0|goaway": [[{ text: "bye" }, { sleepMs: 50 }, { goaway: true }]],
+      "auth0|early": [[{ text: "done" }, { turnEnded: true }]],
       "*": [[{ text: "waiting" }, { silence: { heartbeatMs: 20 } }]],
     },
   };
@@ -41,9 +42,10 @@ test("a GOAWAY marks the other streams open on its connection as connectionLost,
   t.after(() => fake.close());
   const shared = new Http2SessionManager(fake.url);
   t.after(() => shared.abort());
+  assert.equal(await new RunClient(fake.url, { token: fake.mintAccessToken("auth0|early"), sessionManager: shared }).finish(), null);
   const bystander = new RunClient(fake.url, { token: fake.mintAccessToken("auth0|bystander"), sessionManager: shared });
   const elsewhere = new RunClient(fake.url, { token: fake.mintAccessToken("auth0|elsewhere") });
-  while (fake.runs.length < 2 || fake.runs.some((r) => r.userText === "")) await new Promise((r) => setTimeout(r, 5));
+  while (fake.runs.length < 3 || fake.runs.some((r) => r.userText === "")) await new Promise((r) => setTimeout(r, 5));
   const killer = new RunClient(fake.url, { token: fake.mintAccessToken("auth0|goaway"), sessionManager: shared });
   assert.ok(await killer.finish(), "the GOAWAY fails its own stream");
   assert.ok(await bystander.finish(), "and every other stream of the connection");
@@ -55,4 +57,5 @@ test("a GOAWAY marks the other streams open on its connection as connectionLost,
   assert.equal(bySub.get("auth0|goaway")!.connectionLost, false);
   assert.equal(bySub.get("auth0|bystander")!.connectionLost, true);
   assert.equal(bySub.get("auth0|elsewhere")!.connectionLost, false, "another connection is untouched");
+  assert.equal(bySub.get("auth0|early")!.connectionLost, false, "a stream closed before the GOAWAY is not counted");
 });
