@@ -26,6 +26,13 @@ export interface RunDeps {
    * server only heartbeats then, and the session's park timeout governs. Off when absent.
    */
   progressTimeoutMs?: number;
+  /**
+   * After turn_ended the server ends the stream itself; it gets this long (default 2 s)
+   * before the run cancels it. Cancelling is an RST_STREAM, and servers count those on
+   * the shared connection (HTTP/2 rapid-reset protection, CVE-2023-44487): one per turn
+   * got the whole connection — every live stream — killed after ~1000 quick turns.
+   */
+  drainMs?: number;
   newUuid?: () => string;
   /** Called for things worth a log line (never with secrets). */
   onDiagnostic?: (message: string) => void;
@@ -48,6 +55,9 @@ export class CursorRunStream implements CursorRun, RunInternals {
   private watchdog: TimerHandle | undefined;
   private lastFrameAt = 0;
   private progressWatchdog: TimerHandle | undefined;
+  private drainTimer: TimerHandle | undefined;
+  /** Resolves once Connect has taken the end of the request frames (it then half-closes the HTTP/2 stream). */
+  private requestSideEnded!: Promise<void>;
   private failure: RelayError | undefined;
   private finished = false;
   private readonly onSignal = (): void => this.close();
@@ -127,17 +137,23 @@ export class CursorRunStream implements CursorRun, RunInternals {
   private async readLoop(): Promise<void> {
     const contextValues = createContextValues().set(ACCESS_TOKEN, this.options.accessToken);
     try {
-      const frames = this.deps.client.run(this.requests, { signal: this.abort.signal, contextValues });
+      const frames = this.deps.client.run(this.requestFrames(), { signal: this.abort.signal, contextValues });
       for await (const frame of frames) {
-        if (this.finished) return;
+        // Finished: what still comes (the end-stream after turn_ended) is read and dropped.
+        if (this.finished) continue;
         this.lastFrameAt = this.deps.clock.now();
         const { turnEnded, progress } = this.handle(frame);
         if (turnEnded) {
-          this.finish(undefined);
-          return;
+          this.finish(undefined, true);
+          // Read the server's end only once our side has ended: Connect stops writing
+          // when the response completes, and a request side left open would then take
+          // an RST_STREAM to close.
+          await this.requestSideEnded;
+          continue;
         }
         if (progress) this.armProgressWatchdog();
       }
+      this.drainTimer?.cancel();
       this.finish(
         new RelayError({
           kind: "upstream_error",
@@ -147,8 +163,25 @@ export class CursorRunStream implements CursorRun, RunInternals {
         }),
       );
     } catch (e) {
+      this.drainTimer?.cancel();
       this.finish(classifyCursorError(e, this.deps.clock.now()));
     }
+  }
+
+  /** The request frames as Connect reads them, noting when it has taken the last one. */
+  private requestFrames(): AsyncIterable<AgentClientFrame> {
+    let ended!: () => void;
+    this.requestSideEnded = new Promise((resolve) => (ended = resolve));
+    const queue = this.requests;
+    const abort = this.abort.signal;
+    abort.addEventListener("abort", () => ended(), { once: true });
+    return (async function* () {
+      try {
+        yield* queue;
+      } finally {
+        ended();
+      }
+    })();
   }
 
   /** Acts on every member of one frame; says whether the turn ended and whether it carried more than heartbeats. */
@@ -200,8 +233,12 @@ export class CursorRunStream implements CursorRun, RunInternals {
     return { turnEnded, progress };
   }
 
-  /** Ends the run once: stops timers, settles the events, half-closes and cancels the stream. */
-  private finish(error: RelayError | undefined): void {
+  /**
+   * Ends the run once: stops timers, settles the events, half-closes the stream and
+   * cancels it — at once, or after turn_ended (`draining`) only if the server has not
+   * ended it within drainMs.
+   */
+  private finish(error: RelayError | undefined, draining = false): void {
     if (this.finished) return;
     this.finished = true;
     this.failure = error;
@@ -212,6 +249,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
     if (error) this.eventQueue.fail(error);
     else this.eventQueue.end();
     this.requests.end();
-    this.abort.abort();
+    if (draining) this.drainTimer = this.deps.clock.setTimeout(() => this.abort.abort(), this.deps.drainMs ?? 2000);
+    else this.abort.abort();
   }
 }

@@ -63,10 +63,33 @@ test("text turn: events in order, iterator ends after turn_ended, stream closed 
   assert.equal(run.closed, true);
   assert.equal(run.error, undefined);
   await settle();
-  assert.equal(agent.aborted, true, "stream cancelled after turn_ended");
   assert.equal(agent.requestEnded, true, "request side half-closed");
+  assert.equal(agent.aborted, false, "the server gets a moment to end the stream itself (no RST_STREAM yet)");
+  clock.advance(1999);
+  await settle();
+  assert.equal(agent.aborted, false);
+  clock.advance(1);
+  await settle();
+  assert.equal(agent.aborted, true, "stream cancelled once the drain time passed");
   assert.equal(agent.cases()[0], "runRequest");
-  assert.equal(clock.pending, 0, "heartbeat and watchdog timers released");
+  assert.equal(clock.pending, 0, "heartbeat, watchdog and drain timers released");
+});
+
+test("a server that ends the stream after turn_ended is never sent a cancel (RST_STREAM)", async () => {
+  const { agent, run, clock } = setup();
+  agent.send({ interactionUpdate: text("done") });
+  agent.send({ interactionUpdate: TURN_ENDED });
+  const events = await collect(run.events);
+  assert.deepEqual(events, [{ type: "text", text: "done" }, { type: "turn_ended" }]);
+  agent.send({ interactionUpdate: text("late frame, ignored") });
+  agent.endStream();
+  await settle();
+  assert.equal(run.error, undefined, "the end of the stream after turn_ended is not a failure");
+  assert.equal(clock.pending, 0, "the drain timer is released when the server ends the stream");
+  clock.advance(10_000);
+  await settle();
+  assert.equal(agent.aborted, false);
+  assert.equal(agent.requestEnded, true);
 });
 
 test("heartbeats every 5 s through the injected clock, also while parked; none after close", async () => {
