@@ -23,6 +23,7 @@ import { parseOpenAiRequest } from "./openai/parse-request.ts";
 import { createOpenAiStreamSink } from "./openai/stream-writer.ts";
 import { createOpenAiJsonSink } from "./openai/json-writer.ts";
 import { estimateInputTokens } from "./tokens-estimate.ts";
+import { DEFAULT_COALESCE, type CoalesceOptions } from "./delta-coalescer.ts";
 import { requireKey } from "./http/auth.ts";
 import { parseJsonBody, readBody } from "./http/body.ts";
 import type { ResponseChannel } from "./http/channel.ts";
@@ -45,6 +46,8 @@ export interface GatewayDeps {
   bodyLimitBytes?: number;
   /** Concurrent turns one client key may run at once (default 64). */
   maxConcurrentPerKey?: number;
+  /** Batching of small streamed deltas (default DEFAULT_COALESCE; false = one event per upstream delta). */
+  coalesce?: CoalesceOptions | false;
   /** Management API and dashboard; returns true when it handled the request. */
   management?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
@@ -177,11 +180,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   function makeSink(api: ClientApi, request: ChatRequest, channel: ResponseChannel, inputTokens: number): TurnSink {
     const common = { model: request.model, inputTokens, showThinking: request.showThinking };
+    // Streams batch bursts of small deltas: fewer events and socket writes (protocol §10).
+    const coalesce = deps.coalesce ?? DEFAULT_COALESCE;
     if (api === "anthropic") {
-      return request.stream ? createAnthropicStreamSink(channel, common) : createAnthropicJsonSink(channel, common);
+      return request.stream ? createAnthropicStreamSink(channel, { ...common, coalesce }) : createAnthropicJsonSink(channel, common);
     }
     const openai = { ...common, includeUsage: request.includeUsage };
-    return request.stream ? createOpenAiStreamSink(channel, openai) : createOpenAiJsonSink(channel, openai);
+    return request.stream ? createOpenAiStreamSink(channel, { ...openai, coalesce }) : createOpenAiJsonSink(channel, openai);
   }
 
   const routes: Record<string, Record<string, Route>> = {

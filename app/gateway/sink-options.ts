@@ -1,5 +1,6 @@
 // What a response writer needs to know about the turn it renders.
 import type { Clock } from "../core/clock.ts";
+import type { CoalesceOptions } from "./delta-coalescer.ts";
 
 export interface ResponseSinkOptions {
   /** The model name as the client sent it (echoed back, never the Cursor id). */
@@ -10,8 +11,10 @@ export interface ResponseSinkOptions {
   showThinking: boolean;
   /** Response id; a random `msg_…` / `chatcmpl-…` when absent. */
   messageId?: string;
-  /** For `created` timestamps (OpenAI); the Anthropic format has none. Defaults to the system clock. */
+  /** For `created` timestamps (OpenAI) and the coalescing timer. Defaults to the system clock. */
   clock?: Clock;
   /** OpenAI streaming: stream_options.include_usage (a final usage chunk). */
   includeUsage?: boolean;
+  /** Streaming: batch bursts of small text/thinking deltas (delta-coalescer.ts); off when absent. */
+  coalesce?: CoalesceOptions | false;
 }

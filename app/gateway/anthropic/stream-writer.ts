@@ -15,11 +15,17 @@
 // thinking block ends on thinking_done (or when text/tool use follows) with a
 // signature_delta before its content_block_stop; a tool_use block is start, ONE
 // input_json_delta with the whole arguments JSON, stop. Empty deltas open no block.
+//
+// With options.coalesce (the gateway sets it), bursts of small text/thinking deltas are
+// batched into fewer content_block_delta events (delta-coalescer.ts); everything that
+// must keep its order flushes the batch first.
+import { systemClock } from "../../core/clock.ts";
 import type { RelayError } from "../../core/errors.ts";
 import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
+import { createDeltaCoalescer } from "../delta-coalescer.ts";
 import type { ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
 import { anthropicErrorBody, anthropicErrorHeaders } from "./errors.ts";
@@ -76,20 +82,37 @@ export function createAnthropicStreamSink(channel: ResponseChannel, options: Res
     send("content_block_stop", { index: block.index });
   }
 
-  function text(t: string) {
-    if (t === "") return;
+  function emitText(t: string) {
     if (open?.kind !== "text") open = { kind: "text", index: startBlock({ type: "text", text: "" }) };
     send("content_block_delta", { index: open.index, delta: { type: "text_delta", text: t } });
   }
 
-  function thinking(t: string) {
-    if (t === "" || !options.showThinking) return;
+  function emitThinking(t: string) {
     if (open?.kind !== "thinking") open = { kind: "thinking", index: startBlock({ type: "thinking", thinking: "", signature: "" }), text: "" };
     open.text += t;
     send("content_block_delta", { index: open.index, delta: { type: "thinking_delta", thinking: t } });
   }
 
+  const batch = options.coalesce
+    ? createDeltaCoalescer<"text" | "thinking">((kind, t) => (kind === "text" ? emitText(t) : emitThinking(t)), options.clock ?? systemClock, options.coalesce)
+    : null;
+  /** Sends what the batch holds, before anything that must come after it. */
+  const flush = () => batch?.flush();
+
+  function text(t: string) {
+    if (t === "") return;
+    if (batch) batch.add("text", t);
+    else emitText(t);
+  }
+
+  function thinking(t: string) {
+    if (t === "" || !options.showThinking) return;
+    if (batch) batch.add("thinking", t);
+    else emitThinking(t);
+  }
+
   function toolUse(call: ToolCallRequest) {
+    flush();
     const index = startBlock({ type: "tool_use", id: toClientToolId(call.toolCallId), name: call.name, input: {} });
     send("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: toolArguments(call.argsJson).json } });
     send("content_block_stop", { index });
@@ -109,6 +132,7 @@ export function createAnthropicStreamSink(channel: ResponseChannel, options: Res
           thinking(event.text);
           break;
         case "thinking_done":
+          flush();
           if (open?.kind === "thinking") closeBlock();
           break;
         case "tool_call":
@@ -121,6 +145,8 @@ export function createAnthropicStreamSink(channel: ResponseChannel, options: Res
     },
     end(reason: StopReason) {
       if (done) return;
+      flush();
+      batch?.close();
       done = true;
       startMessage();
       closeBlock();
@@ -133,6 +159,8 @@ export function createAnthropicStreamSink(channel: ResponseChannel, options: Res
     },
     fail(error: RelayError) {
       if (done) return;
+      flush();
+      batch?.close();
       done = true;
       if (!channel.started) {
         channel.json(error.status, anthropicErrorBody(error), anthropicErrorHeaders(error));
@@ -144,6 +172,7 @@ export function createAnthropicStreamSink(channel: ResponseChannel, options: Res
     },
     ping() {
       if (done) return;
+      flush();
       startMessage();
       send("ping", {});
     },

@@ -1,10 +1,18 @@
 // A ResponseChannel over a Node ServerResponse: the only place a response writer's
 // output meets a socket. Writes after the client went away are dropped silently.
+// SSE events written in the same tick (message_start, content_block_start and the first
+// delta; a flushed batch and a stop) leave in one socket write: the response is corked
+// on the first event of a tick and uncorked on the next (end() uncorks fully itself).
 import type { ServerResponse } from "node:http";
 import type { ResponseChannel } from "./channel.ts";
 
 export function nodeChannel(res: ServerResponse): ResponseChannel {
   let sse = false;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    res.uncork();
+  };
   const gone = () => res.writableEnded || res.destroyed;
   return {
     get started() {
@@ -34,6 +42,11 @@ export function nodeChannel(res: ServerResponse): ResponseChannel {
           connection: "keep-alive",
           "x-accel-buffering": "no",
         });
+      }
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(uncork);
       }
       res.write(event === null ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`);
     },

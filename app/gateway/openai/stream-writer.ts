@@ -9,6 +9,9 @@
 // client could mistake for content). Each tool call is one chunk with its whole
 // arguments; parallel calls get index 0, 1, ….
 //
+// With options.coalesce (the gateway sets it), bursts of small content/reasoning deltas
+// are batched into fewer chunks (delta-coalescer.ts), flushed before a tool call or the end.
+//
 // A failure after the stream started is a data chunk `{"error":{…}}` with no [DONE]:
 // the OpenAI SDK throws an APIError on a chunk with `error` (core/streaming.mjs), and a
 // client that ignores the field still sees the stream end without the success marker.
@@ -18,6 +21,7 @@ import type { RelayError } from "../../core/errors.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
+import { createDeltaCoalescer } from "../delta-coalescer.ts";
 import type { ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
 import { openAiErrorBody, openAiErrorHeaders } from "./errors.ts";
@@ -27,7 +31,8 @@ export const newCompletionId = (): string => `chatcmpl-relay${randomBytes(12).to
 
 export function createOpenAiStreamSink(channel: ResponseChannel, options: ResponseSinkOptions): TurnSink {
   const id = options.messageId ?? newCompletionId();
-  const created = Math.floor((options.clock ?? systemClock).now() / 1000);
+  const clock = options.clock ?? systemClock;
+  const created = Math.floor(clock.now() / 1000);
   const includeUsage = options.includeUsage === true;
   let roleSent = false;
   let contentStarted = false;
@@ -59,6 +64,13 @@ export function createOpenAiStreamSink(channel: ResponseChannel, options: Respon
     chunk(delta);
   }
 
+  const batch = options.coalesce
+    ? createDeltaCoalescer<"content" | "reasoning_content">((kind, t) => content({ [kind]: t }), clock, options.coalesce)
+    : null;
+  /** Sends what the batch holds, before anything that must come after it. */
+  const flush = () => batch?.flush();
+  const delta = (kind: "content" | "reasoning_content", t: string) => (batch ? batch.add(kind, t) : content({ [kind]: t }));
+
   return {
     get contentStarted() {
       return contentStarted;
@@ -67,14 +79,15 @@ export function createOpenAiStreamSink(channel: ResponseChannel, options: Respon
       if (done) return;
       switch (event.type) {
         case "text":
-          if (event.text !== "") content({ content: event.text });
+          if (event.text !== "") delta("content", event.text);
           break;
         case "thinking":
-          if (event.text !== "" && options.showThinking) content({ reasoning_content: event.text });
+          if (event.text !== "" && options.showThinking) delta("reasoning_content", event.text);
           break;
         case "thinking_done":
           break;
         case "tool_call": {
+          flush();
           const call = event.call;
           content({
             tool_calls: [
@@ -95,6 +108,8 @@ export function createOpenAiStreamSink(channel: ResponseChannel, options: Respon
     },
     end(reason: StopReason) {
       if (done) return;
+      flush();
+      batch?.close();
       done = true;
       sendRole();
       chunk({}, finishReason(reason));
@@ -109,6 +124,8 @@ export function createOpenAiStreamSink(channel: ResponseChannel, options: Respon
     },
     fail(error: RelayError) {
       if (done) return;
+      flush();
+      batch?.close();
       done = true;
       if (!channel.started) channel.json(error.status, openAiErrorBody(error), openAiErrorHeaders(error));
       else channel.sse(null, JSON.stringify(openAiErrorBody(error)));
@@ -116,6 +133,7 @@ export function createOpenAiStreamSink(channel: ResponseChannel, options: Respon
     },
     ping() {
       if (done) return;
+      flush();
       if (!roleSent) sendRole();
       else chunk({});
     },
