@@ -162,8 +162,53 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     dispose(s);
   }
 
+  /**
+   * Pings the sink after every pingIntervalMs without an event while the pump waits for
+   * the upstream: one timer that re-arms itself, not one per event (a 10 MB reply has
+   * ~300k events). `seen()` marks an event; `stop()` ends it.
+   */
+  function silencePinger(sink: TurnSink): { seen(): void; pause(on: boolean): void; stop(): void } {
+    let last = clock.now();
+    let paused = false;
+    let timer: TimerHandle | null = null;
+    const fire = () => {
+      const quiet = clock.now() - last;
+      if (quiet >= pingIntervalMs) {
+        if (!paused) sink.ping();
+        last = clock.now();
+        timer = clock.setTimeout(fire, pingIntervalMs);
+      } else timer = clock.setTimeout(fire, pingIntervalMs - quiet);
+    };
+    timer = clock.setTimeout(fire, pingIntervalMs);
+    return {
+      seen: () => (last = clock.now()),
+      pause: (on) => (paused = on),
+      stop: () => timer?.cancel(),
+    };
+  }
+
+  /** The next event, waiting as long as it takes (the pinger keeps the client alive). */
+  async function nextEvent(s: LiveSession): Promise<IteratorResult<CursorEvent>> {
+    const pending = s.pendingNext ?? s.iterator.next();
+    s.pendingNext = pending;
+    try {
+      return await pending;
+    } finally {
+      s.pendingNext = null;
+    }
+  }
+
   /** Streams events into the sink until the turn ends, parks on tool calls, or fails (throws). */
   async function pump(s: LiveSession, input: TurnInput, sink: TurnSink): Promise<void> {
+    const pinger = silencePinger(sink);
+    try {
+      await pumpEvents(s, input, sink, pinger);
+    } finally {
+      pinger.stop();
+    }
+  }
+
+  async function pumpEvents(s: LiveSession, input: TurnInput, sink: TurnSink, pinger: ReturnType<typeof silencePinger>): Promise<void> {
     let handedOut = 0;
     let output = 0;
     let counted = sink.contentStarted;
@@ -177,15 +222,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       s.tokens.input += input.inputTokens;
     };
     for (;;) {
-      const r = await next(s, handedOut > 0 ? toolGatherMs : pingIntervalMs);
+      // After a tool call, wait only toolGatherMs for more calls (no pings then); else as
+      // long as the upstream takes.
+      const r = handedOut > 0 ? await next(s, toolGatherMs) : await nextEvent(s);
+      pinger.seen();
       if (r === TIMEOUT) {
-        if (handedOut > 0) {
-          park(s);
-          sink.end("tool_use");
-          return;
-        }
-        sink.ping();
-        continue;
+        park(s);
+        sink.end("tool_use");
+        return;
       }
       if (r.done) {
         // Closed by us (client went away, account removed): nothing more to render.
@@ -224,6 +268,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           const call = { ...ev.call, toolCallId: raw };
           s.pendingCalls.set(toClientToolId(raw), call);
           handedOut++;
+          pinger.pause(true);
           sink.handle({ type: "tool_call", call });
           break;
         }
