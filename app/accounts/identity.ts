@@ -3,7 +3,7 @@
 // only decoded, never verified: its claims are trusted for naming and expiry and for
 // nothing else (Cursor verifies it).
 import { createHash } from "node:crypto";
-import { decodeJwt } from "jose";
+import { decodeJwt } from "jose/jwt/decode"; // the one function, not the whole library (start-up time)
 import { RelayError } from "../core/errors.ts";
 
 /** Safety margin taken off the JWT's `exp` (§2.3). */

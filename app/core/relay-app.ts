@@ -10,7 +10,8 @@ import type { FetchLike } from "../accounts/cursor-http.ts";
 import { createLoginManager, type LoginManager } from "../accounts/login-manager.ts";
 import { openAccounts, type OpenedAccounts } from "../accounts/open-accounts.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
-import { createCursorClient, type CursorClientHandle, type CursorClientOptions } from "../cursor/client.ts";
+import type { CursorClientHandle, CursorClientOptions } from "../cursor/client.ts";
+import { createLazyCursorClient } from "../cursor/lazy-client.ts";
 import { FALLBACK_MODELS } from "../cursor/models.ts";
 import type { CursorModel } from "../cursor/types.ts";
 import { createGateway, type Gateway } from "../gateway/gateway.ts";
@@ -119,7 +120,8 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
 
   const conductor = createConductor({ dataDir: options.dataDir, clock, accounts: registry, logger: logger.child("conductor"), ...options.conductor });
   const pool = createAccountPool({ registry, conductor, logger: logger.child("pool") });
-  const cursor = createCursorClient({
+  // Loaded once listening (see start()): its modules are most of what start-up would import.
+  const cursor = createLazyCursorClient({
     ...options.cursor,
     modelMap: { ...readModelMap(accounts.settings, warn), ...options.cursor?.modelMap },
     baseUrl: options.cursorApi,
@@ -234,6 +236,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
         port: options.port ?? DEFAULT_PORT,
       });
       startedAt = clock.now();
+      cursor.preload().catch((e: unknown) => logger.error("could not load the Cursor client", { error: String(e) }));
       if (options.runtimeFile !== false) {
         writeRuntimeInfo(options.dataDir, { pid: process.pid, url: listener.url, port: listener.port, startedAt });
       }
