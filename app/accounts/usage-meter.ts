@@ -26,19 +26,36 @@ export function emptyUsage(): UsageRecord {
 const amount = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
 const minuteOf = (ms: number) => Math.floor(ms / MINUTE_MS);
 
+// usageDayKey of the last minute asked for: a token delta arrives with every streamed
+// chunk, and local midnight always falls on a minute boundary.
+let dayKeyMinute = Number.NaN;
+let dayKeyOfMinute = "";
+const dayKeyAt = (now: number): string => {
+  const m = minuteOf(now);
+  if (m !== dayKeyMinute) {
+    dayKeyMinute = m;
+    dayKeyOfMinute = usageDayKey(now);
+  }
+  return dayKeyOfMinute;
+};
+
 /** Adds a usage report; negative or non-numeric parts count as 0. False when it added nothing. */
 export function addUsage(u: UsageRecord, tokens: Partial<TokenCounts>, now: number): boolean {
   const add: TokenCounts = { input: amount(tokens.input), output: amount(tokens.output), cacheRead: amount(tokens.cacheRead) };
   if (add.input + add.output + add.cacheRead === 0) return false;
-  const key = usageDayKey(now);
+  const key = dayKeyAt(now);
+  const newDay = u.days[key] === undefined;
   const day = (u.days[key] ??= zeroCounts());
   for (const k of ["input", "output", "cacheRead"] as const) {
     u.total[k] += add[k];
     day[k] += add[k];
   }
   const m = minuteOf(now);
+  const newMinute = !u.minutes.has(m);
   if (add.input + add.output > 0) u.minutes.set(m, (u.minutes.get(m) ?? 0) + add.input + add.output);
-  pruneUsage(u, now);
+  // Buckets only fall out of the window when a new minute or day starts: prune then, not
+  // on every one of a stream's token deltas.
+  if (newDay || newMinute) pruneUsage(u, now);
   return true;
 }
 
