@@ -18,18 +18,25 @@ export const TOOL_PROVIDER = "proxy";
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 
+let lastBlob: { prompt: string; blob: { id: Uint8Array; idHex: string; data: Uint8Array } } | null = null;
+
 /**
  * The system-prompt blob exactly as [GO] writes it: keys `content` then `role`, with Go's
  * HTML-safe escaping of <, >, & (and U+2028/9), so the blob id matches the reference.
  */
 export function systemPromptBlob(prompt: string): { id: Uint8Array; idHex: string; data: Uint8Array } {
+  // A client sends the same (often tens of KB) system prompt with every turn: encode and
+  // hash it once. The blob's bytes are never modified, so sharing them is safe.
+  if (lastBlob?.prompt === prompt) return lastBlob.blob;
   const json = JSON.stringify({ content: prompt, role: "system" }).replace(
     /[<>&\u2028\u2029]/g,
     (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"),
   );
   const data = new TextEncoder().encode(json);
   const id = new Uint8Array(createHash("sha256").update(data).digest());
-  return { id, idHex: hex(id), data };
+  const blob = { id, idHex: hex(id), data };
+  lastBlob = { prompt, blob };
+  return blob;
 }
 
 /** A client tool as Cursor's McpToolDefinition (input schema as a serialized Value). */
