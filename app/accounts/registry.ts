@@ -167,7 +167,8 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
 
   const readAll = (): Record<string, StoredAccount> => {
     const raw = settings.get(SETTINGS_KEY);
-    const out: Record<string, StoredAccount> = {};
+    // No prototype: an id like "__proto__" or "constructor" must not find Object's members.
+    const out = Object.create(null) as Record<string, StoredAccount>;
     if (typeof raw === "object" && raw !== null) {
       for (const [id, v] of Object.entries(raw as Record<string, unknown>)) {
         const s = readStored(v);
