@@ -55,6 +55,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
   private watchdog: TimerHandle | undefined;
   private lastFrameAt = 0;
   private progressWatchdog: TimerHandle | undefined;
+  private lastProgressAt = 0;
   private drainTimer: TimerHandle | undefined;
   /** Resolves once Connect has taken the end of the request frames (it then half-closes the HTTP/2 stream). */
   private requestSideEnded!: Promise<void>;
@@ -127,12 +128,27 @@ export class CursorRunStream implements CursorRun, RunInternals {
 
   /** (Re)starts the heartbeats-only watchdog; none while a tool call waits for the client. */
   private armProgressWatchdog(): void {
-    this.progressWatchdog?.cancel();
+    this.lastProgressAt = this.deps.clock.now();
+    const ms = this.deps.progressTimeoutMs;
+    if (ms === undefined || this.finished) return;
+    if (this.pending.size > 0) {
+      this.progressWatchdog?.cancel();
+      this.progressWatchdog = undefined;
+      return;
+    }
+    // Like the stall watchdog: one timer that re-arms itself for the rest of the window,
+    // not a new timer per progress frame.
+    this.progressWatchdog ??= this.deps.clock.setTimeout(this.onProgressWatchdog, ms);
+  }
+
+  private readonly onProgressWatchdog = (): void => {
     this.progressWatchdog = undefined;
     const ms = this.deps.progressTimeoutMs;
     if (ms === undefined || this.finished || this.pending.size > 0) return;
-    this.progressWatchdog = this.deps.clock.setTimeout(() => this.finish(noProgressError(ms)), ms);
-  }
+    const quiet = this.deps.clock.now() - this.lastProgressAt;
+    if (quiet >= ms) this.finish(noProgressError(ms));
+    else this.progressWatchdog = this.deps.clock.setTimeout(this.onProgressWatchdog, ms - quiet);
+  };
 
   private async readLoop(): Promise<void> {
     const contextValues = createContextValues().set(ACCESS_TOKEN, this.options.accessToken);
