@@ -1,0 +1,176 @@
+// Added time to first token: an Anthropic streaming request through the relay vs the
+// same turn read directly from the fake with a Connect client, interleaved.
+//  - 1 stream: single turns one after another, alternating direct / relay.
+//  - 64 streams: 64 clients each running turns back to back, their starts spread over
+//    one turn; rounds alternate direct / relay. A reply streams like a fast model: a
+//    first delta at once, then 10 deltas of 24 bytes (~6 tokens) every 100 ms (~60
+//    tokens/s per stream, ~1 s per reply). The TTFT of each new turn is measured while
+//    the other 63 streams are mid-reply.
+//  - 64 streams, stress (reported, no target): the same with 100-byte deltas every 10 ms
+//    (~40× a model's pace, ~6,400 deltas/s in all), which saturates a 2-core machine
+//    running fake, relay and load generator; it shows queueing, not the relay's latency.
+// Per run: p50 and p99 of each side; added = relay − direct of the same run.
+//
+// Each level gets a fresh fake and relay (startRig) and stays under ~900 Runs per
+// HTTP/2 connection: the fake's nghttp2 answers more RST_STREAMs than its rapid-reset
+// budget (1,000, then ~33/s) on one connection with GOAWAY(INTERNAL_ERROR), and the
+// client cancels a Run it no longer reads.
+import { randomUUID } from "node:crypto";
+import type { Turn } from "../../test/fake-cursor/index.ts";
+import { anthropicRequest } from "../lib/relay-client.ts";
+import type { Rig } from "../lib/rig.ts";
+import { percentile, summarize, type Summary } from "../lib/stats.ts";
+
+export interface TtftLevel {
+  concurrency: number;
+  /** How each reply streams after its first delta. */
+  pace: string;
+  /** A stress run beyond any real load: reported, not held to the target. */
+  stress: boolean;
+  samplesPerRun: number;
+  directP50: Summary;
+  directP99: Summary;
+  relayP50: Summary;
+  relayP99: Summary;
+  addedP50: Summary;
+  addedP99: Summary;
+  errors: number;
+}
+
+const QUICK: Turn = { prologue: false, steps: [{ text: "Hello" }, { tokens: 1 }, { text: " there." }, { tokens: 1 }, { turnEnded: true }] };
+/** A fast model: 10 × 24 bytes, one every 100 ms, after the first delta. */
+const MODEL_PACE: Turn = {
+  prologue: false,
+  steps: [{ text: "Hello" }, { tokens: 1 }, { textBytes: 240, chunkBytes: 24, paceMs: 100, tokensPerChunk: 6 }, { turnEnded: true }],
+};
+/** Stress: 20 × 100 bytes, one every 10 ms. */
+const STRESS_PACE: Turn = {
+  prologue: false,
+  steps: [{ text: "Hello" }, { tokens: 1 }, { textBytes: 2000, chunkBytes: 100, paceMs: 10 }, { turnEnded: true }],
+};
+
+type Side = "direct" | "relay";
+
+async function oneTurn(rig: Rig, side: Side, errors: { n: number }): Promise<number> {
+  const text = `ttft ${randomUUID()}`;
+  if (side === "direct") {
+    const r = await rig.direct.turn(text);
+    return r.ttftMs;
+  }
+  const r = await rig.relayClient.stream(anthropicRequest([{ role: "user", content: text }]));
+  if (r.status !== 200 || Number.isNaN(r.ttftMs)) errors.n++;
+  return r.ttftMs;
+}
+
+async function level1(rig: Rig, runs: number, pairs: number): Promise<TtftLevel> {
+  await rig.play(QUICK);
+  const errors = { n: 0 };
+  for (let i = 0; i < 30; i++) {
+    await oneTurn(rig, "direct", errors);
+    await oneTurn(rig, "relay", errors);
+  }
+  errors.n = 0;
+  const per = { dp50: [] as number[], dp99: [] as number[], rp50: [] as number[], rp99: [] as number[], a50: [] as number[], a99: [] as number[] };
+  for (let run = 0; run < runs; run++) {
+    const d: number[] = [];
+    const r: number[] = [];
+    for (let i = 0; i < pairs; i++) {
+      // Alternate which side goes first, so neither always follows the other.
+      const order: Side[] = i % 2 === 0 ? ["direct", "relay"] : ["relay", "direct"];
+      for (const side of order) (side === "direct" ? d : r).push(await oneTurn(rig, side, errors));
+    }
+    push(per, d, r);
+  }
+  return result(1, pairs, per, errors.n, "none (whole reply at once)", false);
+}
+
+async function round(rig: Rig, side: Side, clients: number, turnsEach: number, spreadMs: number, errors: { n: number }): Promise<number[]> {
+  const samples: number[] = [];
+  const worker = async (i: number) => {
+    await new Promise((r) => setTimeout(r, (i * spreadMs) / clients));
+    for (let t = 0; t < turnsEach; t++) samples.push(await oneTurn(rig, side, errors));
+  };
+  await Promise.all(Array.from({ length: clients }, (_, i) => worker(i)));
+  return samples;
+}
+
+async function level64(rig: Rig, runs: number, turnsEach: number, stress: boolean): Promise<TtftLevel> {
+  await rig.play(stress ? STRESS_PACE : MODEL_PACE);
+  const errors = { n: 0 };
+  const clients = 64;
+  const spreadMs = stress ? 200 : 1000;
+  await round(rig, "direct", clients, 1, spreadMs, errors);
+  await round(rig, "relay", clients, 1, spreadMs, errors);
+  errors.n = 0;
+  const per = { dp50: [] as number[], dp99: [] as number[], rp50: [] as number[], rp99: [] as number[], a50: [] as number[], a99: [] as number[] };
+  for (let run = 0; run < runs; run++) {
+    let d: number[];
+    let r: number[];
+    if (run % 2 === 0) {
+      d = await round(rig, "direct", clients, turnsEach, spreadMs, errors);
+      r = await round(rig, "relay", clients, turnsEach, spreadMs, errors);
+    } else {
+      r = await round(rig, "relay", clients, turnsEach, spreadMs, errors);
+      d = await round(rig, "direct", clients, turnsEach, spreadMs, errors);
+    }
+    push(per, d, r);
+  }
+  return result(clients, clients * turnsEach, per, errors.n, stress ? "100 B every 10 ms" : "24 B every 100 ms", stress);
+}
+
+function push(per: Record<"dp50" | "dp99" | "rp50" | "rp99" | "a50" | "a99", number[]>, dAll: number[], rAll: number[]): void {
+  // A failed turn (NaN) is counted in errors, not in the percentiles.
+  const d = dAll.filter(Number.isFinite);
+  const r = rAll.filter(Number.isFinite);
+  const dp50 = percentile(d, 50);
+  const dp99 = percentile(d, 99);
+  const rp50 = percentile(r, 50);
+  const rp99 = percentile(r, 99);
+  per.dp50.push(dp50);
+  per.dp99.push(dp99);
+  per.rp50.push(rp50);
+  per.rp99.push(rp99);
+  per.a50.push(rp50 - dp50);
+  per.a99.push(rp99 - dp99);
+}
+
+function result(
+  concurrency: number,
+  samplesPerRun: number,
+  per: Record<"dp50" | "dp99" | "rp50" | "rp99" | "a50" | "a99", number[]>,
+  errors: number,
+  pace: string,
+  stress: boolean,
+): TtftLevel {
+  return {
+    concurrency,
+    pace,
+    stress,
+    samplesPerRun,
+    directP50: summarize(per.dp50),
+    directP99: summarize(per.dp99),
+    relayP50: summarize(per.rp50),
+    relayP99: summarize(per.rp99),
+    addedP50: summarize(per.a50),
+    addedP99: summarize(per.a99),
+    errors,
+  };
+}
+
+export async function ttftFigure(startRig: () => Promise<Rig>, runs = 5): Promise<TtftLevel[]> {
+  const out: TtftLevel[] = [];
+  const levels = [
+    (rig: Rig) => level1(rig, runs, 100),
+    (rig: Rig) => level64(rig, Math.min(runs, 4), 3, false),
+    (rig: Rig) => level64(rig, 3, 3, true),
+  ];
+  for (const level of levels) {
+    const rig = await startRig();
+    try {
+      out.push(await level(rig));
+    } finally {
+      await rig.close();
+    }
+  }
+  return out;
+}

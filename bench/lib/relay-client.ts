@@ -1,0 +1,119 @@
+// A lean HTTP client for the relay's Anthropic endpoint: keep-alive sockets, the time to
+// the first text delta, and the raw SSE bytes (parsed only after the clock stopped, so
+// the load generator costs as little as possible while measuring).
+import { Agent, request } from "node:http";
+import { parseSse } from "../../test/unit/gateway/memory-channel.ts";
+
+export interface StreamResult {
+  status: number;
+  /** ms from sending the request to the first `text_delta` byte (NaN when none came). */
+  ttftMs: number;
+  /** ms from sending the request to the end of the response. */
+  totalMs: number;
+  bytes: number;
+  /** The response body (only when keepBody). */
+  body: string;
+}
+
+const MARK = '"text_delta"';
+
+export interface RelayClient {
+  stream(body: unknown, options?: { keepBody?: boolean }): Promise<StreamResult>;
+  close(): void;
+}
+
+export function createRelayClient(baseUrl: string, key: string): RelayClient {
+  const url = new URL("/v1/messages", baseUrl);
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 2048 });
+  return {
+    stream(body, options = {}) {
+      const payload = Buffer.from(JSON.stringify(body));
+      return new Promise<StreamResult>((resolve, reject) => {
+        const t0 = performance.now();
+        const req = request(
+          url,
+          {
+            method: "POST",
+            agent,
+            headers: {
+              "content-type": "application/json",
+              "content-length": String(payload.length),
+              "x-api-key": key,
+              "anthropic-version": "2023-06-01",
+            },
+          },
+          (res) => {
+            let ttft = Number.NaN;
+            let bytes = 0;
+            let tail = "";
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => {
+              bytes += c.length;
+              if (Number.isNaN(ttft)) {
+                const s = tail + c.toString("latin1");
+                if (s.includes(MARK)) ttft = performance.now() - t0;
+                else tail = s.slice(-MARK.length);
+              }
+              if (options.keepBody) chunks.push(c);
+            });
+            res.on("end", () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                ttftMs: ttft,
+                totalMs: performance.now() - t0,
+                bytes,
+                body: options.keepBody ? Buffer.concat(chunks).toString("utf8") : "",
+              }),
+            );
+            res.on("error", reject);
+          },
+        );
+        req.on("error", reject);
+        req.end(payload);
+      });
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+export interface ParsedTurn {
+  text: string;
+  stopReason: string | null;
+  toolUses: { id: string; name: string; input: string }[];
+  errors: string[];
+  complete: boolean;
+}
+
+/** What a client would make of an Anthropic SSE body. */
+export function parseAnthropicSse(body: string): ParsedTurn {
+  const out: ParsedTurn = { text: "", stopReason: null, toolUses: [], errors: [], complete: false };
+  const parts: string[] = [];
+  for (const e of parseSse(body)) {
+    const d = JSON.parse(e.data) as Record<string, any>;
+    switch (e.event) {
+      case "content_block_start":
+        if (d.content_block?.type === "tool_use") out.toolUses.push({ id: d.content_block.id, name: d.content_block.name, input: "" });
+        break;
+      case "content_block_delta":
+        if (d.delta?.type === "text_delta") parts.push(d.delta.text);
+        else if (d.delta?.type === "input_json_delta") out.toolUses[out.toolUses.length - 1]!.input += d.delta.partial_json;
+        break;
+      case "message_delta":
+        out.stopReason = d.delta?.stop_reason ?? null;
+        break;
+      case "message_stop":
+        out.complete = true;
+        break;
+      case "error":
+        out.errors.push(JSON.stringify(d));
+        break;
+    }
+  }
+  out.text = parts.join("");
+  return out;
+}
+
+/** A minimal streaming Anthropic request. */
+export function anthropicRequest(messages: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { model: "claude-sonnet-4-5", max_tokens: 4_000_000, stream: true, messages, ...extra };
+}

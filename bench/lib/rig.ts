@@ -1,0 +1,60 @@
+// One benchmark setup: the fake Cursor and the relay, each in its own process, with a
+// relay client and a direct Connect client in this process (the load generator).
+import type { Scenario, Turn } from "../../test/fake-cursor/index.ts";
+import { startChild, type Child } from "./child.ts";
+import { createDirectClient, type DirectClient } from "./direct-client.ts";
+import { createRelayClient, type RelayClient } from "./relay-client.ts";
+
+export interface Rig {
+  fake: Child;
+  relay: Child;
+  relayClient: RelayClient;
+  direct: DirectClient;
+  /** Every Run of every account plays this turn from now on. */
+  play(turn: Turn, extra?: Partial<Scenario>): Promise<void>;
+  /** Run outcomes on the fake since the last call (after every stream closed). */
+  outcomes(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+export interface RigOptions {
+  /** HTTP/2 initial window the fake advertises. */
+  initialWindowSize?: number;
+  /** Extra node flags for the relay process (e.g. --expose-gc, --cpu-prof). */
+  relayNodeArgs?: string[];
+}
+
+/** Turns per client key the relay admits at once: above every load here (1,000 sessions). */
+export const BENCH_MAX_CONCURRENT_PER_KEY = 2000;
+
+export async function startRig(options: RigOptions = {}): Promise<Rig> {
+  const fake = await startChild("fake", options.initialWindowSize ? { args: [String(options.initialWindowSize)] } : {});
+  const fakeUrl = await fake.call<string>("url");
+  const base: Scenario = { login: { pendingPolls: 0 }, models: {} };
+  await fake.call("setScenario", { ...base, turns: [[{ text: "hi" }, { turnEnded: true }]] });
+  const relay = await startChild("relay", {
+    nodeArgs: options.relayNodeArgs ?? [],
+    args: [JSON.stringify({ cursorApi: fakeUrl, accounts: 1, gateway: { maxConcurrentPerKey: BENCH_MAX_CONCURRENT_PER_KEY } })],
+  });
+  const { url, key } = await relay.call<{ url: string; key: string }>("info");
+  const token = await fake.call<string>("mintAccessToken", "auth0|bench_direct");
+  const relayClient = createRelayClient(url, key);
+  const direct = createDirectClient(fakeUrl, token);
+  return {
+    fake,
+    relay,
+    relayClient,
+    direct,
+    play: (turn, extra = {}) => fake.call("setScenario", { ...base, ...extra, turns: [turn] }),
+    async outcomes() {
+      await fake.call("waitForIdle", 10_000);
+      return fake.call<Record<string, number>>("takeOutcomes");
+    },
+    async close() {
+      relayClient.close();
+      direct.close();
+      await relay.stop();
+      await fake.stop();
+    },
+  };
+}

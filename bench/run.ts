@@ -1,0 +1,172 @@
+// npm run bench [-- --only ttft,throughput,translation,memory,large-context,startup]
+//
+// Runs the relay and the fake Cursor over real loopback sockets (each in its own
+// process; this process is the load generator), prints one table and writes
+// bench/results.json with every figure, the machine and the date. Every figure is the
+// median of several runs after a warm-up, with min and max; relay-vs-direct figures are
+// measured side by side, interleaved, in the same run. Not part of `npm test`.
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { largeContextFigure, INITIAL_WINDOW, type LargeContextResult } from "./figures/large-context.ts";
+import { memoryFigure, type MemoryResult } from "./figures/memory.ts";
+import { startupFigure, type StartupResult } from "./figures/startup.ts";
+import { throughputFigure, type ThroughputResult } from "./figures/throughput.ts";
+import { translationFigure, type TranslationResult } from "./figures/translation.ts";
+import { ttftFigure, type TtftLevel } from "./figures/ttft.ts";
+import { machine } from "./lib/machine.ts";
+import { startRig, BENCH_MAX_CONCURRENT_PER_KEY } from "./lib/rig.ts";
+import { range, renderTable, type Row } from "./lib/table.ts";
+
+const FIGURES = ["translation", "ttft", "throughput", "large-context", "memory", "startup"] as const;
+type Figure = (typeof FIGURES)[number];
+
+function selected(): Set<Figure> {
+  const i = process.argv.indexOf("--only");
+  if (i < 0) return new Set(FIGURES);
+  const names = (process.argv[i + 1] ?? "").split(",").filter(Boolean);
+  for (const n of names) if (!(FIGURES as readonly string[]).includes(n)) throw new Error(`--only: unknown figure ${n} (${FIGURES.join(", ")})`);
+  return new Set(names as Figure[]);
+}
+
+const say = (m: string) => process.stderr.write(`bench: ${m}\n`);
+
+async function timed<T>(name: string, fn: () => Promise<T> | T, errors: Record<string, string>): Promise<T | undefined> {
+  const t0 = performance.now();
+  say(`${name}…`);
+  try {
+    const r = await fn();
+    say(`${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return r;
+  } catch (e) {
+    errors[name] = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    say(`${name} FAILED: ${errors[name]}`);
+    return undefined;
+  }
+}
+
+function rows(r: {
+  ttft?: TtftLevel[] | undefined;
+  throughput?: ThroughputResult | undefined;
+  translation?: TranslationResult | undefined;
+  memory?: MemoryResult | undefined;
+  largeContext?: LargeContextResult | undefined;
+  startup?: StartupResult | undefined;
+}): Row[] {
+  const out: Row[] = [];
+  for (const l of r.ttft ?? []) {
+    out.push({
+      figure: `added time to first token, ${l.concurrency} stream${l.concurrency > 1 ? "s" : ""}${l.concurrency > 1 ? (l.stress ? " (stress: 100 B / 10 ms each)" : " (24 B / 100 ms each)") : ""}`,
+      result: `p50 ${range(l.addedP50, 2, " ms")}, p99 ${range(l.addedP99, 2, " ms")}; relay p50 ${l.relayP50.median.toFixed(2)} ms vs direct ${l.directP50.median.toFixed(2)} ms${l.errors ? `; ${l.errors} errors` : ""}`,
+      target: l.stress ? "none (saturation, shown for scale)" : "p50 ≤ 1 ms, p99 ≤ 5 ms added",
+      met: l.stress ? l.errors === 0 : l.addedP50.median <= 1 && l.addedP99.median <= 5 && l.errors === 0,
+    });
+  }
+  if (r.throughput) {
+    const t = r.throughput;
+    out.push({
+      figure: "streaming throughput (10 MiB in 64-byte deltas)",
+      result: `ratio ${range(t.ratio, 2)}; relay ${t.relayMBps.median.toFixed(1)} MB/s vs direct ${t.directMBps.median.toFixed(1)} MB/s`,
+      target: "ratio ≥ 0.8",
+      met: t.ratio.median >= 0.8,
+    });
+  }
+  if (r.translation) {
+    const t = r.translation;
+    for (const [name, s, u] of [
+      ["Anthropic", t.anthropic, t.anthropicUncoalesced],
+      ["OpenAI", t.openai, t.openaiUncoalesced],
+    ] as const) {
+      out.push({
+        figure: `translation cost, ${name} stream writer`,
+        result: `${range({ median: s.median / 1000, min: s.min / 1000, max: s.max / 1000 }, 0, "k")} events/s (${(u.median / 1000).toFixed(0)}k uncoalesced)`,
+        target: "≥ 200k events/s",
+        met: s.median >= 200_000 && u.median >= 200_000,
+      });
+    }
+  }
+  if (r.memory) {
+    const m = r.memory;
+    out.push({
+      figure: `concurrency and memory (${m.sessions} sessions, ${m.parked} parked)`,
+      result:
+        `peak RSS ${range(m.peakRssMB, 0, " MB")} (idle ${m.baselineRssMB.median.toFixed(0)} MB` +
+        `${m.allLiveRssMB ? `, all live after GC ${m.allLiveRssMB.median.toFixed(0)} MB` : ""}); ` +
+        `${range(m.perParkedKB, 0, " KB")} per parked session; ${m.errors} errors; ${m.maxLiveSessions.median} live at once`,
+      target: "≤ 250 MB peak, ≤ 100 KB per parked session, 0 errors",
+      met: m.peakRssMB.median <= 250 && m.perParkedKB.median <= 100 && m.errors === 0 && m.maxLiveSessions.median >= m.sessions,
+    });
+  }
+  if (r.largeContext) {
+    const l = r.largeContext;
+    out.push({
+      figure: `large context (${(l.requestBytes / 1e6).toFixed(1)} MB conversation, ${l.initialWindow / 1024} KB window)`,
+      result: `added ${range(l.addedMs, 1, " ms")}; relay ${l.relayMs.median.toFixed(0)} ms vs direct ${l.directMs.median.toFixed(0)} ms`,
+      target: "≤ 30 ms added",
+      met: l.addedMs.median <= 30,
+    });
+  }
+  if (r.startup) {
+    out.push({
+      figure: "start-up (`cursor-relay serve` to `listening on`)",
+      result: range(r.startup.ms, 0, " ms"),
+      target: "≤ 400 ms",
+      met: r.startup.ms.median <= 400,
+    });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const only = selected();
+  const started = performance.now();
+  const at = new Date().toISOString();
+  const host = machine();
+  say(`${host.cores} × ${host.cpuModel}, Node ${host.node}, load average ${host.loadAverage.join(" ")}`);
+  const errors: Record<string, string> = {};
+
+  const translation = only.has("translation") ? await timed("translation", () => translationFigure(), errors) : undefined;
+  const ttft = only.has("ttft") ? await timed("time to first token", () => ttftFigure(() => startRig()), errors) : undefined;
+  let throughput: ThroughputResult | undefined;
+  if (only.has("throughput")) {
+    const rig = await startRig();
+    try {
+      throughput = await timed("throughput", () => throughputFigure(rig), errors);
+    } finally {
+      await rig.close();
+    }
+  }
+  let largeContext: LargeContextResult | undefined;
+  if (only.has("large-context")) {
+    const rig = await startRig({ initialWindowSize: INITIAL_WINDOW });
+    try {
+      largeContext = await timed("large context", () => largeContextFigure(rig), errors);
+    } finally {
+      await rig.close();
+    }
+  }
+  const memory = only.has("memory") ? await timed("concurrency and memory", () => memoryFigure(), errors) : undefined;
+  const startup = only.has("startup") ? await timed("start-up", () => startupFigure(), errors) : undefined;
+
+  const table = rows({ ttft, throughput, translation, memory, largeContext, startup });
+  const seconds = (performance.now() - started) / 1000;
+  const results = {
+    date: at,
+    command: "npm run bench",
+    durationSeconds: Math.round(seconds),
+    machine: { ...host, loadAverageAtEnd: machine().loadAverage },
+    notes: {
+      processes: "fake Cursor, relay and load generator each in their own process, over loopback",
+      maxConcurrentPerKey: `the bench relay admits ${BENCH_MAX_CONCURRENT_PER_KEY} concurrent turns per key (default 64) so 1,000 sessions fit`,
+    },
+    table,
+    figures: { ttft, throughput, translation, memory, largeContext, startup },
+    errors,
+  };
+  const file = fileURLToPath(new URL("./results.json", import.meta.url));
+  writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+  console.log(renderTable(table));
+  console.log(`\n${host.cores} × ${host.cpuModel}, Node ${host.node}, ${at.slice(0, 10)}; ${Math.round(seconds)} s; details in bench/results.json`);
+  if (Object.keys(errors).length > 0) process.exitCode = 1;
+}
+
+await main();
