@@ -16,9 +16,10 @@ import { loadText } from "../../test/fake-cursor/index.ts";
 
 export const PARKED = 200;
 export const STREAMING = 800;
-const STREAM_BYTES = 4000;
+const STREAM_BYTES = 6000;
 const STREAM_CHUNK = 100;
-// 40 deltas, one every 200 ms: each stream lasts ~8 s, long enough for all 800 to overlap.
+// 60 deltas, one every 200 ms: each stream lasts ~12 s, long enough for all 800 to be
+// open at once even when starting them takes a loaded machine several seconds.
 const STREAM_PACE_MS = 200;
 
 const TOOL_TURN: Turn = {
@@ -28,6 +29,11 @@ const TOOL_TURN: Turn = {
 const STREAM_TURN: Turn = {
   prologue: false,
   steps: [{ textBytes: STREAM_BYTES, chunkBytes: STREAM_CHUNK, paceMs: STREAM_PACE_MS, tokensPerChunk: 1 }, { turnEnded: true }],
+};
+/** Warm-up streams: the same code paths, without the wait. */
+const WARM_STREAM_TURN: Turn = {
+  prologue: false,
+  steps: [{ textBytes: STREAM_BYTES, chunkBytes: STREAM_CHUNK, paceMs: 1, tokensPerChunk: 1 }, { turnEnded: true }],
 };
 const TOOLS = [
   {
@@ -130,7 +136,7 @@ async function oneRun(fake: Child, fakeUrl: string): Promise<MemoryRun> {
       const c = await park(client, errors);
       if (c) await resume(client, c, i, errors);
     }
-    await fake.call("setScenario", { login: { pendingPolls: 0 }, turns: [STREAM_TURN] });
+    await fake.call("setScenario", { login: { pendingPolls: 0 }, turns: [WARM_STREAM_TURN] });
     await Promise.all(Array.from({ length: 20 }, () => stream(client, errors)));
     errors.length = 0;
     await fake.call("waitForIdle", 10_000);
