@@ -28,6 +28,8 @@ export interface CursorClientOptions {
   modelMap?: Record<string, string>;
   /** Close the shared HTTP/2 connection after this long without streams (default 15000 ms). */
   idleConnectionTimeoutMs?: number;
+  /** Largest server frame accepted (default 64 MiB); a bigger one fails that call with 502. */
+  maxFrameBytes?: number;
   /** Injected for deterministic ids in tests. */
   newUuid?: () => string;
   onDiagnostic?: (message: string) => void;
@@ -59,6 +61,7 @@ export function createCursorClient(options: CursorClientOptions = {}): CursorCli
     clientVersion: options.clientVersion ?? DEFAULT_CLIENT_VERSION,
     newRequestId: newUuid,
     ...(options.idleConnectionTimeoutMs !== undefined ? { idleConnectionTimeoutMs: options.idleConnectionTimeoutMs } : {}),
+    ...(options.maxFrameBytes !== undefined ? { maxFrameBytes: options.maxFrameBytes } : {}),
   });
   const modelCacheMs = options.modelCacheMs ?? 5 * 60_000;
   const lastGood = new Map<string, CacheEntry>();

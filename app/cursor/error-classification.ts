@@ -28,6 +28,7 @@ const BY_CODE: Partial<Record<Code, Row>> = {
 };
 const OTHER: Row = { kind: "upstream_error", status: 502, what: "Cursor request failed" };
 const RESET: Row = { kind: "upstream_error", status: 502, what: "Cursor closed the stream" };
+const MALFORMED: Row = { kind: "upstream_error", status: 502, what: "Cursor sent a response the relay cannot read" };
 const RATE: Row = BY_CODE[Code.ResourceExhausted]!;
 
 const BY_HTTP_STATUS: Record<number, Row> = {
@@ -42,6 +43,14 @@ const BY_HTTP_STATUS: Record<number, Row> = {
 const RESET_PATTERN =
   /rst_stream|goaway|http\/2 stream closed|http\/2 connection closed|err_http2_(stream_error|goaway_session|session_error|stream_cancel)|econnreset|socket hang up|missing endstreamresponse/i;
 const RATE_PATTERN = /rate limit|quota|too many/i;
+/**
+ * Errors Connect raises itself while reading the response (a broken envelope, a frame
+ * that does not parse, a length over readMaxBytes): not codes Cursor sent. Without this
+ * a corrupt frame read as "Cursor reported an internal error" (500) and an oversized one
+ * as quota exhaustion (resource_exhausted → 429).
+ */
+const LOCAL_READ_PATTERN =
+  /^(parse binary: |protocol error: |invalid envelope|received compressed envelope|message size (\d+ )?is larger than configured readMaxBytes|invalid end stream|failed to parse EndStreamResponse|unexpected end flag|unsupported content type|unsupported response encoding)/;
 
 function errorChainText(e: unknown): string {
   const parts: string[] = [];
@@ -120,6 +129,7 @@ export function classifyCursorError(e: unknown, now: number = Date.now()): Relay
       return make(BY_HTTP_STATUS[status] ?? OTHER, `http_${status}`, `HTTP ${status}`, e, retry);
     }
     if (e.code !== Code.ResourceExhausted && RESET_PATTERN.test(text)) return make(RESET, code, e.rawMessage, e, retry);
+    if (LOCAL_READ_PATTERN.test(e.rawMessage)) return make(MALFORMED, "malformed_response", e.rawMessage, e);
     return make(BY_CODE[e.code] ?? OTHER, code, e.rawMessage, e, retry);
   }
   const message = e instanceof Error ? e.message : String(e);

@@ -10,6 +10,12 @@ export const DEFAULT_BASE_URL = "https://api2.cursor.sh";
 /** A client version of the official CLI's shape `cli-YYYY.MM.DD-<7 hex>` (§1.2). */
 export const DEFAULT_CLIENT_VERSION = "cli-2026.02.13-41ac335";
 export const CLIENT_VERSION_PATTERN = /^cli-\d{4}\.\d{2}\.\d{2}-[0-9a-f]{7}$/;
+/**
+ * The largest server frame the relay reads (64 MiB). Connect allocates a frame's
+ * buffer from the length its envelope claims, and its default limit is 4 GiB: a corrupt
+ * or hostile length would make the relay allocate that much.
+ */
+export const MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
 
 /** The bearer token of one call, passed through Connect's context values (never logged). */
 export const ACCESS_TOKEN = createContextKey<string | undefined>(undefined, { description: "cursor access token" });
@@ -31,6 +37,8 @@ export interface CursorTransportOptions {
   clientVersion: string;
   /** Close the shared HTTP/2 connection after this long without streams. */
   idleConnectionTimeoutMs?: number;
+  /** Largest server frame accepted (default MAX_SERVER_FRAME_BYTES); a bigger one fails the call. */
+  maxFrameBytes?: number;
   newRequestId?: () => string;
 }
 
@@ -53,6 +61,7 @@ export function createCursorTransport(options: CursorTransportOptions): CursorTr
     baseUrl: options.baseUrl,
     useBinaryFormat: true,
     sessionManager,
+    readMaxBytes: options.maxFrameBytes ?? MAX_SERVER_FRAME_BYTES,
     // Cursor's Go client never compresses; keep frames plain both ways.
     acceptCompression: [],
     interceptors: [cursorHeadersInterceptor(options.clientVersion, options.newRequestId)],

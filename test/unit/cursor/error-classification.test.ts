@@ -78,6 +78,23 @@ test("a stream that ended without Connect's end-stream → 502", () => {
   check(new ConnectError("protocol error: missing EndStreamResponse", Code.InvalidArgument), 502, "upstream_error", "invalid_argument");
 });
 
+test("what Connect raises itself while reading a corrupt response → 502 malformed_response, never Cursor's internal error or quota", () => {
+  for (const [message, code] of [
+    ["parse binary: cant skip wire type 4", Code.Internal],
+    ["protocol error: incomplete envelope", Code.InvalidArgument],
+    ["message size 4294967280 is larger than configured readMaxBytes 67108864", Code.ResourceExhausted],
+    ["message size is larger than configured readMaxBytes 67108864", Code.ResourceExhausted],
+    ["received compressed envelope, but do not know how to decompress", Code.Internal],
+    ["invalid end stream", Code.Unknown],
+  ] as const) {
+    const r = check(new ConnectError(message, code), 502, "upstream_error", "malformed_response");
+    assert.match(r.message, /^Cursor sent a response the relay cannot read/);
+  }
+  // The same code with Cursor's own message keeps its row.
+  check(new ConnectError("boom", Code.Internal), 500, "upstream_internal", "internal");
+  check(new ConnectError("quota", Code.ResourceExhausted), 429, "rate_limited", "resource_exhausted");
+});
+
 test("anything else → 502 upstream_error with the original message", () => {
   const r = check(new Error("tls handshake failed"), 502, "upstream_error", "unknown");
   assert.match(r.message, /tls handshake failed/);
