@@ -138,6 +138,26 @@ export function classifyCursorError(e: unknown, now: number = Date.now()): Relay
   return make(OTHER, "unknown", message, e);
 }
 
+const FRAME_MEMBERS: Record<number, string> = {
+  1: "interaction_update",
+  2: "exec_server_message",
+  4: "kv_server_message",
+  5: "exec_server_control_message",
+  7: "interaction_query",
+};
+
+/** A member of a server frame did not decode (corrupt protobuf, invalid UTF-8 in a string). */
+export function undecodableFrameError(field: number, error: unknown): RelayError {
+  const why = error instanceof Error ? error.message : String(error);
+  return new RelayError({
+    kind: "upstream_error",
+    status: 502,
+    message: `Cursor sent a frame the relay cannot decode (${FRAME_MEMBERS[field] ?? `field ${field}`}: ${why}); the turn was stopped rather than lose part of it`,
+    upstreamCode: "malformed_response",
+    cause: error,
+  });
+}
+
 /** The stall watchdog fired: no frame arrived for `ms` (protocol §5.6). */
 export function stallError(ms: number): RelayError {
   return new RelayError({

@@ -8,7 +8,7 @@ import type { AgentClientFrame, AgentService, AgentServerFrame } from "../../pro
 import type { Clock, TimerHandle } from "../core/clock.ts";
 import { RelayError } from "../core/errors.ts";
 import { AsyncQueue } from "./async-queue.ts";
-import { classifyCursorError, noProgressError, stallError } from "./error-classification.ts";
+import { classifyCursorError, noProgressError, stallError, undecodableFrameError } from "./error-classification.ts";
 import { answerExec, answerInteractionQuery, answerKv, toolResultFrame } from "./exec-replies.ts";
 import { buildRunRequestFrame, heartbeatFrame, toMcpToolDefinition } from "./request-builder.ts";
 import { decodeServerFrame, updateToEvents } from "./server-frame.ts";
@@ -240,8 +240,11 @@ export class CursorRunStream implements CursorRun, RunInternals {
           this.requests.push(answerInteractionQuery(part.query));
           break;
         case "undecodable":
+          // Skipping it would drop text unseen, or leave a request the server waits on
+          // unanswered until the stall watchdog: the turn ends here, clearly.
           this.deps.onDiagnostic?.(`cursor: could not decode server frame field ${part.field}: ${String(part.error)}`);
-          break;
+          this.finish(undecodableFrameError(part.field, part.error));
+          return { turnEnded: false, progress };
       }
     }
     // turn_ended goes last so nothing carried by the same frame is lost.

@@ -306,3 +306,38 @@ test("breaking out of a for-await does not close the run (resume pulling later)"
   assert.deepEqual(await collect(run.events), [{ type: "text", text: "two" }, { type: "turn_ended" }]);
 });
 
+
+test("a frame member that does not decode ends the turn with a 502 instead of being skipped (no text lost unseen, no request left unanswered)", async () => {
+  const { agent, run } = setup();
+  agent.send({ interactionUpdate: text("before ") });
+  // A text delta whose string is not UTF-8 (0xC3 0x28), and a garbled exec request.
+  const bad = Buffer.from(text("bad XX"));
+  const at = bad.indexOf("XX");
+  bad[at] = 0xc3;
+  bad[at + 1] = 0x28;
+  agent.send({ interactionUpdate: bad });
+  agent.send({ interactionUpdate: text("after") });
+  const seen: CursorEvent[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const e of run.events) seen.push(e);
+    })(),
+    (e: unknown) =>
+      e instanceof RelayError &&
+      e.status === 502 &&
+      e.upstreamCode === "malformed_response" &&
+      /^Cursor sent a frame the relay cannot decode \(interaction_update: /.test(e.message),
+  );
+  assert.deepEqual(seen, [{ type: "text", text: "before " }]);
+  await settle();
+  assert.equal(agent.aborted, true);
+
+  const second = setup();
+  second.agent.send({ execServerMessage: new Uint8Array([0x08, 0x01, 0x12, 0xff, 0x01]) });
+  await assert.rejects(
+    (async () => {
+      for await (const _ of second.run.events);
+    })(),
+    (e: unknown) => e instanceof RelayError && /\(exec_server_message: /.test(e.message),
+  );
+});
