@@ -1,0 +1,170 @@
+// What a response must look like in each client's own format. Every checker returns the
+// list of problems it found (empty = fine), so a fuzz failure names all of them at once.
+import type { FuzzResponse } from "./http-client.ts";
+
+export type Problems = string[];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const nonEmptyString = (v: unknown): v is string => typeof v === "string" && v.length > 0;
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** No response ever invites another origin in (the relay API, the management API, SSE). */
+export function corsProblems(res: FuzzResponse): Problems {
+  return Object.keys(res.headers)
+    .filter((h) => h.toLowerCase().startsWith("access-control-"))
+    .map((h) => `CORS header ${h}: ${String(res.headers[h])}`);
+}
+
+function jsonBody(res: FuzzResponse, problems: Problems): unknown {
+  const type = String(res.headers["content-type"] ?? "");
+  if (!type.startsWith("application/json")) problems.push(`content-type ${JSON.stringify(type)} is not JSON`);
+  const parsed = parseJson(res.body.toString("utf8"));
+  if (!parsed.ok) {
+    problems.push(`body is not JSON: ${res.body.toString("utf8").slice(0, 200)}`);
+    return undefined;
+  }
+  return parsed.value;
+}
+
+/** `{"type":"error","error":{"type","message"}}` */
+export function anthropicErrorProblems(res: FuzzResponse): Problems {
+  const problems: Problems = [];
+  const body = jsonBody(res, problems);
+  if (body === undefined) return problems;
+  if (!isObject(body) || body.type !== "error" || !isObject(body.error)) {
+    problems.push(`not an Anthropic error: ${JSON.stringify(body).slice(0, 200)}`);
+  } else {
+    if (!nonEmptyString(body.error.type)) problems.push("error.type missing");
+    if (!nonEmptyString(body.error.message)) problems.push("error.message missing");
+  }
+  return problems;
+}
+
+/** `{"error":{"message","type","param","code"}}` */
+export function openAiErrorProblems(res: FuzzResponse): Problems {
+  const problems: Problems = [];
+  const body = jsonBody(res, problems);
+  if (body === undefined) return problems;
+  if (!isObject(body) || !isObject(body.error)) {
+    problems.push(`not an OpenAI error: ${JSON.stringify(body).slice(0, 200)}`);
+  } else {
+    if (!nonEmptyString(body.error.message)) problems.push("error.message missing");
+    if (!nonEmptyString(body.error.type)) problems.push("error.type missing");
+    if (!("code" in body.error)) problems.push("error.code missing");
+  }
+  return problems;
+}
+
+/** `{"error":{"type","message"}}` */
+export function managementErrorProblems(res: FuzzResponse): Problems {
+  const problems: Problems = [];
+  const body = jsonBody(res, problems);
+  if (body === undefined) return problems;
+  if (!isObject(body) || !isObject(body.error) || !nonEmptyString(body.error.type) || !nonEmptyString(body.error.message)) {
+    problems.push(`not a management error: ${JSON.stringify(body).slice(0, 200)}`);
+  }
+  return problems;
+}
+
+export interface SseEvent {
+  event: string | null;
+  data: string;
+}
+
+/** Splits an event stream into events (comment lines are skipped). */
+export function parseSse(text: string): SseEvent[] {
+  const out: SseEvent[] = [];
+  for (const block of text.split("\n\n")) {
+    if (block.trim() === "") continue;
+    let event: string | null = null;
+    const data: string[] = [];
+    for (const line of block.split("\n")) {
+      if (line.startsWith(":")) continue;
+      if (line.startsWith("event: ")) event = line.slice(7);
+      else if (line.startsWith("data: ")) data.push(line.slice(6));
+    }
+    if (event !== null || data.length > 0) out.push({ event, data: data.join("\n") });
+  }
+  return out;
+}
+
+/** A complete Anthropic answer: a message object, or an event stream that ends with message_stop or an error event. */
+export function anthropicSuccessProblems(res: FuzzResponse): Problems {
+  const problems: Problems = [];
+  const type = String(res.headers["content-type"] ?? "");
+  if (type.startsWith("text/event-stream")) {
+    const events = parseSse(res.body.toString("utf8"));
+    for (const e of events) {
+      const parsed = parseJson(e.data);
+      if (!parsed.ok || !isObject(parsed.value)) problems.push(`SSE data is not a JSON object: ${e.data.slice(0, 120)}`);
+      else if (parsed.value.type !== e.event) problems.push(`SSE event ${e.event} carries type ${String(parsed.value.type)}`);
+    }
+    const first = events[0]?.event;
+    const last = events.at(-1);
+    if (first !== "message_start" && first !== "error") problems.push(`stream starts with ${first}`);
+    if (last?.event === "error") problems.push(...errorEventProblems(last.data));
+    else if (last?.event !== "message_stop") problems.push(`stream ends with ${last?.event} instead of message_stop`);
+    return problems;
+  }
+  const body = jsonBody(res, problems);
+  if (body === undefined) return problems;
+  if (!isObject(body) || body.type !== "message" || body.role !== "assistant" || !Array.isArray(body.content)) {
+    problems.push(`not an Anthropic message: ${JSON.stringify(body).slice(0, 200)}`);
+  }
+  return problems;
+}
+
+function errorEventProblems(data: string): Problems {
+  const parsed = parseJson(data);
+  if (!parsed.ok || !isObject(parsed.value) || parsed.value.type !== "error" || !isObject(parsed.value.error)) {
+    return [`error event is not an Anthropic error: ${data.slice(0, 200)}`];
+  }
+  return nonEmptyString(parsed.value.error.message) ? [] : ["error event without a message"];
+}
+
+/** A complete OpenAI answer: a chat.completion, or chunks that end with [DONE] (or an error chunk). */
+export function openAiSuccessProblems(res: FuzzResponse): Problems {
+  const problems: Problems = [];
+  const type = String(res.headers["content-type"] ?? "");
+  if (type.startsWith("text/event-stream")) {
+    const events = parseSse(res.body.toString("utf8"));
+    const last = events.at(-1);
+    for (const e of events.slice(0, -1)) {
+      const parsed = parseJson(e.data);
+      if (!parsed.ok || !isObject(parsed.value) || parsed.value.object !== "chat.completion.chunk") {
+        problems.push(`not a chat.completion.chunk: ${e.data.slice(0, 120)}`);
+      }
+    }
+    if (last?.data !== "[DONE]") {
+      const parsed = last ? parseJson(last.data) : { ok: false as const };
+      if (!parsed.ok || !isObject(parsed.value) || !isObject(parsed.value.error)) {
+        problems.push(`stream ends with ${last?.data.slice(0, 120)} instead of [DONE] or an error chunk`);
+      }
+    }
+    return problems;
+  }
+  const body = jsonBody(res, problems);
+  if (body === undefined) return problems;
+  if (!isObject(body) || body.object !== "chat.completion" || !Array.isArray(body.choices)) {
+    problems.push(`not a chat.completion: ${JSON.stringify(body).slice(0, 200)}`);
+  }
+  return problems;
+}
+
+/** count_tokens: `{"input_tokens": n}`. */
+export function countTokensProblems(res: FuzzResponse): Problems {
+  const problems: Problems = [];
+  const body = jsonBody(res, problems);
+  if (body === undefined) return problems;
+  if (!isObject(body) || !Number.isInteger(body.input_tokens) || (body.input_tokens as number) < 0) {
+    problems.push(`not a count_tokens answer: ${JSON.stringify(body).slice(0, 200)}`);
+  }
+  return problems;
+}
