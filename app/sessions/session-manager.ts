@@ -54,6 +54,8 @@ interface LiveSession {
   parkTimer: TimerHandle | null;
   /** The client saw something from this session (it is listed once finished). */
   served: boolean;
+  /** Why the session was closed under a running turn (account gone, relay stopping); the turn fails with it. */
+  closedWith: RelayError | null;
 }
 
 interface IdleEntry {
@@ -63,6 +65,15 @@ interface IdleEntry {
 }
 
 const TIMEOUT = Symbol("timeout");
+
+/** A turn whose account was removed, disabled or logged out while it ran: retried on another account. */
+const accountClosed = () =>
+  new RelayError({
+    kind: "upstream_unavailable",
+    status: 503,
+    message: "the Cursor account serving this turn was removed, disabled or needs a new login; send the request again",
+  });
+const relayStopping = () => new RelayError({ kind: "upstream_unavailable", status: 503, message: "the relay is shutting down" });
 const NO_RESULT_TEXT = "The client returned no result for this tool call.";
 
 export interface SessionManager {
@@ -92,6 +103,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const sessions = new Map<string, LiveSession>();
   const idle = new Map<string, IdleEntry>();
   const listeners = new Set<() => void>();
+  let stopping = false;
 
   const changed = () => {
     for (const l of listeners) {
@@ -111,7 +123,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     startedAt: s.startedAt,
   });
 
-  function dispose(s: LiveSession): void {
+  /** Closes the session; with `reason`, a turn still running on it fails with that error. */
+  function dispose(s: LiveSession, reason?: RelayError): void {
+    if (reason && s.state === "streaming") s.closedWith ??= reason;
     s.parkTimer?.cancel();
     s.parkTimer = null;
     s.run.close();
@@ -232,8 +246,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         return;
       }
       if (r.done) {
-        // Closed by us (client went away, account removed): nothing more to render.
-        if (s.run.closed && s.run.error === undefined && s.state === "idle") return;
+        // Closed by us: the client went away (nothing to render), or the account or the
+        // relay went away under the turn (it fails, so the client gets an error, not silence).
+        if (s.run.closed && s.run.error === undefined && s.state === "idle") {
+          if (s.closedWith) throw s.closedWith;
+          return;
+        }
         finishTurn(s, sink, handedOut > 0 ? "tool_use" : "end_turn");
         return;
       }
@@ -336,7 +354,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         } catch (e) {
           const err = toRelayError(e);
           dispose(current);
-          await pool.failed(current.accountId, err, true);
+          if (err !== current.closedWith) await pool.failed(current.accountId, err, true);
           if (sink.contentStarted) {
             sink.fail(err);
             return;
@@ -368,6 +386,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     const key = detached ? `${input.conversationId}#${conversationId}` : input.conversationId;
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       if (signal?.aborted) return;
+      if (stopping) throw relayStopping();
       let lease;
       try {
         lease = await pool.acquire({ exclude: tried, prefer: detached ? undefined : checkpoints.ownerOf(conversationId) });
@@ -413,6 +432,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         tokens: { input: 0, output: 0, cacheRead: 0 },
         parkTimer: null,
         served: false,
+        closedWith: null,
       };
       sessions.set(key, s);
       idle.delete(key);
@@ -425,6 +445,16 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         const err = toRelayError(e);
         dispose(s);
         if (signal?.aborted) return;
+        if (err === s.closedWith) {
+          // Not the account's fault, nothing to report: before content another account takes the turn.
+          if (sink.contentStarted) {
+            sink.fail(err);
+            return;
+          }
+          lastError = err;
+          tried.add(accountId);
+          continue;
+        }
         if (!err.isUpstream) throw err;
         logger.warn("upstream failure", { account: accountId, status: err.status, code: err.upstreamCode, message: err.message });
         const decision = await pool.failed(accountId, err, refreshed.has(accountId));
@@ -481,14 +511,15 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       return () => listeners.delete(listener);
     },
     closeAccount(accountId) {
-      for (const s of [...sessions.values()]) if (s.accountId === accountId) dispose(s);
+      for (const s of [...sessions.values()]) if (s.accountId === accountId) dispose(s, accountClosed());
       checkpoints.deleteAccount(accountId);
     },
     get liveCount() {
       return sessions.size;
     },
     close() {
-      for (const s of [...sessions.values()]) dispose(s);
+      stopping = true;
+      for (const s of [...sessions.values()]) dispose(s, relayStopping());
       idle.clear();
     },
   };
