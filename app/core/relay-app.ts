@@ -15,7 +15,7 @@ import { createLazyCursorClient } from "../cursor/lazy-client.ts";
 import { FALLBACK_MODELS } from "../cursor/models.ts";
 import type { CursorModel } from "../cursor/types.ts";
 import { createGateway, type Gateway } from "../gateway/gateway.ts";
-import { listen, type Listener } from "../gateway/listen.ts";
+import { listen, type Listener, type ListenOptions } from "../gateway/listen.ts";
 import { createManagementHandler, type ManagementHandler } from "../gateway/management/index.ts";
 import { createRequestStats, type RequestStats } from "../gateway/request-stats.ts";
 import { createCheckpointStore, type CheckpointStore } from "../sessions/checkpoint-store.ts";
@@ -63,6 +63,8 @@ export interface RelayAppOptions {
   /** Cooldown lengths and the state.json debounce (tests shorten them). */
   conductor?: Pick<ConductorOptions, "backoff" | "persistDebounceMs">;
   gateway?: { bodyLimitBytes?: number; maxConcurrentPerKey?: number };
+  /** Socket limits: header size (431), how long a client may take to send its headers / request. */
+  listen?: Pick<ListenOptions, "headersTimeoutMs" | "requestTimeoutMs" | "maxHeaderSize">;
   /** Write <dataDir>/relay.json while running (default true). */
   runtimeFile?: boolean;
 }
@@ -234,6 +236,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
       listener = await listen((req, res) => gateway.handle(req, res), {
         host: options.host ?? DEFAULT_HOST,
         port: options.port ?? DEFAULT_PORT,
+        ...options.listen,
       });
       startedAt = clock.now();
       cursor.preload().catch((e: unknown) => logger.error("could not load the Cursor client", { error: String(e) }));

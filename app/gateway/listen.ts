@@ -27,16 +27,37 @@ export interface Listener {
 
 export const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
 
+/**
+ * The answer to a request Node could not parse or that broke a socket limit, before any
+ * route (so before we know the client's API): a body both Anthropic's shape
+ * `{type:"error", error:{type, message}}` and OpenAI's `{error:{message, type, code}}` read.
+ */
+export function clientErrorResponse(code: string | undefined, maxHeaderSize: number): string {
+  const [status, reason, type, message] =
+    code === "HPE_HEADER_OVERFLOW"
+      ? [431, "Request Header Fields Too Large", "request_too_large", `the request headers are larger than the relay's limit of ${Math.round(maxHeaderSize / 1024)} KiB`]
+      : code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "Request Timeout", "timeout_error", "the request was not sent in time (headers or body too slow); the connection is closed"]
+        : [400, "Bad Request", "invalid_request_error", "malformed HTTP request"];
+  const body = JSON.stringify({ type: "error", error: { type, message, param: null, code: type } });
+  return `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
 export function listen(
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
   options: ListenOptions,
 ): Promise<Listener> {
+  const headersTimeout = options.headersTimeoutMs ?? 15_000;
+  const maxHeaderSize = options.maxHeaderSize ?? 32 * 1024;
   const server = createServer(
     {
-      headersTimeout: options.headersTimeoutMs ?? 15_000,
+      headersTimeout,
       requestTimeout: options.requestTimeoutMs ?? 120_000,
-      maxHeaderSize: options.maxHeaderSize ?? 32 * 1024,
+      maxHeaderSize,
       keepAliveTimeout: 65_000,
+      // Node checks the two timeouts only this often (default 30 s, so a client that never
+      // finished its headers kept its socket up to 45 s).
+      connectionsCheckingInterval: Math.min(1000, headersTimeout),
     },
     (req, res) => {
       void handler(req, res);
@@ -44,8 +65,8 @@ export function listen(
   );
   // Nagle would hold back small SSE events.
   server.on("connection", (socket) => socket.setNoDelay(true));
-  server.on("clientError", (_err, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (socket.writable) socket.end(clientErrorResponse(err.code, maxHeaderSize));
     else socket.destroy();
   });
   return new Promise((resolve, reject) => {

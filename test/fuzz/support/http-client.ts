@@ -86,21 +86,25 @@ export function rawExchange(
   port: number,
   bytes: Buffer | string,
   options: { timeoutMs?: number; host?: string; endAfterWrite?: boolean } = {},
-): Promise<{ text: string; closed: boolean; ms: number }> {
+): Promise<{ text: string; closed: boolean; ms: number; firstByteMs: number | null }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const socket = connect(port, options.host ?? "127.0.0.1");
     const chunks: Buffer[] = [];
     let settled = false;
+    let firstByteMs: number | null = null;
     const finish = (closed: boolean) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       socket.destroy();
-      resolve({ text: Buffer.concat(chunks).toString("latin1"), closed, ms: performance.now() - started });
+      resolve({ text: Buffer.concat(chunks).toString("latin1"), closed, ms: performance.now() - started, firstByteMs });
     };
     const timer = setTimeout(() => finish(false), options.timeoutMs ?? 5000);
-    socket.on("data", (c) => chunks.push(c));
+    socket.on("data", (c) => {
+      firstByteMs ??= performance.now() - started;
+      chunks.push(c);
+    });
     socket.on("close", () => finish(true));
     socket.on("error", (e: NodeJS.ErrnoException) => {
       // The server may reset after answering; what it sent still counts.
