@@ -50,7 +50,7 @@ test("relay API: no key, a wrong key, a near-miss key or the management key → 
       assert.doesNotMatch(res.body.toString("utf8"), new RegExp(h.key), "the 401 never echoes the key");
     }
     // The right key, either way it may be sent, is accepted.
-    for (const headers of [{ "x-api-key": h.key }, { authorization: `Bearer ${h.key}` }]) {
+    for (const headers of [{ "x-api-key": h.key }, { authorization: `Bearer ${h.key}` }] as Record<string, string>[]) {
       const ok = await client.send({ method: route.method, path: route.path, headers: { ...headers, "content-type": "application/json" }, body: route.body });
       assert.equal(ok.status, 200, `${route.path}: ${ok.body.toString("utf8")}`);
     }
