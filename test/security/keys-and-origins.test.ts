@@ -146,6 +146,10 @@ test("management API: a cross-origin browser request is 403 — also the SSE str
   assert.equal(own.cutStream, true);
   assert.match(String(own.headers["content-type"]), /^text\/event-stream/);
   assert.deepEqual(corsProblems(own), []);
+  // The dashboard files themselves.
+  const page = await client.send({ method: "GET", path: "/ui/", headers: { origin: `http://${host}` } });
+  assert.ok(page.status === 200 || page.status === 404, `/ui/ → ${page.status}`);
+  assert.deepEqual(corsProblems(page), []);
 });
 
 test("relay API: no CORS header on any answer — success, error, SSE, or a preflight from a web page", async (t) => {
