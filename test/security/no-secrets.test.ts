@@ -154,6 +154,6 @@ test("a full session leaves no token or key in any log line, client answer, snap
   t.diagnostic(
     `scanned ${h.logLines.length} log lines, ${responses.length} client answers, ${snapshots.length} snapshots, ${events.text().length} bytes of SSE, ${files.length} data-dir files for ${secrets.size} secrets: ${hits.length} hits`,
   );
-  assert.ok(h.logLines.length > 20 && events.text().includes("event: snapshot") && files.length >= 3, "the scan had something to scan");
+  assert.ok(h.logLines.length > 20 && events.text().includes("event: snapshot") && files.some((f) => f.path.endsWith("settings.json")), "the scan had something to scan");
   assert.deepEqual(hits, []);
 });
