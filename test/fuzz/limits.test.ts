@@ -144,3 +144,20 @@ test("the cap on concurrent turns per client key: one over it gets 429 that says
   assert.equal(again.status, 200, "a slot is free again");
   assert.equal(h.fake.runs.length, 3, "the refused turns never reached Cursor");
 });
+
+test("a client that sends its headers but never finishes its body is cut by the request timeout (408), the turn never starts", async (t) => {
+  const h = await startHarness(t, { relay: { listen: { headersTimeoutMs: 300, requestTimeoutMs: 600 } } });
+  const started = performance.now();
+  const res = await rawExchange(
+    h.app.port!,
+    `POST /v1/messages HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: ${h.key}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"model":"claude-opus-4-8",`,
+    { timeoutMs: 5000 },
+  );
+  const ms = performance.now() - started;
+  assert.equal(res.closed, true, "the relay closed the connection");
+  assert.ok(ms >= 550 && ms < 3000, `cut after ${Math.round(ms)} ms`);
+  assert.match(res.text, /^HTTP\/1\.1 408 /);
+  assert.match(res.text, /"message":"the request was not sent in time/);
+  assert.equal(h.fake.runs.length, 0);
+  assert.equal(h.app.parts.gateway.activeTurns, 0);
+});
