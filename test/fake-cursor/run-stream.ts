@@ -83,6 +83,8 @@ export class RunStream {
   /** exec id -> tool_call_id the script sent, so tool results can be recorded with it. */
   readonly toolCallIds = new Map<number, string>();
   closed = false;
+  /** A GOAWAY on another stream took this one's connection: nothing more is written. */
+  private connectionGone = false;
   /** turn_ended was written: a client closing after it still means the turn completed. */
   turnEndedSent = false;
 
@@ -337,7 +339,7 @@ export class RunStream {
   }
 
   async write(bytes: Uint8Array): Promise<void> {
-    if (this.closed || this.stream.destroyed || this.stream.writableEnded) throw new StreamGone();
+    if (this.closed || this.connectionGone || this.stream.destroyed || this.stream.writableEnded) throw new StreamGone();
     this.respond();
     if (this.stream.write(bytes)) return;
     await this.race<void>((resolve) => {
@@ -383,7 +385,12 @@ export class RunStream {
     this.record.outcome = "failed";
     const session = this.stream.session;
     if (!session) return;
-    for (const other of openByConnection.get(session) ?? []) if (other !== this) other.record.connectionLost = true;
+    // The other streams of the connection stop too: a server that sent GOAWAY (last-stream-id 0) writes nothing more.
+    for (const other of openByConnection.get(session) ?? []) {
+      if (other === this) continue;
+      other.record.connectionLost = true;
+      other.connectionGone = true;
+    }
     // last-stream-id 0: every open stream on this connection was "not processed".
     session.goaway(code, 0);
     setTimeout(() => session.destroy(), 20).unref();
