@@ -395,6 +395,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       }
       const { accountId, accessToken } = lease;
       const modelId = await input.cursorModelFor(accountId, accessToken);
+      // The client may have gone while we waited for an account, a token or the model list.
+      if (signal?.aborted) return;
       const answeringTools = input.toolResults.length > 0;
       // The checkpoint of another account is dropped by get(); with tool results to
       // deliver and no parked stream, the history is flattened instead (§10 gap 6).
