@@ -46,11 +46,14 @@ const sizeOf = (e: CheckpointEntry): number => {
   return n;
 };
 
+/** The bounds a store gets unless told otherwise (protocol §6.2: 30 min TTL, swept every minute). */
+export const CHECKPOINT_DEFAULTS = Object.freeze({ ttlMs: 30 * 60_000, maxEntries: 2000, maxBytes: 256 * 1024 * 1024, sweepEveryMs: 60_000 });
+
 export function createCheckpointStore(options: CheckpointStoreOptions): CheckpointStore {
   const { clock } = options;
-  const ttlMs = options.ttlMs ?? 30 * 60_000;
-  const maxEntries = options.maxEntries ?? 2000;
-  const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+  const ttlMs = options.ttlMs ?? CHECKPOINT_DEFAULTS.ttlMs;
+  const maxEntries = options.maxEntries ?? CHECKPOINT_DEFAULTS.maxEntries;
+  const maxBytes = options.maxBytes ?? CHECKPOINT_DEFAULTS.maxBytes;
   // Map order = recency (re-inserted on put/get), so the first key is the least recently used.
   const slots = new Map<string, Slot>();
   let total = 0;
@@ -63,7 +66,7 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
   };
   const expired = (s: Slot) => clock.now() - s.updatedAt >= ttlMs;
 
-  const sweeper: TimerHandle = clock.setInterval(() => store.sweep(), options.sweepEveryMs ?? 60_000);
+  const sweeper: TimerHandle = clock.setInterval(() => store.sweep(), options.sweepEveryMs ?? CHECKPOINT_DEFAULTS.sweepEveryMs);
 
   const store: CheckpointStore = {
     put(id, entry) {

@@ -90,6 +90,8 @@ export interface SessionManager {
   closeAccount(accountId: string): void;
   /** Open upstream streams (streaming or parked). */
   readonly liveCount: number;
+  /** Finished sessions still kept for listing (bounded by idleListMs), for diagnostics. */
+  readonly idleListed: number;
   close(): void;
 }
 
@@ -133,8 +135,23 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     s.state = "idle";
     if (sessions.get(s.key) === s) sessions.delete(s.key);
     // A Run that failed before it served anything (e.g. failover) is not a session to list.
-    if (s.served) idle.set(s.key, { view: view(s), accountId: s.accountId, until: clock.now() + idleListMs });
+    if (s.served) {
+      // Re-inserted so the map stays in expiry order, and pruned here too: views() may never
+      // be called (a headless relay with no dashboard open), and this must not grow forever.
+      idle.delete(s.key);
+      idle.set(s.key, { view: view(s), accountId: s.accountId, until: clock.now() + idleListMs });
+      pruneIdle();
+    }
     changed();
+  }
+
+  /** Drops finished sessions listed for longer than idleListMs (the oldest come first). */
+  function pruneIdle(): void {
+    const now = clock.now();
+    for (const [key, e] of idle) {
+      if (e.until > now) break;
+      idle.delete(key);
+    }
   }
 
   /** The next event, or TIMEOUT after timeoutMs; the pending pull survives a timeout. */
@@ -518,6 +535,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
     get liveCount() {
       return sessions.size;
+    },
+    get idleListed() {
+      return idle.size;
     },
     close() {
       stopping = true;
