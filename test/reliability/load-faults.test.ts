@@ -60,7 +60,8 @@ test("load: concurrent conversations through one relay while the fake injects ev
     initialWindowSize: 16 * 1024,
     relay: {
       // Stalls resolve in well under a second, cooldowns are short, nobody is throttled per key.
-      cursor: { stallTimeoutMs: 600, progressTimeoutMs: 1200 },
+      // (a stall timeout much shorter than this fires falsely when CI starves the event loop)
+      cursor: { stallTimeoutMs: 1500, progressTimeoutMs: 2500 },
       sessions: { toolGatherMs: 10, parkTimeoutMs: 15_000, pingIntervalMs: 250 },
       gateway: { maxConcurrentPerKey: 100_000 },
       conductor: { backoff: { rateLimitFirstMs: 150, rateLimitMaxMs: 1000, transientFirstMs: 50, transientMaxMs: 500, minCooldownMs: 10 } },
@@ -83,12 +84,15 @@ test("load: concurrent conversations through one relay while the fake injects ev
   await h.fake.waitForIdle(5000).catch(() => {});
   const runs: RunRecord[] = [...h.fake.runs];
   const figures = loadFigures(results, runs, plan, BIG_MESSAGE_BYTES);
+  // What the relay counted per account (its conductor, as the control snapshot shows it).
+  const counted = new Map(figures.tokens.map((a) => [a.accountKey, h.app.parts.conductor.view(h.accountIds[h.subs.indexOf(a.sub)] ?? "?").tokensTotal.output]));
   const relayLog = { warn: h.logLines.filter((l) => / WARN /.test(l)).length, error: h.logLines.filter((l) => / ERROR /.test(l)).length };
   const report = formatFigures(figures, {
     seed,
     "load time": `${elapsedMs} ms`,
     "streams left open on the fake": h.fake.openStreams,
     "relay log": `${relayLog.warn} warnings, ${relayLog.error} errors`,
+    "output tokens the relay counted": figures.tokens.map((a) => `${a.accountKey} ${counted.get(a.accountKey)}`).join("; "),
   });
   t.diagnostic(report);
   console.log(`\n--- reliability load ---\n${report}\n`);
@@ -117,21 +121,18 @@ test("load: concurrent conversations through one relay while the fake injects ev
   }
 
   // Tokens: each account's counter equals the token deltas the fake sent it. The one
-  // allowance: deltas written in the instant a GOAWAY tore the connection down may not
-  // have arrived (inFlightAtGoaway); every other delta was acknowledged by the relay.
-  const counters: string[] = [];
+  // allowance: deltas written in the instant a stream was cut — a GOAWAY took its
+  // connection, or the relay closed it (a stall under a starved CPU) — may not have been
+  // read; every other delta was acknowledged by the relay.
   for (const acct of figures.tokens) {
-    const i = h.subs.indexOf(acct.sub);
-    assert.ok(i >= 0, `Runs of a logged-in account (${acct.sub})`);
-    assert.deepEqual(acct.unacknowledgedRuns.slice(0, 5), [], "every token delta was acknowledged, unless a GOAWAY took its connection");
-    const counted = h.app.parts.conductor.view(h.accountIds[i]!).tokensTotal.output;
-    counters.push(`${h.accountIds[i]} counted ${counted}`);
+    assert.ok(h.subs.includes(acct.sub), `Runs of a logged-in account (${acct.sub})`);
+    assert.deepEqual(acct.unacknowledgedRuns.slice(0, 5), [], "every token delta of a Run that ended in order was acknowledged");
+    const n = counted.get(acct.accountKey)!;
     assert.ok(
-      counted >= acct.delivered && counted <= acct.sent,
-      `${h.accountIds[i]}: counted ${counted} output tokens; the fake sent ${acct.sent}, of which ${acct.delivered} certainly arrived`,
+      n >= acct.delivered && n <= acct.sent,
+      `${acct.accountKey}: the relay counted ${n} output tokens; the fake sent ${acct.sent}, of which ${acct.delivered} certainly arrived`,
     );
   }
-  t.diagnostic(`relay counters: ${counters.join(", ")}`);
   assert.equal(
     figures.tokens.reduce((n, a) => n + a.runs, 0),
     runs.length,

@@ -12,14 +12,16 @@ export interface TokenAccount {
   /** Σ tokensSent of its Runs: the relay may not count more. */
   sent: number;
   /**
-   * What reached the relay for certain: every token of a Run whose connection stayed up
-   * (the stream ended in order, or its tokens were acknowledged before a reset), and the
-   * acknowledged part of a Run whose connection a GOAWAY tore down.
+   * What reached the relay for certain: every token of a Run that ended in order (the
+   * fake ended it, after acknowledged tokens), and the acknowledged part of a Run cut
+   * abruptly (a GOAWAY took its connection, or the relay closed it, e.g. on a stall).
    */
   delivered: number;
-  /** sent − delivered: written just before a GOAWAY took the connection down; may or may not have arrived. */
+  /** Written just before a GOAWAY took the connection down: may or may not have arrived. */
   inFlightAtGoaway: number;
-  /** Tokens of Runs whose connection stayed up that no KV round trip acknowledged (the plan makes this 0). */
+  /** Written just before the relay closed the stream (a stall, a client gone): may or may not have been read. */
+  inFlightAtRelayClose: number;
+  /** Tokens of Runs that ended in order but were never acknowledged (the plan makes this 0). */
   unacknowledged: number;
   /** Those Runs, described (for the failure message). */
   unacknowledgedRuns: string[];
@@ -96,14 +98,19 @@ export function loadFigures(results: ConversationResult[], runs: RunRecord[], pl
       sent: 0,
       delivered: 0,
       inFlightAtGoaway: 0,
+      inFlightAtRelayClose: 0,
       unacknowledged: 0,
       unacknowledgedRuns: [],
     };
     acct.runs++;
     acct.sent += run.tokensSent;
+    const unacked = run.tokensSent - run.tokensConfirmed;
     if (run.connectionLost) {
       acct.delivered += run.tokensConfirmed;
-      acct.inFlightAtGoaway += run.tokensSent - run.tokensConfirmed;
+      acct.inFlightAtGoaway += unacked;
+    } else if (run.outcome === "client_closed") {
+      acct.delivered += run.tokensConfirmed;
+      acct.inFlightAtRelayClose += unacked;
     } else {
       acct.delivered += run.tokensSent;
       acct.unacknowledged += run.tokensSent - run.tokensConfirmed;
@@ -145,8 +152,8 @@ export function formatFigures(f: LoadFigures, extra: Record<string, string | num
     `client requests: ${f.requests} (${f.answers} complete answers, ${f.errorEvents} error events, error statuses: ${kv(f.errorsByStatus)}); slowest ${f.maxRequestMs} ms`,
     `upstream Runs: ${f.runs}; faults injected: ${kv(f.faultsByKind)}`,
     `streams taken down with a GOAWAY'd connection: ${f.streamsLostWithConnection}; requests over 200 KB through a 16 KB window: ${f.bigRequestsOverTinyWindow}`,
-    `output tokens per account (fake sent; of which in flight when a GOAWAY cut the connection): ${f.tokens
-      .map((t) => `${t.accountKey} ${t.sent} (${t.inFlightAtGoaway}) in ${t.runs} Runs`)
+    `output tokens per account (fake sent; of which in flight when a GOAWAY + the relay cut the stream): ${f.tokens
+      .map((t) => `${t.accountKey} ${t.sent} (${t.inFlightAtGoaway} + ${t.inFlightAtRelayClose}) in ${t.runs} Runs`)
       .join("; ")}`,
   ].join("\n");
 }
