@@ -2,8 +2,9 @@
 // one JSON file, `<dataDir>/settings.json`. The API is the subset of electron-store the
 // relay uses, so the Electron shell can pass `new ElectronStore({ cwd: dataDir, name:
 // "settings" })` (the same file) and the headless CLI uses this file-backed twin.
-// Like electron-store, every read goes to the file, so a CLI change is seen by a
-// running relay. Keys use electron-store's dot notation (`a.b`; `\.` for a literal dot).
+// Like electron-store, every read checks the file (a stat; it is parsed again only when
+// it changed), so a CLI change is seen by a running relay. Keys use electron-store's dot notation (`a.b`; `\.` for a literal dot).
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { readJson, writeJsonAtomic } from "../core/json-file.ts";
 import { RelayError } from "../core/errors.ts";
@@ -79,7 +80,20 @@ const copy = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v
 
 export function createFileSettingsStore(dataDir: string): SettingsStore {
   const path = join(dataDir, SETTINGS_FILE);
-  const read = (): Obj => {
+  // The parsed file, reused while the file is unchanged: the registry reads it several
+  // times per request. Writes here and in the CLI are atomic renames (a new inode), and
+  // an editor's in-place save changes mtime or size, so the fingerprint sees every change.
+  let cached: { fingerprint: string; root: Obj } | null = null;
+  const fingerprint = (): string | null => {
+    try {
+      const st = statSync(path, { bigint: true });
+      return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw e;
+    }
+  };
+  const parse = (): Obj => {
     let value: unknown;
     try {
       value = readJson(path);
@@ -95,19 +109,33 @@ export function createFileSettingsStore(dataDir: string): SettingsStore {
     if (!isObj(value)) throw new RelayError({ kind: "config", status: 500, message: `settings file ${path} must hold a JSON object` });
     return value;
   };
+  /** The current content (shared: callers copy before they change it). */
+  const read = (): Obj => {
+    const fp = fingerprint();
+    if (fp === null) {
+      cached = null;
+      return {};
+    }
+    if (cached?.fingerprint !== fp) cached = { fingerprint: fp, root: parse() };
+    return cached.root;
+  };
+  const write = (root: Obj) => {
+    writeJsonAtomic(path, root);
+    cached = null;
+  };
   return {
-    get: (key) => getPath(read(), splitKey(key)),
+    get: (key) => copy(getPath(read(), splitKey(key))),
     set(key, value) {
-      const root = read();
-      setPath(root, splitKey(key), value);
-      writeJsonAtomic(path, root);
+      const root = copy(read());
+      setPath(root, splitKey(key), copy(value));
+      write(root);
     },
     delete(key) {
-      const root = read();
-      if (deletePath(root, splitKey(key))) writeJsonAtomic(path, root);
+      const root = copy(read());
+      if (deletePath(root, splitKey(key))) write(root);
     },
     get store() {
-      return read();
+      return copy(read());
     },
   };
 }

@@ -48,3 +48,25 @@ test("electron-store satisfies the SettingsStore interface (type-level)", () => 
   const fits: ElectronStoreFits = true;
   assert.equal(fits, true);
 });
+
+test("file store: changes by another process are seen (atomic rename and in-place edit of the same size)", async (t) => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { createFileSettingsStore } = await import("../../../app/accounts/settings-store.ts");
+  const { writeJsonAtomic } = await import("../../../app/core/json-file.ts");
+  const dir = mkdtempSync(join(tmpdir(), "cr-settings-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const mine = createFileSettingsStore(dir);
+  mine.set("a", { n: 1 });
+  assert.deepEqual(mine.get("a"), { n: 1 });
+  writeJsonAtomic(join(dir, "settings.json"), { a: { n: 2 } });
+  assert.deepEqual(mine.get("a"), { n: 2 }, "another writer's atomic rename");
+  writeFileSync(join(dir, "settings.json"), JSON.stringify({ a: { n: 3 } }, null, 2) + "\n");
+  assert.deepEqual(mine.get("a"), { n: 3 }, "an in-place edit of the same size");
+  const got = mine.get("a") as { n: number };
+  got.n = 99;
+  assert.deepEqual(mine.get("a"), { n: 3 }, "a caller cannot change the cached content");
+  rmSync(join(dir, "settings.json"));
+  assert.equal(mine.get("a"), undefined);
+});
