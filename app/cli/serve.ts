@@ -4,6 +4,7 @@
 import type { CommandIo } from "./io.ts";
 import { parseCommandArgs, UsageError } from "./options.ts";
 import { createRelayApp, DEFAULT_HOST, DEFAULT_PORT, type RelayApp, type RelayAppOptions } from "../core/relay-app.ts";
+import { tuneHeapForRelay } from "../core/heap-tuning.ts";
 import { createLogger, type LogLevel } from "../core/log.ts";
 import { ensureRendererBuilt } from "../core/renderer-dir.ts";
 import { LOOPBACK_HOSTS } from "../gateway/listen.ts";
@@ -61,6 +62,7 @@ export async function serveCommand(argv: string[], io: CommandIo, deps: ServeDep
   const apiKey = (values["api-key"] as string | undefined) ?? (io.env.CURSOR_RELAY_API_KEY || undefined);
   if (apiKey !== undefined && apiKey.length < 8) throw new UsageError("--api-key: use at least 8 characters", usage);
 
+  tuneHeapForRelay();
   const logger = createLogger({ level: level as LogLevel, sink: (line) => io.err(line) });
   const uiDir = ensureRendererBuilt((m) => io.err(m));
   const app = await createRelayApp({

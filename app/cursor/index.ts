@@ -10,6 +10,7 @@ export {
   heartbeatFrame,
   systemPromptBlob,
   toMcpToolDefinition,
+  toMcpToolDefinitions,
   TOOL_PROVIDER,
 } from "./request-builder.ts";
 export { answerExec, answerInteractionQuery, answerKv, REJECTION_REASON, toolResultFrame, type ExecOutcome } from "./exec-replies.ts";

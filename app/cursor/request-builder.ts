@@ -50,6 +50,27 @@ export function toMcpToolDefinition(tool: ToolDefinition): McpToolDefinition {
   });
 }
 
+// Claude Code sends the same ~24 tools (tens of KB of JSON Schema) with every request;
+// their encoded definitions are reused by content. Definitions are never mutated.
+const TOOL_CACHE_SIZE = 512;
+const toolCache = new Map<string, McpToolDefinition>();
+
+/** The tools as McpToolDefinitions, each encoded once per distinct content. */
+export function toMcpToolDefinitions(tools: readonly ToolDefinition[]): McpToolDefinition[] {
+  return tools.map((tool) => {
+    const key = JSON.stringify([tool.name, tool.description, tool.inputSchema ?? null]);
+    let def = toolCache.get(key);
+    if (def) {
+      toolCache.delete(key);
+    } else {
+      def = toMcpToolDefinition(tool);
+      if (toolCache.size >= TOOL_CACHE_SIZE) toolCache.delete(toolCache.keys().next().value!);
+    }
+    toolCache.set(key, def);
+    return def;
+  });
+}
+
 /**
  * A fresh ConversationStateStructure: one root prompt entry = the system blob id. The
  * blob itself goes into `blobs` so a KV get for it can be served.
@@ -64,6 +85,8 @@ export function freshConversationState(systemPrompt: string | undefined, blobs: 
 export interface BuildIds {
   messageId?: string;
   newUuid?: () => string;
+  /** The run's tools already encoded (toMcpToolDefinitions), so they are not encoded twice. */
+  toolDefs?: McpToolDefinition[];
 }
 
 /** The first frame of every Run. A checkpoint is replayed byte for byte (field 1 is `bytes`). */
@@ -99,7 +122,7 @@ export function buildRunRequestFrame(options: RunOptions, ids: BuildIds = {}): A
           },
         },
         modelDetails: { modelId: options.modelId, displayModelId: options.modelId, displayName: options.modelId },
-        ...(options.tools.length > 0 ? { mcpTools: { mcpTools: options.tools.map(toMcpToolDefinition) } } : {}),
+        ...(options.tools.length > 0 ? { mcpTools: { mcpTools: ids.toolDefs ?? toMcpToolDefinitions(options.tools) } } : {}),
         conversationId: options.conversationId,
       },
     },

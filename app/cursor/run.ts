@@ -10,7 +10,7 @@ import { RelayError } from "../core/errors.ts";
 import { AsyncQueue } from "./async-queue.ts";
 import { classifyCursorError, noProgressError, stallError, undecodableFrameError } from "./error-classification.ts";
 import { answerExec, answerInteractionQuery, answerKv, toolResultFrame } from "./exec-replies.ts";
-import { buildRunRequestFrame, heartbeatFrame, toMcpToolDefinition } from "./request-builder.ts";
+import { buildRunRequestFrame, heartbeatFrame, toMcpToolDefinitions } from "./request-builder.ts";
 import { decodeServerFrame, updateToEvents } from "./server-frame.ts";
 import { ACCESS_TOKEN } from "./transport.ts";
 import type { CursorEvent, CursorRun, RunOptions, ToolCallRequest, ToolResult } from "./types.ts";
@@ -68,8 +68,8 @@ export class CursorRunStream implements CursorRun, RunInternals {
     private readonly options: RunOptions,
   ) {
     this.events = this.eventQueue;
-    this.tools = options.tools.map(toMcpToolDefinition);
-    this.requests.push(buildRunRequestFrame(options, deps.newUuid ? { newUuid: deps.newUuid } : {}));
+    this.tools = toMcpToolDefinitions(options.tools);
+    this.requests.push(buildRunRequestFrame(options, { toolDefs: this.tools, ...(deps.newUuid ? { newUuid: deps.newUuid } : {}) }));
     this.heartbeat = deps.clock.setInterval(() => this.requests.push(heartbeatFrame()), deps.heartbeatMs);
     this.armWatchdog();
     this.armProgressWatchdog();

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { resolveGlobalOptions } from "../cli/options.ts";
 import type { Snapshot } from "../core/control-api.ts";
 import { errorMessage } from "./errors.ts";
+import { tuneHeapForRelay } from "../core/heap-tuning.ts";
 import { createLogger } from "../core/log.ts";
 import { createRelayApp, type RelayApp } from "../core/relay-app.ts";
 import { registerControlIpc } from "./ipc.ts";
@@ -51,6 +52,7 @@ function notify(title: string, body: string): void {
 }
 
 async function start(): Promise<void> {
+  tuneHeapForRelay();
   relay = await createRelayApp({
     ...global,
     uiDir: null, // the window loads the renderer from disk; no /ui needed

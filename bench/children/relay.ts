@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { writeHeapSnapshot } from "node:v8";
 import { startLogin } from "../../app/accounts/login.ts";
 import { systemClock } from "../../app/core/clock.ts";
+import { tuneHeapForRelay } from "../../app/core/heap-tuning.ts";
 import { createLogger } from "../../app/core/log.ts";
 import { createRelayApp, type RelayAppOptions } from "../../app/core/relay-app.ts";
 import { serveCalls } from "../lib/child.ts";
@@ -25,6 +26,8 @@ interface RelayChildConfig {
 // child alive while it logs in and between calls.
 setInterval(() => {}, 1 << 30);
 
+// The same process tuning `cursor-relay serve` applies.
+tuneHeapForRelay();
 const config = JSON.parse(process.argv[2] ?? "{}") as RelayChildConfig;
 const dataDir = mkdtempSync(join(tmpdir(), "cr-bench-relay-"));
 const app = await createRelayApp({

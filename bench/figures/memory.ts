@@ -123,6 +123,7 @@ async function stream(client: RelayClient, errors: string[]): Promise<void> {
 
 async function oneRun(fake: Child, fakeUrl: string): Promise<MemoryRun> {
   const relay = await startChild("relay", {
+    compiled: true,
     nodeArgs: ["--expose-gc"],
     args: [JSON.stringify({ cursorApi: fakeUrl, accounts: 1, sampleMemory: true, gateway: { maxConcurrentPerKey: BENCH_MAX_CONCURRENT_PER_KEY } })],
   });
@@ -157,7 +158,10 @@ async function oneRun(fake: Child, fakeUrl: string): Promise<MemoryRun> {
       await new Promise((r) => setTimeout(r, 100));
       const s = await relay.call<{ live: number; maxLive: number }>("sessions");
       maxLive = Math.max(maxLive, s.maxLive);
-      if (s.live >= PARKED + STREAMING) allLive = await relay.call<Memory>("memory", true);
+      if (s.live >= PARKED + STREAMING) {
+        allLive = await relay.call<Memory>("memory", true);
+        if (process.env.BENCH_HEAP_SNAPSHOT_DIR) await relay.call<string>("heapSnapshot", process.env.BENCH_HEAP_SNAPSHOT_DIR);
+      }
     }
     await streams;
     maxLive = Math.max(maxLive, (await relay.call<{ live: number; maxLive: number }>("sessions")).maxLive);

@@ -3,6 +3,7 @@
 // keep the load generator's CPU and memory out of the figures of the thing measured.
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 
 interface Call {
   id: number;
@@ -18,11 +19,41 @@ export interface Child {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts `bench/children/<name>.ts` through tsx; resolves once it reported that it is ready. */
-export async function startChild(name: string, options: { nodeArgs?: string[]; args?: string[] } = {}): Promise<Child> {
-  const script = fileURLToPath(new URL(`../children/${name}.ts`, import.meta.url));
+const compiledChildren = new Map<string, Promise<string>>();
+
+/**
+ * The relay child compiled like the shipped command line (scripts/build-cli.ts: esbuild,
+ * packages external), so its RSS and start-up are the product's, not tsx's.
+ */
+function compiledChild(name: string): Promise<string> {
+  let p = compiledChildren.get(name);
+  if (!p) {
+    const root = fileURLToPath(new URL("../..", import.meta.url));
+    const outfile = `${root}dist/bench/${name}.mjs`;
+    p = build({
+      absWorkingDir: root,
+      entryPoints: [`bench/children/${name}.ts`],
+      outfile,
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      packages: "external",
+      logLevel: "warning",
+    }).then(() => outfile);
+    compiledChildren.set(name, p);
+  }
+  return p;
+}
+
+/**
+ * Starts `bench/children/<name>.ts` (through tsx, or compiled when `compiled` is set);
+ * resolves once it reported that it is ready.
+ */
+export async function startChild(name: string, options: { nodeArgs?: string[]; args?: string[]; compiled?: boolean } = {}): Promise<Child> {
+  const script = options.compiled ? await compiledChild(name) : fileURLToPath(new URL(`../children/${name}.ts`, import.meta.url));
   const proc: ChildProcess = fork(script, options.args ?? [], {
-    execArgv: [...(options.nodeArgs ?? []), "--import", "tsx"],
+    execArgv: [...(options.nodeArgs ?? []), ...(options.compiled ? [] : ["--import", "tsx"])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   let nextId = 1;

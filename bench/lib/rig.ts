@@ -33,6 +33,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const base: Scenario = { login: { pendingPolls: 0 }, models: {} };
   await fake.call("setScenario", { ...base, turns: [[{ text: "hi" }, { turnEnded: true }]] });
   const relay = await startChild("relay", {
+    compiled: true,
     nodeArgs: options.relayNodeArgs ?? [],
     args: [JSON.stringify({ cursorApi: fakeUrl, accounts: 1, gateway: { maxConcurrentPerKey: BENCH_MAX_CONCURRENT_PER_KEY } })],
   });

@@ -126,3 +126,17 @@ test("images go to selected_context.selected_images with data in field 8", () =>
   // SelectedImage.data is field 8, LEN → tag 0x42
   assert.ok(hex(toBinary(AgentClientFrameSchema, frame)).includes("420489504e47"));
 });
+
+test("tool definitions are encoded once per distinct content and stay identical to a fresh encoding", async () => {
+  const { toMcpToolDefinition, toMcpToolDefinitions } = await import("../../../app/cursor/request-builder.ts");
+  const { toBinary } = await import("@bufbuild/protobuf");
+  const { McpToolDefinitionSchema } = await import("../../../proto/gen/agent/v1/agent_pb.ts");
+  const bash = { name: "Bash", description: "Run", inputSchema: { type: "object", properties: { command: { type: "string" } } } };
+  const first = toMcpToolDefinitions([bash, { ...bash, name: "Other" }]);
+  const again = toMcpToolDefinitions([{ ...bash, inputSchema: JSON.parse(JSON.stringify(bash.inputSchema)) }]);
+  assert.equal(again[0], first[0], "the same content reuses the encoded definition");
+  assert.deepEqual(toBinary(McpToolDefinitionSchema, again[0]!), toBinary(McpToolDefinitionSchema, toMcpToolDefinition(bash)));
+  const changed = toMcpToolDefinitions([{ ...bash, description: "Run it" }]);
+  assert.notEqual(changed[0], first[0], "a changed description is a new definition");
+  assert.equal(changed[0]!.description, "Run it");
+});
