@@ -3,7 +3,8 @@
 // relay uses, so the Electron shell can pass `new ElectronStore({ cwd: dataDir, name:
 // "settings" })` (the same file) and the headless CLI uses this file-backed twin.
 // Like electron-store, every read checks the file (a stat; it is parsed again only when
-// it changed), so a CLI change is seen by a running relay. Keys use electron-store's dot notation (`a.b`; `\.` for a literal dot).
+// it changed), so a CLI change is seen by a running relay. Keys use electron-store's dot
+// notation (`a.b`; `\.` for a literal dot).
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { readJson, writeJsonAtomic } from "../core/json-file.ts";
