@@ -78,6 +78,9 @@ export function createAccountPool(options: AccountPoolOptions): AccountPool {
     succeeded: (accountId) => conductor.reportSuccess(accountId),
     recordRequest: (accountId) => conductor.recordRequest(accountId),
     recordUsage: (accountId, tokens) => conductor.recordUsage(accountId, tokens),
-    isUsable: (accountId) => conductor.isReady(accountId),
+    canContinue: (accountId) => {
+      const state = registry.get(accountId) ? conductor.stateOf(accountId) : null;
+      return state === "ready" || state === "cooling";
+    },
   };
 }

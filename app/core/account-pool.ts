@@ -30,6 +30,10 @@ export interface AccountPool {
   /** One client request was served (or started to be served) by this account. */
   recordRequest(accountId: string): void;
   recordUsage(accountId: string, tokens: Partial<TokenCounts>): void;
-  /** False once the account is cooling, disabled, expired or removed. */
-  isUsable(accountId: string): boolean;
+  /**
+   * Whether a stream already open on this account may go on (a tool result resumes it):
+   * false once the account is removed, disabled or its login expired. A cooling account
+   * may still finish what Cursor already accepted; it only gets no new turns.
+   */
+  canContinue(accountId: string): boolean;
 }

@@ -363,7 +363,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         await freshTurn(input, sink, watch, signal, true);
         return;
       }
-      if (current && pool.isUsable(current.accountId) && resume(current, input.toolResults)) {
+      if (current && pool.canContinue(current.accountId) && resume(current, input.toolResults)) {
         watch(current);
         try {
           await pump(current, input, sink);

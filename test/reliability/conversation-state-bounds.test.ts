@@ -59,7 +59,7 @@ function pool(): AccountPool {
     succeeded() {},
     recordRequest() {},
     recordUsage() {},
-    isUsable: () => true,
+    canContinue: () => true,
   };
 }
 

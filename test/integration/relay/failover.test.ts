@@ -157,3 +157,42 @@ test("an account whose credentials Cursor keeps refusing is marked auth expired;
   const snap = await h.app.control.getSnapshot();
   assert.equal(snap.accounts[0]!.state, "auth_expired");
 });
+
+test("a stream parked on a tool call still resumes after its account started cooling for another conversation", async (t) => {
+  const bash = { name: "Bash", description: "Run", input_schema: { type: "object" as const, properties: { command: { type: "string" } } } };
+  const h = await startHarness(t, {
+    accounts: ["alpha", "beta"],
+    scenario: {
+      accounts: {
+        "@1": [
+          [{ toolCall: { name: "Bash", args: { command: "echo hi" }, id: "call_1" } }, { replyWithToolResult: "Tool said: " }, { turnEnded: true }],
+          [{ fail: "resource_exhausted", message: "quota" }],
+        ],
+        "*": [TEXT_TURN],
+      },
+    },
+  });
+  const client = h.anthropic();
+  const metadata = session("parked-then-cooling");
+  const user = { role: "user" as const, content: "run it" };
+  const first = await client.messages.create({ model: MODEL, max_tokens: 100, tools: [bash], metadata, messages: [user] });
+  const call = first.content.find((b) => b.type === "tool_use")!;
+  assert.ok(call.type === "tool_use");
+  // Other conversations: round-robin sends the second of them to alpha, which is now out
+  // of quota (it fails over to beta, unseen).
+  for (const id of ["other-1", "other-2"]) {
+    const other = await client.messages.create({ model: MODEL, max_tokens: 100, metadata: session(id), messages: [{ role: "user", content: "hi" }] });
+    assert.equal(text(other), TEXT_REPLY);
+  }
+  assert.equal((await h.app.control.getSnapshot()).accounts.find((a) => a.id === "cursor.alpha")!.state, "cooling");
+  const done = await client.messages.create({
+    model: MODEL,
+    max_tokens: 100,
+    tools: [bash],
+    metadata,
+    messages: [user, { role: "assistant", content: first.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: call.id, content: "hi\n" }] }],
+  });
+  assert.equal(text(done), "Tool said: hi\n");
+  assert.equal(h.fake.runs[0]!.toolResults[0]?.text, "hi\n", "the result went back on alpha's parked stream");
+  assert.equal(h.fake.runs.filter((r) => r.conversationId === h.fake.runs[0]!.conversationId).length, 1);
+});

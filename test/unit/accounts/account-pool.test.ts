@@ -40,14 +40,14 @@ test("401: one refresh and retry_same on the same account, then next and auth ex
   assert.equal(first.accessToken, rig.tokens[0]);
   assert.equal(await pool.failed(a, upstream("upstream_auth", 401), false), "retry_same");
   assert.equal(rig.calls.length, 1, "exactly one refresh");
-  assert.equal(pool.isUsable(a), true);
+  assert.equal(pool.canContinue(a), true);
 
   const again = await pool.acquire({ exclude: none, prefer: a });
   assert.deepEqual(again, { accountId: a, accessToken: refreshed }, "the retry gets the fresh token");
   assert.equal(await pool.failed(a, upstream("upstream_auth", 401), true), "next");
   assert.equal(rig.calls.length, 1, "no second refresh for the same turn");
   assert.equal(rig.registry.get(a)!.authExpired, true);
-  assert.equal(pool.isUsable(a), false);
+  assert.equal(pool.canContinue(a), false);
   assert.equal(conductor.stateOf(a), "auth_expired");
   assert.deepEqual(conductor.view(a).errorsByStatus, { "401": 2 });
 
@@ -139,16 +139,17 @@ test("other failures cool the account and fail over; success, requests and usage
   const { conductor } = rig.open();
   const pool = createAccountPool({ registry: rig.registry, conductor });
   assert.equal(await pool.failed(a, rateLimited(), false), "next");
-  assert.equal(pool.isUsable(a), false);
   assert.equal(conductor.stateOf(a), "cooling");
+  assert.equal(pool.canContinue(a), true, "a cooling account may still finish a stream Cursor accepted");
   assert.equal((await pool.acquire({ exclude: none, prefer: a })).accountId, b);
   assert.equal(await pool.failed(b, upstream("upstream_forbidden", 403), false), "next");
   assert.equal(conductor.stateOf(b), "disabled");
+  assert.equal(pool.canContinue(b), false, "a disabled account continues nothing");
   const limited = await rejects(pool.acquire({ exclude: none }), "rate_limited", 429);
   assert.equal(limited.retryAfterMs, 30_000);
 
   rig.clock.advance(30_000);
-  assert.equal(pool.isUsable(a), true);
+  assert.equal(pool.canContinue(a), true);
   pool.succeeded(a);
   const next = conductor.reportFailure(a, rateLimited());
   assert.equal(next.action === "cooling" && next.cooldownMs, 30_000, "success reset the backoff");
@@ -159,7 +160,7 @@ test("other failures cool the account and fail over; success, requests and usage
   const v = conductor.view(a);
   assert.equal(v.requests, 1);
   assert.deepEqual(v.tokensTotal, { input: 12, output: 3, cacheRead: 0 });
-  assert.equal(pool.isUsable("cursor.unknown"), false, "an account the registry does not list is not usable");
+  assert.equal(pool.canContinue("cursor.unknown"), false, "an account the registry does not list continues nothing");
 });
 
 test("no account at all: 503 with the login hint", async (t) => {

@@ -47,7 +47,7 @@ function setup(gate: "acquire" | "model") {
     succeeded() {},
     recordRequest() {},
     recordUsage() {},
-    isUsable: () => true,
+    canContinue: () => true,
   };
   const sessions = createSessionManager({ cursor, pool, checkpoints: createCheckpointStore({ clock }), clock, logger: silentLogger });
   const sink: TurnSink = { contentStarted: false, handle() {}, end() {}, fail() {}, ping() {} };

@@ -38,7 +38,7 @@ function setup() {
     succeeded() {},
     recordRequest() {},
     recordUsage() {},
-    isUsable: () => true,
+    canContinue: () => true,
   };
   const checkpoints = createCheckpointStore({ clock });
   const sessions = createSessionManager({ cursor, pool, checkpoints, clock, logger: silentLogger, pingIntervalMs: 10_000, toolGatherMs: 150 });
