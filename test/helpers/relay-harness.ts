@@ -3,7 +3,7 @@
 // runner provides one, else the encrypted file store), accounts added through the real
 // browser-login flow against the fake, and SDK clients pointed at the relay.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
@@ -12,6 +12,7 @@ import { startLogin } from "../../app/accounts/login.ts";
 import { systemClock } from "../../app/core/clock.ts";
 import { createLogger } from "../../app/core/log.ts";
 import { createRelayApp, type RelayApp, type RelayAppOptions } from "../../app/core/relay-app.ts";
+import { filesUnder } from "./files.ts";
 import { resolveScenario, startFakeCursor, type FakeCursor, type Scenario } from "../fake-cursor/index.ts";
 
 export const haveKeyring = process.env.CURSOR_RELAY_TEST_SESSION === "keyring";
@@ -90,18 +91,7 @@ export async function startHarness(t: { after(fn: () => unknown): void }, option
   await app.start();
   const url = app.url!;
   const key = app.relayKey();
-  const files = () => {
-    const out: { path: string; text: string }[] = [];
-    const walk = (d: string) => {
-      for (const name of readdirSync(d)) {
-        const p = join(d, name);
-        if (statSync(p).isDirectory()) walk(p);
-        else out.push({ path: p, text: readFileSync(p, "latin1") });
-      }
-    };
-    walk(dataDir);
-    return out;
-  };
+  const files = () => filesUnder(dataDir);
   return {
     fake,
     app,

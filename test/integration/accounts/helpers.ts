@@ -1,9 +1,10 @@
 // Shared setup for the accounts integration tests: a temp data dir, the real secret
 // store (keychain under the test keyring, else the file store), a captured logger, and
 // a scan of every file in the data dir for secrets.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { filesUnder } from "../../helpers/files.ts";
 import type { Clock } from "../../../app/core/clock.ts";
 import { createLogger, type Logger } from "../../../app/core/log.ts";
 import { createFileSettingsStore } from "../../../app/accounts/settings-store.ts";
@@ -39,18 +40,7 @@ export async function makeEnv(t: { after(fn: () => unknown): void }, cursorApi: 
     for (const id of Object.keys((settings.get("accounts") as Record<string, unknown> | undefined) ?? {})) await secrets.delete(id);
     rmSync(dir, { recursive: true, force: true });
   });
-  const files = () => {
-    const out: { path: string; text: string }[] = [];
-    const walk = (d: string) => {
-      for (const name of readdirSync(d)) {
-        const p = join(d, name);
-        if (statSync(p).isDirectory()) walk(p);
-        else out.push({ path: p, text: readFileSync(p, "latin1") });
-      }
-    };
-    walk(dir);
-    return out;
-  };
+  const files = () => filesUnder(dir);
   return {
     dir,
     logLines,
