@@ -1,10 +1,14 @@
 import type { IncomingMessage } from "node:http";
 import { RelayError } from "../../core/errors.ts";
 
-/** Reads the whole request body, refusing (413) as soon as it passes the limit. */
+/**
+ * Reads the whole request body, refusing (413) as soon as it passes the limit. Past the
+ * limit the rest is drained, not kept, so the 413 can still be answered.
+ */
 export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limitBytes) {
+    req.resume();
     return Promise.reject(tooLarge(limitBytes));
   }
   return new Promise((resolve, reject) => {
@@ -38,12 +42,11 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
   });
 }
 
+const MIB = 1024 * 1024;
+const human = (bytes: number): string => (bytes >= MIB ? `${Math.round(bytes / MIB)} MiB` : `${Math.round(bytes / 1024)} KB`);
+
 function tooLarge(limit: number): RelayError {
-  return new RelayError({
-    kind: "too_large",
-    status: 413,
-    message: `request body is larger than the relay's limit of ${Math.round(limit / (1024 * 1024))} MiB`,
-  });
+  return new RelayError({ kind: "too_large", status: 413, message: `request body is larger than the relay's limit of ${human(limit)}` });
 }
 
 /** Parses a JSON body; a syntax error is the client's mistake (400), never a 500. */

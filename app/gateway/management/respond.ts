@@ -2,6 +2,7 @@
 // every error as {"error":{"type","message"}}. No response ever carries a CORS header.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { RelayError, toRelayError } from "../../core/errors.ts";
+import { readBody } from "../http/body.ts";
 
 export const MANAGEMENT_BODY_LIMIT = 64 * 1024;
 
@@ -14,7 +15,7 @@ export const BASE_HEADERS: Readonly<Record<string, string>> = {
 
 /** The JSON body, or undefined when there is none. Refuses past the limit (413). */
 export async function readJsonBody(req: IncomingMessage, limit = MANAGEMENT_BODY_LIMIT): Promise<unknown> {
-  const raw = await readLimited(req, limit);
+  const raw = await readBody(req, limit);
   if (raw.length === 0) return undefined;
   const type = String(req.headers["content-type"] ?? "");
   if (!/^application\/json\s*(;|$)/i.test(type)) {
@@ -29,45 +30,6 @@ export async function readJsonBody(req: IncomingMessage, limit = MANAGEMENT_BODY
       message: `request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
     });
   }
-}
-
-// Past the limit the rest is drained, not kept, so the 413 can still be answered.
-function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    return Promise.reject(tooLarge(limit));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    req.on("data", (chunk: Buffer) => {
-      if (settled) return;
-      size += chunk.length;
-      if (size > limit) {
-        settled = true;
-        chunks.length = 0;
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (settled) return;
-      settled = true;
-      resolve(Buffer.concat(chunks, size));
-    });
-    req.on("error", (e) => {
-      if (settled) return;
-      settled = true;
-      reject(new RelayError({ kind: "invalid_request", status: 400, message: "the request body could not be read", cause: e }));
-    });
-  });
-}
-
-function tooLarge(limit: number): RelayError {
-  return new RelayError({ kind: "too_large", status: 413, message: `request body is larger than ${Math.round(limit / 1024)} KB` });
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

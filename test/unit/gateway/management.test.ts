@@ -160,7 +160,7 @@ test("bad arguments are 400s with the contract's own message, and never reach th
     ["POST", "/v0/management/proxy", { json: "on" }, 400, /must be a JSON object/],
     ["POST", "/v0/management/proxy", { raw: "{running:", headers: { "content-type": "application/json" } }, 400, /not valid JSON/],
     ["POST", "/v0/management/proxy", { raw: '{"running":true}', headers: { "content-type": "text/plain" } }, 415, /application\/json/],
-    ["POST", "/v0/management/proxy", { json: { running: true, pad: "x".repeat(70_000) } }, 413, /larger than 64 KB/],
+    ["POST", "/v0/management/proxy", { json: { running: true, pad: "x".repeat(70_000) } }, 413, /larger than the relay's limit of 64 KB/],
     ["GET", "/v0/management/client-setup?revealKey=maybe", {}, 400, /`revealKey` must be true or false/],
     ["GET", "/v0/management/snapshot?since=3", {}, 400, /unknown field `since`/],
     ["GET", "/v0/management/nothing-here", {}, 404, /no management route GET/],
