@@ -63,10 +63,19 @@ export class CursorRunStream implements CursorRun, RunInternals {
   private finished = false;
   private readonly onSignal = (): void => this.close();
 
+  // Only what the stream needs after its first frame: a parked stream must not keep the
+  // request (system prompt, tool schemas, transcript: often hundreds of KB) alive.
+  private readonly accessToken: string;
+  private readonly blobs: RunOptions["blobs"];
+  private readonly signal: AbortSignal | undefined;
+
   constructor(
     private readonly deps: RunDeps,
-    private readonly options: RunOptions,
+    options: RunOptions,
   ) {
+    this.accessToken = options.accessToken;
+    this.blobs = options.blobs;
+    this.signal = options.signal;
     this.events = this.eventQueue;
     this.tools = toMcpToolDefinitions(options.tools);
     this.requests.push(buildRunRequestFrame(options, { toolDefs: this.tools, ...(deps.newUuid ? { newUuid: deps.newUuid } : {}) }));
@@ -151,7 +160,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
   };
 
   private async readLoop(): Promise<void> {
-    const contextValues = createContextValues().set(ACCESS_TOKEN, this.options.accessToken);
+    const contextValues = createContextValues().set(ACCESS_TOKEN, this.accessToken);
     try {
       const frames = this.deps.client.run(this.requestFrames(), { signal: this.abort.signal, contextValues });
       for await (const frame of frames) {
@@ -224,10 +233,10 @@ export class CursorRunStream implements CursorRun, RunInternals {
           break;
         }
         case "kv":
-          this.requests.push(answerKv(part.kv, this.options.blobs));
+          this.requests.push(answerKv(part.kv, this.blobs));
           break;
         case "checkpoint":
-          this.eventQueue.push({ type: "checkpoint", bytes: part.bytes, blobs: new Map(this.options.blobs) });
+          this.eventQueue.push({ type: "checkpoint", bytes: part.bytes, blobs: new Map(this.blobs) });
           break;
         case "exec_control":
           if (part.control.message.case === "abort") {
@@ -264,7 +273,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
     this.heartbeat.cancel();
     this.watchdog?.cancel();
     this.progressWatchdog?.cancel();
-    this.options.signal?.removeEventListener("abort", this.onSignal);
+    this.signal?.removeEventListener("abort", this.onSignal);
     if (error) this.eventQueue.fail(error);
     else this.eventQueue.end();
     this.requests.end();
