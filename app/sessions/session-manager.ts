@@ -13,6 +13,8 @@ import { RelayError, toRelayError } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { CursorClient, CursorEvent, CursorRun, ToolCallRequest } from "../cursor/types.ts";
 import type { CheckpointStore } from "./checkpoint-store.ts";
+import { createEventPuller, TIMEOUT, type EventPuller } from "./event-puller.ts";
+import { createSilencePinger, type SilencePinger } from "./silence-pinger.ts";
 import { toClientToolId } from "./tool-ids.ts";
 import type { ToolResultInput, TurnInput } from "./turn-input.ts";
 import type { StopReason, TurnSink } from "./turn-sink.ts";
@@ -44,8 +46,7 @@ interface LiveSession {
   accountId: string;
   model: string;
   run: CursorRun;
-  iterator: AsyncIterator<CursorEvent>;
-  pendingNext: Promise<IteratorResult<CursorEvent>> | null;
+  events: EventPuller<CursorEvent>;
   /** Client-visible tool id → the call waiting for its result. */
   pendingCalls: Map<string, ToolCallRequest>;
   state: SessionState;
@@ -64,7 +65,6 @@ interface IdleEntry {
   until: number;
 }
 
-const TIMEOUT = Symbol("timeout");
 
 /** A turn whose account was removed, disabled or logged out while it ran: retried on another account. */
 const accountClosed = () =>
@@ -154,29 +154,6 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
   }
 
-  /** The next event, or TIMEOUT after timeoutMs; the pending pull survives a timeout. */
-  async function next(s: LiveSession, timeoutMs: number): Promise<IteratorResult<CursorEvent> | typeof TIMEOUT> {
-    if (!s.pendingNext) {
-      s.pendingNext = s.iterator.next();
-      // The stream may fail while nobody awaits it (parked): not an unhandled rejection.
-      s.pendingNext.catch(() => {});
-    }
-    let timer: TimerHandle | undefined;
-    const timeout = new Promise<typeof TIMEOUT>((resolve) => {
-      timer = clock.setTimeout(() => resolve(TIMEOUT), timeoutMs);
-    });
-    try {
-      const r = await Promise.race([s.pendingNext, timeout]);
-      if (r !== TIMEOUT) s.pendingNext = null;
-      return r;
-    } catch (e) {
-      s.pendingNext = null;
-      throw e;
-    } finally {
-      timer?.cancel();
-    }
-  }
-
   function park(s: LiveSession): void {
     s.state = "waiting_tool_result";
     s.parkTimer?.cancel();
@@ -193,45 +170,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     dispose(s);
   }
 
-  /**
-   * Pings the sink after every pingIntervalMs without an event while the pump waits for
-   * the upstream: one timer that re-arms itself, not one per event (a 10 MB reply has
-   * ~300k events). `seen()` marks an event; `stop()` ends it.
-   */
-  function silencePinger(sink: TurnSink): { seen(): void; pause(on: boolean): void; stop(): void } {
-    let last = clock.now();
-    let paused = false;
-    let timer: TimerHandle | null = null;
-    const fire = () => {
-      const quiet = clock.now() - last;
-      if (quiet >= pingIntervalMs) {
-        if (!paused) sink.ping();
-        last = clock.now();
-        timer = clock.setTimeout(fire, pingIntervalMs);
-      } else timer = clock.setTimeout(fire, pingIntervalMs - quiet);
-    };
-    timer = clock.setTimeout(fire, pingIntervalMs);
-    return {
-      seen: () => (last = clock.now()),
-      pause: (on) => (paused = on),
-      stop: () => timer?.cancel(),
-    };
-  }
-
-  /** The next event, waiting as long as it takes (the pinger keeps the client alive). */
-  async function nextEvent(s: LiveSession): Promise<IteratorResult<CursorEvent>> {
-    const pending = s.pendingNext ?? s.iterator.next();
-    s.pendingNext = pending;
-    try {
-      return await pending;
-    } finally {
-      s.pendingNext = null;
-    }
-  }
-
   /** Streams events into the sink until the turn ends, parks on tool calls, or fails (throws). */
   async function pump(s: LiveSession, input: TurnInput, sink: TurnSink): Promise<void> {
-    const pinger = silencePinger(sink);
+    const pinger = createSilencePinger(clock, pingIntervalMs, () => sink.ping());
     try {
       await pumpEvents(s, input, sink, pinger);
     } finally {
@@ -239,7 +180,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
   }
 
-  async function pumpEvents(s: LiveSession, input: TurnInput, sink: TurnSink, pinger: ReturnType<typeof silencePinger>): Promise<void> {
+  async function pumpEvents(s: LiveSession, input: TurnInput, sink: TurnSink, pinger: SilencePinger): Promise<void> {
     let handedOut = 0;
     let output = 0;
     let counted = sink.contentStarted;
@@ -255,7 +196,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     for (;;) {
       // After a tool call, wait only toolGatherMs for more calls (no pings then); else as
       // long as the upstream takes.
-      const r = handedOut > 0 ? await next(s, toolGatherMs) : await nextEvent(s);
+      const r = handedOut > 0 ? await s.events.nextWithin(toolGatherMs) : await s.events.next();
       pinger.seen();
       if (r === TIMEOUT) {
         park(s);
@@ -443,8 +384,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         accountId,
         model: input.clientModel,
         run,
-        iterator: run.events[Symbol.asyncIterator](),
-        pendingNext: null,
+        events: createEventPuller(run.events, clock),
         pendingCalls: new Map(),
         state: "streaming",
         startedAt: clock.now(),
