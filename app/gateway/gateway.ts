@@ -138,7 +138,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
     const firstUser = request.transcript.find((e) => e.role === "user");
     const conversationId = deps.threads.resolve(conversationIdOf(key, request), firstUser?.role === "user" ? firstUser.text : undefined);
-    const inputTokens = estimateInputTokens(request);
+    // Estimated on first use (when usage is written), once the Run request is on its way.
+    let estimate: number | undefined;
+    const inputTokens = () => (estimate ??= estimateInputTokens(request));
     const writer = makeSink(api, request, channel, inputTokens);
     const sink: TurnSink = {
       get contentStarted() {
@@ -178,7 +180,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
   }
 
-  function makeSink(api: ClientApi, request: ChatRequest, channel: ResponseChannel, inputTokens: number): TurnSink {
+  function makeSink(api: ClientApi, request: ChatRequest, channel: ResponseChannel, inputTokens: () => number): TurnSink {
     const common = { model: request.model, inputTokens, showThinking: request.showThinking };
     // Streams batch bursts of small deltas: fewer events and socket writes (protocol §10).
     const coalesce = deps.coalesce ?? DEFAULT_COALESCE;

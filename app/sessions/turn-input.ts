@@ -34,7 +34,8 @@ export interface TurnInput {
 
 export interface TurnInputOptions {
   conversationId: string;
-  inputTokens: number;
+  /** The prompt-token estimate, or a function computing it on first use (off the turn's critical path). */
+  inputTokens: number | (() => number);
   cursorModelFor(accountId: string, accessToken: string): Promise<string>;
 }
 
@@ -79,6 +80,8 @@ export function turnInputFrom(req: ChatRequest, options: TurnInputOptions): Turn
     tools: req.tools,
     images,
     maxTokens: req.maxTokens,
-    inputTokens: options.inputTokens,
+    get inputTokens() {
+      return typeof options.inputTokens === "function" ? options.inputTokens() : options.inputTokens;
+    },
   };
 }

@@ -8,7 +8,7 @@ import type { RelayError } from "../../core/errors.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
-import type { ResponseSinkOptions } from "../sink-options.ts";
+import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
 import { anthropicErrorBody, anthropicErrorHeaders } from "./errors.ts";
 import { newMessageId } from "./message-id.ts";
@@ -90,7 +90,7 @@ export function createAnthropicJsonSink(channel: ResponseChannel, options: Respo
         content,
         stop_reason: reason,
         stop_sequence: null,
-        usage: anthropicUsage(options.inputTokens, outputTokens),
+        usage: anthropicUsage(inputTokensOf(options), outputTokens),
       };
       channel.json(200, message);
       channel.end();

@@ -26,7 +26,7 @@ import type { ResponseChannel } from "../http/channel.ts";
 import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
 import { createDeltaCoalescer } from "../delta-coalescer.ts";
-import type { ResponseSinkOptions } from "../sink-options.ts";
+import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
 import { anthropicErrorBody, anthropicErrorHeaders } from "./errors.ts";
 import { newMessageId } from "./message-id.ts";
@@ -58,7 +58,7 @@ export function createAnthropicStreamSink(channel: ResponseChannel, options: Res
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: anthropicUsage(options.inputTokens, 0),
+        usage: anthropicUsage(inputTokensOf(options), 0),
       },
     });
   }
@@ -152,7 +152,7 @@ export function createAnthropicStreamSink(channel: ResponseChannel, options: Res
       closeBlock();
       send("message_delta", {
         delta: { stop_reason: reason, stop_sequence: null },
-        usage: anthropicUsage(options.inputTokens, outputTokens),
+        usage: anthropicUsage(inputTokensOf(options), outputTokens),
       });
       send("message_stop", {});
       channel.end();

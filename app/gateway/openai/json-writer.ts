@@ -8,7 +8,7 @@ import type { RelayError } from "../../core/errors.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
-import type { ResponseSinkOptions } from "../sink-options.ts";
+import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
 import { openAiErrorBody, openAiErrorHeaders } from "./errors.ts";
 import { finishReason, openAiUsage, type FinishReason, type OpenAiUsage } from "./finish.ts";
@@ -91,7 +91,7 @@ export function createOpenAiJsonSink(channel: ResponseChannel, options: Response
         created,
         model: options.model,
         choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason(reason) }],
-        usage: openAiUsage(options.inputTokens, outputTokens),
+        usage: openAiUsage(inputTokensOf(options), outputTokens),
       };
       channel.json(200, completion);
       channel.end();

@@ -22,7 +22,7 @@ import type { ResponseChannel } from "../http/channel.ts";
 import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
 import { createDeltaCoalescer } from "../delta-coalescer.ts";
-import type { ResponseSinkOptions } from "../sink-options.ts";
+import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
 import { openAiErrorBody, openAiErrorHeaders } from "./errors.ts";
 import { finishReason, openAiUsage } from "./finish.ts";
@@ -116,7 +116,7 @@ export function createOpenAiStreamSink(channel: ResponseChannel, options: Respon
       if (includeUsage) {
         channel.sse(
           null,
-          JSON.stringify({ id, object: "chat.completion.chunk", created, model: options.model, choices: [], usage: openAiUsage(options.inputTokens, outputTokens) }),
+          JSON.stringify({ id, object: "chat.completion.chunk", created, model: options.model, choices: [], usage: openAiUsage(inputTokensOf(options), outputTokens) }),
         );
       }
       channel.sse(null, "[DONE]");
