@@ -4,6 +4,7 @@
 // that is still valid may succeed — the fake answers it cheaply), the answer is complete
 // and in the client's own format, no CORS header, a wrong key is always a 401 and a
 // right one never is; and at the end the relay still serves, nothing leaked, no crash.
+import { installProcessGuards } from "../helpers/process-guards.ts";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
@@ -17,7 +18,7 @@ import {
   openAiSuccessProblems,
   type Problems,
 } from "./support/formats.ts";
-import { CHEAP_TURN_TEXT, histogram, startFuzzRelay, watchProcessFaults } from "./support/fuzz-relay.ts";
+import { CHEAP_TURN_TEXT, histogram, startFuzzRelay } from "./support/fuzz-relay.ts";
 import { createFuzzClient, type FuzzResponse } from "./support/http-client.ts";
 import {
   ANTHROPIC_SEEDS,
@@ -55,8 +56,8 @@ const SAME_ROUTE = new Set(["", "/", "?beta=true", "?x=1", "?a=%ZZ&b", "?%00"]);
 
 for (const endpoint of ENDPOINTS) {
   test(`fuzz over real sockets: ${FUZZ_CASES} mutated requests to POST ${endpoint.path} never get a 5xx and always get a ${endpoint.api} answer`, async (t) => {
-    const faults = watchProcessFaults();
-    t.after(() => faults.stop());
+    const faults = installProcessGuards();
+    t.after(() => faults.dispose());
     const h = await startFuzzRelay(t);
     const client = createFuzzClient(h.url, { maxSockets: FUZZ_BATCH });
     t.after(() => client.close());
@@ -127,7 +128,7 @@ for (const endpoint of ENDPOINTS) {
     assert.equal(ok.status, 200, ok.body.toString("utf8"));
     await h.fake.waitForIdle(10_000);
     assert.equal(h.app.parts.gateway.activeTurns, 0);
-    assert.deepEqual(faults.list, []);
+    assert.deepEqual(faults.problems, []);
     assert.deepEqual(
       h.logLines.filter((l) => / (WARN|ERROR) \[relay:gateway\] request failed/.test(l)),
       [],

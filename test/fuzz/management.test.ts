@@ -5,6 +5,7 @@
 // every error is `{"error":{"type","message"}}`, no CORS header ever, and the gates
 // hold in order — a non-loopback Host is 421, a foreign Origin 403, anything but the
 // management key 401 — whatever else the request carries.
+import { installProcessGuards } from "../helpers/process-guards.ts";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +15,7 @@ import fc from "fast-check";
 import { controlActions } from "../../app/core/control-contract.ts";
 import { FUZZ_BATCH, FUZZ_CASES, FUZZ_SEED, fuzzParameters } from "./support/budget.ts";
 import { corsProblems, managementErrorProblems, parseSse, type Problems } from "./support/formats.ts";
-import { CHEAP_SCENARIO, histogram, startFuzzRelay, watchProcessFaults } from "./support/fuzz-relay.ts";
+import { CHEAP_SCENARIO, histogram, startFuzzRelay } from "./support/fuzz-relay.ts";
 import { createFuzzClient, type FuzzResponse } from "./support/http-client.ts";
 import { applyByteMutation, byteMutation, type ByteMutation } from "./support/mutations.ts";
 
@@ -90,8 +91,8 @@ const managementCase: fc.Arbitrary<ManagementCase> = fc.record({
 });
 
 test(`fuzz over real sockets: ${FUZZ_CASES} requests to the management API never get a 5xx, always {"error":{type,message}}, and the Host/Origin/key gates hold`, async (t) => {
-  const faults = watchProcessFaults();
-  t.after(() => faults.stop());
+  const faults = installProcessGuards();
+  t.after(() => faults.dispose());
   const home = mkdtempSync(join(tmpdir(), "cr-fuzz-home-"));
   t.after(() => rmSync(home, { recursive: true, force: true }));
   const h = await startFuzzRelay(t, { relay: { home } });
@@ -255,7 +256,7 @@ test(`fuzz over real sockets: ${FUZZ_CASES} requests to the management API never
   // Still serving: a snapshot with the management key.
   const snap = await client.send({ method: "GET", path: "/v0/management/snapshot", headers: { authorization: `Bearer ${managementKey}` } });
   assert.equal(snap.status, 200);
-  assert.deepEqual(faults.list, []);
+  assert.deepEqual(faults.problems, []);
   assert.deepEqual(
     h.logLines.filter((l) => /ERROR \[relay:management\]/.test(l)),
     [],

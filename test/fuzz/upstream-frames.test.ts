@@ -3,6 +3,7 @@
 // fields, multi-field frames. The turn that gets one ends with a clear error in its
 // client's format (or completes, when the frame is still valid); other turns on the same
 // relay keep going; a giant length never makes the relay allocate what it claims.
+import { installProcessGuards } from "../helpers/process-guards.ts";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
@@ -12,7 +13,6 @@ import type { Scenario, Step } from "../fake-cursor/index.ts";
 import { startHarness, type Harness } from "../helpers/relay-harness.ts";
 import { FUZZ_SEED, fuzzParameters } from "./support/budget.ts";
 import { anthropicErrorProblems, anthropicSuccessProblems, openAiErrorProblems, openAiSuccessProblems, parseSse } from "./support/formats.ts";
-import { watchProcessFaults } from "./support/fuzz-relay.ts";
 import { startHostileUpstream, type HostileUpstream, type RunReply } from "./support/hostile-upstream.ts";
 import { createFuzzClient, type FuzzClient, type FuzzResponse } from "./support/http-client.ts";
 
@@ -55,8 +55,8 @@ const turn = (steps: Step[]) => ({ prologue: false, steps });
 
 for (const kind of ["bit-flip", "truncated-envelope", "giant-length", "invalid-utf8"] as const) {
   test(`a ${kind} frame from the fake ends its own turn with a clear error in the client's format; a concurrent turn completes`, async (t) => {
-    const faults = watchProcessFaults();
-    t.after(() => faults.stop());
+    const faults = installProcessGuards();
+    t.after(() => faults.dispose());
     // One account: its 1st Run is a slow healthy turn, every later Run gets the broken frame.
     const scenario: Scenario = {
       turns: [
@@ -100,7 +100,7 @@ for (const kind of ["bit-flip", "truncated-envelope", "giant-length", "invalid-u
     assert.match(ok.body.toString("utf8"), /"text":"steady "[\s\S]*"text":"answer"/);
     await h.fake.waitForIdle(5000);
     assert.equal(h.app.parts.gateway.activeTurns, 0);
-    assert.deepEqual(faults.list, []);
+    assert.deepEqual(faults.problems, []);
   });
 }
 
@@ -285,8 +285,8 @@ function mutate(mutations: FrameMutation[]): Uint8Array[] {
 }
 
 test("fuzz over real sockets: mutated Cursor replies end each turn with a complete answer or a clear error, never a hang, a quota error or a giant allocation", async (t) => {
-  const faults = watchProcessFaults();
-  t.after(() => faults.stop());
+  const faults = installProcessGuards();
+  t.after(() => faults.dispose());
   // A 1 MiB frame limit: every random length above it must be refused before any buffer is made.
   const { h, up, client } = await hostileRelay(t, { maxFrameBytes: MiB });
   const base = process.memoryUsage().arrayBuffers;
@@ -332,5 +332,5 @@ test("fuzz over real sockets: mutated Cursor replies end each turn with a comple
   assert.ok(peak - base < 32 * MiB, `ArrayBuffer memory grew by ${Math.round((peak - base) / MiB)} MiB`);
   await up.waitForIdle(5000);
   assert.equal(h.app.parts.gateway.activeTurns, 0);
-  assert.deepEqual(faults.list, []);
+  assert.deepEqual(faults.problems, []);
 });

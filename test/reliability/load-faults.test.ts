@@ -14,7 +14,7 @@ import { startHarness } from "../helpers/relay-harness.ts";
 import { BIG_MESSAGE_BYTES, runConversation, type ConversationResult, type ConversationSpec } from "./conversation.ts";
 import { buildFaultPlan, FAULT_KINDS, TAG_PATTERN } from "./fault-plan.ts";
 import { conversationOfRun, describeTrouble, formatFigures, loadFigures } from "./load-report.ts";
-import { installProcessGuards } from "./process-guards.ts";
+import { installProcessGuards } from "../helpers/process-guards.ts";
 import { createRandom, seedFromEnv, sizeFromEnv } from "./seeded-random.ts";
 
 const DEFAULT_SEED = 20260307;

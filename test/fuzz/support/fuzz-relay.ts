@@ -10,27 +10,6 @@ export const CHEAP_SCENARIO: Scenario = {
   turns: [{ prologue: false, steps: [{ text: CHEAP_TURN_TEXT }, { tokens: 1 }, { turnEnded: true }] }],
 } as Scenario;
 
-export interface ProcessFaults {
-  readonly list: string[];
-  stop(): void;
-}
-
-/** Records uncaught exceptions and unhandled rejections while a fuzz test runs. */
-export function watchProcessFaults(): ProcessFaults {
-  const list: string[] = [];
-  const onException = (e: unknown) => list.push(`uncaughtException: ${e instanceof Error ? e.stack : String(e)}`);
-  const onRejection = (e: unknown) => list.push(`unhandledRejection: ${e instanceof Error ? e.stack : String(e)}`);
-  process.on("uncaughtException", onException);
-  process.on("unhandledRejection", onRejection);
-  return {
-    list,
-    stop() {
-      process.off("uncaughtException", onException);
-      process.off("unhandledRejection", onRejection);
-    },
-  };
-}
-
 export function startFuzzRelay(t: { after(fn: () => unknown): void }, options: HarnessOptions = {}): Promise<Harness> {
   return startHarness(t, { scenario: CHEAP_SCENARIO, ...options });
 }
