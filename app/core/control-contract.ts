@@ -237,6 +237,13 @@ export type ActionInput<K extends ControlActionName> = ControlActions[K] extends
 
 export const controlActionNames = Object.keys(controlActions) as ControlActionName[];
 
+/** Every action of the ControlApi, each made by `act` (one transport's caller), in one place. */
+export function bindControlActions(
+  act: <K extends ControlActionName>(name: K) => (...args: Parameters<ControlApi[K]>) => ReturnType<ControlApi[K]>,
+): Omit<ControlApi, "subscribe"> {
+  return Object.fromEntries(controlActionNames.map((name) => [name, act(name)])) as Omit<ControlApi, "subscribe">;
+}
+
 export function isControlActionName(name: string): name is ControlActionName {
   return Object.prototype.hasOwnProperty.call(controlActions, name);
 }

@@ -8,6 +8,7 @@ import {
   IPC_SNAPSHOT,
   IPC_SUBSCRIBE,
   IPC_UNSUBSCRIBE,
+  bindControlActions,
   controlActions,
   inputFromArgs,
   type ControlActionName,
@@ -35,18 +36,7 @@ ipcRenderer.on(IPC_SNAPSHOT, (_event, snapshot: Snapshot) => {
 });
 
 const bridge: ControlApi = {
-  getSnapshot: act("getSnapshot"),
-  setProxyRunning: act("setProxyRunning"),
-  startLogin: act("startLogin"),
-  cancelLogin: act("cancelLogin"),
-  removeAccount: act("removeAccount"),
-  renameAccount: act("renameAccount"),
-  resetCooldown: act("resetCooldown"),
-  regenerateRelayKey: act("regenerateRelayKey"),
-  revealRelayKey: act("revealRelayKey"),
-  getClientSetup: act("getClientSetup"),
-  configureClaudeCode: act("configureClaudeCode"),
-  undoConfigureClaudeCode: act("undoConfigureClaudeCode"),
+  ...bindControlActions(act),
   subscribe(listener) {
     listeners.add(listener);
     if (listeners.size === 1) ipcRenderer.send(IPC_SUBSCRIBE);

@@ -7,6 +7,7 @@ import {
   EVENTS_PATH,
   MANAGEMENT_PREFIX,
   SNAPSHOT_EVENT,
+  bindControlActions,
   httpCallFor,
   inputFromArgs,
   type ControlActionName,
@@ -196,18 +197,7 @@ export function createHttpClient(options: HttpClientOptions): ControlClient {
 
   return {
     transport: "http",
-    getSnapshot: act("getSnapshot"),
-    setProxyRunning: act("setProxyRunning"),
-    startLogin: act("startLogin"),
-    cancelLogin: act("cancelLogin"),
-    removeAccount: act("removeAccount"),
-    renameAccount: act("renameAccount"),
-    resetCooldown: act("resetCooldown"),
-    regenerateRelayKey: act("regenerateRelayKey"),
-    revealRelayKey: act("revealRelayKey"),
-    getClientSetup: act("getClientSetup"),
-    configureClaudeCode: act("configureClaudeCode"),
-    undoConfigureClaudeCode: act("undoConfigureClaudeCode"),
+    ...bindControlActions(act),
     subscribe(listener) {
       listeners.add(listener);
       if (last) listener(last);
