@@ -1,4 +1,4 @@
-// One-time tool: renders ../shared/fixtures/cursor/agent-v1.FileDescriptorProto.bin as
+// One-time tool: renders test/fixtures/cursor/agent-v1.FileDescriptorProto.bin (copied from the shared reference) as
 // proto/agent/v1/agent.proto, so every name and field number comes from the real
 // descriptor instead of being retyped. Only what the relay's root messages reach is kept
 // (the subset the relay uses); services are left out: AgentService is declared in
