@@ -41,8 +41,8 @@ import {
   optionalString,
   own,
   quote,
-  type JsonObject,
 } from "../validation.ts";
+import { readToolDefinition } from "../tool-definition.ts";
 import { parseBlock } from "./content-blocks.ts";
 import { claudeCodeSessionId } from "./session-id.ts";
 
@@ -183,22 +183,9 @@ function parseTools(raw: unknown): ToolDefinition[] {
     const tool = expectObject(item, path);
     const type = optionalString(own(tool, "type"), at(path, "type"));
     if (type !== undefined && type !== "custom") return; // server / built-in tool
-    const name = expectNonEmptyString(own(tool, "name"), at(path, "name"));
-    if (seen.has(name)) throw invalid(at(path, "name"), `duplicate tool name ${quote(name)}`);
-    seen.add(name);
-    tools.push({
-      name,
-      description: optionalString(own(tool, "description"), at(path, "description")) ?? "",
-      inputSchema: inputSchemaOf(tool, at(path, "input_schema")),
-    });
+    tools.push(readToolDefinition(tool, path, "input_schema", seen));
   });
   return tools;
-}
-
-function inputSchemaOf(tool: JsonObject, path: string): unknown {
-  const schema = own(tool, "input_schema");
-  if (schema === undefined || schema === null) return { type: "object", properties: {} };
-  return expectObject(schema, path);
 }
 
 function thinkingShown(raw: unknown): boolean {

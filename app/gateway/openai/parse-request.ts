@@ -33,8 +33,8 @@ import {
   optionalString,
   own,
   quote,
-  type JsonObject,
 } from "../validation.ts";
+import { readToolDefinition } from "../tool-definition.ts";
 import { parseContent } from "./content-parts.ts";
 
 const LEGACY_FUNCTIONS = "legacy function calling is not supported; use `tools` and `tool_calls` with role \"tool\" results";
@@ -148,20 +148,8 @@ function parseTools(raw: unknown): ToolDefinition[] {
     if (type !== "function") return;
     const fnPath = at(path, "function");
     const fn = expectObject(own(tool, "function"), fnPath);
-    const name = expectNonEmptyString(own(fn, "name"), at(fnPath, "name"));
-    if (seen.has(name)) throw invalid(at(fnPath, "name"), `duplicate tool name ${quote(name)}`);
-    seen.add(name);
-    tools.push({
-      name,
-      description: optionalString(own(fn, "description"), at(fnPath, "description")) ?? "",
-      inputSchema: parametersOf(fn, at(fnPath, "parameters")),
-    });
+    tools.push(readToolDefinition(fn, fnPath, "parameters", seen));
   });
   return tools;
 }
 
-function parametersOf(fn: JsonObject, path: string): unknown {
-  const p = own(fn, "parameters");
-  if (p === undefined || p === null) return { type: "object", properties: {} };
-  return expectObject(p, path);
-}
