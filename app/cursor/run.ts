@@ -179,14 +179,10 @@ export class CursorRunStream implements CursorRun, RunInternals {
         if (progress) this.armProgressWatchdog();
       }
       this.drainTimer?.cancel();
-      this.finish(
-        new RelayError({
-          kind: "upstream_error",
-          status: 502,
-          message: "Cursor ended the stream before the turn finished",
-          upstreamCode: "incomplete",
-        }),
-      );
+      // A clean end-stream without turn_ended: Cursor's own client takes it as the end of
+      // the turn, so the relay does too (an answer already sent is complete, not failed).
+      if (!this.finished) this.deps.onDiagnostic?.("cursor: the stream ended cleanly without turn_ended; the turn is finished");
+      this.finish(undefined);
     } catch (e) {
       this.drainTimer?.cancel();
       this.finish(classifyCursorError(e, this.deps.clock.now()));

@@ -156,11 +156,27 @@ test("end-stream error after text: text, then the classified error; run.error ob
   assert.equal(run.error?.status, 429);
 });
 
-test("a stream that ends cleanly without turn_ended is an error (502), not an empty success", async () => {
+test("a stream that ends cleanly after text without turn_ended is a finished turn, noted as a diagnostic", async () => {
+  const clock = new ManualClock();
+  const agent = new ScriptedAgent();
+  const notes: string[] = [];
+  const run = new CursorRunStream(
+    { client: agent.client, clock, heartbeatMs: 5000, stallTimeoutMs: 90_000, onDiagnostic: (m) => notes.push(m) },
+    { accessToken: "tok", conversationId: "c-1", modelId: "m", userText: "hi", blobs: new Map(), tools: [] },
+  );
+  agent.send({ interactionUpdate: text("All done") });
+  agent.endStream();
+  assert.deepEqual(await collect(run.events), [{ type: "text", text: "All done" }]);
+  assert.equal(run.closed, true);
+  assert.equal(run.error, undefined);
+  assert.deepEqual(notes, ["cursor: the stream ended cleanly without turn_ended; the turn is finished"]);
+});
+
+test("a stream that ends cleanly before any text is a finished (empty) turn, not an error", async () => {
   const { agent, run } = setup();
   agent.endStream();
-  await assert.rejects(collect(run.events), (e: unknown) => e instanceof RelayError && e.status === 502);
-  assert.equal(run.error?.upstreamCode, "incomplete");
+  assert.deepEqual(await collect(run.events), []);
+  assert.equal(run.error, undefined);
 });
 
 test("parked on a tool call: KV and exec requests are still answered while nobody pulls events", async () => {
