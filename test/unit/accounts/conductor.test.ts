@@ -167,6 +167,20 @@ test("auth-expired and user-disabled accounts (registry marks) are out of rotati
   assert.equal(conductor.pick(), a);
 });
 
+test("one account auth expired, another cooling after a stall: the answer says each, and is not a rate limit", async (t) => {
+  const rig = makeRig(t);
+  const a = await rig.add("auth0|user_a");
+  const b = await rig.add("auth0|user_b");
+  const { conductor } = rig.open();
+  rig.registry.markAuthExpired(a, "refresh failed");
+  conductor.reportFailure(b, upstream("upstream_timeout", 504, { message: "Cursor sent nothing for 90 s (stalled stream)" }));
+  const err = expectRelayError(() => conductor.pick(), "no_accounts", 503);
+  assert.equal(err.retryable, false);
+  assert.ok(err.message.includes(`${a} needs a new login`), err.message);
+  assert.ok(err.message.includes(`${b} is cooling down for 10 s more after: Cursor sent nothing for 90 s (stalled stream)`), err.message);
+  assert.doesNotMatch(err.message, /every Cursor account is cooling/);
+});
+
 test("a cooldown that expires puts the account back in rotation and emits a change; a manual reset ends it at once", async (t) => {
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
