@@ -213,6 +213,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
       if (part.kind !== "update" || part.update.message.case !== "heartbeat") progress = true;
       switch (part.kind) {
         case "update":
+          if (part.utf8Replaced) this.deps.onDiagnostic?.("cursor: a text delta was not valid UTF-8; its bad bytes became U+FFFD");
           for (const ev of updateToEvents(part.update)) {
             if (ev.type === "turn_ended") turnEnded = true;
             else this.eventQueue.push(ev);
