@@ -233,7 +233,9 @@ export class CursorRunStream implements CursorRun, RunInternals {
           this.requests.push(answerKv(part.kv, this.blobs));
           break;
         case "checkpoint":
-          this.eventQueue.push({ type: "checkpoint", bytes: part.bytes, blobs: new Map(this.blobs) });
+          // The run's own blob store, not a copy: Cursor may set a blob the checkpoint needs
+          // after sending it, and a replay must still find that blob.
+          this.eventQueue.push({ type: "checkpoint", bytes: part.bytes, blobs: this.blobs });
           break;
         case "exec_control":
           if (part.control.message.case === "abort") {
