@@ -278,10 +278,26 @@ test("a frame with a KV request and turn_ended: the reply is sent and turn_ended
   assert.deepEqual(events.map((e) => e.type), ["checkpoint", "turn_ended"]);
   const ckpt = events[0] as { bytes: Uint8Array; blobs: Map<string, Uint8Array> };
   assert.deepEqual([...ckpt.bytes], [0x0a, 0x01, 0x01]);
-  assert.notEqual(ckpt.blobs, blobs, "a copy of the blob store");
+  assert.equal(ckpt.blobs, blobs, "a live view of the run's blob store, so blobs set later are kept");
   assert.ok(ckpt.blobs.has("aa".repeat(32)));
   await settle();
   assert.ok(agent.cases().includes("kvClientMessage"));
+});
+
+test("a text delta with invalid UTF-8 becomes U+FFFD and the turn goes on", async () => {
+  const { agent, run } = setup();
+  const bad = Buffer.from(text("bad XX"));
+  const at = bad.indexOf("XX");
+  bad[at] = 0xc3;
+  bad[at + 1] = 0x28;
+  agent.send({ interactionUpdate: bad });
+  agent.send({ interactionUpdate: text("after") });
+  agent.send({ interactionUpdate: TURN_ENDED });
+  assert.deepEqual(await collect(run.events), [
+    { type: "text", text: "bad \uFFFD(" },
+    { type: "text", text: "after" },
+    { type: "turn_ended" },
+  ]);
 });
 
 test("close() mid-turn: iterator ends, stream cancelled, sendToolResult then throws", async () => {
@@ -326,12 +342,8 @@ test("breaking out of a for-await does not close the run (resume pulling later)"
 test("a frame member that does not decode ends the turn with a 502 instead of being skipped (no text lost unseen, no request left unanswered)", async () => {
   const { agent, run } = setup();
   agent.send({ interactionUpdate: text("before ") });
-  // A text delta whose string is not UTF-8 (0xC3 0x28), and a garbled exec request.
-  const bad = Buffer.from(text("bad XX"));
-  const at = bad.indexOf("XX");
-  bad[at] = 0xc3;
-  bad[at + 1] = 0x28;
-  agent.send({ interactionUpdate: bad });
+  // An update whose framing is broken (a length past its end), and a garbled exec request.
+  agent.send({ interactionUpdate: Uint8Array.of(0x0a, 0x50, 0x01) });
   agent.send({ interactionUpdate: text("after") });
   const seen: CursorEvent[] = [];
   await assert.rejects(
