@@ -225,6 +225,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
             this.pending.set(outcome.call.execId, outcome.call);
             this.eventQueue.push({ type: "tool_call", call: outcome.call });
           } else {
+            if (outcome.refused) this.deps.onDiagnostic?.(`cursor: refused native tool ${outcome.refused} (exec ${part.exec.id}); the model was told to use the client's tools`);
             this.requests.push(outcome.frame);
           }
           break;
