@@ -47,6 +47,7 @@ for (const { when, steps } of CASES) {
     // Every client request is logged at debug level by the gateway.
     const requests = (served.stderr().match(/"method":"POST","path":"\/v1\/messages"/g) ?? []).length;
     const detail = `exit ${r.status} after ${elapsedMs} ms, ${fake.runs.length} Runs, ${requests} requests\nstdout: ${r.stdout}\nstderr: ${r.stderr}\n--- relay ---\n${served.stderr()}`;
+    t.diagnostic(`Claude Code exited after ${elapsedMs} ms; ${requests} client requests, ${fake.runs.length} Run(s)`);
     // Measured: ~4 s (the 3 s stall, then one retry that is answered at once).
     assert.ok(elapsedMs < 60_000, `the user heard back within a minute (the issue's bound is 3 min): ${detail}`);
     const out = JSON.parse(r.stdout) as { is_error: boolean; result: string };
