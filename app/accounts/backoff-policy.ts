@@ -10,6 +10,9 @@ export interface BackoffPolicy {
   /** First cooldown after a 5xx, a reset stream or a stall; doubles per repeat. */
   transientFirstMs: number;
   transientMaxMs: number;
+  /** First cooldown after Cursor refused the account (permission_denied); doubles per repeat. */
+  forbiddenFirstMs: number;
+  forbiddenMaxMs: number;
   /** Bounds on a server-given retry-after (a 0 would hot-loop; a year is a typo). */
   minCooldownMs: number;
   maxRetryAfterMs: number;
@@ -20,6 +23,8 @@ export const DEFAULT_BACKOFF_POLICY: Readonly<BackoffPolicy> = Object.freeze({
   rateLimitMaxMs: 30 * 60_000,
   transientFirstMs: 10_000,
   transientMaxMs: 2 * 60_000,
+  forbiddenFirstMs: 30 * 60_000,
+  forbiddenMaxMs: 4 * 3_600_000,
   minCooldownMs: 1_000,
   maxRetryAfterMs: 24 * 3_600_000,
 });
@@ -27,7 +32,8 @@ export const DEFAULT_BACKOFF_POLICY: Readonly<BackoffPolicy> = Object.freeze({
 /**
  * rate_limit: cool down (retry-after or exponential backoff).
  * transient: 5xx / reset / stall, a brief cooldown.
- * forbidden: 403, the account is disabled until reset.
+ * forbidden: 403 (permission_denied), a long cooldown: Cursor may let the account in
+ *   again (a plan change, a passing block), so it is not a permanent verdict.
  * auth: 401, the registry's business (refresh or mark expired); only counted here.
  * other: not about the account (a client or relay problem); only counted.
  */

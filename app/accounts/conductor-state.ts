@@ -3,7 +3,7 @@
 // per-minute buckets and the time of the last error:
 //   { "version": 1, "updatedAt": ms, "accounts": { "<id>": {
 //       cooldownUntil, cooldownReason, cooldownStatus, disabledReason,
-//       backoff: { rateLimit, transient },
+//       backoff: { rateLimit, transient, forbidden },
 //       tokens: { total: {input,output,cacheRead}, days: { "YYYY-MM-DD": {...} }, minutes: { "<minute start ms>": n } },
 //       requests, errorsByStatus: { "<status>": n }, lastUsedAt, lastError, lastErrorAt } } }
 // The auth-expired mark is not here: it belongs to the registry (settings.json).
@@ -24,6 +24,8 @@ export interface AccountRecord {
   rateLimitLevel: number;
   /** Consecutive 5xx / reset / stall failures; reset by a success. */
   transientLevel: number;
+  /** Consecutive permission_denied failures; reset by a success. */
+  forbiddenLevel: number;
   usage: UsageRecord;
   requests: number;
   errorsByStatus: Record<string, number>;
@@ -40,6 +42,7 @@ export function emptyRecord(): AccountRecord {
     disabledReason: null,
     rateLimitLevel: 0,
     transientLevel: 0,
+    forbiddenLevel: 0,
     usage: emptyUsage(),
     requests: 0,
     errorsByStatus: {},
@@ -55,7 +58,7 @@ export function recordToJson(r: AccountRecord, now: number): Record<string, unkn
     cooldownReason: r.cooldownReason,
     cooldownStatus: r.cooldownStatus,
     disabledReason: r.disabledReason,
-    backoff: { rateLimit: r.rateLimitLevel, transient: r.transientLevel },
+    backoff: { rateLimit: r.rateLimitLevel, transient: r.transientLevel, forbidden: r.forbiddenLevel },
     tokens: usageToJson(r.usage, now),
     requests: r.requests,
     errorsByStatus: { ...r.errorsByStatus },
@@ -84,6 +87,7 @@ export function recordFromJson(v: unknown, now: number): AccountRecord {
   const backoff = obj(o.backoff);
   r.rateLimitLevel = count(backoff.rateLimit);
   r.transientLevel = count(backoff.transient);
+  r.forbiddenLevel = count(backoff.forbidden);
   r.usage = usageFromJson(o.tokens, now);
   r.requests = count(o.requests);
   for (const [status, n] of Object.entries(obj(o.errorsByStatus))) if (count(n) > 0) r.errorsByStatus[status] = count(n);

@@ -1,8 +1,9 @@
 // The conductor: which account serves the next turn, and what each account's recent
 // history says about it. Round-robin (least recently picked first) over ready
 // accounts; 429 → cooldown (retry-after, else exponential backoff); 5xx / reset /
-// stall → brief cooldown; 403 → disabled with a reason. 401 is the registry's
-// business (refresh, else auth expired): here it is only counted.
+// stall → brief cooldown; 403 → a long cooldown (30 min, doubling) with Cursor's
+// reason. 401 is the registry's business (refresh, else auth expired): here it is
+// only counted.
 //
 // State is derived from the clock (a cooldown in the past is over even if no timer
 // fired); a timer per cooldown only announces the end so the UI updates. Everything
@@ -19,6 +20,7 @@ import { createRedactor, silentLogger, type Logger } from "../core/log.ts";
 import type { AccountChange } from "./registry.ts";
 import { accountStateOf, STATE_FILE, type AccountStatus, type AccountStatusSource } from "./status-source.ts";
 import { backoffMs, clampRetryAfter, classifyFailure, DEFAULT_BACKOFF_POLICY, type BackoffPolicy } from "./backoff-policy.ts";
+import { unavailableError } from "./unavailable-accounts.ts";
 import { addUsage, tokensPerMinute, usageToday } from "./usage-meter.ts";
 import { emptyRecord, fileFingerprint, loadStateFile, stateToJson, type AccountRecord } from "./conductor-state.ts";
 
@@ -54,7 +56,6 @@ export interface ConductorOptions {
 export type ConductorChangeType =
   | "cooling" // a cooldown started (or was extended)
   | "cooldown_ended" // its time passed: back in rotation
-  | "disabled" // 403
   | "reset" // resetCooldown (here or by `accounts reset`)
   | "usage" // a request or tokens were recorded
   | "error" // an error was counted without changing the state (401, client/relay errors)
@@ -68,7 +69,6 @@ export interface ConductorChange {
 
 export type FailureOutcome =
   | { action: "cooling"; until: number; cooldownMs: number; status: number; reason: string }
-  | { action: "disabled"; reason: string }
   /** Counted only: 401 (the registry refreshes) or a failure that says nothing about the account. */
   | { action: "recorded" };
 
@@ -83,9 +83,9 @@ export interface PickOptions {
 export interface Conductor extends AccountStatusSource {
   /**
    * The account for the next turn: `prefer` when it is ready, else the ready account
-   * picked least recently. Throws RelayError 429 `rate_limited` (retryAfterMs = until
-   * the soonest cooldown ends) when every candidate is cooling, 503 `no_accounts` when
-   * there is no usable candidate (none added, all disabled / auth expired, all excluded).
+   * picked least recently. When no candidate is ready it throws the answer of
+   * unavailableError (each account's reason; 429 only when every wait is about quota,
+   * else 503 `no_accounts`); 503 `no_accounts` also when none is added or all are excluded.
    */
   pick(options?: PickOptions): string;
   stateOf(accountId: string): AccountState;
@@ -358,7 +358,7 @@ export function createConductor(options: ConductorOptions): Conductor {
 
   // ---- the API ----
 
-  const noAccounts = (message: string) => new RelayError({ kind: "no_accounts", status: 503, message });
+  const noAccounts = (message: string) => new RelayError({ kind: "no_accounts", status: 503, message, retryable: false });
 
   function pick(opts: PickOptions = {}): string {
     const now = clock.now();
@@ -366,21 +366,16 @@ export function createConductor(options: ConductorOptions): Conductor {
     const all = listAccounts();
     if (all.length === 0) throw noAccounts("no Cursor account: run `cursor-relay login`");
     const usable = all.filter((a) => !a.disabled && !a.authExpired && (records.get(a.id)?.disabledReason ?? null) === null);
-    if (usable.length === 0) {
-      throw noAccounts("all accounts are disabled or need a new login: run `cursor-relay login`, or `cursor-relay accounts reset <id>`");
-    }
     const candidates = usable.filter((a) => !exclude.has(a.id));
-    if (candidates.length === 0) throw noAccounts("every usable Cursor account already failed this request");
+    if (usable.length > 0 && candidates.length === 0) throw noAccounts("every usable Cursor account already failed this request");
     const ready = candidates.filter((a) => !isCooling(records.get(a.id), now));
     if (ready.length === 0) {
-      const soonest = Math.min(...candidates.map((a) => records.get(a.id)!.cooldownUntil!));
-      const waitMs = Math.max(1, soonest - now);
-      throw new RelayError({
-        kind: "rate_limited",
-        status: 429,
-        message: `every Cursor account is cooling down; the first is ready again in ${Math.ceil(waitMs / 1000)} s`,
-        retryAfterMs: waitMs,
-      });
+      // Each account with its own reason: cooling (and why, in Cursor's words), auth expired, disabled.
+      throw unavailableError(
+        all.map((a) => ({ id: a.id, disabled: a.disabled, ...statusFrom(a.id, a, now) })),
+        new Set(candidates.map((a) => a.id)),
+        now,
+      );
     }
     const preferred = opts.prefer === undefined ? undefined : ready.find((a) => a.id === opts.prefer);
     let chosen = preferred ?? ready[0]!;
@@ -410,11 +405,7 @@ export function createConductor(options: ConductorOptions): Conductor {
       case "transient":
         return coolDown(id, r, backoffMs(r.transientLevel++, policy.transientFirstMs, policy.transientMaxMs), err.status, message);
       case "forbidden":
-        r.disabledReason = message;
-        persistNow();
-        log.warn("account disabled: Cursor denied access", { account: id, reason: message });
-        emit("disabled", id);
-        return { action: "disabled", reason: message };
+        return coolDown(id, r, backoffMs(r.forbiddenLevel++, policy.forbiddenFirstMs, policy.forbiddenMaxMs), err.status, message);
       case "auth":
       case "other":
         schedulePersist();
@@ -430,6 +421,7 @@ export function createConductor(options: ConductorOptions): Conductor {
     r.disabledReason = null;
     r.rateLimitLevel = 0;
     r.transientLevel = 0;
+    r.forbiddenLevel = 0;
     cancelCooldownTimer(id);
     persistNow();
     emit("reset", id);
@@ -478,9 +470,10 @@ export function createConductor(options: ConductorOptions): Conductor {
     reportFailure,
     reportSuccess(id) {
       const r = records.get(id);
-      if (!r || (r.rateLimitLevel === 0 && r.transientLevel === 0)) return;
+      if (!r || (r.rateLimitLevel === 0 && r.transientLevel === 0 && r.forbiddenLevel === 0)) return;
       r.rateLimitLevel = 0;
       r.transientLevel = 0;
+      r.forbiddenLevel = 0;
       schedulePersist();
     },
     resetCooldown,

@@ -75,6 +75,7 @@ export async function serveCommand(argv: string[], io: CommandIo, deps: ServeDep
     warn: (m) => io.err(`warning: ${m}`),
     // The dashboard opens the login page in the user's browser; the relay must not open a second one.
     openBrowser: null,
+    env: io.env,
     ...(deps.keytar ? { keytar: deps.keytar } : {}),
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.clock ? { clock: deps.clock } : {}),

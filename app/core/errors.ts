@@ -28,6 +28,8 @@ export interface RelayErrorInit {
   upstreamCode?: string;
   /** Milliseconds the caller should wait before retrying, when known. */
   retryAfterMs?: number;
+  /** false: retrying the same request cannot help (clients get `x-should-retry: false`). */
+  retryable?: boolean;
   cause?: unknown;
 }
 
@@ -37,6 +39,7 @@ export class RelayError extends Error {
   readonly status: number;
   readonly upstreamCode: string | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly retryable: boolean | undefined;
 
   constructor(init: RelayErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -44,6 +47,7 @@ export class RelayError extends Error {
     this.status = init.status;
     this.upstreamCode = init.upstreamCode;
     this.retryAfterMs = init.retryAfterMs;
+    this.retryable = init.retryable;
   }
 
   /** True for failures that say something about the account (cool it down / fail over). */

@@ -26,6 +26,7 @@ import { createControlApi } from "./control.ts";
 import type { ControlApi } from "./control-api.ts";
 import { RelayError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { readCursorTuning } from "./cursor-tuning.ts";
 import { readModelMap } from "./model-map.ts";
 import { ensureRelayKey, generateRelayKey } from "./relay-key.ts";
 import { clearRuntimeInfo, writeRuntimeInfo } from "./runtime-file.ts";
@@ -67,6 +68,8 @@ export interface RelayAppOptions {
   listen?: Pick<ListenOptions, "headersTimeoutMs" | "requestTimeoutMs" | "maxHeaderSize">;
   /** Write <dataDir>/relay.json while running (default true). */
   runtimeFile?: boolean;
+  /** Where CURSOR_RELAY_* tuning variables are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RelayApp {
@@ -124,6 +127,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
   const pool = createAccountPool({ registry, conductor, logger: logger.child("pool") });
   // Loaded once listening (see start()): its modules are most of what start-up would import.
   const cursor = createLazyCursorClient({
+    ...readCursorTuning(accounts.settings, options.env ?? process.env, warn),
     ...options.cursor,
     modelMap: { ...readModelMap(accounts.settings, warn), ...options.cursor?.modelMap },
     baseUrl: options.cursorApi,

@@ -4,7 +4,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { systemClock, type Clock } from "../core/clock.ts";
 import { classifyCursorError } from "./error-classification.ts";
 import { cloneModels, FALLBACK_MODELS, modelsFromResponse, resolveModel } from "./models.ts";
-import { CursorRunStream } from "./run.ts";
+import { CursorRunStream, type RunDeps } from "./run.ts";
 import { ACCESS_TOKEN, createCursorTransport, DEFAULT_BASE_URL, DEFAULT_CLIENT_VERSION } from "./transport.ts";
 import type { CursorClient, CursorModel, CursorRun, RunOptions } from "./types.ts";
 
@@ -16,7 +16,11 @@ export interface CursorClientOptions {
   heartbeatMs?: number;
   /** Fail a Run with 504 when no frame arrives for this long (default 90000 ms). */
   stallTimeoutMs?: number;
-  /** Fail a Run with 504 when only heartbeats arrive for this long, unless a tool call waits for the client (default 180000 ms). */
+  /**
+   * Fail a Run with 504 when only heartbeats arrive for this long, unless a tool call waits
+   * for the client. Off by default: Cursor keeps long server-side work alive with
+   * heartbeats, and its own client only gives up when no frame at all arrives.
+   */
   progressTimeoutMs?: number;
   /** x-cursor-client-version, `cli-YYYY.MM.DD-<7hex>`. */
   clientVersion?: string;
@@ -52,6 +56,14 @@ interface CacheEntry {
 
 const keyOf = (accessToken: string, cacheKey?: string): string =>
   cacheKey ?? "token:" + createHash("sha256").update(accessToken).digest("hex").slice(0, 16);
+
+/** The watchdogs of every Run: 90 s without any frame; the heartbeats-only limit only when set. */
+export function runTimeouts(options: Pick<CursorClientOptions, "stallTimeoutMs" | "progressTimeoutMs">): Pick<RunDeps, "stallTimeoutMs" | "progressTimeoutMs"> {
+  return {
+    stallTimeoutMs: options.stallTimeoutMs ?? 90_000,
+    ...(options.progressTimeoutMs !== undefined ? { progressTimeoutMs: options.progressTimeoutMs } : {}),
+  };
+}
 
 export function createCursorClient(options: CursorClientOptions = {}): CursorClientHandle {
   const clock = options.clock ?? systemClock;
@@ -91,8 +103,7 @@ export function createCursorClient(options: CursorClientOptions = {}): CursorCli
           client: transport.client,
           clock,
           heartbeatMs: options.heartbeatMs ?? 5000,
-          stallTimeoutMs: options.stallTimeoutMs ?? 90_000,
-          progressTimeoutMs: options.progressTimeoutMs ?? 180_000,
+          ...runTimeouts(options),
           newUuid,
           ...(options.onDiagnostic ? { onDiagnostic: options.onDiagnostic } : {}),
         },

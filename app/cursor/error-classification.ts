@@ -163,7 +163,7 @@ export function stallError(ms: number): RelayError {
   return new RelayError({
     kind: "upstream_timeout",
     status: 504,
-    message: `Cursor sent nothing for ${Math.round(ms / 1000)} s (stalled stream); try again`,
+    message: `Cursor sent nothing for ${Math.round(ms / 1000)} s (stalled stream)`,
     upstreamCode: "stalled",
   });
 }
@@ -173,7 +173,7 @@ export function noProgressError(ms: number): RelayError {
   return new RelayError({
     kind: "upstream_timeout",
     status: 504,
-    message: `Cursor sent only heartbeats for ${Math.round(ms / 1000)} s (no progress); try again`,
+    message: `Cursor sent only heartbeats for ${Math.round(ms / 1000)} s (no progress)`,
     upstreamCode: "stalled",
   });
 }

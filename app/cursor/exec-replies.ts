@@ -43,13 +43,15 @@ function unknownKindField(msg: { $unknown?: { no: number; wireType: WireType }[]
 
 export type ExecOutcome =
   | { kind: "tool_call"; call: ToolCallRequest }
-  | { kind: "reply"; frame: AgentClientFrame; field: number };
+  /** `refused`: the native tool kind turned down (e.g. `shell`, `read`, `unknown:99`), for the log. */
+  | { kind: "reply"; frame: AgentClientFrame; field: number; refused?: string };
 
 /** Decides how to answer one exec request. `tools` are the run's MCP tool definitions. */
 export function answerExec(exec: ExecServerMessage, tools: McpToolDefinition[]): ExecOutcome {
   const reason = REJECTION_REASON;
   const m = exec.message;
-  const reply = (field: number, message: ExecResult): ExecOutcome => ({ kind: "reply", frame: execFrame(exec, message), field });
+  const refused = m.case?.replace(/(Exec)?Args$/, "");
+  const reply = (field: number, message: ExecResult): ExecOutcome => ({ kind: "reply", frame: execFrame(exec, message), field, ...(refused ? { refused } : {}) });
   switch (m.case) {
     case "mcpArgs":
       return {
@@ -63,7 +65,7 @@ export function answerExec(exec: ExecServerMessage, tools: McpToolDefinition[]):
         },
       };
     case "requestContextArgs":
-      return reply(10, { case: "requestContextResult", value: { result: { case: "success", value: { requestContext: { tools } } } } });
+      return { kind: "reply", frame: execFrame(exec, { case: "requestContextResult", value: { result: { case: "success", value: { requestContext: { tools } } } } }), field: 10 };
     case "shellArgs":
     case "shellStreamArgs": {
       // [GO] answers shell_stream_args on shell_result (field 2) too; see protocol §4.11.
@@ -106,7 +108,7 @@ export function answerExec(exec: ExecServerMessage, tools: McpToolDefinition[]):
       return reply(23, { case: "writeShellStdinResult", value: { result: { case: "error", value: { error: reason } } } });
     case undefined: {
       const field = unknownKindField(exec, EXEC_ENVELOPE_FIELDS);
-      return { kind: "reply", frame: execFrame(exec, { case: undefined }, field), field: field ?? 0 };
+      return { kind: "reply", frame: execFrame(exec, { case: undefined }, field), field: field ?? 0, refused: `unknown:${field ?? 0}` };
     }
   }
 }

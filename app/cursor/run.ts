@@ -179,14 +179,10 @@ export class CursorRunStream implements CursorRun, RunInternals {
         if (progress) this.armProgressWatchdog();
       }
       this.drainTimer?.cancel();
-      this.finish(
-        new RelayError({
-          kind: "upstream_error",
-          status: 502,
-          message: "Cursor ended the stream before the turn finished",
-          upstreamCode: "incomplete",
-        }),
-      );
+      // A clean end-stream without turn_ended: Cursor's own client takes it as the end of
+      // the turn, so the relay does too (an answer already sent is complete, not failed).
+      if (!this.finished) this.deps.onDiagnostic?.("cursor: the stream ended cleanly without turn_ended; the turn is finished");
+      this.finish(undefined);
     } catch (e) {
       this.drainTimer?.cancel();
       this.finish(classifyCursorError(e, this.deps.clock.now()));
@@ -217,6 +213,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
       if (part.kind !== "update" || part.update.message.case !== "heartbeat") progress = true;
       switch (part.kind) {
         case "update":
+          if (part.utf8Replaced) this.deps.onDiagnostic?.("cursor: a text delta was not valid UTF-8; its bad bytes became U+FFFD");
           for (const ev of updateToEvents(part.update)) {
             if (ev.type === "turn_ended") turnEnded = true;
             else this.eventQueue.push(ev);
@@ -228,6 +225,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
             this.pending.set(outcome.call.execId, outcome.call);
             this.eventQueue.push({ type: "tool_call", call: outcome.call });
           } else {
+            if (outcome.refused) this.deps.onDiagnostic?.(`cursor: refused native tool ${outcome.refused} (exec ${part.exec.id}); the model was told to use the client's tools`);
             this.requests.push(outcome.frame);
           }
           break;
@@ -236,7 +234,9 @@ export class CursorRunStream implements CursorRun, RunInternals {
           this.requests.push(answerKv(part.kv, this.blobs));
           break;
         case "checkpoint":
-          this.eventQueue.push({ type: "checkpoint", bytes: part.bytes, blobs: new Map(this.blobs) });
+          // The run's own blob store, not a copy: Cursor may set a blob the checkpoint needs
+          // after sending it, and a replay must still find that blob.
+          this.eventQueue.push({ type: "checkpoint", bytes: part.bytes, blobs: this.blobs });
           break;
         case "exec_control":
           if (part.control.message.case === "abort") {

@@ -17,10 +17,11 @@ import {
   type ToolCall,
 } from "../../proto/gen/agent/v1/agent_pb.ts";
 import type { AgentServerFrame } from "../../proto/gen/agent/v1/agent_service_pb.ts";
+import { lenientTextDelta } from "./lenient-text.ts";
 import type { CursorEvent } from "./types.ts";
 
 export type ServerPart =
-  | { kind: "update"; update: InteractionUpdate }
+  | { kind: "update"; update: InteractionUpdate; utf8Replaced?: true }
   | { kind: "exec"; exec: ExecServerMessage }
   | { kind: "checkpoint"; bytes: Uint8Array }
   | { kind: "kv"; kv: KvServerMessage }
@@ -36,12 +37,19 @@ function decode<T>(field: number, parse: () => T, wrap: (v: T) => ServerPart): S
   }
 }
 
+/** An InteractionUpdate; a text/thinking delta with invalid UTF-8 gets U+FFFD for the bad bytes. */
+function decodeUpdate(bytes: Uint8Array): ServerPart {
+  const part = decode(1, () => fromBinary(InteractionUpdateSchema, bytes), (update): ServerPart => ({ kind: "update", update }));
+  if (part.kind !== "undecodable") return part;
+  const repaired = lenientTextDelta(bytes);
+  return repaired ? { kind: "update", update: repaired, utf8Replaced: true } : part;
+}
+
 /** Every member of the frame, decoded with its real message type, in field-number order. */
 export function decodeServerFrame(frame: AgentServerFrame): ServerPart[] {
   const parts: ServerPart[] = [];
   const { interactionUpdate, execServerMessage, conversationCheckpointUpdate, kvServerMessage } = frame;
-  if (interactionUpdate !== undefined)
-    parts.push(decode(1, () => fromBinary(InteractionUpdateSchema, interactionUpdate), (update) => ({ kind: "update", update })));
+  if (interactionUpdate !== undefined) parts.push(decodeUpdate(interactionUpdate));
   if (execServerMessage !== undefined)
     parts.push(decode(2, () => fromBinary(ExecServerMessageSchema, execServerMessage), (exec) => ({ kind: "exec", exec })));
   if (conversationCheckpointUpdate !== undefined)

@@ -24,6 +24,8 @@ export function cursorHeadersInterceptor(clientVersion: string, newRequestId: ()
   return (next) => async (req) => {
     const token = req.contextValues.get(ACCESS_TOKEN);
     if (token !== undefined && token !== "") req.header.set("authorization", `Bearer ${token}`);
+    // Cursor's own client announces trailer support on every call (Run and GetUsableModels).
+    req.header.set("te", "trailers");
     req.header.set("x-ghost-mode", "true");
     req.header.set("x-cursor-client-version", clientVersion);
     req.header.set("x-cursor-client-type", "cli");

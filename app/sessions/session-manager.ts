@@ -430,9 +430,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
 
   /**
-   * Every account this turn could use has failed. When they are all cooling down now, the
-   * client gets the pool's 429 with the time to the soonest recovery (its retry-after)
-   * and Cursor's reason; otherwise the last upstream error.
+   * Every account this turn could use has failed. When none can take a request now, the
+   * client gets the pool's answer, which names each account's reason (Cursor's words
+   * included) and the soonest recovery; otherwise the last upstream error.
    */
   async function exhausted(last: RelayError, acquireError: RelayError): Promise<RelayError> {
     if (acquireError.kind !== "no_accounts") return acquireError;
@@ -440,16 +440,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       await pool.acquire({ exclude: new Set() });
     } catch (e) {
       const now = toRelayError(e);
-      if (now.kind === "rate_limited" && now.retryAfterMs !== undefined) {
-        return new RelayError({
-          kind: "rate_limited",
-          status: 429,
-          message: `${now.message} (Cursor said: ${last.message})`,
-          retryAfterMs: now.retryAfterMs,
-          ...(last.upstreamCode !== undefined ? { upstreamCode: last.upstreamCode } : {}),
-          cause: last,
-        });
-      }
+      if (now.kind === "rate_limited" || now.kind === "no_accounts") return now;
     }
     return last;
   }

@@ -53,7 +53,8 @@ function errorOf(res: FuzzResponse): { status: number; message: string; type: st
 
 const turn = (steps: Step[]) => ({ prologue: false, steps });
 
-for (const kind of ["bit-flip", "truncated-envelope", "giant-length", "invalid-utf8"] as const) {
+// (An invalid UTF-8 text delta is not among them: it is shown with U+FFFD, see test/integration/relay/utf8-delta.test.ts.)
+for (const kind of ["bit-flip", "truncated-envelope", "giant-length"] as const) {
   test(`a ${kind} frame from the fake ends its own turn with a clear error in the client's format; a concurrent turn completes`, async (t) => {
     const faults = installProcessGuards();
     t.after(() => faults.dispose());
@@ -312,12 +313,13 @@ test("fuzz over real sockets: mutated Cursor replies end each turn with a comple
       if (err) {
         outcomes.failed++;
         // Broken before any content, the turn went back to the pool: with the one account
-        // cooling down, that is a 429 "every account is cooling down" quoting Cursor's failure.
+        // cooling down, that is a 503 "no Cursor account can take this request now" naming
+        // the account's reason (Cursor's failure).
         const view = (await h.app.control.getSnapshot()).accounts[0];
         assert.notEqual(view?.cooldownStatus, 429, `a broken reply is not the account's quota: ${err.message}`);
         assert.doesNotMatch(err.message, /rate limit or quota/, err.message);
-        assert.match(err.message, /(^|Cursor said: )Cursor (sent|ended|closed)/, `the error says what Cursor's reply did: ${err.message}`);
-        if (!stream) assert.ok(err.status === 429 || (err.status >= 500 && err.status <= 504), `status ${err.status}`);
+        assert.match(err.message, /(^|more after: )Cursor (sent|ended|closed)/, `the error says what Cursor's reply did: ${err.message}`);
+        if (!stream) assert.ok(err.status >= 500 && err.status <= 504, `status ${err.status}`);
       } else {
         outcomes.completed++;
       }

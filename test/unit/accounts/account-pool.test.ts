@@ -143,10 +143,10 @@ test("other failures cool the account and fail over; success, requests and usage
   assert.equal(pool.canContinue(a), true, "a cooling account may still finish a stream Cursor accepted");
   assert.equal((await pool.acquire({ exclude: none, prefer: a })).accountId, b);
   assert.equal(await pool.failed(b, upstream("upstream_forbidden", 403), false), "next");
-  assert.equal(conductor.stateOf(b), "disabled");
-  assert.equal(pool.canContinue(b), false, "a disabled account continues nothing");
-  const limited = await rejects(pool.acquire({ exclude: none }), "rate_limited", 429);
-  assert.equal(limited.retryAfterMs, 30_000);
+  assert.equal(conductor.stateOf(b), "cooling", "Cursor refusing the account cools it (30 min)");
+  const unavailable = await rejects(pool.acquire({ exclude: none }), "no_accounts", 503);
+  assert.equal(unavailable.retryAfterMs, 30_000, "the soonest recovery");
+  assert.equal(unavailable.retryable, false, "not a rate limit for the client to sit out: one account was refused");
 
   rig.clock.advance(30_000);
   assert.equal(pool.canContinue(a), true);

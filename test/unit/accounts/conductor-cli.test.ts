@@ -36,8 +36,9 @@ test("accounts lists state, cooldown remaining and tokens today/total from the c
   assert.deepEqual(work.tokensTotal, { input: 4000, output: 1500, cacheRead: 500 });
   assert.equal(work.requests, 1);
   assert.equal(work.lastError, "upstream said 429");
-  assert.equal(rows.get(c)!.state, "disabled");
-  assert.equal(rows.get(c)!.disabledReason, "Cursor denied access (permission_denied: team plan)");
+  assert.equal(rows.get(c)!.state, "cooling");
+  assert.equal(rows.get(c)!.cooldownRemainingMs, 30 * 60_000);
+  assert.equal(rows.get(c)!.cooldownReason, "Cursor denied access (permission_denied: team plan)");
 
   const table = capture();
   await accountsCommand(global, table.io, { clock: rig.clock });

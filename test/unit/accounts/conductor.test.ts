@@ -92,32 +92,57 @@ test("5xx, reset (502) and stall (504) cool briefly: 10 s doubling to 2 min; a s
   assert.equal(brief.action === "cooling" && brief.cooldownMs, 10 * MIN);
 });
 
-test("403 disables the account with the reason until reset; 401 and client errors are only counted", async (t) => {
+test("403 (permission_denied) cools the account 30 min, doubling per repeat up to 4 h, with Cursor's words; a reset ends it; 401 and client errors are only counted", async (t) => {
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
   const { conductor, changes } = rig.open();
-  assert.deepEqual(conductor.reportFailure(a, upstream("upstream_forbidden", 403, { message: "Cursor denied access (permission_denied: plan)" })), {
-    action: "disabled",
-    reason: "Cursor denied access (permission_denied: plan)",
-  });
-  assert.equal(conductor.stateOf(a), "disabled");
-  assert.equal(conductor.statusOf(a).disabledReason, "Cursor denied access (permission_denied: plan)");
-  assert.deepEqual(changes.at(-1), { type: "disabled", accountId: a });
-  for (let i = 0; i < 4; i++) assert.equal(conductor.pick(), b, "a disabled account is never picked");
-  rig.clock.advance(24 * HOUR);
-  assert.equal(conductor.stateOf(a), "disabled", "a 403 does not wear off");
+  const denied = () => upstream("upstream_forbidden", 403, { message: "Cursor denied access for this account (permission_denied: team plan required)" });
+  const seen: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const out = conductor.reportFailure(a, denied());
+    assert.equal(out.action, "cooling");
+    if (out.action !== "cooling") return;
+    seen.push(out.cooldownMs);
+    assert.equal(out.status, 403);
+    assert.equal(conductor.stateOf(a), "cooling");
+    assert.equal(conductor.statusOf(a).cooldownReason, "Cursor denied access for this account (permission_denied: team plan required)");
+    assert.equal(conductor.statusOf(a).cooldownStatus, 403);
+    assert.equal(conductor.statusOf(a).disabledReason, null, "not a permanent verdict");
+    assert.deepEqual(changes.at(-1), { type: "cooling", accountId: a });
+    for (let k = 0; k < 3; k++) assert.equal(conductor.pick(), b, "a cooling account is not picked");
+    rig.clock.advance(out.cooldownMs);
+    assert.equal(conductor.stateOf(a), "ready", "the cooldown wears off");
+  }
+  assert.deepEqual(seen, [30 * MIN, 60 * MIN, 120 * MIN, 240 * MIN, 240 * MIN, 240 * MIN]);
+
+  conductor.reportSuccess(a);
+  const afterSuccess = conductor.reportFailure(a, denied());
+  assert.equal(afterSuccess.action === "cooling" && afterSuccess.cooldownMs, 30 * MIN, "a success restarts the doubling");
+  conductor.resetCooldown(a);
+  assert.equal(conductor.stateOf(a), "ready", "the manual reset still works");
+  assert.deepEqual(changes.at(-1), { type: "reset", accountId: a });
+  const afterReset = conductor.reportFailure(a, denied());
+  assert.equal(afterReset.action === "cooling" && afterReset.cooldownMs, 30 * MIN, "a reset restarts the doubling");
 
   assert.deepEqual(conductor.reportFailure(b, upstream("upstream_auth", 401)), { action: "recorded" });
   assert.deepEqual(conductor.reportFailure(b, new RelayError({ kind: "invalid_request", status: 400, message: "bad body" })), { action: "recorded" });
   assert.equal(conductor.stateOf(b), "ready");
   assert.deepEqual(conductor.view(b).errorsByStatus, { "400": 1, "401": 1 });
   assert.equal(conductor.view(b).lastError, "bad body");
+});
 
+test("a 403 mark from an older state file keeps the account out until it is reset", async (t) => {
+  const rig = makeRig(t);
+  const a = await rig.add("auth0|user_a");
+  writeFileSync(join(rig.dir, "state.json"), JSON.stringify({ version: 1, accounts: { [a]: { disabledReason: "Cursor denied access (permission_denied: plan)" } } }));
+  const { conductor } = rig.open();
+  assert.equal(conductor.stateOf(a), "disabled");
+  rig.clock.advance(24 * HOUR);
+  assert.equal(conductor.stateOf(a), "disabled");
   conductor.resetCooldown(a);
   assert.equal(conductor.stateOf(a), "ready");
   assert.equal(conductor.statusOf(a).disabledReason, null);
-  assert.deepEqual(changes.at(-1), { type: "reset", accountId: a });
 });
 
 test("auth-expired and user-disabled accounts (registry marks) are out of rotation", async (t) => {
@@ -140,6 +165,20 @@ test("auth-expired and user-disabled accounts (registry marks) are out of rotati
   assert.match(err.message, /all accounts are disabled or need a new login/);
   rig.registry.clearAuthExpired(a);
   assert.equal(conductor.pick(), a);
+});
+
+test("one account auth expired, another cooling after a stall: the answer says each, and is not a rate limit", async (t) => {
+  const rig = makeRig(t);
+  const a = await rig.add("auth0|user_a");
+  const b = await rig.add("auth0|user_b");
+  const { conductor } = rig.open();
+  rig.registry.markAuthExpired(a, "refresh failed");
+  conductor.reportFailure(b, upstream("upstream_timeout", 504, { message: "Cursor sent nothing for 90 s (stalled stream)" }));
+  const err = expectRelayError(() => conductor.pick(), "no_accounts", 503);
+  assert.equal(err.retryable, false);
+  assert.ok(err.message.includes(`${a} needs a new login`), err.message);
+  assert.ok(err.message.includes(`${b} is cooling down for 10 s more after: Cursor sent nothing for 90 s (stalled stream)`), err.message);
+  assert.doesNotMatch(err.message, /every Cursor account is cooling/);
 });
 
 test("a cooldown that expires puts the account back in rotation and emits a change; a manual reset ends it at once", async (t) => {
@@ -397,7 +436,7 @@ test("no token ever reaches state.json, even inside an error message", async (t)
   const text = readFileSync(join(rig.dir, "state.json"), "utf8");
   for (const secret of rig.tokens) assert.ok(!text.includes(secret), "a token leaked into state.json");
   assert.ok(!/eyJ[A-Za-z0-9_-]{5,}\./.test(text), "nothing JWT-shaped");
-  assert.match(conductor.statusOf(b).disabledReason ?? "", /denied for token \[redacted-jwt\]/);
+  assert.match(conductor.statusOf(b).cooldownReason ?? "", /denied for token \[redacted-jwt\]/);
   for (const file of readdirSync(rig.dir)) {
     const content = readFileSync(join(rig.dir, file), "utf8");
     for (const secret of rig.tokens) assert.ok(!content.includes(secret), `a token leaked into ${file}`);
@@ -417,7 +456,7 @@ test("`accounts reset` and `accounts remove` by another process are adopted, not
   assert.equal(resetStatusInStateFile(rig.dir, b), true);
   rig.clock.advance(2000);
   assert.equal(conductor.stateOf(a), "ready");
-  assert.equal(conductor.stateOf(b), "ready", "the 403 mark was cleared too");
+  assert.equal(conductor.stateOf(b), "ready", "the 403 cooldown was cleared too");
   assert.ok(changes.some((c) => c.type === "reset" && c.accountId === a));
   assert.deepEqual(conductor.statusOf(a).tokensTotal, { input: 5, output: 0, cacheRead: 0 }, "usage is kept");
 

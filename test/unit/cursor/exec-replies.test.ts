@@ -145,6 +145,16 @@ for (const [label, message, resultField, oneofField] of NATIVE) {
   });
 }
 
+test("each refusal names the native tool kind for the log; request_context is answered, not refused", () => {
+  const refusedOf = (message: (typeof NATIVE)[number][1]) => (answerExec(execOf({ id: 9, execId: "e", message }), tools) as { refused?: string }).refused;
+  assert.equal(refusedOf({ case: "shellArgs", value: { command: "ls" } }), "shell");
+  assert.equal(refusedOf({ case: "shellStreamArgs", value: { command: "ls" } }), "shellStream");
+  assert.equal(refusedOf({ case: "readMcpResourceExecArgs", value: { uri: "u://x" } }), "readMcpResource");
+  assert.equal(refusedOf({ case: "computerUseArgs", value: {} }), "computerUse");
+  const context = answerExec(execOf({ id: 1, execId: "e", message: { case: "requestContextArgs", value: {} } }), tools) as { refused?: string };
+  assert.equal(context.refused, undefined);
+});
+
 test("§4.16 read rejection has the documented shape (field 7 → rejected 3 {path 1, reason 2})", () => {
   const parts = serverParts("000000001a121808033a0c0a0a2f6574632f686f7374737a06657865632d33");
   const out = answerExec((parts[0] as { exec: ExecServerMessage }).exec, tools) as { frame: Parameters<typeof frameHex>[0] };
@@ -169,6 +179,7 @@ test("an exec kind unknown to the schema is answered in the same field number, i
   const out = answerExec(exec, tools) as { kind: string; field: number; frame: Parameters<typeof frameHex>[0] };
   assert.equal(out.kind, "reply");
   assert.equal(out.field, 40);
+  assert.equal((out as { refused?: string }).refused, "unknown:40");
   assert.deepEqual(fieldNumbersAt(toBinary(AgentClientFrameSchema, out.frame), [2]), [1, 15, 40]);
 });
 

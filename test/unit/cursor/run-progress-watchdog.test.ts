@@ -10,6 +10,9 @@ import { RelayError } from "../../../app/core/errors.ts";
 import { CursorRunStream } from "../../../app/cursor/index.ts";
 import type { CursorEvent, ToolCallRequest } from "../../../app/cursor/index.ts";
 import { ScriptedAgent, settle } from "./scripted-agent-client.ts";
+import { runTimeouts } from "../../../app/cursor/client.ts";
+import { readCursorTuning } from "../../../app/core/cursor-tuning.ts";
+import { createMemorySettingsStore } from "../../../app/accounts/settings-store.ts";
 
 const iu = (m: MessageInitShape<typeof InteractionUpdateSchema>["message"]) =>
   toBinary(InteractionUpdateSchema, create(InteractionUpdateSchema, { message: m } as MessageInitShape<typeof InteractionUpdateSchema>));
@@ -100,4 +103,39 @@ test("without progressTimeoutMs a heartbeating stream stays open (the option is 
   assert.equal(run.closed, false);
   run.close();
   assert.equal(clock.pending, 0);
+});
+
+test("the relay's defaults: 15 min of heartbeats after text does not end the turn; 90 s with no frame at all still does", async () => {
+  const clock = new ManualClock();
+  const agent = new ScriptedAgent();
+  const run = new CursorRunStream(
+    { client: agent.client, clock, heartbeatMs: 5000, ...runTimeouts({}) },
+    { accessToken: "tok", conversationId: "c-1", modelId: "m", userText: "hi", blobs: new Map(), tools: [] },
+  );
+  agent.send({ interactionUpdate: text("working on it") });
+  await settle();
+  await heartbeatFor(agent, clock, 15 * 60_000, 30_000);
+  assert.equal(run.closed, false, "long server-side work kept alive by heartbeats is not cut");
+  clock.advance(90_000);
+  await settle();
+  assert.equal(run.error?.upstreamCode, "stalled");
+  assert.match(run.error?.message ?? "", /sent nothing for 90 s/);
+});
+
+test("a heartbeats-only limit set in settings.json (10 min) ends such a turn after 10 min", async () => {
+  const settings = createMemorySettingsStore();
+  settings.set("cursor", { heartbeatOnlyTimeoutSeconds: 600 });
+  const tuning = readCursorTuning(settings, {}, (m) => assert.fail(m));
+  const clock = new ManualClock();
+  const agent = new ScriptedAgent();
+  const run = new CursorRunStream(
+    { client: agent.client, clock, heartbeatMs: 5000, ...runTimeouts(tuning) },
+    { accessToken: "tok", conversationId: "c-1", modelId: "m", userText: "hi", blobs: new Map(), tools: [] },
+  );
+  agent.send({ interactionUpdate: text("working on it") });
+  await settle();
+  await heartbeatFor(agent, clock, 9.5 * 60_000, 30_000);
+  assert.equal(run.closed, false);
+  await heartbeatFor(agent, clock, 60_000, 30_000);
+  assert.match(run.error?.message ?? "", /only heartbeats for 600 s/);
 });

@@ -156,11 +156,27 @@ test("end-stream error after text: text, then the classified error; run.error ob
   assert.equal(run.error?.status, 429);
 });
 
-test("a stream that ends cleanly without turn_ended is an error (502), not an empty success", async () => {
+test("a stream that ends cleanly after text without turn_ended is a finished turn, noted as a diagnostic", async () => {
+  const clock = new ManualClock();
+  const agent = new ScriptedAgent();
+  const notes: string[] = [];
+  const run = new CursorRunStream(
+    { client: agent.client, clock, heartbeatMs: 5000, stallTimeoutMs: 90_000, onDiagnostic: (m) => notes.push(m) },
+    { accessToken: "tok", conversationId: "c-1", modelId: "m", userText: "hi", blobs: new Map(), tools: [] },
+  );
+  agent.send({ interactionUpdate: text("All done") });
+  agent.endStream();
+  assert.deepEqual(await collect(run.events), [{ type: "text", text: "All done" }]);
+  assert.equal(run.closed, true);
+  assert.equal(run.error, undefined);
+  assert.deepEqual(notes, ["cursor: the stream ended cleanly without turn_ended; the turn is finished"]);
+});
+
+test("a stream that ends cleanly before any text is a finished (empty) turn, not an error", async () => {
   const { agent, run } = setup();
   agent.endStream();
-  await assert.rejects(collect(run.events), (e: unknown) => e instanceof RelayError && e.status === 502);
-  assert.equal(run.error?.upstreamCode, "incomplete");
+  assert.deepEqual(await collect(run.events), []);
+  assert.equal(run.error, undefined);
 });
 
 test("parked on a tool call: KV and exec requests are still answered while nobody pulls events", async () => {
@@ -262,10 +278,26 @@ test("a frame with a KV request and turn_ended: the reply is sent and turn_ended
   assert.deepEqual(events.map((e) => e.type), ["checkpoint", "turn_ended"]);
   const ckpt = events[0] as { bytes: Uint8Array; blobs: Map<string, Uint8Array> };
   assert.deepEqual([...ckpt.bytes], [0x0a, 0x01, 0x01]);
-  assert.notEqual(ckpt.blobs, blobs, "a copy of the blob store");
+  assert.equal(ckpt.blobs, blobs, "a live view of the run's blob store, so blobs set later are kept");
   assert.ok(ckpt.blobs.has("aa".repeat(32)));
   await settle();
   assert.ok(agent.cases().includes("kvClientMessage"));
+});
+
+test("a text delta with invalid UTF-8 becomes U+FFFD and the turn goes on", async () => {
+  const { agent, run } = setup();
+  const bad = Buffer.from(text("bad XX"));
+  const at = bad.indexOf("XX");
+  bad[at] = 0xc3;
+  bad[at + 1] = 0x28;
+  agent.send({ interactionUpdate: bad });
+  agent.send({ interactionUpdate: text("after") });
+  agent.send({ interactionUpdate: TURN_ENDED });
+  assert.deepEqual(await collect(run.events), [
+    { type: "text", text: "bad \uFFFD(" },
+    { type: "text", text: "after" },
+    { type: "turn_ended" },
+  ]);
 });
 
 test("close() mid-turn: iterator ends, stream cancelled, sendToolResult then throws", async () => {
@@ -310,12 +342,8 @@ test("breaking out of a for-await does not close the run (resume pulling later)"
 test("a frame member that does not decode ends the turn with a 502 instead of being skipped (no text lost unseen, no request left unanswered)", async () => {
   const { agent, run } = setup();
   agent.send({ interactionUpdate: text("before ") });
-  // A text delta whose string is not UTF-8 (0xC3 0x28), and a garbled exec request.
-  const bad = Buffer.from(text("bad XX"));
-  const at = bad.indexOf("XX");
-  bad[at] = 0xc3;
-  bad[at + 1] = 0x28;
-  agent.send({ interactionUpdate: bad });
+  // An update whose framing is broken (a length past its end), and a garbled exec request.
+  agent.send({ interactionUpdate: Uint8Array.of(0x0a, 0x50, 0x01) });
   agent.send({ interactionUpdate: text("after") });
   const seen: CursorEvent[] = [];
   await assert.rejects(
