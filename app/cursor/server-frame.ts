@@ -18,6 +18,7 @@ import {
 } from "../../proto/gen/agent/v1/agent_pb.ts";
 import type { AgentServerFrame } from "../../proto/gen/agent/v1/agent_service_pb.ts";
 import type { CursorEvent } from "./types.ts";
+import { noteUnknownFields } from "./drift.ts";
 
 export type ServerPart =
   | { kind: "update"; update: InteractionUpdate }
@@ -30,7 +31,7 @@ export type ServerPart =
 
 function decode<T>(field: number, parse: () => T, wrap: (v: T) => ServerPart): ServerPart {
   try {
-    return wrap(parse());
+    return wrap(noteUnknownFields(parse()));
   } catch (error) {
     return { kind: "undecodable", field, error };
   }
@@ -39,6 +40,7 @@ function decode<T>(field: number, parse: () => T, wrap: (v: T) => ServerPart): S
 /** Every member of the frame, decoded with its real message type, in field-number order. */
 export function decodeServerFrame(frame: AgentServerFrame): ServerPart[] {
   const parts: ServerPart[] = [];
+  noteUnknownFields(frame);
   const { interactionUpdate, execServerMessage, conversationCheckpointUpdate, kvServerMessage } = frame;
   if (interactionUpdate !== undefined)
     parts.push(decode(1, () => fromBinary(InteractionUpdateSchema, interactionUpdate), (update) => ({ kind: "update", update })));
