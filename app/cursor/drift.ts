@@ -4,7 +4,7 @@
 // name, a field number, a code) and counts with first/last-seen times are kept, never a
 // message's contents, so the counters are safe to show and to put in a bug report.
 // One process-wide table: the hooks are single calls from the decoding code paths.
-import { WireType } from "@bufbuild/protobuf/wire";
+import type { WireType } from "@bufbuild/protobuf/wire";
 
 export type DriftKind =
   | "unknown_field" // key: "<message type>#<field number>"

@@ -30,7 +30,22 @@ const BASH_TURN: Step[] = [
   { turnEnded: true },
 ];
 
+/** What the `doctor` scenario's model passes to the relay's own echo tool. */
+export const ECHO_TOOL_ARGS = { text: "cursor-relay self-test" };
+
+/** The self-test of `cursor-relay doctor`: a one-line answer, then a round trip through the relay's echo tool. */
+const DOCTOR_TURN: Step[] = [
+  { text: "Self-test answer." },
+  { tokens: 2 },
+  { toolCall: { name: "relay_echo", args: ECHO_TOOL_ARGS, announce: true } },
+  { replyWithToolResult: " Echo said: " },
+  { tokens: 3 },
+  { checkpoint: true },
+  { turnEnded: true },
+];
+
 const builtins: Record<string, Scenario> = {
+  doctor: { name: "doctor", accounts: { "*": [DOCTOR_TURN] } },
   text: { name: "text", accounts: { "*": [TEXT_TURN] } },
   "tool-bash": { name: "tool-bash", accounts: { "*": [BASH_TURN, TEXT_TURN] } },
   "exhausted-first": {
