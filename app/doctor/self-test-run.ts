@@ -104,7 +104,7 @@ export async function selfTestRun(options: SelfTestRunOptions): Promise<SelfTest
   }
   const seen = `answer ${answerChars} chars, echo tool ${echoed === 0 ? "not called" : "round trip ok"}, checkpoint ${checkpoint ? "yes" : "no"}, ${tokens} tokens (not counted in usage)`;
   const reportNext = "attach `cursor-relay doctor --bundle FILE` to a bug report: Cursor's protocol may have changed";
-  if (timedOut) return { outcome: fail(`the turn did not end within ${Math.round(options.timeoutMs / 1000)} s (${seen})`, reportNext), tokens };
+  if (timedOut) return { outcome: fail(`the turn did not end within ${options.timeoutMs / 1000} s (${seen})`, reportNext), tokens };
   if (!turnEnded) return { outcome: fail(`the stream ended without turn_ended (${seen})`, reportNext), tokens };
   if (answerChars === 0) return { outcome: fail(`no answer text (${seen})`, reportNext), tokens };
   if (echoed === 0) return { outcome: fail(`the model did not call the ${ECHO_TOOL_NAME} tool (${seen})`, "try again; a model may skip the tool now and then. Repeated: attach a bundle to a bug report"), tokens };

@@ -34,7 +34,7 @@ const BASH_TURN: Step[] = [
 export const ECHO_TOOL_ARGS = { text: "cursor-relay self-test" };
 
 /** The self-test of `cursor-relay doctor`: a one-line answer, then a round trip through the relay's echo tool. */
-const DOCTOR_TURN: Step[] = [
+export const DOCTOR_TURN: Step[] = [
   { text: "Self-test answer." },
   { tokens: 2 },
   { toolCall: { name: "relay_echo", args: ECHO_TOOL_ARGS, announce: true } },

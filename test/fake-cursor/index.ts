@@ -24,7 +24,7 @@ import { TokenAuthority } from "./tokens.ts";
 export type { LoginRecord, ModelsRecord, RefreshRecord, RunRecord, ToolResultRecord } from "./records.ts";
 export type { Scenario, Step, Turn, LoginScenario, ModelsScenario, ModelSpec, ConnectCode, NativeExecKind } from "./scenario.ts";
 export { parseScenario, ScenarioError } from "./scenario.ts";
-export { BUILTIN_SCENARIO_NAMES, TEXT_REPLY, TEXT_THINKING, TEXT_TURN, BASH_TOOL_CALL_ID, TOOL_REPLY_PREFIX, ECHO_TOOL_ARGS, resolveScenario } from "./builtin-scenarios.ts";
+export { BUILTIN_SCENARIO_NAMES, TEXT_REPLY, TEXT_THINKING, TEXT_TURN, BASH_TOOL_CALL_ID, TOOL_REPLY_PREFIX, ECHO_TOOL_ARGS, DOCTOR_TURN, resolveScenario } from "./builtin-scenarios.ts";
 export { DEFAULT_MODELS } from "./models.ts";
 export { loadText, LOAD_PATTERN, DRIFT_FIELD } from "./run-script.ts";
 
