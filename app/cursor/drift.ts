@@ -95,10 +95,11 @@ function visit(value: unknown, depth: number): void {
   }
 }
 
-/** An unknown member of the two "kind" oneofs is a new kind, not just a new field. */
+/** An unknown member of the frame, update or exec "kind" oneofs is a new kind, not just a new field. */
 function kindOfUnknown(typeName: string): DriftKind {
   if (typeName === "agent.v1.AgentServerFrame") return "unknown_frame_kind";
   if (typeName === "agent.v1.InteractionUpdate") return "unknown_update_kind";
+  if (typeName === "agent.v1.ExecServerMessage") return "unknown_exec_kind";
   return "unknown_field";
 }
 
