@@ -45,7 +45,6 @@ export const DOCTOR_TURN: Step[] = [
 ];
 
 const builtins: Record<string, Scenario> = {
-  doctor: { name: "doctor", accounts: { "*": [DOCTOR_TURN] } },
   text: { name: "text", accounts: { "*": [TEXT_TURN] } },
   "tool-bash": { name: "tool-bash", accounts: { "*": [BASH_TURN, TEXT_TURN] } },
   "exhausted-first": {
@@ -61,6 +60,7 @@ const builtins: Record<string, Scenario> = {
       "*": [[{ text: "Partial answer " }, { tokens: 2 }, { fail: "resource_exhausted", message: "You have reached your usage limit (fake Cursor)." }]],
     },
   },
+  doctor: { name: "doctor", accounts: { "*": [DOCTOR_TURN] } },
 };
 
 export const BUILTIN_SCENARIO_NAMES = Object.keys(builtins);
