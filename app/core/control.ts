@@ -130,7 +130,9 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
     },
     async runSelfTest() {
       if (!deps.selfTest) throw new RelayError({ kind: "config", status: 409, message: "this relay cannot run the self-test; run `cursor-relay doctor`" });
-      return deps.selfTest();
+      const report = await deps.selfTest();
+      changed(); // the drift counters may have moved
+      return report;
     },
   };
   return { api, buildSnapshot };
