@@ -44,13 +44,12 @@ export async function doctorCommand(argv: string[], io: CommandIo, deps: DoctorD
   const timeoutS = Number(timeoutText);
   if (!/^\d+(\.\d+)?$/.test(timeoutText) || timeoutS <= 0) throw new UsageError(`--timeout: a number of seconds > 0, got ${JSON.stringify(timeoutText)}`, usage);
   const clock = deps.clock ?? systemClock;
-  const warnings: string[] = [];
   const result = await runDoctor({
     dataDir: global.dataDir,
     cursorApi: global.cursorApi,
     clock,
     openSecrets: () =>
-      openSecretStore({ kind: global.secretStore, dataDir: global.dataDir, warn: (m) => warnings.push(m), ...(deps.keytar ? { keytar: deps.keytar } : {}) }),
+      openSecretStore({ kind: global.secretStore, dataDir: global.dataDir, warn: (m) => io.err(`warning: ${m}`), ...(deps.keytar ? { keytar: deps.keytar } : {}) }),
     registry: (secrets) =>
       createAccountRegistry({
         dataDir: global.dataDir,
