@@ -81,6 +81,15 @@ test("expired token whose refresh fails: ✗ token with 'log in again', the Run 
   assert.equal(h.fake.refreshes.at(-1)?.status, 401);
 });
 
+test("a token near its expiry is refreshed first, and the check says so", async (t) => {
+  const h = await startHarness(t, { scenario: "doctor" });
+  const soon: Clock = { ...systemClock, now: () => Date.now() + 50 * 60_000 };
+  const r = await doctor(h, [], { clock: soon });
+  assert.match(lineOf(r, "token of"), /^✓ token of .*: refreshed; valid until \S+ \(in \d+ min\)/);
+  assert.equal(h.fake.refreshes.at(-1)?.status, 200);
+  assert.match(lineOf(r, "self-test Run on"), /^✓ /);
+});
+
 test("models call failing: ✗ models with Cursor's code, the Run is skipped, exit 1", async (t) => {
   const h = await startHarness(t, { scenario: { ...resolveScenario("doctor"), models: { fail: true } } });
   const r = await doctor(h);
