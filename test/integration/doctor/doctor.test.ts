@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { KeytarLike } from "../../../app/accounts/secret-store-keytar.ts";
 import { systemClock, type Clock } from "../../../app/core/clock.ts";
+import { writeRuntimeInfo } from "../../../app/core/runtime-file.ts";
 import { ECHO_TOOL_NAME } from "../../../app/doctor/self-test-run.ts";
 import { DOCTOR_TURN, ECHO_TOOL_ARGS, resolveScenario, type Scenario, type Step } from "../../fake-cursor/index.ts";
 import { startHarness } from "../../helpers/relay-harness.ts";
@@ -156,4 +157,16 @@ test("running relay: proxy switched off, or a key the relay refuses, give ✗ ru
   const wrongKey = await doctor(h, [], {}, { CURSOR_RELAY_API_KEY: "not-the-relay-key" });
   assert.equal(wrongKey.code, 1);
   assert.match(lineOf(wrongKey, "running relay"), /refuses the stored relay key/);
+});
+
+test("running relay: relay.json names a live process whose port does not answer: ✗ with 'restart'", async (t) => {
+  const h = await startHarness(t, { scenario: "doctor", relay: { runtimeFile: false } });
+  const none = await doctor(h);
+  assert.match(lineOf(none, "running relay"), /^– running relay: skipped, no relay is running/);
+  assert.equal(none.code, 0, "no relay running is not a failure");
+  writeRuntimeInfo(h.dataDir, { pid: process.pid, url: "http://127.0.0.1:9", port: 9, startedAt: Date.now() });
+  const r = await doctor(h);
+  assert.equal(r.code, 1);
+  assert.match(lineOf(r, "running relay"), /^✗ running relay: http:\/\/127\.0\.0\.1:9 \(pid \d+\) does not answer/);
+  assert.match(nextOf(r, "running relay"), /next: restart the relay/);
 });
