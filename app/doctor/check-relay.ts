@@ -22,7 +22,9 @@ export async function checkRunningRelay(options: RelayCheckOptions): Promise<Che
   } catch (e) {
     return fail(`${info.url} (pid ${info.pid}) does not answer: ${errorText(e)}`, "restart the relay (`cursor-relay serve` or the tray app)");
   }
-  if (options.relayKey === null) return fail(`${info.url} answers, but the relay key could not be read`, "fix the secret store check above");
+  if (options.relayKey === null) {
+    return fail(`${info.url} answers, but no relay key is stored to test it with`, "run `cursor-relay env` (it shows the key clients use), or set CURSOR_RELAY_API_KEY to the key the relay was started with");
+  }
   const res = await fetch(`${info.url}/v1/messages/count_tokens`, {
     method: "POST",
     signal,

@@ -15,7 +15,11 @@ import { RELAY_BIN, run } from "../../e2e/cli-process.ts";
 test("the binary: --json on a healthy fake exits 0; a missing data folder exits 1 with ✗; a bad flag exits 2", async (t) => {
   const h = await startHarness(t, { scenario: "doctor" });
   const store = haveKeyring ? "keychain" : "file";
-  const ok = await run(process.execPath, [RELAY_BIN, "doctor", "--json", "--data-dir", h.dataDir, "--cursor-api", h.fake.url, "--secret-store", store], { timeoutMs: 60_000 });
+  const ok = await run(process.execPath, [RELAY_BIN, "doctor", "--json", "--data-dir", h.dataDir, "--cursor-api", h.fake.url, "--secret-store", store], {
+    timeoutMs: 60_000,
+    // The keychain's relay-key entry is shared by every harness in the test keyring (see helpers.ts).
+    env: { ...process.env, CURSOR_RELAY_API_KEY: h.key },
+  });
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
   const report = JSON.parse(ok.stdout) as SelfTestReport;
   assert.equal(report.ok, true);

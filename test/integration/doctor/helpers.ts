@@ -11,7 +11,11 @@ export interface DoctorRun {
   text: string;
 }
 
-export async function doctor(h: Harness, args: string[] = [], deps: DoctorDeps = {}, env: NodeJS.ProcessEnv = {}): Promise<DoctorRun> {
+/**
+ * The relay key goes in as CURSOR_RELAY_API_KEY: the keychain's `relay-key` entry is shared
+ * by every harness in the test keyring, and one closing in a parallel test file deletes it.
+ */
+export async function doctor(h: Harness, args: string[] = [], deps: DoctorDeps = {}, env: NodeJS.ProcessEnv = { CURSOR_RELAY_API_KEY: h.key }): Promise<DoctorRun> {
   const out: string[] = [];
   const err: string[] = [];
   const argv = ["--data-dir", h.dataDir, "--cursor-api", h.fake.url, "--secret-store", haveKeyring ? "keychain" : "file", ...args];
