@@ -19,6 +19,7 @@ commands:
   login                     add a Cursor account by browser login
   accounts                  list accounts (accounts remove|reset|label <id> ...)
   env                       print the environment lines for Claude Code and OpenAI clients
+  doctor                    check keychain, accounts, a live Cursor Run and the relay; say what to fix
 
 options (every command):
   --data-dir DIR            where settings live   (env CURSOR_RELAY_DATA_DIR; default: the OS app-data folder)

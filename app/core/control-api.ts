@@ -68,6 +68,8 @@ export interface Snapshot {
   proxy: ProxyView;
   accounts: AccountView[];
   logins: LoginView[];
+  /** Protocol drift the Cursor layer counted since start (absent in snapshots from older relays). */
+  drift?: DriftEntryView[];
 }
 
 export interface ClientSetup {
@@ -106,4 +108,41 @@ export interface ControlApi {
   getClientSetup(options?: ClientSetupOptions): Promise<ClientSetup>;
   configureClaudeCode(): Promise<ConfigureClaudeCodeResult>;
   undoConfigureClaudeCode(): Promise<void>;
+  /** Runs `cursor-relay doctor`'s checks inside the relay (live Runs on each ready account). */
+  runSelfTest(): Promise<SelfTestReport>;
+}
+
+// ---- self-test (`cursor-relay doctor`, the dashboard's and the tray's "Run self-test") ----
+
+/** One protocol-drift counter: a kind and a short key (a type name, field number or code), never contents. */
+export interface DriftEntryView {
+  kind: string;
+  key: string;
+  count: number;
+  firstSeenAt: number;
+  lastSeenAt: number;
+}
+
+export type SelfTestStatus = "pass" | "fail" | "skip";
+
+export interface SelfTestCheck {
+  /** Stable id, e.g. "data_dir", "secret_store", "token:<account>", "run:<account>". */
+  id: string;
+  title: string;
+  status: SelfTestStatus;
+  /** What was found, one line (never a secret, prompt or tool output). */
+  detail: string;
+  /** On failure: what the user should do next. */
+  next: string | null;
+  durationMs: number;
+}
+
+export interface SelfTestReport {
+  ok: boolean;
+  startedAt: number;
+  finishedAt: number;
+  checks: SelfTestCheck[];
+  /** Tokens the self-test Runs used (shown here, never added to the accounts' usage figures). */
+  selfTestTokens: number;
+  drift: DriftEntryView[];
 }

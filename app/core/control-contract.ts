@@ -230,6 +230,15 @@ export const controlActions = {
     parse: noInput,
     invoke: (api) => api.undoConfigureClaudeCode(),
   }),
+  runSelfTest: action({
+    name: "runSelfTest",
+    method: "POST",
+    path: "self-test",
+    status: 200,
+    toInput: () => ({}),
+    parse: noInput,
+    invoke: (api) => api.runSelfTest(),
+  }),
 } satisfies { [K in ControlActionName]: ActionSpec<K, object> };
 
 export type ControlActions = typeof controlActions;

@@ -9,7 +9,8 @@ import type { SessionManager } from "../sessions/session-manager.ts";
 import { configureClaudeCode, undoConfigureClaudeCode } from "./claude-settings.ts";
 import { clientSetup } from "./client-setup.ts";
 import type { Clock } from "./clock.ts";
-import type { AccountView, ControlApi, Snapshot } from "./control-api.ts";
+import type { AccountView, ControlApi, SelfTestReport, Snapshot } from "./control-api.ts";
+import { drift } from "../cursor/drift.ts";
 import { RelayError } from "./errors.ts";
 import type { SnapshotPublisher } from "./snapshot-publisher.ts";
 
@@ -28,6 +29,8 @@ export interface ControlDeps {
   regenerateRelayKey(): Promise<void>;
   publisher(): SnapshotPublisher | null;
   home?: string;
+  /** `cursor-relay doctor`'s checks inside this relay (absent: the action answers 409). */
+  selfTest?: () => Promise<SelfTestReport>;
 }
 
 export interface ControlImpl {
@@ -65,6 +68,7 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
       },
       accounts,
       logins: logins.views(),
+      drift: drift.entries(),
     };
   }
 
@@ -123,6 +127,12 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
     },
     async undoConfigureClaudeCode() {
       undoConfigureClaudeCode(deps.home ? { home: deps.home } : {});
+    },
+    async runSelfTest() {
+      if (!deps.selfTest) throw new RelayError({ kind: "config", status: 409, message: "this relay cannot run the self-test; run `cursor-relay doctor`" });
+      const report = await deps.selfTest();
+      changed(); // the drift counters may have moved
+      return report;
     },
   };
   return { api, buildSnapshot };

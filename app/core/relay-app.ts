@@ -199,6 +199,11 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     },
     publisher: () => publisher,
     ...(options.home ? { home: options.home } : {}),
+    selfTest: async () => {
+      const { runDoctor } = await import("../doctor/doctor.ts");
+      const run = { dataDir: options.dataDir, cursorApi: options.cursorApi, clock, relayKey, openSecrets: async () => secrets, registry: () => registry };
+      return (await runDoctor({ ...run, ...(options.cursor?.clientVersion ? { clientVersion: options.cursor.clientVersion } : {}) })).report;
+    },
   });
   publisher = createSnapshotPublisher({ clock, build: control.buildSnapshot, logger });
   const poke = () => publisher?.changed();

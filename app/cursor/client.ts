@@ -7,6 +7,7 @@ import { cloneModels, FALLBACK_MODELS, modelsFromResponse, resolveModel } from "
 import { CursorRunStream, type RunDeps } from "./run.ts";
 import { ACCESS_TOKEN, createCursorTransport, DEFAULT_BASE_URL, DEFAULT_CLIENT_VERSION } from "./transport.ts";
 import type { CursorClient, CursorModel, CursorRun, RunOptions } from "./types.ts";
+import { noteUpstreamError } from "./upstream-errors.ts";
 
 export interface CursorClientOptions {
   /** Default https://api2.cursor.sh; tests point it at the fake (h2c). */
@@ -91,6 +92,7 @@ export function createCursorClient(options: CursorClientOptions = {}): CursorCli
       return cloneModels(models);
     } catch (e) {
       const err = classifyCursorError(e, clock.now());
+      noteUpstreamError(err);
       options.onDiagnostic?.(`cursor: model list unavailable (${err.message}); using ${lastGood.has(key) ? "last good list" : "fallback list"}`);
       return cloneModels(lastGood.get(key)?.models ?? FALLBACK_MODELS);
     }

@@ -7,6 +7,7 @@ import { DurationSchema } from "@bufbuild/protobuf/wkt";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { RelayError, type RelayErrorKind } from "../core/errors.ts";
+import { noteDrift } from "./drift.ts";
 
 /** Connect's wire names for codes (`resource_exhausted`, …). */
 export function connectCodeName(code: Code): string {
@@ -126,10 +127,12 @@ export function classifyCursorError(e: unknown, now: number = Date.now()): Relay
     if (http) {
       // A non-200 answer (no Connect body): classify by the HTTP status itself.
       const status = Number(http[1]);
+      if (BY_HTTP_STATUS[status] === undefined) noteDrift("unclassified_error", `http_${status}`);
       return make(BY_HTTP_STATUS[status] ?? OTHER, `http_${status}`, `HTTP ${status}`, e, retry);
     }
     if (e.code !== Code.ResourceExhausted && RESET_PATTERN.test(text)) return make(RESET, code, e.rawMessage, e, retry);
     if (LOCAL_READ_PATTERN.test(e.rawMessage)) return make(MALFORMED, "malformed_response", e.rawMessage, e);
+    if (BY_CODE[e.code] === undefined && e.code !== Code.Canceled) noteDrift("unclassified_error", code);
     return make(BY_CODE[e.code] ?? OTHER, code, e.rawMessage, e, retry);
   }
   const message = e instanceof Error ? e.message : String(e);

@@ -14,6 +14,8 @@ import { buildRunRequestFrame, heartbeatFrame, toMcpToolDefinitions } from "./re
 import { decodeServerFrame, updateToEvents } from "./server-frame.ts";
 import { ACCESS_TOKEN } from "./transport.ts";
 import type { CursorEvent, CursorRun, RunOptions, ToolCallRequest, ToolResult } from "./types.ts";
+import { noteDrift } from "./drift.ts";
+import { noteUpstreamError } from "./upstream-errors.ts";
 
 export interface RunDeps {
   client: Client<typeof AgentService>;
@@ -178,6 +180,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
         }
         if (progress) this.armProgressWatchdog();
       }
+      if (!this.finished) noteDrift("end_of_stream", "ended_without_turn_ended");
       this.drainTimer?.cancel();
       // A clean end-stream without turn_ended: Cursor's own client takes it as the end of
       // the turn, so the relay does too (an answer already sent is complete, not failed).
@@ -270,6 +273,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
     if (this.finished) return;
     this.finished = true;
     this.failure = error;
+    if (error) noteUpstreamError(error);
     this.heartbeat.cancel();
     this.watchdog?.cancel();
     this.progressWatchdog?.cancel();

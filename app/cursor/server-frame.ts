@@ -19,6 +19,7 @@ import {
 import type { AgentServerFrame } from "../../proto/gen/agent/v1/agent_service_pb.ts";
 import { lenientTextDelta } from "./lenient-text.ts";
 import type { CursorEvent } from "./types.ts";
+import { noteUnknownFields } from "./drift.ts";
 
 export type ServerPart =
   | { kind: "update"; update: InteractionUpdate; utf8Replaced?: true }
@@ -31,7 +32,7 @@ export type ServerPart =
 
 function decode<T>(field: number, parse: () => T, wrap: (v: T) => ServerPart): ServerPart {
   try {
-    return wrap(parse());
+    return wrap(noteUnknownFields(parse()));
   } catch (error) {
     return { kind: "undecodable", field, error };
   }
@@ -48,6 +49,7 @@ function decodeUpdate(bytes: Uint8Array): ServerPart {
 /** Every member of the frame, decoded with its real message type, in field-number order. */
 export function decodeServerFrame(frame: AgentServerFrame): ServerPart[] {
   const parts: ServerPart[] = [];
+  noteUnknownFields(frame);
   const { interactionUpdate, execServerMessage, conversationCheckpointUpdate, kvServerMessage } = frame;
   if (interactionUpdate !== undefined) parts.push(decodeUpdate(interactionUpdate));
   if (execServerMessage !== undefined)

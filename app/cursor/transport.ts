@@ -42,6 +42,8 @@ export interface CursorTransportOptions {
   /** Largest server frame accepted (default MAX_SERVER_FRAME_BYTES); a bigger one fails the call. */
   maxFrameBytes?: number;
   newRequestId?: () => string;
+  /** Run after Cursor's headers are set (the doctor records the headers it sent and got). */
+  extraInterceptors?: Interceptor[];
 }
 
 export interface CursorTransport {
@@ -66,7 +68,7 @@ export function createCursorTransport(options: CursorTransportOptions): CursorTr
     readMaxBytes: options.maxFrameBytes ?? MAX_SERVER_FRAME_BYTES,
     // Cursor's Go client never compresses; keep frames plain both ways.
     acceptCompression: [],
-    interceptors: [cursorHeadersInterceptor(options.clientVersion, options.newRequestId)],
+    interceptors: [cursorHeadersInterceptor(options.clientVersion, options.newRequestId), ...(options.extraInterceptors ?? [])],
   });
   return {
     client: createClient(AgentService, transport),

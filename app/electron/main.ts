@@ -93,6 +93,15 @@ async function start(): Promise<void> {
         tray?.refresh();
       },
       quit: () => app.quit(),
+      runSelfTest: () =>
+        void run(
+          "run the self-test",
+          control.runSelfTest().then((r) => {
+            const failed = r.checks.filter((c) => c.status === "fail");
+            if (failed.length === 0) notify("Self-test passed", `${r.checks.length} checks passed; the test used ${r.selfTestTokens} tokens (not counted in usage).`);
+            else notify(`Self-test: ${failed.length} check${failed.length === 1 ? "" : "s"} failed`, `${failed[0]!.title}: ${failed[0]!.detail}${failed[0]!.next ? `\nNext: ${failed[0]!.next}` : ""}`);
+          }),
+        ),
     },
   });
 

@@ -13,6 +13,8 @@ export interface TrayActions {
   copyClaudeCodeSetup(): void;
   setLaunchAtLogin(enabled: boolean): void;
   quit(): void;
+  /** Runs `cursor-relay doctor`'s checks and shows the result (absent: no menu item). */
+  runSelfTest?(): void;
 }
 
 export interface TrayMenuOptions {
@@ -76,6 +78,8 @@ export function buildTrayMenuTemplate(
   items.push({ type: "separator" });
   items.push({ id: "open", label: "Open Cursor Relay", click: () => actions.openWindow() });
   if (snapshot) items.push({ id: "copy-setup", label: "Copy Claude Code setup", click: () => actions.copyClaudeCodeSetup() });
+  const selfTest = actions.runSelfTest;
+  if (snapshot && selfTest) items.push({ id: "self-test", label: "Run self-test", click: () => selfTest() });
   if (options.launchAtLogin !== null) {
     const on = options.launchAtLogin;
     items.push({ id: "launch-at-login", label: "Launch at login", type: "checkbox", checked: on, click: () => actions.setLaunchAtLogin(!on) });

@@ -2,6 +2,7 @@ import type { ControlClient } from "./control/client.ts";
 import { AccountsSection } from "./components/AccountsSection.tsx";
 import { ConnectingScreen, ConnectionBanner, UnauthorizedScreen } from "./components/ConnectionBanner.tsx";
 import { ProxyPanel } from "./components/ProxyPanel.tsx";
+import { SelfTestPanel } from "./components/SelfTestPanel.tsx";
 import { formatTokens } from "./format.ts";
 import { useControl } from "./hooks/use-control.ts";
 import { useLogins } from "./hooks/use-logins.ts";
@@ -46,6 +47,7 @@ export function App({ client }: { client: ControlClient }) {
             <AccountsSection snapshot={snapshot} client={client} logins={logins} />
             <aside className="side">
               <ProxyPanel proxy={snapshot.proxy} client={client} />
+              <SelfTestPanel drift={snapshot.drift ?? []} client={client} />
             </aside>
           </main>
         </>

@@ -30,6 +30,20 @@ const BASH_TURN: Step[] = [
   { turnEnded: true },
 ];
 
+/** What the `doctor` scenario's model passes to the relay's own echo tool. */
+export const ECHO_TOOL_ARGS = { text: "cursor-relay self-test" };
+
+/** The self-test of `cursor-relay doctor`: a one-line answer, then a round trip through the relay's echo tool. */
+export const DOCTOR_TURN: Step[] = [
+  { text: "Self-test answer." },
+  { tokens: 2 },
+  { toolCall: { name: "relay_echo", args: ECHO_TOOL_ARGS, announce: true } },
+  { replyWithToolResult: " Echo said: " },
+  { tokens: 3 },
+  { checkpoint: true },
+  { turnEnded: true },
+];
+
 const builtins: Record<string, Scenario> = {
   text: { name: "text", accounts: { "*": [TEXT_TURN] } },
   "tool-bash": { name: "tool-bash", accounts: { "*": [BASH_TURN, TEXT_TURN] } },
@@ -46,6 +60,7 @@ const builtins: Record<string, Scenario> = {
       "*": [[{ text: "Partial answer " }, { tokens: 2 }, { fail: "resource_exhausted", message: "You have reached your usage limit (fake Cursor)." }]],
     },
   },
+  doctor: { name: "doctor", accounts: { "*": [DOCTOR_TURN] } },
 };
 
 export const BUILTIN_SCENARIO_NAMES = Object.keys(builtins);

@@ -59,6 +59,11 @@ export function toolCallStartedFrame(kind: number, callId: string, modelCallId: 
   return updateFrame({ message: { case: "toolCallStarted", value: { callId, modelCallId, toolCall } } });
 }
 
+/** An end-stream envelope with any JSON body (a shape Connect does not define, for drift tests). */
+export function endStreamRaw(body: unknown): Uint8Array {
+  return encodeEnvelope(FLAG_END_STREAM, new TextEncoder().encode(JSON.stringify(body)));
+}
+
 export function endStream(error?: { code: string; message: string }): Uint8Array {
   const body = error ? { error } : {};
   return encodeEnvelope(FLAG_END_STREAM, new TextEncoder().encode(JSON.stringify(body)));

@@ -16,7 +16,7 @@ import { AuthRoutes } from "./auth-routes.ts";
 import { resolveScenario } from "./builtin-scenarios.ts";
 import { modelsAnswer, type UnaryAnswer } from "./models.ts";
 import type { LoginRecord, ModelsRecord, RefreshRecord, RunRecord } from "./records.ts";
-import { playRun, type IssuedCheckpoint, type RunContext } from "./run-script.ts";
+import { missingHeader, playRun, type IssuedCheckpoint, type RunContext } from "./run-script.ts";
 import { newRunRecord, RunStream, StreamGone } from "./run-stream.ts";
 import type { Scenario } from "./scenario.ts";
 import { TokenAuthority } from "./tokens.ts";
@@ -24,9 +24,9 @@ import { TokenAuthority } from "./tokens.ts";
 export type { LoginRecord, ModelsRecord, RefreshRecord, RunRecord, ToolResultRecord } from "./records.ts";
 export type { Scenario, Step, Turn, LoginScenario, ModelsScenario, ModelSpec, ConnectCode, NativeExecKind } from "./scenario.ts";
 export { parseScenario, ScenarioError } from "./scenario.ts";
-export { BUILTIN_SCENARIO_NAMES, TEXT_REPLY, TEXT_THINKING, TEXT_TURN, BASH_TOOL_CALL_ID, TOOL_REPLY_PREFIX, resolveScenario } from "./builtin-scenarios.ts";
+export { BUILTIN_SCENARIO_NAMES, TEXT_REPLY, TEXT_THINKING, TEXT_TURN, BASH_TOOL_CALL_ID, TOOL_REPLY_PREFIX, ECHO_TOOL_ARGS, DOCTOR_TURN, resolveScenario } from "./builtin-scenarios.ts";
 export { DEFAULT_MODELS } from "./models.ts";
-export { loadText, LOAD_PATTERN } from "./run-script.ts";
+export { loadText, LOAD_PATTERN, DRIFT_FIELD } from "./run-script.ts";
 
 export interface FakeCursorOptions {
   /** 0 / undefined = any free port, always on 127.0.0.1. */
@@ -137,7 +137,7 @@ export async function startFakeCursor(options: FakeCursorOptions = {}): Promise<
       return { status: 404, headers: { "content-type": "application/json" }, body: new TextEncoder().encode('{"code":"unimplemented","message":"no such method"}') };
     }
     const who = await tokens.verifyBearer(headers.authorization);
-    const answer = modelsAnswer(scenario.models, who);
+    const answer = modelsAnswer(scenario.models, who, missingHeader(scenario, headers));
     modelRequests.push({ sub: who.ok ? who.sub : null, status: answer.status, headers });
     return answer;
   };

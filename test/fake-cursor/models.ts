@@ -24,8 +24,9 @@ function connectError(status: number, code: string, message: string): UnaryAnswe
   };
 }
 
-export function modelsAnswer(scenario: ModelsScenario | undefined, auth: { ok: boolean; reason?: string }): UnaryAnswer {
+export function modelsAnswer(scenario: ModelsScenario | undefined, auth: { ok: boolean; reason?: string }, missingHeader?: string): UnaryAnswer {
   if (!auth.ok) return connectError(401, "unauthenticated", auth.reason ?? "invalid access token");
+  if (missingHeader !== undefined) return connectError(400, "failed_precondition", `fake Cursor: missing required header ${missingHeader}`);
   if (scenario?.fail) return connectError(502, "unavailable", "fake Cursor: model list unavailable");
   const models = (scenario?.list ?? DEFAULT_MODELS).map((m) =>
     create(ModelDetailsSchema, {

@@ -12,6 +12,9 @@ import {
   type ExecClientMessage,
 } from "../../proto/gen/agent/v1/agent_pb.ts";
 import type { AgentRunRequestFrame } from "../../proto/gen/agent/v1/agent_service_pb.ts";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
+import { encodeEnvelope } from "@connectrpc/connect/protocol";
+import { TextDeltaUpdateSchema } from "../../proto/gen/agent/v1/agent_pb.ts";
 import * as F from "./frames.ts";
 import { FirstFrameError, RunStream, StreamGone } from "./run-stream.ts";
 import { NATIVE_EXEC_KINDS, selectTurn, stepKind, turnSteps, type NativeExecKind, type Scenario, type Step } from "./scenario.ts";
@@ -230,6 +233,8 @@ export async function playRun(rs: RunStream, ctx: RunContext, authorization: str
   }
   fillRecordFromRequest(rs, req);
   if (!auth.ok) return rs.fail("unauthenticated", `fake Cursor: ${auth.reason}`);
+  const missing = missingHeader(scenario, rs.record.headers);
+  if (missing) return rs.fail("failed_precondition", `fake Cursor: missing required header ${missing}`, "missing_header");
   if (steps.length === 0) {
     return rs.fail("failed_precondition", `fake Cursor: the scenario has no turn for account ${rs.record.sub}`, "no_turn");
   }
@@ -270,6 +275,11 @@ export async function playRun(rs: RunStream, ctx: RunContext, authorization: str
     if (ended) return;
   }
   await rs.finish();
+}
+
+/** The first header of `requireHeaders` the call did not send. */
+export function missingHeader(scenario: Scenario, headers: Record<string, string>): string | undefined {
+  return scenario.requireHeaders?.find((h) => headers[h.toLowerCase()] === undefined);
 }
 
 /** The system prompt in a root blob: `content` of a {"role":"system"} JSON, or the raw text of a fresh root blob. */
@@ -395,6 +405,8 @@ async function playStep(t: Turn, step: Step): Promise<boolean> {
       return false;
     case "malformed":
       return malformed(t, s.malformed as string);
+    case "drift":
+      return drift(t, s.drift as string);
     case "textBytes":
       await loadMode(t, s as unknown as { textBytes: number; chunkBytes?: number; paceMs?: number; tokensPerChunk?: number });
       return false;
@@ -481,6 +493,39 @@ function encodeRaw(payload: Uint8Array): Uint8Array {
   new DataView(out.buffer).setUint32(1, payload.length, false);
   out.set(payload, 5);
   return out;
+}
+
+/** Field numbers no schema version uses, for the drift steps. */
+export const DRIFT_FIELD = 990;
+
+/** Plays a protocol change; true when it ended the stream. */
+async function drift(t: Turn, kind: string): Promise<boolean> {
+  const rs = t.rs;
+  rs.record.injected ??= `drift:${kind}`;
+  switch (kind) {
+    case "unknown-field": {
+      // A text delta whose update and payload both carry a field the schema does not know.
+      const text = "Drifted text.";
+      t.textSoFar += text;
+      const payload = F.withUnknownField(toBinary(TextDeltaUpdateSchema, create(TextDeltaUpdateSchema, { text })), DRIFT_FIELD, utf8("new"));
+      const update = F.withUnknownField(new BinaryWriter().tag(1, WireType.LengthDelimited).bytes(payload).finish(), DRIFT_FIELD + 1);
+      await rs.write(F.envelope({ interactionUpdate: update }));
+      return false;
+    }
+    case "unknown-frame-kind":
+      await rs.write(encodeEnvelope(0, F.withUnknownField(new Uint8Array(), DRIFT_FIELD, utf8("new frame kind"))));
+      return false;
+    case "unknown-update-kind":
+      await rs.write(F.envelope({ interactionUpdate: F.withUnknownField(new Uint8Array(), DRIFT_FIELD) }));
+      return false;
+    case "renamed-end-stream":
+      // turn_ended under a new field number, then an end-stream whose error key was renamed.
+      await rs.write(F.envelope({ interactionUpdate: F.withUnknownField(new Uint8Array(), DRIFT_FIELD + 2) }));
+      rs.endRaw(F.endStreamRaw({ status: { code: "ok" } }));
+      rs.record.outcome = "completed";
+      return true;
+  }
+  throw new Error(`unknown drift ${kind}`);
 }
 
 async function malformed(t: Turn, kind: string): Promise<boolean> {

@@ -43,6 +43,10 @@ export const NATIVE_EXEC_KINDS = {
 } as const;
 export type NativeExecKind = keyof typeof NATIVE_EXEC_KINDS;
 
+/** Protocol changes the fake can play, so the relay's drift counters and `doctor` can be seen to fire. */
+export const DRIFT_KINDS = ["unknown-field", "unknown-frame-kind", "unknown-update-kind", "renamed-end-stream"] as const;
+export type DriftKind = (typeof DRIFT_KINDS)[number];
+
 export const MALFORMED_KINDS = ["truncated-envelope", "giant-length", "bit-flip", "invalid-utf8"] as const;
 export type MalformedKind = (typeof MALFORMED_KINDS)[number];
 
@@ -87,6 +91,7 @@ export type Step =
   | { silence: true | { heartbeatMs: number } }
   | { multiFieldFrame: { text: string; kvSet?: string; kvGet?: string } }
   | { malformed: MalformedKind }
+  | { drift: DriftKind }
   | { httpStatus: number }
   | { textBytes: number; chunkBytes?: number; paceMs?: number; tokensPerChunk?: number }
   | { waitForHeartbeats: number };
@@ -144,6 +149,8 @@ export interface Scenario {
   askRequestContext?: boolean;
   /** Answer `internal` when a fresh state carries structured turns, like real Cursor (default true). */
   rejectStructuredTurns?: boolean;
+  /** Headers every Run and GetUsableModels call must carry; a call without one gets `failed_precondition`. */
+  requireHeaders?: string[];
 }
 
 const STEP_KEYS: Record<string, readonly string[]> = {
@@ -170,6 +177,7 @@ const STEP_KEYS: Record<string, readonly string[]> = {
   silence: [],
   multiFieldFrame: [],
   malformed: [],
+  drift: [],
   httpStatus: [],
   textBytes: ["chunkBytes", "paceMs", "tokensPerChunk"],
   waitForHeartbeats: [],
@@ -223,6 +231,9 @@ function checkStep(raw: unknown, where: string, index: number): Step {
       break;
     case "malformed":
       if (!MALFORMED_KINDS.includes(value as MalformedKind)) fail(where, `"malformed" takes one of ${MALFORMED_KINDS.join(", ")}`);
+      break;
+    case "drift":
+      if (!DRIFT_KINDS.includes(value as DriftKind)) fail(where, `"drift" takes one of ${DRIFT_KINDS.join(", ")}`);
       break;
     case "nativeExec": {
       const k = isObject(value) ? value.kind : value;
@@ -278,7 +289,7 @@ function checkTurn(raw: unknown, where: string): Turn {
 /** Validates a parsed JSON scenario; throws ScenarioError naming the bad spot. */
 export function parseScenario(raw: unknown): Scenario {
   if (!isObject(raw)) fail("scenario", "must be a JSON object");
-  const known = new Set(["name", "accounts", "turns", "login", "models", "serverHeartbeatMs", "askSystemPrompt", "askRequestContext", "rejectStructuredTurns", "description"]);
+  const known = new Set(["name", "accounts", "turns", "login", "models", "serverHeartbeatMs", "askSystemPrompt", "askRequestContext", "rejectStructuredTurns", "description", "requireHeaders"]);
   for (const key of Object.keys(raw)) if (!known.has(key)) fail("scenario", `unknown key "${key}"`);
   const scenario = { ...raw } as Scenario;
   const accounts: Record<string, Turn[]> = {};
@@ -298,6 +309,9 @@ export function parseScenario(raw: unknown): Scenario {
   delete scenario.turns;
   if (raw.login !== undefined && !isObject(raw.login)) fail("scenario.login", "must be an object");
   if (raw.models !== undefined && !isObject(raw.models)) fail("scenario.models", "must be an object");
+  if (raw.requireHeaders !== undefined && !(Array.isArray(raw.requireHeaders) && raw.requireHeaders.every((h) => typeof h === "string" && h !== ""))) {
+    fail("scenario.requireHeaders", "must be a list of header names");
+  }
   return scenario;
 }
 

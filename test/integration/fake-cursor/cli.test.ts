@@ -29,7 +29,7 @@ test("bad flags and scenarios: exit 2 with the reason and the usage", () => {
   const cases: [string[], RegExp][] = [
     [["--port", "abc"], /--port needs a whole number/],
     [["--port", "70000"], /--port must be between 0 and 65535/],
-    [["--scenario", "no-such-scenario"], /not a built-in \(text, tool-bash, exhausted-first, exhausted-after-text\) and no such file/],
+    [["--scenario", "no-such-scenario"], /not a built-in \(text, tool-bash, exhausted-first, exhausted-after-text, doctor\) and no such file/],
     [["--bogus"], /unknown option --bogus/],
     [["--scenario", "package.json"], /--scenario package.json: scenario: unknown key/],
   ];

@@ -54,7 +54,7 @@ test("turn selection: exact sub, then @ordinal, then *; the last entry repeats",
 });
 
 test("built-ins resolve by name; an unknown name lists them", () => {
-  assert.deepEqual(BUILTIN_SCENARIO_NAMES, ["text", "tool-bash", "exhausted-first", "exhausted-after-text"]);
+  assert.deepEqual(BUILTIN_SCENARIO_NAMES, ["text", "tool-bash", "exhausted-first", "exhausted-after-text", "doctor"]);
   for (const n of BUILTIN_SCENARIO_NAMES) assert.equal(resolveScenario(n).name, n);
   assert.equal(resolveScenario(undefined).name, "text");
   assert.throws(() => resolveScenario("nope"), /unknown scenario "nope"; built-ins: text, tool-bash/);

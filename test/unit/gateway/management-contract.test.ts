@@ -65,6 +65,7 @@ test("client and server agree for any id, handle or label", () => {
         ["getClientSetup", []],
         ["configureClaudeCode", []],
         ["undoConfigureClaudeCode", []],
+        ["runSelfTest", []],
       ];
       for (const [name, args] of cases) {
         const input = inputFromArgs(name, args as never);

@@ -9,6 +9,7 @@ import type {
   ConfigureClaudeCodeResult,
   ControlApi,
   LoginView,
+  SelfTestReport,
   Snapshot,
 } from "../../../app/core/control-api.ts";
 import { RelayError } from "../../../app/core/errors.ts";
@@ -182,6 +183,11 @@ export function createMemoryControl(initial?: Partial<Snapshot>, now: () => numb
       record("undoConfigureClaudeCode", []);
       if (!configured) throw new RelayError({ kind: "invalid_request", status: 409, message: "nothing to undo" });
       configured = false;
+    },
+    async runSelfTest(): Promise<SelfTestReport> {
+      record("runSelfTest", []);
+      const check = { id: "data_dir", title: "data folder", status: "pass" as const, detail: "/home/user/.config/cursor-relay (0700)", next: null, durationMs: 1 };
+      return { ok: true, startedAt: now(), finishedAt: now(), checks: [check], selfTestTokens: 0, drift: [] };
     },
   };
 

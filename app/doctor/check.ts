@@ -1,0 +1,34 @@
+// One self-test check: a stable id, a title, what was found and — on failure — the
+// user's next step, timed with the injected clock. A check that throws is a failure
+// with the error's message (RelayErrors carry a message a user can act on).
+import type { Clock } from "../core/clock.ts";
+import type { SelfTestCheck, SelfTestStatus } from "../core/control-api.ts";
+
+export interface CheckOutcome {
+  status: SelfTestStatus;
+  detail: string;
+  next?: string | null;
+}
+
+export const pass = (detail: string): CheckOutcome => ({ status: "pass", detail });
+export const fail = (detail: string, next: string): CheckOutcome => ({ status: "fail", detail, next });
+export const skip = (detail: string): CheckOutcome => ({ status: "skip", detail });
+
+export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export async function timedCheck(
+  clock: Clock,
+  id: string,
+  title: string,
+  run: () => Promise<CheckOutcome>,
+  nextOnThrow: string,
+): Promise<SelfTestCheck> {
+  const started = clock.now();
+  let outcome: CheckOutcome;
+  try {
+    outcome = await run();
+  } catch (e) {
+    outcome = fail(errorText(e), nextOnThrow);
+  }
+  return { id, title, status: outcome.status, detail: outcome.detail, next: outcome.next ?? null, durationMs: Math.max(0, clock.now() - started) };
+}

@@ -1,0 +1,143 @@
+// `cursor-relay doctor`'s checks, in order: the data folder, the secret store, then per
+// account the token and GetUsableModels, a live self-test Run on each account whose token
+// is good (or only `accountId`), the protocol drift seen meanwhile, and the running relay.
+// The CLI and the relay's "Run self-test" action both call runDoctor.
+import type { AccountRegistry } from "../accounts/registry.ts";
+import type { SecretStore } from "../accounts/secret-store.ts";
+import { systemClock, type Clock } from "../core/clock.ts";
+import type { SelfTestCheck, SelfTestReport } from "../core/control-api.ts";
+import { drift, type DriftEntry } from "../cursor/drift.ts";
+import { FALLBACK_MODELS } from "../cursor/models.ts";
+import { createCursorTransport, DEFAULT_CLIENT_VERSION } from "../cursor/transport.ts";
+import { fail, pass, skip, timedCheck, type CheckOutcome } from "./check.ts";
+import { checkRunningRelay } from "./check-relay.ts";
+import { checkModels, checkToken } from "./checks-account.ts";
+import { checkDataDir, checkSecretStore } from "./checks-local.ts";
+import { createHeaderCapture, type CapturedCall } from "./header-capture.ts";
+import { selfTestRun } from "./self-test-run.ts";
+
+export interface DoctorOptions {
+  dataDir: string;
+  cursorApi: string;
+  clock?: Clock;
+  clientVersion?: string;
+  /** Opens (and so probes) the secret store. */
+  openSecrets(): Promise<SecretStore>;
+  /** The account registry over the opened store. */
+  registry(secrets: SecretStore): AccountRegistry;
+  /** Only this account (the CLI's --account). */
+  accountId?: string;
+  /** How long the self-test Run may take to end its turn (default 90 s). */
+  runTimeoutMs?: number;
+  modelsTimeoutMs?: number;
+  /** The relay key clients use, when it does not come from the secret store (CURSOR_RELAY_API_KEY). */
+  relayKey?: string;
+  /** Skip the running-relay check (the relay checking itself). */
+  checkRelay?: boolean;
+  platform?: NodeJS.Platform;
+}
+
+export interface DoctorResult {
+  report: SelfTestReport;
+  /** Headers of the doctor's own Cursor calls, credentials already removed. */
+  headers: CapturedCall[];
+  clientVersion: string;
+  /** Every token and key the checks handled, so a bundle writer can prove none leaks. */
+  secretsSeen: string[];
+}
+
+const BUG_REPORT = "attach `cursor-relay doctor --bundle FILE` to a bug report";
+
+function driftSince(before: Map<string, number>): DriftEntry[] {
+  return drift
+    .entries()
+    .map((e) => ({ ...e, count: e.count - (before.get(`${e.kind} ${e.key}`) ?? 0) }))
+    .filter((e) => e.count > 0);
+}
+
+export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
+  const clock = options.clock ?? systemClock;
+  const clientVersion = options.clientVersion ?? DEFAULT_CLIENT_VERSION;
+  const startedAt = clock.now();
+  const checks: SelfTestCheck[] = [];
+  const secretsSeen: string[] = [];
+  let tokens = 0;
+  const add = async (id: string, title: string, run: () => Promise<CheckOutcome>, nextOnThrow = BUG_REPORT) => {
+    const c = await timedCheck(clock, id, title, run, nextOnThrow);
+    checks.push(c);
+    return c;
+  };
+  const driftBefore = new Map(drift.entries().map((e) => [`${e.kind} ${e.key}`, e.count]));
+  const capture = createHeaderCapture();
+  const transport = createCursorTransport({ baseUrl: options.cursorApi, clientVersion, extraInterceptors: [capture.interceptor] });
+
+  try {
+    await add("data_dir", "data folder", async () => checkDataDir(options.dataDir, options.platform));
+    const opened: { store: SecretStore | null } = { store: null };
+    await add("secret_store", "secret store", async () => {
+      const r = await checkSecretStore(options.openSecrets);
+      opened.store = r.store;
+      return r.outcome;
+    });
+    const store = opened.store;
+    const relayKey = options.relayKey ?? (store ? await store.getRelayKey().catch(() => null) : null);
+    if (relayKey) secretsSeen.push(relayKey);
+
+    if (store) {
+      const registry = options.registry(store);
+      const all = registry.list();
+      const accounts = options.accountId !== undefined ? [registry.require(options.accountId)] : all;
+      if (accounts.length === 0) {
+        await add("accounts", "accounts", async () => fail("no account is set up", "add one with `cursor-relay login`"));
+      }
+      for (const account of accounts) {
+        const secrets = await store.get(account.id).catch(() => null);
+        if (secrets) secretsSeen.push(secrets.accessToken, secrets.refreshToken);
+        const name = `${account.displayLabel} (${account.id})`;
+        const got: { token: string | null; modelIds: string[] } = { token: null, modelIds: [] };
+        await add(`token:${account.id}`, `token of ${name}`, async () => {
+          const r = await checkToken(registry, account.id, clock);
+          got.token = r.token;
+          return r.outcome;
+        }, "log in again with `cursor-relay login`");
+        const token = got.token;
+        if (token) secretsSeen.push(token);
+        await add(`models:${account.id}`, `models of ${name}`, async () => {
+          if (!token) return skip("no usable token");
+          const r = await checkModels(transport, token, clock, options.modelsTimeoutMs ?? 10_000);
+          got.modelIds = r.modelIds;
+          return r.outcome;
+        });
+        await add(`run:${account.id}`, `self-test Run on ${name}`, async () => {
+          if (!token) return skip("no usable token");
+          if (got.modelIds.length === 0) return skip("no model list");
+          const modelId = got.modelIds.find((m) => FALLBACK_MODELS.some((f) => f.id === m)) ?? got.modelIds[0]!;
+          const r = await selfTestRun({ transport, clock, token, modelId, timeoutMs: options.runTimeoutMs ?? 90_000 });
+          tokens += r.tokens;
+          return r.outcome;
+        });
+      }
+    }
+
+    await add("drift", "protocol drift", async () => {
+      const seen = driftSince(driftBefore);
+      const sinceStart = drift.total();
+      if (seen.length === 0) return pass(`nothing unexpected during the checks${sinceStart > 0 ? ` (${sinceStart} seen since this relay started)` : ""}`);
+      const list = seen.map((e) => `${e.kind} ${e.key} ×${e.count}`).join(", ");
+      return fail(`Cursor sent what this relay does not know: ${list}`, `update Cursor Relay; if it is current, ${BUG_REPORT}`);
+    });
+
+    if (options.checkRelay !== false) {
+      await add("relay", "running relay", () => checkRunningRelay({ dataDir: options.dataDir, relayKey }));
+    }
+  } finally {
+    transport.close();
+  }
+  const finishedAt = clock.now();
+  return {
+    report: { ok: checks.every((c) => c.status !== "fail"), startedAt, finishedAt, checks, selfTestTokens: tokens, drift: drift.entries() },
+    headers: capture.calls(),
+    clientVersion,
+    secretsSeen,
+  };
+}
