@@ -11,6 +11,7 @@ import { systemClock, type Clock } from "../core/clock.ts";
 import { runDoctor } from "../doctor/doctor.ts";
 import { formatReport } from "../doctor/format.ts";
 import { writeBundle } from "../doctor/bundle.ts";
+import { readCursorTuning } from "../core/cursor-tuning.ts";
 
 const usage = `usage: cursor-relay doctor [--json] [--account ID] [--bundle FILE] [--timeout SECONDS]
                           [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]
@@ -44,7 +45,10 @@ export async function doctorCommand(argv: string[], io: CommandIo, deps: DoctorD
   const timeoutS = Number(timeoutText);
   if (!/^\d+(\.\d+)?$/.test(timeoutText) || timeoutS <= 0) throw new UsageError(`--timeout: a number of seconds > 0, got ${JSON.stringify(timeoutText)}`, usage);
   const clock = deps.clock ?? systemClock;
+  const settings = createFileSettingsStore(global.dataDir);
+  const { clientVersion } = readCursorTuning(settings, io.env, (m) => io.err(`warning: ${m}`));
   const result = await runDoctor({
+    ...(clientVersion ? { clientVersion } : {}),
     dataDir: global.dataDir,
     cursorApi: global.cursorApi,
     clock,
@@ -53,7 +57,7 @@ export async function doctorCommand(argv: string[], io: CommandIo, deps: DoctorD
     registry: (secrets) =>
       createAccountRegistry({
         dataDir: global.dataDir,
-        settings: createFileSettingsStore(global.dataDir),
+        settings,
         secrets,
         cursorApi: global.cursorApi,
         clock,

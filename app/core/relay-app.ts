@@ -126,9 +126,9 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
   const conductor = createConductor({ dataDir: options.dataDir, clock, accounts: registry, logger: logger.child("conductor"), ...options.conductor });
   const pool = createAccountPool({ registry, conductor, logger: logger.child("pool") });
   // Loaded once listening (see start()): its modules are most of what start-up would import.
+  const tuning = { ...readCursorTuning(accounts.settings, options.env ?? process.env, warn), ...options.cursor };
   const cursor = createLazyCursorClient({
-    ...readCursorTuning(accounts.settings, options.env ?? process.env, warn),
-    ...options.cursor,
+    ...tuning,
     modelMap: { ...readModelMap(accounts.settings, warn), ...options.cursor?.modelMap },
     baseUrl: options.cursorApi,
     clock,
@@ -202,7 +202,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     selfTest: async () => {
       const { runDoctor } = await import("../doctor/doctor.ts");
       const run = { dataDir: options.dataDir, cursorApi: options.cursorApi, clock, relayKey, openSecrets: async () => secrets, registry: () => registry };
-      return (await runDoctor({ ...run, ...(options.cursor?.clientVersion ? { clientVersion: options.cursor.clientVersion } : {}) })).report;
+      return (await runDoctor({ ...run, ...(tuning.clientVersion ? { clientVersion: tuning.clientVersion } : {}) })).report;
     },
   });
   publisher = createSnapshotPublisher({ clock, build: control.buildSnapshot, logger });

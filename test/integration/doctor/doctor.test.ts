@@ -170,3 +170,10 @@ test("running relay: relay.json names a live process whose port does not answer:
   assert.match(lineOf(r, "running relay"), /^✗ running relay: http:\/\/127\.0\.0\.1:9 \(pid \d+\) does not answer/);
   assert.match(nextOf(r, "running relay"), /next: restart the relay/);
 });
+
+test("the client version override (CURSOR_RELAY_CLIENT_VERSION) is what the self-test sends", async (t) => {
+  const h = await startHarness(t, { scenario: "doctor" });
+  const r = await doctor(h, [], {}, { CURSOR_RELAY_API_KEY: h.key, CURSOR_RELAY_CLIENT_VERSION: "cli-2027.01.31-0abcdef" });
+  assert.equal(r.code, 0, r.text);
+  assert.equal(h.fake.runs.at(-1)!.headers["x-cursor-client-version"], "cli-2027.01.31-0abcdef");
+});
