@@ -3,6 +3,7 @@
 // every face drives. `cursor-relay serve` and the Electron main process both create
 // it; nothing here imports electron.
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { createAccountPool } from "../accounts/account-pool.ts";
 import { openSystemBrowser, type OpenBrowser } from "../accounts/browser.ts";
 import { createConductor, type Conductor, type ConductorOptions } from "../accounts/conductor.ts";
@@ -18,6 +19,7 @@ import { createGateway, type Gateway } from "../gateway/gateway.ts";
 import { listen, type Listener, type ListenOptions } from "../gateway/listen.ts";
 import { createManagementHandler, type ManagementHandler } from "../gateway/management/index.ts";
 import { createRequestStats, type RequestStats } from "../gateway/request-stats.ts";
+import { createCheckpointFiles } from "../sessions/checkpoint-files.ts";
 import { createCheckpointStore, type CheckpointStore } from "../sessions/checkpoint-store.ts";
 import { createSessionManager, type SessionManager, type SessionManagerOptions } from "../sessions/session-manager.ts";
 import { createThreadIds } from "../sessions/threads.ts";
@@ -130,7 +132,11 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     clock,
     onDiagnostic: options.cursor?.onDiagnostic ?? ((m) => logger.debug(m)),
   });
-  const checkpoints = createCheckpointStore({ clock });
+  // Checkpoints live in the data folder too, so `claude --resume` after a restart replays them.
+  const checkpoints = createCheckpointStore({
+    clock,
+    persistence: createCheckpointFiles({ dir: join(options.dataDir, "checkpoints"), clock, logger: logger.child("checkpoints") }),
+  });
   const sessions = createSessionManager({ cursor, pool, checkpoints, clock, logger: logger.child("sessions"), ...options.sessions });
   const stats = createRequestStats(clock);
   const logins = createLoginManager({
