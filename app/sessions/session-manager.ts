@@ -15,6 +15,7 @@ import type { CursorClient, CursorEvent, CursorRun, ToolCallRequest } from "../c
 import type { CheckpointStore } from "./checkpoint-store.ts";
 import { createEventPuller, TIMEOUT, type EventPuller } from "./event-puller.ts";
 import { createSilencePinger, type SilencePinger } from "./silence-pinger.ts";
+import { refusedToolCallText } from "./tool-choice.ts";
 import { toClientToolId } from "./tool-ids.ts";
 import type { ToolResultInput, TurnInput } from "./turn-input.ts";
 import type { StopReason, TurnSink } from "./turn-sink.ts";
@@ -239,6 +240,16 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           }
           break;
         case "tool_call": {
+          if (input.allowedTools && !input.allowedTools.has(ev.call.name)) {
+            // tool_choice rules it out: the model hears why on the stream, the client never sees it.
+            logger.debug("refused a tool call the client's tool_choice does not allow", { tool: ev.call.name });
+            try {
+              s.run.sendToolResult(ev.call, { text: refusedToolCallText(ev.call.name), isError: true });
+            } catch {
+              // the stream is closing: its end is read next
+            }
+            break;
+          }
           countRequest();
           const raw = ev.call.toolCallId === "" ? randomUUID() : ev.call.toolCallId;
           const call = { ...ev.call, toolCallId: raw };
@@ -246,6 +257,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           handedOut++;
           pinger.pause(true);
           sink.handle({ type: "tool_call", call });
+          if (input.parallelToolCalls === false) {
+            // One call per response: a further call Cursor makes is handed out in the next one.
+            park(s);
+            sink.end("tool_use");
+            return;
+          }
           break;
         }
         case "thinking_done":
