@@ -244,7 +244,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
             // tool_choice rules it out: the model hears why on the stream, the client never sees it.
             logger.debug("refused a tool call the client's tool_choice does not allow", { tool: ev.call.name });
             try {
-              s.run.sendToolResult(ev.call, { text: refusedToolCallText(ev.call.name), isError: true });
+              s.run.sendToolResult(ev.call, { text: refusedToolCallText(ev.call.name), isError: true, rejected: true });
             } catch {
               // the stream is closing: its end is read next
             }
