@@ -314,6 +314,26 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     };
     try {
       if (signal?.aborted) return;
+      const answered = settleParked(input);
+      if (answered && pool.canContinue(answered.accountId) && resume(answered, input.toolResults)) {
+        watch(answered);
+        try {
+          await pump(answered, input, sink);
+          return;
+        } catch (e) {
+          const err = toRelayError(e);
+          dispose(answered);
+          if (err !== answered.closedWith) await pool.failed(answered.accountId, err, true);
+          if (sink.contentStarted) {
+            sink.fail(err);
+            return;
+          }
+          logger.warn("a resumed stream failed before the continuation; rebuilding the turn", { status: err.status });
+        }
+      } else if (answered) {
+        // A stream never resumes on an account that is no longer usable.
+        dispose(answered);
+      }
       const current = sessions.get(input.conversationId);
       if (current?.state === "streaming") {
         // The conversation is busy serving another request: serve this one beside it,
@@ -321,30 +341,32 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         await freshTurn(input, sink, watch, signal, true);
         return;
       }
-      if (current && pool.canContinue(current.accountId) && resume(current, input.toolResults)) {
-        watch(current);
-        try {
-          await pump(current, input, sink);
-          return;
-        } catch (e) {
-          const err = toRelayError(e);
-          dispose(current);
-          if (err !== current.closedWith) await pool.failed(current.accountId, err, true);
-          if (sink.contentStarted) {
-            sink.fail(err);
-            return;
-          }
-          logger.warn("a resumed stream failed before the continuation; rebuilding the turn", { status: err.status });
-        }
-      } else if (current) {
-        // A new turn supersedes what the conversation had open, and a stream never
-        // resumes on an account that is no longer usable.
-        dispose(current);
-      }
+      // A new turn supersedes what the conversation had open.
+      if (current) dispose(current);
       await freshTurn(input, sink, watch, signal, false);
     } finally {
       if (onAbort) signal?.removeEventListener("abort", onAbort);
     }
+  }
+
+  /**
+   * The conversation's streams parked on tool calls (its own and those serving requests
+   * beside a busy one): the one whose calls this turn answers is returned; every other
+   * one is closed at once — the client moved on without its results, so nobody will.
+   */
+  function settleParked(input: TurnInput): LiveSession | undefined {
+    const prefix = `${input.conversationId}#`;
+    let answered: LiveSession | undefined;
+    for (const s of [...sessions.values()]) {
+      if (s.state !== "waiting_tool_result" || (s.key !== input.conversationId && !s.key.startsWith(prefix))) continue;
+      if (!answered && input.toolResults.some((r) => s.pendingCalls.has(r.toolCallId))) {
+        answered = s;
+        continue;
+      }
+      logger.info("closing a stream parked on tool calls the client moved on from", { conversation: s.conversationId });
+      dispose(s);
+    }
+    return answered;
   }
 
   async function freshTurn(
