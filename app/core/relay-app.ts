@@ -29,6 +29,7 @@ import type { ControlApi } from "./control-api.ts";
 import { RelayError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { readModelMap } from "./model-map.ts";
+import { createModelNotices } from "./model-notices.ts";
 import { ensureRelayKey, generateRelayKey } from "./relay-key.ts";
 import { clearRuntimeInfo, writeRuntimeInfo } from "./runtime-file.ts";
 import { createSnapshotPublisher, type SnapshotPublisher } from "./snapshot-publisher.ts";
@@ -167,12 +168,17 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     return [...FALLBACK_MODELS];
   }
 
+  const modelNotices = createModelNotices(logger.child("models"));
   const gateway = createGateway({
     sessions,
     threads: createThreadIds(),
     relayKey: () => relayKey,
     proxyEnabled: () => proxyEnabled,
-    resolveModel: (model, accountId, token) => cursor.resolveModelId(model, token, accountId),
+    resolveModel: async (model, accountId, token) => {
+      const resolution = await cursor.explainModelId(model, token, accountId);
+      modelNotices.resolved(resolution, accountId);
+      return resolution.cursorModel;
+    },
     listModels,
     stats,
     logger: logger.child("gateway"),

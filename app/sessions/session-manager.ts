@@ -46,6 +46,8 @@ interface LiveSession {
   detached: boolean;
   accountId: string;
   model: string;
+  /** The Cursor model id the client's model was mapped to. */
+  cursorModel: string;
   run: CursorRun;
   events: EventPuller<CursorEvent>;
   /** Client-visible tool id → the call waiting for its result. */
@@ -121,6 +123,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const view = (s: LiveSession): LiveSessionView => ({
     conversationId: s.conversationId,
     model: s.model,
+    cursorModel: s.cursorModel,
     state: s.state,
     tokens: { ...s.tokens },
     startedAt: s.startedAt,
@@ -422,6 +425,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         detached,
         accountId,
         model: input.clientModel,
+        cursorModel: modelId,
         run,
         events: createEventPuller(run.events, clock),
         pendingCalls: new Map(),
