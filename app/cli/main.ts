@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<Command>> = {
   login: async () => (await import("./login.ts")).loginCommand,
   accounts: async () => (await import("./accounts.ts")).accountsCommand,
   env: async () => (await import("./env.ts")).envCommand,
+  models: async () => (await import("./models.ts")).modelsCommand,
 };
 
 export async function main(argv: string[], io: CommandIo = processIo): Promise<number> {

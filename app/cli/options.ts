@@ -19,6 +19,7 @@ commands:
   login                     add a Cursor account by browser login
   accounts                  list accounts (accounts remove|reset|label <id> ...)
   env                       print the environment lines for Claude Code and OpenAI clients
+  models                    Cursor's model list and what client model names map to
 
 options (every command):
   --data-dir DIR            where settings live   (env CURSOR_RELAY_DATA_DIR; default: the OS app-data folder)
