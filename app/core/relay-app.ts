@@ -22,7 +22,7 @@ import { createRequestStats, type RequestStats } from "../gateway/request-stats.
 import { createCheckpointFiles } from "../sessions/checkpoint-files.ts";
 import { createCheckpointStore, type CheckpointStore } from "../sessions/checkpoint-store.ts";
 import { createSessionManager, type SessionManager, type SessionManagerOptions } from "../sessions/session-manager.ts";
-import { createThreadIds } from "../sessions/threads.ts";
+import { openThreadIds } from "../sessions/thread-file.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { createControlApi } from "./control.ts";
 import type { ControlApi } from "./control-api.ts";
@@ -169,9 +169,10 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
   }
 
   const modelNotices = createModelNotices(logger.child("models"));
+  const threadIds = openThreadIds({ path: join(options.dataDir, "threads.json"), clock, logger: logger.child("threads") });
   const gateway = createGateway({
     sessions,
-    threads: createThreadIds(),
+    threads: threadIds.threads,
     relayKey: () => relayKey,
     proxyEnabled: () => proxyEnabled,
     resolveModel: async (model, accountId, token) => {
@@ -270,6 +271,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
       }
       listener = null;
       checkpoints.close();
+      threadIds.close();
       cursor.close();
       conductor.close();
       registry.close();

@@ -45,9 +45,8 @@ test("checkpoints survive a clean restart and a kill -9: the resumed conversatio
   };
 
   const history: { role: "user" | "assistant"; content: string }[] = [];
-  const turn = async (text: string) => {
-    history.push({ role: "user", content: text });
-    const o = await sendChat({
+  const ask = (messages: typeof history) =>
+    sendChat({
       url: relay!.url,
       key: API_KEY,
       api: "anthropic",
@@ -57,9 +56,12 @@ test("checkpoints survive a clean restart and a kill -9: the resumed conversatio
         model: "claude-opus-4-8",
         max_tokens: 100,
         metadata: { user_id: JSON.stringify({ device_id: "d", account_uuid: "", session_id: "restart-session" }) },
-        messages: history,
+        messages,
       },
     });
+  const turn = async (text: string) => {
+    history.push({ role: "user", content: text });
+    const o = await ask(history);
     assert.ok(o.ok, JSON.stringify(o));
     history.push({ role: "assistant", content: o.text });
     return fake.runs[fake.runs.length - 1]!;
@@ -76,6 +78,13 @@ test("checkpoints survive a clean restart and a kill -9: the resumed conversatio
   assert.equal(statSync(checkpointDir).mode & 0o777, 0o700);
 
   relay = await serve(["--port", "0", "--api-key", API_KEY], env);
+  // A side request of the same client session comes first (Claude Code sends such): it
+  // keeps a thread of its own and never touches the main thread's checkpoint.
+  const side = await ask([{ role: "user", content: "quota" }]);
+  assert.ok(side.ok, JSON.stringify(side));
+  const sideRun = fake.runs[fake.runs.length - 1]!;
+  assert.notEqual(sideRun.conversationId, first.conversationId);
+  assert.equal(sideRun.replayedCheckpoint, false);
   const second = await turn("second question");
   assert.equal(second.conversationId, first.conversationId);
   assert.equal(second.replayedCheckpoint, true, "the checkpoint of the previous run was replayed");
