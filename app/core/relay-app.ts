@@ -138,6 +138,8 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     clock,
     persistence: createCheckpointFiles({ dir: join(options.dataDir, "checkpoints"), clock, logger: logger.child("checkpoints") }),
   });
+  // Checkpoints of accounts removed while the relay was stopped are never replayed.
+  checkpoints.retainAccounts(new Set(registry.list().map((a) => a.id)));
   const sessions = createSessionManager({ cursor, pool, checkpoints, clock, logger: logger.child("sessions"), ...options.sessions });
   const stats = createRequestStats(clock);
   const logins = createLoginManager({

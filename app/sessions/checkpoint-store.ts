@@ -19,6 +19,8 @@ export interface CheckpointStore {
   delete(conversationId: string): void;
   /** Drops every checkpoint an account owns (removed or disabled account). */
   deleteAccount(accountId: string): void;
+  /** Drops every checkpoint of an account not in `accountIds` (e.g. removed while the relay was stopped). */
+  retainAccounts(accountIds: ReadonlySet<string>): void;
   /** Which account owns the stored checkpoint, if any (a turn prefers that account). */
   ownerOf(conversationId: string): string | undefined;
   readonly size: number;
@@ -116,6 +118,9 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
     delete: remove,
     deleteAccount(accountId) {
       for (const [id, s] of [...slots]) if (s.entry.accountId === accountId) remove(id);
+    },
+    retainAccounts(accountIds) {
+      for (const [id, s] of [...slots]) if (!accountIds.has(s.entry.accountId)) remove(id);
     },
     ownerOf(id) {
       const s = slots.get(id);
