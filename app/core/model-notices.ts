@@ -8,6 +8,8 @@ import { isGuess, type ModelResolution } from "../cursor/models.ts";
 import type { Logger } from "./log.ts";
 
 export interface ModelNotices {
+  /** Where an account's model list came from this time. */
+  listed(source: ModelList["source"], accountId: string): void;
   resolved(resolution: ModelResolution & { source: ModelList["source"] }, accountId: string): void;
 }
 
@@ -16,14 +18,17 @@ const MAX_PAIRS = 1000;
 export function createModelNotices(logger: Logger): ModelNotices {
   const pairs = new Set<string>();
   const onBuiltin = new Set<string>();
-  return {
-    resolved(r, accountId) {
-      if (r.source === "builtin" && !onBuiltin.has(accountId)) {
+  const notices: ModelNotices = {
+    listed(source, accountId) {
+      if (source === "builtin" && !onBuiltin.has(accountId)) {
         onBuiltin.add(accountId);
         logger.warn("Cursor's model list could not be fetched; using the relay's built-in model list", { account: accountId });
-      } else if (r.source === "live") {
+      } else if (source === "live") {
         onBuiltin.delete(accountId);
       }
+    },
+    resolved(r, accountId) {
+      notices.listed(r.source, accountId);
       if (!isGuess(r)) return;
       const pair = `${r.clientModel}\n${r.cursorModel}`;
       if (pairs.has(pair)) return;
@@ -37,4 +42,5 @@ export function createModelNotices(logger: Logger): ModelNotices {
       });
     },
   };
+  return notices;
 }

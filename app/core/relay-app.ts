@@ -162,7 +162,9 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     for (const a of registry.list()) {
       if (!conductor.isReady(a.id)) continue;
       try {
-        return await cursor.getUsableModels(await registry.getAccessToken(a.id), a.id);
+        const { models, source } = await cursor.modelList(await registry.getAccessToken(a.id), a.id);
+        modelNotices.listed(source, a.id);
+        return models;
       } catch {
         // try the next account
       }

@@ -61,9 +61,12 @@ test("models: when Cursor's list cannot be fetched, the built-in list is used an
   assert.match(text.out, /^note: Cursor's model list could not be fetched/m);
   assert.match(text.out, /Cursor models \(built-in list\):/);
 
-  // The relay says so too, in its log, once.
+  // The relay says so too, in its log, once: on its /v1/models list and on turns.
+  await h.openai().models.list();
+  const builtinLines = () => h.logLines.filter((l) => l.includes("using the relay's built-in model list")).length;
+  assert.equal(builtinLines(), 1, h.logLines.join("\n"));
   for (let i = 0; i < 2; i++) await h.anthropic().messages.create({ model: "claude-opus-4-1", max_tokens: 10, messages: [{ role: "user", content: `hi ${i}` }] });
-  assert.equal(h.logLines.filter((l) => l.includes("using the relay's built-in model list")).length, 1, h.logLines.join("\n"));
+  assert.equal(builtinLines(), 1, h.logLines.join("\n"));
 });
 
 test("the relay logs a family mapping once per pair with both names and shows it on the live session", async (t) => {
