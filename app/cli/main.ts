@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   accounts: async () => (await import("./accounts.ts")).accountsCommand,
   env: async () => (await import("./env.ts")).envCommand,
   doctor: async () => (await import("./doctor.ts")).doctorCommand,
+  models: async () => (await import("./models.ts")).modelsCommand,
 };
 
 export async function main(argv: string[], io: CommandIo = processIo): Promise<number> {

@@ -20,6 +20,7 @@ commands:
   accounts                  list accounts (accounts remove|reset|label <id> ...)
   env                       print the environment lines for Claude Code and OpenAI clients
   doctor                    check keychain, accounts, a live Cursor Run and the relay; say what to fix
+  models                    Cursor's model list and what client model names map to
 
 options (every command):
   --data-dir DIR            where settings live   (env CURSOR_RELAY_DATA_DIR; default: the OS app-data folder)

@@ -18,6 +18,8 @@ export interface LiveSessionView {
   state: SessionState;
   tokens: TokenCounts;
   startedAt: number;
+  /** The Cursor model the client's model name was mapped to (absent in views built before this field existed). */
+  cursorModel?: string;
 }
 
 export interface AccountView {

@@ -3,6 +3,7 @@
 // every face drives. `cursor-relay serve` and the Electron main process both create
 // it; nothing here imports electron.
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { createAccountPool } from "../accounts/account-pool.ts";
 import { openSystemBrowser, type OpenBrowser } from "../accounts/browser.ts";
 import { createConductor, type Conductor, type ConductorOptions } from "../accounts/conductor.ts";
@@ -18,9 +19,10 @@ import { createGateway, type Gateway } from "../gateway/gateway.ts";
 import { listen, type Listener, type ListenOptions } from "../gateway/listen.ts";
 import { createManagementHandler, type ManagementHandler } from "../gateway/management/index.ts";
 import { createRequestStats, type RequestStats } from "../gateway/request-stats.ts";
+import { createCheckpointFiles } from "../sessions/checkpoint-files.ts";
 import { createCheckpointStore, type CheckpointStore } from "../sessions/checkpoint-store.ts";
 import { createSessionManager, type SessionManager, type SessionManagerOptions } from "../sessions/session-manager.ts";
-import { createThreadIds } from "../sessions/threads.ts";
+import { openThreadIds } from "../sessions/thread-file.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { createControlApi } from "./control.ts";
 import type { ControlApi } from "./control-api.ts";
@@ -28,6 +30,7 @@ import { RelayError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { readCursorTuning } from "./cursor-tuning.ts";
 import { readModelMap } from "./model-map.ts";
+import { createModelNotices } from "./model-notices.ts";
 import { ensureRelayKey, generateRelayKey } from "./relay-key.ts";
 import { clearRuntimeInfo, writeRuntimeInfo } from "./runtime-file.ts";
 import { createSnapshotPublisher, type SnapshotPublisher } from "./snapshot-publisher.ts";
@@ -134,7 +137,13 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     clock,
     onDiagnostic: options.cursor?.onDiagnostic ?? ((m) => logger.debug(m)),
   });
-  const checkpoints = createCheckpointStore({ clock });
+  // Checkpoints live in the data folder too, so `claude --resume` after a restart replays them.
+  const checkpoints = createCheckpointStore({
+    clock,
+    persistence: createCheckpointFiles({ dir: join(options.dataDir, "checkpoints"), clock, logger: logger.child("checkpoints") }),
+  });
+  // Checkpoints of accounts removed while the relay was stopped are never replayed.
+  checkpoints.retainAccounts(new Set(registry.list().map((a) => a.id)));
   const sessions = createSessionManager({ cursor, pool, checkpoints, clock, logger: logger.child("sessions"), ...options.sessions });
   const stats = createRequestStats(clock);
   const logins = createLoginManager({
@@ -157,7 +166,9 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     for (const a of registry.list()) {
       if (!conductor.isReady(a.id)) continue;
       try {
-        return await cursor.getUsableModels(await registry.getAccessToken(a.id), a.id);
+        const { models, source } = await cursor.modelList(await registry.getAccessToken(a.id), a.id);
+        modelNotices.listed(source, a.id);
+        return models;
       } catch {
         // try the next account
       }
@@ -165,12 +176,18 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     return [...FALLBACK_MODELS];
   }
 
+  const modelNotices = createModelNotices(logger.child("models"));
+  const threadIds = openThreadIds({ path: join(options.dataDir, "threads.json"), clock, logger: logger.child("threads") });
   const gateway = createGateway({
     sessions,
-    threads: createThreadIds(),
+    threads: threadIds.threads,
     relayKey: () => relayKey,
     proxyEnabled: () => proxyEnabled,
-    resolveModel: (model, accountId, token) => cursor.resolveModelId(model, token, accountId),
+    resolveModel: async (model, accountId, token) => {
+      const resolution = await cursor.explainModelId(model, token, accountId);
+      modelNotices.resolved(resolution, accountId);
+      return resolution.cursorModel;
+    },
     listModels,
     stats,
     logger: logger.child("gateway"),
@@ -267,6 +284,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
       }
       listener = null;
       checkpoints.close();
+      threadIds.close();
       cursor.close();
       conductor.close();
       registry.close();

@@ -3,7 +3,7 @@ import { createContextValues } from "@connectrpc/connect";
 import { createHash, randomUUID } from "node:crypto";
 import { systemClock, type Clock } from "../core/clock.ts";
 import { classifyCursorError } from "./error-classification.ts";
-import { cloneModels, FALLBACK_MODELS, modelsFromResponse, resolveModel } from "./models.ts";
+import { cloneModels, explainModel, FALLBACK_MODELS, modelsFromResponse, resolveModel, type ModelResolution } from "./models.ts";
 import { CursorRunStream, type RunDeps } from "./run.ts";
 import { ACCESS_TOKEN, createCursorTransport, DEFAULT_BASE_URL, DEFAULT_CLIENT_VERSION } from "./transport.ts";
 import type { CursorClient, CursorModel, CursorRun, RunOptions } from "./types.ts";
@@ -44,10 +44,20 @@ export interface CursorClientOptions {
 export interface CursorClientHandle extends CursorClient {
   /** Client model name → Cursor model id, using this account's live list and the model map. */
   resolveModelId(clientName: string, accessToken: string, cacheKey?: string): Promise<string>;
+  /** The account's model list and where it came from: Cursor (now or earlier), or the built-in list. */
+  modelList(accessToken: string, cacheKey?: string): Promise<ModelList>;
+  /** resolveModelId, with how the name was matched and where the list came from. */
+  explainModelId(clientName: string, accessToken: string, cacheKey?: string): Promise<ModelResolution & { source: ModelList["source"] }>;
   /** Forget the cached model list of one account (or all). */
   invalidateModels(cacheKey?: string): void;
   /** Closes the shared HTTP/2 connection; open runs fail. */
   close(): void;
+}
+
+export interface ModelList {
+  models: CursorModel[];
+  /** "live": fetched from Cursor (possibly the last good list); "builtin": never fetched for this account. */
+  source: "live" | "builtin";
 }
 
 interface CacheEntry {
@@ -127,6 +137,16 @@ export function createCursorClient(options: CursorClientOptions = {}): CursorCli
 
     async resolveModelId(clientName: string, accessToken: string, cacheKey?: string): Promise<string> {
       return resolveModel(clientName, await client.getUsableModels(accessToken, cacheKey), options.modelMap ?? {});
+    },
+
+    async modelList(accessToken: string, cacheKey?: string): Promise<ModelList> {
+      const models = await client.getUsableModels(accessToken, cacheKey);
+      return { models, source: lastGood.has(keyOf(accessToken, cacheKey)) ? "live" : "builtin" };
+    },
+
+    async explainModelId(clientName: string, accessToken: string, cacheKey?: string) {
+      const { models, source } = await client.modelList(accessToken, cacheKey);
+      return { ...explainModel(clientName, models, options.modelMap ?? {}), source };
     },
 
     invalidateModels(cacheKey?: string): void {

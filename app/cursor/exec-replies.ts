@@ -113,7 +113,10 @@ export function answerExec(exec: ExecServerMessage, tools: McpToolDefinition[]):
   }
 }
 
-/** exec_client_message{mcp_result.success{content[text], is_error}} for a client tool result. */
+/**
+ * exec_client_message{mcp_result.success{content[text], is_error}} for a client tool result;
+ * mcp_result.rejected{reason} for a call the relay refused to hand out.
+ */
 export function toolResultFrame(call: ToolCallRequest, result: ToolResult): AgentClientFrame {
   return create(AgentClientFrameSchema, {
     message: {
@@ -124,10 +127,9 @@ export function toolResultFrame(call: ToolCallRequest, result: ToolResult): Agen
         message: {
           case: "mcpResult",
           value: {
-            result: {
-              case: "success",
-              value: { content: [{ content: { case: "text", value: { text: result.text } } }], isError: result.isError },
-            },
+            result: result.rejected
+              ? { case: "rejected", value: { reason: result.text } }
+              : { case: "success", value: { content: [{ content: { case: "text", value: { text: result.text } } }], isError: result.isError } },
           },
         },
       },

@@ -36,6 +36,12 @@ export function createLazyCursorClient(options: CursorClientOptions): LazyCursor
     async resolveModelId(clientName: string, accessToken: string, cacheKey?: string): Promise<string> {
       return (await load()).resolveModelId(clientName, accessToken, cacheKey);
     },
+    async modelList(accessToken: string, cacheKey?: string) {
+      return (await load()).modelList(accessToken, cacheKey);
+    },
+    async explainModelId(clientName: string, accessToken: string, cacheKey?: string) {
+      return (await load()).explainModelId(clientName, accessToken, cacheKey);
+    },
     invalidateModels(cacheKey?: string): void {
       real?.invalidateModels(cacheKey); // nothing is cached before it loaded
     },

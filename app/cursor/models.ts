@@ -77,67 +77,117 @@ function pickFamily(word: string, requested: number[], live: readonly CursorMode
   )[0];
 }
 
-const CLAUDE_FAMILIES: Record<string, string[]> = {
-  opus: ["opus", "sonnet"],
-  sonnet: ["sonnet", "opus"],
-  haiku: ["haiku", "sonnet"],
-};
+/**
+ * The model families a client name may belong to, and where each looks in the live list:
+ * `cursor` holds words of Cursor model ids, tried in order (the requested version first
+ * within each); when none is live, the first live model is used. This table is the one
+ * place to teach the relay a new family of client names.
+ */
+export interface ModelFamily {
+  family: string;
+  /** Matches the client's model name (lower case, provider prefix removed). */
+  client: RegExp;
+  cursor: readonly string[];
+}
+
+export const MODEL_FAMILIES: readonly ModelFamily[] = Object.freeze([
+  { family: "claude-opus", client: /^(?:claude-)?(?:[\d.-]*-)?opus\b|^claude-.*\bopus\b/, cursor: ["opus", "sonnet", "claude"] },
+  { family: "claude-sonnet", client: /^(?:claude-)?(?:[\d.-]*-)?sonnet\b|^claude-.*\bsonnet\b/, cursor: ["sonnet", "opus", "claude"] },
+  { family: "claude-haiku", client: /^(?:claude-)?(?:[\d.-]*-)?haiku\b|^claude-.*\bhaiku\b/, cursor: ["haiku", "sonnet", "claude"] },
+  { family: "gpt", client: /^gpt-/, cursor: ["gpt"] },
+]);
+
+/** Client names the `models` command shows the mapping of (what Claude Code, the SDKs and the CLIs send). */
+export const COMMON_CLIENT_MODELS: readonly string[] = Object.freeze([
+  "claude-opus-4-5",
+  "claude-opus-4-1",
+  "claude-sonnet-4-5",
+  "claude-sonnet-4",
+  "claude-haiku-4-5",
+  "gpt-5",
+  "gpt-4o",
+]);
+
+/**
+ * How a client name became a Cursor model id: `override` (modelMap), `exact` (a live id),
+ * `alias` (a live alias or display name), or a guess — `family` (the closest live model of
+ * its family), `default` (`default`/`auto`: the first live model), `prefix` (a live id
+ * starting with the name).
+ */
+export type ModelMatch = "override" | "exact" | "alias" | "family" | "default" | "prefix";
+
+export interface ModelResolution {
+  clientModel: string;
+  cursorModel: string;
+  match: ModelMatch;
+  /** The family table entry used, for `family`. */
+  family?: string;
+}
+
+/** True when the relay chose the model (the user should be told which). */
+export const isGuess = (r: ModelResolution): boolean => r.match === "family" || r.match === "default" || r.match === "prefix";
 
 /**
  * Maps a client model name to a Cursor model id. Order: overrides (exact, then `*`
- * patterns), exact live id, live alias/display id, the claude-opus/sonnet/haiku and gpt
- * families, `default`/`auto`, then a live id starting with the name. Throws a 404
- * invalid_request RelayError only when nothing matches at all.
+ * patterns), exact live id, live alias/display id, the family table, `default`/`auto`,
+ * then a live id starting with the name. Throws a 404 invalid_request RelayError only
+ * when nothing matches at all.
  */
-export function resolveModel(
+export function explainModel(
   clientName: string,
   liveModels: readonly CursorModel[],
   overrides: Record<string, string> = {},
-): string {
+): ModelResolution {
   const name = lower(clientName);
   if (name === "") throw unknownModel(clientName, liveModels);
+  const found = (cursorModel: string, match: ModelMatch, family?: string): ModelResolution => ({
+    clientModel: clientName,
+    cursorModel,
+    match,
+    ...(family !== undefined ? { family } : {}),
+  });
 
   const entries = Object.entries(overrides);
   const exactOverride = entries.find(([k]) => !k.includes("*") && lower(k) === name);
-  if (exactOverride) return exactOverride[1];
+  if (exactOverride) return found(exactOverride[1], "override");
   const patternOverride = entries
     .filter(([k]) => k.includes("*"))
     .sort((a, b) => b[0].length - a[0].length)
     .find(([k]) => globToRegExp(k).test(name));
-  if (patternOverride) return patternOverride[1];
+  if (patternOverride) return found(patternOverride[1], "override");
 
   const names = [name];
   const slash = name.lastIndexOf("/");
   if (slash >= 0 && slash < name.length - 1) names.push(name.slice(slash + 1));
   for (const n of names) {
     const exact = liveModels.find((m) => lower(m.id) === n);
-    if (exact) return exact.id;
+    if (exact) return found(exact.id, "exact");
   }
   for (const n of names) {
     const alias = liveModels.find((m) => m.aliases.some((a) => lower(a) === n) || lower(m.displayName) === n);
-    if (alias) return alias.id;
+    if (alias) return found(alias.id, "alias");
   }
 
   const base = names[names.length - 1]!;
-  const claude = /^(?:claude-)?(?:[\d.-]*-)?(opus|sonnet|haiku)\b/.exec(base) ?? /^claude-.*\b(opus|sonnet|haiku)\b/.exec(base);
-  if (claude) {
+  const family = MODEL_FAMILIES.find((f) => f.client.test(base));
+  if (family) {
     const requested = versionOf(base);
-    for (const word of CLAUDE_FAMILIES[claude[1]!]!) {
+    for (const word of family.cursor) {
       const hit = pickFamily(word, requested, liveModels);
-      if (hit) return hit.id;
+      if (hit) return found(hit.id, "family", family.family);
     }
-    const anyClaude = pickFamily("claude", [], liveModels) ?? liveModels[0];
-    if (anyClaude) return anyClaude.id;
+    if (liveModels[0]) return found(liveModels[0].id, "family", family.family);
   }
-  if (/^gpt-/.test(base)) {
-    const hit = pickFamily("gpt", versionOf(base), liveModels) ?? liveModels[0];
-    if (hit) return hit.id;
-  }
-  if ((base === "default" || base === "auto") && liveModels[0]) return liveModels[0].id;
+  if ((base === "default" || base === "auto") && liveModels[0]) return found(liveModels[0].id, "default");
 
   const prefixed = liveModels.filter((m) => lower(m.id).startsWith(base)).sort((a, b) => a.id.length - b.id.length)[0];
-  if (prefixed) return prefixed.id;
+  if (prefixed) return found(prefixed.id, "prefix");
   throw unknownModel(clientName, liveModels);
+}
+
+/** The Cursor model id for a client model name (see explainModel). */
+export function resolveModel(clientName: string, liveModels: readonly CursorModel[], overrides: Record<string, string> = {}): string {
+  return explainModel(clientName, liveModels, overrides).cursorModel;
 }
 
 function unknownModel(clientName: string, live: readonly CursorModel[]): RelayError {

@@ -26,6 +26,8 @@ export interface ToolCallRequest {
 export interface ToolResult {
   text: string;
   isError: boolean;
+  /** The call was refused (not run): sent as mcp_result.rejected with `text` as the reason. */
+  rejected?: boolean;
 }
 
 /** Per-conversation blob store: hex(blob id) -> bytes. Travels with the checkpoint. */

@@ -2,6 +2,7 @@
 // (Anthropic Messages, OpenAI Chat Completions) parse into it; the session layer
 // builds Cursor turns from it and never sees a client API.
 import type { ImageInput, ToolDefinition } from "../cursor/types.ts";
+import type { ToolChoice } from "./tool-choice.ts";
 
 export interface TranscriptToolCall {
   /** The id the client knows the call by (e.g. `cursor_call_…` or `toolu_…`). */
@@ -36,4 +37,8 @@ export interface ChatRequest {
   showThinking: boolean;
   /** OpenAI stream_options.include_usage. */
   includeUsage: boolean;
+  /** What the model may do with the tools this turn (default auto). */
+  toolChoice?: ToolChoice;
+  /** false: at most one tool call per response (Anthropic disable_parallel_tool_use, OpenAI parallel_tool_calls). Default true. */
+  parallelToolCalls?: boolean;
 }

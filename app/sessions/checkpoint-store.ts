@@ -1,8 +1,10 @@
 // Checkpoints per conversation (protocol §6.2): the raw conversation_checkpoint_update
 // bytes, the blob store they reference, and the account that owns them. Replayed only
 // on the same account; entries expire 30 minutes after their last update, and the
-// store is bounded (entries and bytes), evicting the least recently used.
+// store is bounded (entries and bytes), evicting the least recently used. With a
+// persistence, entries outlive a restart under the same TTL and bounds.
 import type { Clock, TimerHandle } from "../core/clock.ts";
+import type { CheckpointPersistence } from "./checkpoint-files.ts";
 
 export interface CheckpointEntry {
   bytes: Uint8Array;
@@ -17,6 +19,8 @@ export interface CheckpointStore {
   delete(conversationId: string): void;
   /** Drops every checkpoint an account owns (removed or disabled account). */
   deleteAccount(accountId: string): void;
+  /** Drops every checkpoint of an account not in `accountIds` (e.g. removed while the relay was stopped). */
+  retainAccounts(accountIds: ReadonlySet<string>): void;
   /** Which account owns the stored checkpoint, if any (a turn prefers that account). */
   ownerOf(conversationId: string): string | undefined;
   readonly size: number;
@@ -32,6 +36,8 @@ export interface CheckpointStoreOptions {
   maxEntries?: number;
   maxBytes?: number;
   sweepEveryMs?: number;
+  /** Where entries survive a restart: loaded at creation (expired ones dropped), told of every change. */
+  persistence?: CheckpointPersistence;
 }
 
 interface Slot {
@@ -58,13 +64,36 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
   const slots = new Map<string, Slot>();
   let total = 0;
 
+  const persistence = options.persistence;
+
   const remove = (id: string) => {
     const s = slots.get(id);
     if (!s) return;
     total -= s.size;
     slots.delete(id);
+    persistence?.removed(id);
   };
   const expired = (s: Slot) => clock.now() - s.updatedAt >= ttlMs;
+  /** Inserts as the most recent entry and evicts the least recently used beyond the caps. */
+  const insert = (id: string, slot: Slot) => {
+    slots.set(id, slot);
+    total += slot.size;
+    for (const oldest of slots.keys()) {
+      if (slots.size <= maxEntries && total <= maxBytes) break;
+      if (oldest === id) continue;
+      remove(oldest);
+    }
+  };
+
+  // What a previous run left on disk, oldest first so recency order survives too.
+  if (persistence) {
+    const loaded = persistence.load().sort((a, b) => a.updatedAt - b.updatedAt);
+    for (const c of loaded) {
+      const slot = { entry: c.entry, updatedAt: c.updatedAt, size: sizeOf(c.entry) };
+      if (expired(slot)) persistence.removed(c.conversationId);
+      else insert(c.conversationId, slot);
+    }
+  }
 
   const sweeper: TimerHandle = clock.setInterval(() => store.sweep(), options.sweepEveryMs ?? CHECKPOINT_DEFAULTS.sweepEveryMs);
 
@@ -72,13 +101,8 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
     put(id, entry) {
       remove(id);
       const slot = { entry, updatedAt: clock.now(), size: sizeOf(entry) };
-      slots.set(id, slot);
-      total += slot.size;
-      for (const oldest of slots.keys()) {
-        if (slots.size <= maxEntries && total <= maxBytes) break;
-        if (oldest === id) continue;
-        remove(oldest);
-      }
+      insert(id, slot);
+      persistence?.saved(id, entry, slot.updatedAt);
     },
     get(id, accountId) {
       const s = slots.get(id);
@@ -95,6 +119,9 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
     deleteAccount(accountId) {
       for (const [id, s] of [...slots]) if (s.entry.accountId === accountId) remove(id);
     },
+    retainAccounts(accountIds) {
+      for (const [id, s] of [...slots]) if (!accountIds.has(s.entry.accountId)) remove(id);
+    },
     ownerOf(id) {
       const s = slots.get(id);
       return s && !expired(s) ? s.entry.accountId : undefined;
@@ -110,6 +137,8 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
     },
     close() {
       sweeper.cancel();
+      // Written, not deleted: the entries are for the next run.
+      persistence?.close();
       slots.clear();
       total = 0;
     },

@@ -3,9 +3,9 @@
 // Tool results are complete (never truncated). Keys are sorted like [GO]'s JSON.
 import type { TranscriptEntry } from "./chat-request.ts";
 
-export const FLATTEN_CONTEXT_TRAILER =
-  "The above is the previous conversation context including tool call results.\nContinue your response based on this context.";
-export const FLATTEN_FINAL_LINE = "Continue from the conversation above.";
+// One closing instruction, never two (a second "continue" line only repeats it).
+export const FLATTEN_INSTRUCTION = "Continue your response based on this context.";
+export const FLATTEN_CONTEXT_TRAILER = `The above is the previous conversation context including tool call results.\n${FLATTEN_INSTRUCTION}`;
 
 export function flattenTranscript(transcript: readonly TranscriptEntry[]): string {
   const parts: string[] = [];
@@ -29,7 +29,6 @@ export function flattenTranscript(transcript: readonly TranscriptEntry[]): strin
       }
     }
   }
-  let out = parts.map((p) => `${p}\n\n`).join("");
-  if (parts.length > 0) out += `${FLATTEN_CONTEXT_TRAILER}\n\n`;
-  return out + FLATTEN_FINAL_LINE;
+  if (parts.length === 0) return FLATTEN_INSTRUCTION;
+  return parts.map((p) => `${p}\n\n`).join("") + FLATTEN_CONTEXT_TRAILER;
 }

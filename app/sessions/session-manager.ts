@@ -15,6 +15,7 @@ import type { CursorClient, CursorEvent, CursorRun, ToolCallRequest } from "../c
 import type { CheckpointStore } from "./checkpoint-store.ts";
 import { createEventPuller, TIMEOUT, type EventPuller } from "./event-puller.ts";
 import { createSilencePinger, type SilencePinger } from "./silence-pinger.ts";
+import { refusedToolCallText } from "./tool-choice.ts";
 import { toClientToolId } from "./tool-ids.ts";
 import type { ToolResultInput, TurnInput } from "./turn-input.ts";
 import type { StopReason, TurnSink } from "./turn-sink.ts";
@@ -45,6 +46,8 @@ interface LiveSession {
   detached: boolean;
   accountId: string;
   model: string;
+  /** The Cursor model id the client's model was mapped to. */
+  cursorModel: string;
   run: CursorRun;
   events: EventPuller<CursorEvent>;
   /** Client-visible tool id → the call waiting for its result. */
@@ -120,6 +123,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const view = (s: LiveSession): LiveSessionView => ({
     conversationId: s.conversationId,
     model: s.model,
+    cursorModel: s.cursorModel,
     state: s.state,
     tokens: { ...s.tokens },
     startedAt: s.startedAt,
@@ -239,6 +243,16 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           }
           break;
         case "tool_call": {
+          if (input.allowedTools && !input.allowedTools.has(ev.call.name)) {
+            // tool_choice rules it out: the model hears why on the stream, the client never sees it.
+            logger.debug("refused a tool call the client's tool_choice does not allow", { tool: ev.call.name });
+            try {
+              s.run.sendToolResult(ev.call, { text: refusedToolCallText(ev.call.name), isError: true, rejected: true });
+            } catch {
+              // the stream is closing: its end is read next
+            }
+            break;
+          }
           countRequest();
           const raw = ev.call.toolCallId === "" ? randomUUID() : ev.call.toolCallId;
           const call = { ...ev.call, toolCallId: raw };
@@ -246,6 +260,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           handedOut++;
           pinger.pause(true);
           sink.handle({ type: "tool_call", call });
+          if (input.parallelToolCalls === false) {
+            // One call per response: a further call Cursor makes is handed out in the next one.
+            park(s);
+            sink.end("tool_use");
+            return;
+          }
           break;
         }
         case "thinking_done":
@@ -297,6 +317,26 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     };
     try {
       if (signal?.aborted) return;
+      const answered = settleParked(input);
+      if (answered && pool.canContinue(answered.accountId) && resume(answered, input.toolResults)) {
+        watch(answered);
+        try {
+          await pump(answered, input, sink);
+          return;
+        } catch (e) {
+          const err = toRelayError(e);
+          dispose(answered);
+          if (err !== answered.closedWith) await pool.failed(answered.accountId, err, true);
+          if (sink.contentStarted) {
+            sink.fail(err);
+            return;
+          }
+          logger.warn("a resumed stream failed before the continuation; rebuilding the turn", { status: err.status });
+        }
+      } else if (answered) {
+        // A stream never resumes on an account that is no longer usable.
+        dispose(answered);
+      }
       const current = sessions.get(input.conversationId);
       if (current?.state === "streaming") {
         // The conversation is busy serving another request: serve this one beside it,
@@ -304,30 +344,32 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         await freshTurn(input, sink, watch, signal, true);
         return;
       }
-      if (current && pool.canContinue(current.accountId) && resume(current, input.toolResults)) {
-        watch(current);
-        try {
-          await pump(current, input, sink);
-          return;
-        } catch (e) {
-          const err = toRelayError(e);
-          dispose(current);
-          if (err !== current.closedWith) await pool.failed(current.accountId, err, true);
-          if (sink.contentStarted) {
-            sink.fail(err);
-            return;
-          }
-          logger.warn("a resumed stream failed before the continuation; rebuilding the turn", { status: err.status });
-        }
-      } else if (current) {
-        // A new turn supersedes what the conversation had open, and a stream never
-        // resumes on an account that is no longer usable.
-        dispose(current);
-      }
+      // A new turn supersedes what the conversation had open.
+      if (current) dispose(current);
       await freshTurn(input, sink, watch, signal, false);
     } finally {
       if (onAbort) signal?.removeEventListener("abort", onAbort);
     }
+  }
+
+  /**
+   * The conversation's streams parked on tool calls (its own and those serving requests
+   * beside a busy one): the one whose calls this turn answers is returned; every other
+   * one is closed at once — the client moved on without its results, so nobody will.
+   */
+  function settleParked(input: TurnInput): LiveSession | undefined {
+    const prefix = `${input.conversationId}#`;
+    let answered: LiveSession | undefined;
+    for (const s of [...sessions.values()]) {
+      if (s.state !== "waiting_tool_result" || (s.key !== input.conversationId && !s.key.startsWith(prefix))) continue;
+      if (!answered && input.toolResults.some((r) => s.pendingCalls.has(r.toolCallId))) {
+        answered = s;
+        continue;
+      }
+      logger.info("closing a stream parked on tool calls the client moved on from", { conversation: s.conversationId });
+      dispose(s);
+    }
+    return answered;
   }
 
   async function freshTurn(
@@ -383,6 +425,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         detached,
         accountId,
         model: input.clientModel,
+        cursorModel: modelId,
         run,
         events: createEventPuller(run.events, clock),
         pendingCalls: new Map(),

@@ -2,7 +2,8 @@
 // requests (titles, command checks) with other messages. The first thread seen for a
 // conversation id keeps it (protocol §6.1); any other thread gets an id derived from
 // its first user message, so a side request never replays or overwrites the main
-// thread's checkpoint.
+// thread's checkpoint. Which thread came first is kept across restarts (see
+// thread-file.ts), or a side request after a restart could take the main thread's id.
 import { createHash } from "node:crypto";
 import { conversationIdFrom } from "./conversation-id.ts";
 
@@ -10,11 +11,25 @@ export interface ThreadIds {
   /** The conversation id for this request's thread. */
   resolve(conversationId: string, firstUserText: string | undefined): string;
   readonly size: number;
+  /** conversation id → fingerprint of its first thread, least recently used first. */
+  entries(): [string, string][];
 }
 
-export function createThreadIds(maxEntries = 10_000): ThreadIds {
+export interface ThreadIdsOptions {
+  /** What a previous run knew, oldest first. */
+  initial?: Iterable<[string, string]>;
+  /** A conversation got its first thread (what persistence saves). */
+  onAdded?: () => void;
+}
+
+export function createThreadIds(maxEntries = 10_000, options: ThreadIdsOptions = {}): ThreadIds {
   // Map order = recency; the oldest entry goes first when the map is full.
   const primary = new Map<string, string>();
+  for (const [id, fp] of options.initial ?? []) {
+    primary.delete(id);
+    primary.set(id, fp);
+    if (primary.size > maxEntries) primary.delete(primary.keys().next().value!);
+  }
   return {
     resolve(conversationId, firstUserText) {
       const fp = createHash("sha256")
@@ -25,6 +40,7 @@ export function createThreadIds(maxEntries = 10_000): ThreadIds {
       if (known === undefined) {
         primary.set(conversationId, fp);
         if (primary.size > maxEntries) primary.delete(primary.keys().next().value!);
+        options.onAdded?.();
         return conversationId;
       }
       primary.delete(conversationId);
@@ -34,5 +50,6 @@ export function createThreadIds(maxEntries = 10_000): ThreadIds {
     get size() {
       return primary.size;
     },
+    entries: () => [...primary],
   };
 }

@@ -4,6 +4,7 @@
 import type { ImageInput, ToolDefinition } from "../cursor/types.ts";
 import type { ChatRequest, TranscriptEntry } from "./chat-request.ts";
 import { flattenTranscript } from "./flatten.ts";
+import { planTools, withToolInstruction } from "./tool-choice.ts";
 
 export interface ToolResultInput {
   /** The id the client saw (cursor_call_…). */
@@ -26,7 +27,12 @@ export interface TurnInput {
   flatten(): string;
   /** Tool results after the last assistant message: what the client is answering now. */
   toolResults: ToolResultInput[];
+  /** The tools offered upstream this turn (after tool_choice). */
   tools: ToolDefinition[];
+  /** Tool names a call may have to reach the client this turn; null = any. Other calls are refused upstream. */
+  allowedTools?: ReadonlySet<string> | null;
+  /** false: the response ends after the first tool call (the next one comes in the next response). */
+  parallelToolCalls?: boolean;
   images: ImageInput[];
   maxTokens?: number | undefined;
   inputTokens: number;
@@ -68,16 +74,20 @@ export function turnInputFrom(req: ChatRequest, options: TurnInputOptions): Turn
     }
   }
   let flat: string | undefined;
+  const plan = planTools(req.tools, req.toolChoice);
   return {
     conversationId: options.conversationId,
     clientModel: req.model,
     cursorModelFor: options.cursorModelFor,
     systemPrompt: req.system,
-    newestUserText,
+    // The instruction rides on the user text: the system prompt is fixed by a replayed checkpoint.
+    newestUserText: newestUserText === null ? null : withToolInstruction(newestUserText, plan.instruction),
     hasHistory: t.length > 1,
-    flatten: () => (flat ??= flattenTranscript(t)),
+    flatten: () => (flat ??= withToolInstruction(flattenTranscript(t), plan.instruction)),
     toolResults: trailingToolResults(t),
-    tools: req.tools,
+    tools: plan.offered,
+    allowedTools: plan.allowed,
+    parallelToolCalls: req.parallelToolCalls ?? true,
     images,
     maxTokens: req.maxTokens,
     get inputTokens() {

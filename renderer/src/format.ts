@@ -1,5 +1,5 @@
 // Numbers and times the way the dashboard shows them.
-import type { AccountState, SessionState, TokenCounts } from "../../app/core/control-api.ts";
+import type { AccountState, LiveSessionView, SessionState, TokenCounts } from "../../app/core/control-api.ts";
 
 /** 999 → "999", 12_345 → "12.3k", 4_560_000 → "4.56M". */
 export function formatTokens(n: number): string {
@@ -72,3 +72,8 @@ export const SESSION_STATE_LABEL: Record<SessionState, string> = {
 };
 
 export const sumTokens = (t: TokenCounts): number => t.input + t.output + t.cacheRead;
+
+/** The client's model name, and the Cursor model it was mapped to when that differs ("claude-opus-4-1 → claude-4.5-opus"). */
+export function sessionModelLabel(s: Pick<LiveSessionView, "model" | "cursorModel">): string {
+  return s.cursorModel === undefined || s.cursorModel === s.model ? s.model : `${s.model} → ${s.cursorModel}`;
+}

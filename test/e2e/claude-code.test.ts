@@ -148,3 +148,47 @@ test(`Claude Code ${CLAUDE_VERSION} with two accounts: A is out of quota before 
   const rows = JSON.parse(list.stdout) as { id: string; state: string }[];
   assert.equal(rows.find((x) => x.id === "cursor.e2e-a")?.state, "cooling");
 });
+
+test(`Claude Code ${CLAUDE_VERSION}: --resume after a relay restart replays the persisted checkpoint`, async (t) => {
+  const fake = await startFakeCursor({ scenario: { accounts: { "*": [TEXT_TURN] }, login: { pendingPolls: 0 } } });
+  const dataDir = mkdtempSync(join(tmpdir(), "cr-e2e-data-"));
+  const home = mkdtempSync(join(tmpdir(), "cr-e2e-home-"));
+  const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
+  const key = "sk-e2e-restart-key";
+  let served: Awaited<ReturnType<typeof serve>> | undefined;
+  t.after(async () => {
+    await served?.stop();
+    await run(process.execPath, [RELAY_BIN, "accounts", "remove", "cursor.e2e-restart"], { env }).catch(() => undefined);
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  });
+  const login = await run(process.execPath, [RELAY_BIN, "login", "--no-browser", "--label", "e2e-restart"], { env });
+  assert.equal(login.status, 0, login.stderr);
+  const claude = async (args: string[]): Promise<ClaudeResult> => {
+    const r = await run(CLAUDE_BIN, ["--output-format", "json", ...args], {
+      env: { ...process.env, HOME: home, ANTHROPIC_BASE_URL: served!.url, ANTHROPIC_AUTH_TOKEN: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
+      cwd: home,
+      timeoutMs: 90_000,
+    });
+    assert.equal(r.status, 0, `claude exited ${r.status}: ${r.stdout}\n${r.stderr}\n--- relay stderr ---\n${served?.stderr()}`);
+    return JSON.parse(r.stdout) as ClaudeResult;
+  };
+
+  served = await serve(["--port", "0", "--api-key", key], env);
+  const first = await claude(["-p", "say hello"]);
+  assert.equal(first.result, TEXT_REPLY);
+  assert.equal(fake.runs.length, 1);
+  assert.equal(fake.runs[0]!.checkpointsSent.length, 1);
+
+  // The relay restarts (an app update, a reboot); Claude Code resumes its session.
+  assert.equal(await served.stop(), 0);
+  served = await serve(["--port", "0", "--api-key", key], env);
+  const resumed = await claude(["-p", "--resume", first.session_id, "and now say goodbye"]);
+  assert.equal(resumed.result, TEXT_REPLY);
+  const resumeRun = fake.runs[fake.runs.length - 1]!;
+  assert.equal(resumeRun.conversationId, fake.runs[0]!.conversationId, "same Claude Code session → same Cursor conversation");
+  assert.equal(resumeRun.replayedCheckpoint, true, "the checkpoint persisted by the first relay process was replayed");
+  assert.match(resumeRun.userText, /and now say goodbye/);
+  assert.doesNotMatch(resumeRun.userText, /say hello|USER:|Continue your response/, "only the new text, not the flattened history");
+});

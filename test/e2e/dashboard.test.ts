@@ -79,6 +79,11 @@ test("dashboard: add an account, watch tokens and sessions, cooldown and reset, 
   const streamed = client.messages.stream({ model: "claude-opus-4-8", max_tokens: 500, messages: [{ role: "user", content: "count" }] }).finalMessage();
   const outputToday = card.getByTestId("tokens-today-output");
   await card.locator('[data-testid="session-row"][data-state="streaming"]').waitFor({ timeout: 10_000 });
+  assert.equal(
+    await card.locator('[data-testid="session-row"][data-state="streaming"] [data-testid="session-model"]').textContent(),
+    "claude-opus-4-8 → claude-4.5-sonnet",
+    "the live session shows the Cursor model the client's name was mapped to",
+  );
   await waitForValue(page, outputToday, (v) => v > 0 && v < 36);
   await shot("04-streaming");
   const final = await streamed;

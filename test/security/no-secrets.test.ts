@@ -40,7 +40,7 @@ function collectSse(url: string, headers: Record<string, string>): Promise<{ tex
 
 test("a full session leaves no token or key in any log line, client answer, snapshot, event or data-dir file", async (t) => {
   const toolTurn = { prologue: false, steps: [{ toolCall: { name: "Bash", args: { command: "echo relay-ok" }, id: "toolu_sec_1" } }, { replyWithToolResult: TOOL_REPLY_PREFIX }, { tokens: 3 }, { turnEnded: true }] };
-  const textTurn = { prologue: false, steps: [{ text: "plain answer" }, { tokens: 2 }, { turnEnded: true }] };
+  const textTurn = { prologue: false, steps: [{ text: "plain answer" }, { tokens: 2 }, { checkpoint: true }, { turnEnded: true }] };
   const h = await startHarness(t, { accounts: ["alpha", "beta"], scenario: { turns: [toolTurn] } as Scenario });
   const client = createFuzzClient(h.url);
   t.after(() => client.close());
@@ -112,6 +112,9 @@ test("a full session leaves no token or key in any log line, client answer, snap
   assert.equal(login.status, 200, login.body.toString("utf8"));
   const handle = (JSON.parse(login.body.toString("utf8")) as { handle: string }).handle;
   await h.app.parts.logins.result(handle);
+  // A turn after the dashboard login: its checkpoint is persisted in the data dir (scanned below).
+  const persisted = await call("/v1/messages", { model: MODEL, max_tokens: 16, messages: [{ role: "user", content: "keep this conversation" }] });
+  assert.equal(persisted.status, 200, persisted.body.toString("utf8"));
   await mgmt("GET", "snapshot");
   await mgmt("GET", "client-setup");
   await mgmt("DELETE", "logins/no-such-login");
@@ -154,6 +157,6 @@ test("a full session leaves no token or key in any log line, client answer, snap
   t.diagnostic(
     `scanned ${h.logLines.length} log lines, ${responses.length} client answers, ${snapshots.length} snapshots, ${events.text().length} bytes of SSE, ${files.length} data-dir files for ${secrets.size} secrets: ${hits.length} hits`,
   );
-  assert.ok(h.logLines.length > 20 && events.text().includes("event: snapshot") && files.some((f) => f.path.endsWith("settings.json")), "the scan had something to scan");
+  assert.ok(h.logLines.length > 20 && events.text().includes("event: snapshot") && files.some((f) => f.path.endsWith("settings.json")) && files.some((f) => f.path.endsWith(".ckpt")), "the scan had something to scan (a persisted checkpoint too)");
   assert.deepEqual(hits, []);
 });

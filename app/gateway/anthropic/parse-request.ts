@@ -19,8 +19,9 @@
 //   positive integer. thinking.type "disabled" (or no thinking) hides thinking; any
 //   other type (enabled, adaptive, future ones) shows it.
 // - Tools with a `type` other than "custom" (web_search_20250305, bash_20250124, …) are
-//   Anthropic server/built-in tools Cursor cannot run: skipped. tool_choice,
-//   cache_control, context_management, output_config and unknown fields are ignored.
+//   Anthropic server/built-in tools Cursor cannot run: skipped. tool_choice (and its
+//   disable_parallel_tool_use) is honoured; cache_control, context_management,
+//   output_config and unknown fields are ignored.
 import type { ToolDefinition } from "../../cursor/types.ts";
 import type { ChatRequest, TranscriptEntry, TranscriptToolCall } from "../../sessions/chat-request.ts";
 import type { ImageInput } from "../../cursor/types.ts";
@@ -43,6 +44,7 @@ import {
   quote,
 } from "../validation.ts";
 import { readToolDefinition } from "../tool-definition.ts";
+import { anthropicToolChoice } from "../tool-choice.ts";
 import { parseBlock } from "./content-blocks.ts";
 import { claudeCodeSessionId } from "./session-id.ts";
 
@@ -65,6 +67,7 @@ function parse(body: unknown, headers: Record<string, string | undefined>): Chat
 
   const metadata = optionalObject(own(req, "metadata"), "metadata");
   const userId = metadata === undefined ? undefined : optionalString(own(metadata, "user_id"), "metadata.user_id");
+  const tools = parseTools(own(req, "tools"));
 
   return {
     api: "anthropic",
@@ -72,7 +75,8 @@ function parse(body: unknown, headers: Record<string, string | undefined>): Chat
     stream: optionalBoolean(own(req, "stream"), "stream") ?? false,
     system: system.join("\n"),
     transcript,
-    tools: parseTools(own(req, "tools")),
+    tools,
+    ...anthropicToolChoice(own(req, "tool_choice"), tools),
     maxTokens: optionalPositiveInt(own(req, "max_tokens"), "max_tokens"),
     sessionId: claudeCodeSessionId(userId, headers),
     showThinking: thinkingShown(own(req, "thinking")),

@@ -9,8 +9,8 @@
 // - max_completion_tokens wins over the older max_tokens when both are given.
 // - Tools of a type other than "function" (OpenAI "custom" freeform tools, …) are
 //   skipped. Assistant tool_call arguments given as an object (some clients) are
-//   serialized; a string is kept as sent. tool_choice, temperature, response_format
-//   and every unknown field are ignored.
+//   serialized; a string is kept as sent. tool_choice and parallel_tool_calls are
+//   honoured; temperature, response_format and every unknown field are ignored.
 // - A trailing assistant message (prefill) is accepted and kept, as for Anthropic.
 // - sessionId is null (OpenAI clients have none; the session layer hashes the
 //   transcript instead) and showThinking is true (reasoning goes to reasoning_content,
@@ -35,6 +35,7 @@ import {
   quote,
 } from "../validation.ts";
 import { readToolDefinition } from "../tool-definition.ts";
+import { openAiToolChoice } from "../tool-choice.ts";
 import { parseContent } from "./content-parts.ts";
 
 const LEGACY_FUNCTIONS = "legacy function calling is not supported; use `tools` and `tool_calls` with role \"tool\" results";
@@ -63,6 +64,9 @@ function parse(body: unknown): ChatRequest {
   const streamOptions = optionalObject(own(req, "stream_options"), "stream_options");
   const maxTokens = optionalPositiveInt(own(req, "max_tokens"), "max_tokens");
   const maxCompletionTokens = optionalPositiveInt(own(req, "max_completion_tokens"), "max_completion_tokens");
+  const tools = parseTools(own(req, "tools"));
+  const toolChoice = openAiToolChoice(own(req, "tool_choice"), tools);
+  const parallel = optionalBoolean(own(req, "parallel_tool_calls"), "parallel_tool_calls");
 
   return {
     api: "openai",
@@ -70,7 +74,9 @@ function parse(body: unknown): ChatRequest {
     stream: optionalBoolean(own(req, "stream"), "stream") ?? false,
     system: system.join("\n"),
     transcript,
-    tools: parseTools(own(req, "tools")),
+    tools,
+    ...(toolChoice ? { toolChoice } : {}),
+    ...(parallel === false ? { parallelToolCalls: false } : {}),
     maxTokens: maxCompletionTokens ?? maxTokens,
     sessionId: null,
     showThinking: true,

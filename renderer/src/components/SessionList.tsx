@@ -1,5 +1,5 @@
 import type { LiveSessionView } from "../../../app/core/control-api.ts";
-import { SESSION_STATE_LABEL, exactNumber, formatAgo, formatTokens } from "../format.ts";
+import { SESSION_STATE_LABEL, exactNumber, formatAgo, formatTokens, sessionModelLabel } from "../format.ts";
 
 export function SessionList({ sessions, now }: { sessions: LiveSessionView[]; now: number }) {
   if (sessions.length === 0) {
@@ -18,7 +18,7 @@ export function SessionList({ sessions, now }: { sessions: LiveSessionView[]; no
             {SESSION_STATE_LABEL[s.state]}
           </span>
           <span className="session-model" data-testid="session-model" title={s.conversationId}>
-            {s.model}
+            {sessionModelLabel(s)}
           </span>
           <span className="session-tokens" data-testid="session-tokens" data-value={s.tokens.input + s.tokens.output} title={`${exactNumber(s.tokens.input)} in, ${exactNumber(s.tokens.output)} out, ${exactNumber(s.tokens.cacheRead)} cache read`}>
             {formatTokens(s.tokens.input)} in · {formatTokens(s.tokens.output)} out

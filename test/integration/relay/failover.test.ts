@@ -71,7 +71,7 @@ test("a conversation started on A continues on B after A is exhausted: flattened
   assert.equal(onB!.sub, h.subs[1]);
   assert.equal(onB!.replayedCheckpoint, false, "A's checkpoint is never replayed on B");
   assert.match(onB!.userText, /^USER: first question\n\nASSISTANT: Hello from fake Cursor\.\n\nUSER: second question\n\n/);
-  assert.match(onB!.userText, /Continue from the conversation above\.$/);
+  assert.match(onB!.userText, /\n\nThe above is the previous conversation context including tool call results\.\nContinue your response based on this context\.$/);
   assert.equal(onB!.conversationId, onA!.conversationId);
 });
 

@@ -96,6 +96,10 @@ test("tool result frame matches the §4.16 hex; is_error is forwarded", () => {
   const errBytes = toBinary(AgentClientFrameSchema, toolResultFrame(call, { text: "boom", isError: true }));
   // exec_client_message(2) → mcp_result(11) → success(1) → content(1) + is_error(2)
   assert.deepEqual(fieldNumbersAt(errBytes, [2, 11, 1]), [1, 2]);
+  // A call the relay refused: mcp_result(11) → rejected(3) → reason(1).
+  const refused = toBinary(AgentClientFrameSchema, toolResultFrame(call, { text: "not allowed", isError: true, rejected: true }));
+  assert.deepEqual(fieldNumbersAt(refused, [2, 11]), [3]);
+  assert.deepEqual(fieldNumbersAt(refused, [2, 11, 3]), [1]);
 });
 
 test("§4.16 request_context_args → request_context_result.success with the tool definitions", () => {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatAgo, formatCountdown, formatIn, formatTokens, formatUptime } from "../../../renderer/src/format.ts";
+import { formatAgo, formatCountdown, formatIn, formatTokens, formatUptime, sessionModelLabel } from "../../../renderer/src/format.ts";
 
 test("token counts read short and keep their magnitude", () => {
   const cases: Array<[number, string]> = [
@@ -32,4 +32,10 @@ test("relative times", () => {
   assert.equal(formatIn(now + 3 * 3600_000, now), "in 3 h");
   assert.equal(formatIn(now - 1, now), "expired");
   assert.equal(formatUptime(125 * 60_000), "2 h 05 min");
+});
+
+test("a session shows the client's model, and the Cursor model it was mapped to when they differ", () => {
+  assert.equal(sessionModelLabel({ model: "claude-opus-4-1", cursorModel: "claude-4.5-opus" }), "claude-opus-4-1 → claude-4.5-opus");
+  assert.equal(sessionModelLabel({ model: "gpt-5", cursorModel: "gpt-5" }), "gpt-5");
+  assert.equal(sessionModelLabel({ model: "gpt-5" }), "gpt-5");
 });

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { FLATTEN_FINAL_LINE, flattenTranscript } from "../../../app/sessions/flatten.ts";
+import { FLATTEN_INSTRUCTION, flattenTranscript } from "../../../app/sessions/flatten.ts";
 
-test("an empty transcript is only the final line", () => {
-  assert.equal(flattenTranscript([]), FLATTEN_FINAL_LINE);
+test("an empty transcript is only the closing instruction", () => {
+  assert.equal(flattenTranscript([]), FLATTEN_INSTRUCTION);
 });
 
 test("protocol §6.4 layout: entries in order, tool calls and results as sorted-key JSON, trailer", () => {
@@ -24,9 +24,15 @@ test("protocol §6.4 layout: entries in order, tool calls and results as sorted-
       'TOOL_RESULT: {"content":"boom","is_error":true,"tool_call_id":"toolu_02"}\n\n' +
       "USER: thanks\n\n" +
       "The above is the previous conversation context including tool call results.\n" +
-      "Continue your response based on this context.\n\n" +
-      "Continue from the conversation above.",
+      "Continue your response based on this context.",
   );
+});
+
+test("the closing instruction is said once, at the end", () => {
+  const text = flattenTranscript([{ role: "user", text: "hi", images: [] }, { role: "assistant", text: "hello", toolCalls: [] }, { role: "user", text: "again", images: [] }]);
+  assert.equal(text.split("Continue").length - 1, 1, text);
+  assert.ok(text.endsWith(FLATTEN_INSTRUCTION));
+  assert.doesNotMatch(text, /Continue from the conversation above/);
 });
 
 test("tool results are never truncated", () => {
