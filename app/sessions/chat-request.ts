@@ -16,7 +16,10 @@ export type TranscriptEntry =
   | { role: "assistant"; text: string; toolCalls: TranscriptToolCall[] }
   | { role: "tool"; toolCallId: string; content: string; isError: boolean };
 
-export type ClientApi = "anthropic" | "openai";
+export type ClientApi = "anthropic" | "openai" | "responses";
+
+/** What the client allows the model to do with its tools (no field = "auto"). */
+export type ToolChoice = "auto" | "none" | "required" | { name: string };
 
 export interface ChatRequest {
   api: ClientApi;
@@ -36,4 +39,6 @@ export interface ChatRequest {
   showThinking: boolean;
   /** OpenAI stream_options.include_usage. */
   includeUsage: boolean;
+  /** The client's tool_choice, when it sent one. */
+  toolChoice?: ToolChoice;
 }
