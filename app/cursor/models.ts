@@ -77,6 +77,21 @@ function pickFamily(word: string, requested: number[], live: readonly CursorMode
   )[0];
 }
 
+/** The o-series generation of a name (o3-pro → 3), or -1. */
+const oGeneration = (name: string): number => Number(/^o(\d{1,2})(?![\d])/.exec(lower(name))?.[1] ?? -1);
+
+/** Best live o model: the requested generation if present, else the newest; the plainest id on ties. */
+function pickOSeries(requested: number, live: readonly CursorModel[]): CursorModel | undefined {
+  return live
+    .filter((m) => oGeneration(m.id) >= 0)
+    .sort(
+      (a, b) =>
+        Number(oGeneration(b.id) === requested) - Number(oGeneration(a.id) === requested) ||
+        oGeneration(b.id) - oGeneration(a.id) ||
+        a.id.length - b.id.length,
+    )[0];
+}
+
 const CLAUDE_FAMILIES: Record<string, string[]> = {
   opus: ["opus", "sonnet"],
   sonnet: ["sonnet", "opus"],
@@ -85,8 +100,8 @@ const CLAUDE_FAMILIES: Record<string, string[]> = {
 
 /**
  * Maps a client model name to a Cursor model id. Order: overrides (exact, then `*`
- * patterns), exact live id, live alias/display id, the claude-opus/sonnet/haiku and gpt
- * families, `default`/`auto`, then a live id starting with the name. Throws a 404
+ * patterns), exact live id, live alias/display id, the claude-opus/sonnet/haiku, codex,
+ * o-series and gpt families, `default`/`auto`, then a live id starting with the name. Throws a 404
  * invalid_request RelayError only when nothing matches at all.
  */
 export function resolveModel(
@@ -128,6 +143,14 @@ export function resolveModel(
     }
     const anyClaude = pickFamily("claude", [], liveModels) ?? liveModels[0];
     if (anyClaude) return anyClaude.id;
+  }
+  // OpenAI's coding models (codex-mini-latest, gpt-5-codex, …) prefer Cursor's codex
+  // models; the o-series (o3, o4-mini, …) its o models; both then fall back to gpt.
+  const codex = /(?:^|-)codex(?:-|$)/.test(base);
+  if (codex || oGeneration(base) >= 0) {
+    const family = codex ? pickFamily("codex", versionOf(base), liveModels) : pickOSeries(oGeneration(base), liveModels);
+    const hit = family ?? pickFamily("gpt", [], liveModels) ?? liveModels[0];
+    if (hit) return hit.id;
   }
   if (/^gpt-/.test(base)) {
     const hit = pickFamily("gpt", versionOf(base), liveModels) ?? liveModels[0];
