@@ -11,6 +11,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { RelayError } from "./errors.ts";
 import { writeFileAtomic } from "./json-file.ts";
+import type { ConfigureCodexResult } from "./control-api.ts";
 
 export const CODEX_PROVIDER_ID = "cursor-relay";
 export const CODEX_ENV_KEY = "CURSOR_RELAY_API_KEY";
@@ -31,10 +32,6 @@ export function codexProviderToml(baseUrl: string): string[] {
 }
 export const CODEX_MODEL_PROVIDER_LINE = `model_provider = "${CODEX_PROVIDER_ID}"`;
 
-export interface ConfigureCodexResult {
-  configPath: string;
-  backupPath: string | null;
-}
 
 interface UndoRecord {
   /** The file did not exist before the first configure. */

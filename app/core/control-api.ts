@@ -76,6 +76,10 @@ export interface ClientSetup {
    * revealKey, else with a placeholder in its place (e.g. `<relay key>`). */
   claudeCodeEnv: string[];
   openAiEnv: string[];
+  /** The shell line exporting the key Codex reads (env_key), with the same placeholder rule. */
+  codexEnv: string[];
+  /** The ~/.codex/config.toml lines that make Codex use the relay. */
+  codexConfig: string[];
 }
 
 export interface ClientSetupOptions {
@@ -85,6 +89,11 @@ export interface ClientSetupOptions {
 
 export interface ConfigureClaudeCodeResult {
   settingsPath: string;
+  backupPath: string | null;
+}
+
+export interface ConfigureCodexResult {
+  configPath: string;
   backupPath: string | null;
 }
 
@@ -106,4 +115,6 @@ export interface ControlApi {
   getClientSetup(options?: ClientSetupOptions): Promise<ClientSetup>;
   configureClaudeCode(): Promise<ConfigureClaudeCodeResult>;
   undoConfigureClaudeCode(): Promise<void>;
+  configureCodex(): Promise<ConfigureCodexResult>;
+  undoConfigureCodex(): Promise<void>;
 }

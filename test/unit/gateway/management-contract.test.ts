@@ -65,6 +65,8 @@ test("client and server agree for any id, handle or label", () => {
         ["getClientSetup", []],
         ["configureClaudeCode", []],
         ["undoConfigureClaudeCode", []],
+        ["configureCodex", []],
+        ["undoConfigureCodex", []],
       ];
       for (const [name, args] of cases) {
         const input = inputFromArgs(name, args as never);
