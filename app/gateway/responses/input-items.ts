@@ -10,6 +10,8 @@
 //   ones); `*_output` items become tool results.
 // - `reasoning` items are the model's earlier thinking, which Cursor keeps in its own
 //   checkpoint: skipped, like the display-only records of hosted tools.
+// - `additional_tools` items (how Codex declares its tools for newer models) add to the
+//   request's tools.
 // - `item_reference` needs stored items the relay does not keep: a 400.
 import type { ImageInput } from "../../cursor/types.ts";
 import type { TranscriptEntry, TranscriptToolCall } from "../../sessions/chat-request.ts";
@@ -20,6 +22,8 @@ import { cursorToolName } from "./tools.ts";
 export interface ParsedInput {
   system: string[];
   transcript: TranscriptEntry[];
+  /** `tools` of additional_tools items, in order. */
+  additionalTools: Array<{ tools: unknown; path: string }>;
 }
 
 const SKIPPED_ITEMS = new Set(["reasoning", "web_search_call", "image_generation_call", "file_search_call", "compaction", "compaction_summary"]);
@@ -50,6 +54,9 @@ function parseItem(item: JsonObject, path: string, out: ParsedInput): void {
         content: outputText(own(item, "output"), at(path, "output")),
         isError: false,
       });
+      return;
+    case "additional_tools":
+      out.additionalTools.push({ tools: own(item, "tools"), path: at(path, "tools") });
       return;
     case "item_reference":
       throw invalid(at(path, "type"), "item_reference is not supported: the relay stores no items; send the items themselves");

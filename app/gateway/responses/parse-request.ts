@@ -63,11 +63,11 @@ function parse(body: unknown, headers: Record<string, string | undefined>): Resp
   const req = expectBody(body);
   const model = expectNonEmptyString(own(req, "model"), "model");
   const instructions = optionalString(own(req, "instructions"), "instructions");
-  const input: ParsedInput = { system: instructions !== undefined && instructions !== "" ? [instructions] : [], transcript: [] };
+  const input: ParsedInput = { system: instructions !== undefined && instructions !== "" ? [instructions] : [], transcript: [], additionalTools: [] };
   parseInput(own(req, "input"), input);
   if (input.transcript.length === 0) throw invalid("input", "must contain at least one user, assistant or tool item");
 
-  const tools = parseResponsesTools(own(req, "tools"));
+  const tools = parseResponsesTools(own(req, "tools"), input.additionalTools);
   const toolChoice = parseToolChoice(own(req, "tool_choice"), tools.byCursorName);
   const reasoning = optionalObject(own(req, "reasoning"), "reasoning");
   const summary = reasoning === undefined ? undefined : optionalString(own(reasoning, "summary"), "reasoning.summary");

@@ -44,11 +44,23 @@ const CUSTOM_INPUT_SCHEMA = {
 export const cursorToolName = (name: string, namespace: string | undefined): string =>
   namespace === undefined ? name : `${namespace}${NAMESPACE_SEPARATOR}${name}`;
 
-export function parseResponsesTools(raw: unknown): ResponsesTools {
+/**
+ * @param raw the request's `tools`
+ * @param additional the `tools` of `additional_tools` input items (Codex sends its tools
+ *   this way for newer models), with their paths; a name given again there replaces the
+ *   earlier definition, as a later item updates the tool set.
+ */
+export function parseResponsesTools(raw: unknown, additional: ReadonlyArray<{ tools: unknown; path: string }> = []): ResponsesTools {
   const out: ResponsesTools = { tools: [], byCursorName: new Map() };
-  if (raw === undefined || raw === null) return out;
-  const seen = new Set<string>();
-  expectArray(raw, "tools").forEach((item, i) => addTool(expectObject(item, at("tools", i)), at("tools", i), undefined, seen, out));
+  const lists = [...(raw === undefined || raw === null ? [] : [{ tools: raw, path: "tools" }]), ...additional];
+  for (const list of lists) {
+    const part: ResponsesTools = { tools: [], byCursorName: new Map() };
+    const seen = new Set<string>();
+    expectArray(list.tools, list.path).forEach((item, i) => addTool(expectObject(item, at(list.path, i)), at(list.path, i), undefined, seen, part));
+    const replaced = new Set(part.tools.map((t) => t.name));
+    out.tools = [...out.tools.filter((t) => !replaced.has(t.name)), ...part.tools];
+    for (const [k, v] of part.byCursorName) out.byCursorName.set(k, v);
+  }
   return out;
 }
 

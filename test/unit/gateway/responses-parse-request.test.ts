@@ -49,6 +49,40 @@ test("Codex's tools: functions as sent, namespace tools flattened and mapped bac
   assert.deepEqual((exec.inputSchema as { required: string[] }).required, ["cmd"]);
 });
 
+test("Codex's default model declares its tools in an additional_tools item: a namespaced freeform exec tool and functions", () => {
+  const captured = JSON.parse(readFileSync(new URL("../../fixtures/codex/default-model-first-turn-request.json", import.meta.url), "utf8")) as typeof fixture;
+  assert.equal(captured.body.tools, undefined);
+  const { chat, toolNames } = parseResponsesRequest(captured.body, captured.headers);
+  const names = chat.tools.map((t) => t.name);
+  assert.ok(names.includes("functions__exec"), names.join(","));
+  assert.ok(names.includes("collaboration__spawn_agent"), names.join(","));
+  assert.deepEqual(toolNames.get("functions__exec"), { name: "exec", namespace: "functions", custom: true });
+  assert.deepEqual(chat.tools.find((t) => t.name === "functions__exec")!.inputSchema, {
+    type: "object",
+    properties: { input: { type: "string", description: "The raw input for this tool, in the format its description asks for." } },
+    required: ["input"],
+  });
+  assert.match(chat.system, /You are Codex/);
+  assert.equal(chat.transcript.at(-1)?.role === "user" && (chat.transcript.at(-1) as { text: string }).text, "say hi");
+});
+
+test("additional_tools given again replace the earlier definition; within one list a duplicate is a 400", () => {
+  const fn = (description: string) => ({ type: "function", name: "f", description, parameters: { type: "object" } });
+  const { chat } = parse({
+    input: [
+      { type: "additional_tools", role: "developer", tools: [fn("old")] },
+      { role: "user", content: "hi" },
+      { type: "additional_tools", role: "developer", tools: [fn("new")] },
+    ],
+    tools: [fn("top")],
+  });
+  assert.deepEqual(
+    chat.tools.map((t) => t.description),
+    ["new"],
+  );
+  rejects({ input: [{ type: "additional_tools", tools: [fn("a"), fn("b")] }, { role: "user", content: "hi" }] }, /^input\.0\.tools\.1\.name: duplicate tool name "f"$/);
+});
+
 test("session id: session-id header, else prompt_cache_key, else x-codex-turn-metadata; none for plain clients", () => {
   assert.equal(parse({ input: "hi", prompt_cache_key: "pck" }, { "session-id": "sid" }).chat.sessionId, "sid");
   assert.equal(parse({ input: "hi", prompt_cache_key: "pck" }).chat.sessionId, "pck");
