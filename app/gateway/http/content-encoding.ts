@@ -1,6 +1,8 @@
 // Request bodies a client compressed (`content-encoding`): gzip, deflate and br are
 // inflated with node:zlib, never past the body limit (a small bomb stays a 413).
 // zstd has no decoder in Node 20's zlib: it is a 415 that says what to send instead.
+// (Codex CLI 0.171 advertises `accept-encoding: zstd,gzip` but, with a custom provider and
+// an API key, sends its request bodies uncompressed.)
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import { RelayError } from "../../core/errors.ts";
 
