@@ -9,6 +9,7 @@
 // JavaScript `exec` tool (namespace `functions`); with an older model such as gpt-5 it
 // declares `exec_command` as a plain function tool. Both are exercised.
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,7 +45,10 @@ async function startRig(t: { after(fn: () => unknown): void }, turns: Step[][], 
   const fake = await startFakeCursor({ scenario: { accounts: { "*": turns }, login: { pendingPolls: 1 } } });
   const dataDir = mkdtempSync(join(tmpdir(), "cr-e2e-data-"));
   const home = mkdtempSync(join(tmpdir(), "cr-e2e-home-"));
-  const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
+  // An explicit key: the keychain's relay key is one per OS user, and tests running in
+  // parallel in the same keyring session may regenerate it.
+  const relayKey = `sk-relay-codex-e2e-${randomBytes(8).toString("hex")}`;
+  const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url, CURSOR_RELAY_API_KEY: relayKey };
   let served: Awaited<ReturnType<typeof serve>> | undefined;
   t.after(async () => {
     await served?.stop();
@@ -62,6 +66,7 @@ async function startRig(t: { after(fn: () => unknown): void }, turns: Step[][], 
   const setup = JSON.parse(envOut.stdout) as { baseUrl: string; codex: { env: string[]; configToml: string[] } };
   assert.equal(setup.baseUrl, served.url);
   const key = setup.codex.env[0]!.replace("export CURSOR_RELAY_API_KEY=", "");
+  assert.equal(key, relayKey);
   mkdirSync(join(home, ".codex"), { recursive: true });
   writeFileSync(join(home, ".codex", "config.toml"), [...extraConfig, ...setup.codex.configToml].join("\n") + "\n");
   const work = join(home, "project");
