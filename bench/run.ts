@@ -55,7 +55,7 @@ function rows(r: {
   const out: Row[] = [];
   for (const l of r.ttft ?? []) {
     out.push({
-      figure: `added time to first token, ${l.concurrency} stream${l.concurrency > 1 ? "s" : ""}${l.concurrency > 1 ? (l.stress ? " (stress: 100 B / 10 ms each)" : " (24 B / 100 ms each)") : ""}`,
+      figure: `added time to first token${l.api === "responses" ? " (OpenAI Responses)" : ""}, ${l.concurrency} stream${l.concurrency > 1 ? "s" : ""}${l.concurrency > 1 ? (l.stress ? " (stress: 100 B / 10 ms each)" : " (24 B / 100 ms each)") : ""}`,
       result: `p50 ${range(l.addedP50, 2, " ms")}, p99 ${range(l.addedP99, 2, " ms")}; relay p50 ${l.relayP50.median.toFixed(2)} ms vs direct ${l.directP50.median.toFixed(2)} ms${l.errors ? `; ${l.errors} errors` : ""}`,
       target: l.stress ? "none (saturation, shown for scale)" : "p50 ≤ 1 ms, p99 ≤ 5 ms added",
       met: l.stress ? l.errors === 0 : l.addedP50.median <= 1 && l.addedP99.median <= 5 && l.errors === 0,
@@ -75,6 +75,7 @@ function rows(r: {
     for (const [name, s, u] of [
       ["Anthropic", t.anthropic, t.anthropicUncoalesced],
       ["OpenAI", t.openai, t.openaiUncoalesced],
+      ["OpenAI Responses", t.responses, t.responsesUncoalesced],
     ] as const) {
       out.push({
         figure: `translation cost, ${name} stream writer`,

@@ -37,12 +37,23 @@ export async function envCommand(argv: string[], io: CommandIo, deps: { keytar?:
   const key = io.env.CURSOR_RELAY_API_KEY || (await ensureRelayKey(secrets));
   const setup = clientSetup(baseUrl, key);
   if (values.json === true) {
-    io.out(JSON.stringify({ baseUrl: setup.baseUrl, relayRunning: running !== null, claudeCode: setup.claudeCodeEnv, openai: setup.openAiEnv }));
+    io.out(
+      JSON.stringify({
+        baseUrl: setup.baseUrl,
+        relayRunning: running !== null,
+        claudeCode: setup.claudeCodeEnv,
+        openai: setup.openAiEnv,
+        codex: { env: setup.codexEnv, configToml: setup.codexConfig },
+      }),
+    );
     return 0;
   }
   io.out(`# Claude Code${running ? "" : ` (no relay is running on this data dir; start one with \`cursor-relay serve\`)`}`);
   for (const l of setup.claudeCodeEnv) io.out(l);
   io.out("# OpenAI-compatible clients");
   for (const l of setup.openAiEnv) io.out(l);
+  io.out("# Codex CLI: this key, and in ~/.codex/config.toml (or `cursor-relay` dashboard: Configure Codex):");
+  for (const l of setup.codexEnv) io.out(l);
+  for (const l of setup.codexConfig) io.out(l === "" ? "#" : `#   ${l}`);
   return 0;
 }

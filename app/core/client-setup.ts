@@ -1,5 +1,6 @@
 // The lines a user pastes to point Claude Code and OpenAI clients at the relay.
 import type { ClientSetup } from "./control-api.ts";
+import { CODEX_ENV_KEY, CODEX_MODEL_PROVIDER_LINE, codexProviderToml } from "./codex-config.ts";
 
 /** Quotes a value for POSIX shells only when it needs it (relay keys and URLs never do). */
 const shellValue = (v: string): string => (/^[A-Za-z0-9_./:@%+=,-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
@@ -10,5 +11,7 @@ export function clientSetup(baseUrl: string, relayKey: string): ClientSetup {
     baseUrl: url,
     claudeCodeEnv: [`export ANTHROPIC_BASE_URL=${shellValue(url)}`, `export ANTHROPIC_AUTH_TOKEN=${shellValue(relayKey)}`],
     openAiEnv: [`export OPENAI_BASE_URL=${shellValue(`${url}/v1`)}`, `export OPENAI_API_KEY=${shellValue(relayKey)}`],
+    codexEnv: [`export ${CODEX_ENV_KEY}=${shellValue(relayKey)}`],
+    codexConfig: [CODEX_MODEL_PROVIDER_LINE, "", ...codexProviderToml(url)],
   };
 }

@@ -80,6 +80,10 @@ export interface ClientSetup {
    * revealKey, else with a placeholder in its place (e.g. `<relay key>`). */
   claudeCodeEnv: string[];
   openAiEnv: string[];
+  /** The shell line exporting the key Codex reads (env_key), with the same placeholder rule. */
+  codexEnv: string[];
+  /** The ~/.codex/config.toml lines that make Codex use the relay. */
+  codexConfig: string[];
 }
 
 export interface ClientSetupOptions {
@@ -89,6 +93,11 @@ export interface ClientSetupOptions {
 
 export interface ConfigureClaudeCodeResult {
   settingsPath: string;
+  backupPath: string | null;
+}
+
+export interface ConfigureCodexResult {
+  configPath: string;
   backupPath: string | null;
 }
 
@@ -110,6 +119,8 @@ export interface ControlApi {
   getClientSetup(options?: ClientSetupOptions): Promise<ClientSetup>;
   configureClaudeCode(): Promise<ConfigureClaudeCodeResult>;
   undoConfigureClaudeCode(): Promise<void>;
+  configureCodex(): Promise<ConfigureCodexResult>;
+  undoConfigureCodex(): Promise<void>;
   /** Runs `cursor-relay doctor`'s checks inside the relay (live Runs on each ready account). */
   runSelfTest(): Promise<SelfTestReport>;
 }

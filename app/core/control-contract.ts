@@ -239,6 +239,24 @@ export const controlActions = {
     parse: noInput,
     invoke: (api) => api.runSelfTest(),
   }),
+  configureCodex: action({
+    name: "configureCodex",
+    method: "POST",
+    path: "codex/configure",
+    status: 200,
+    toInput: () => ({}),
+    parse: noInput,
+    invoke: (api) => api.configureCodex(),
+  }),
+  undoConfigureCodex: action({
+    name: "undoConfigureCodex",
+    method: "POST",
+    path: "codex/undo",
+    status: 204,
+    toInput: () => ({}),
+    parse: noInput,
+    invoke: (api) => api.undoConfigureCodex(),
+  }),
 } satisfies { [K in ControlActionName]: ActionSpec<K, object> };
 
 export type ControlActions = typeof controlActions;

@@ -7,6 +7,7 @@ import type { AccountRegistry } from "../accounts/registry.ts";
 import type { RequestStats } from "../gateway/request-stats.ts";
 import type { SessionManager } from "../sessions/session-manager.ts";
 import { configureClaudeCode, undoConfigureClaudeCode } from "./claude-settings.ts";
+import { configureCodex, undoConfigureCodex } from "./codex-config.ts";
 import { clientSetup } from "./client-setup.ts";
 import type { Clock } from "./clock.ts";
 import type { AccountView, ControlApi, SelfTestReport, Snapshot } from "./control-api.ts";
@@ -133,6 +134,14 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
       const report = await deps.selfTest();
       changed(); // the drift counters may have moved
       return report;
+    },
+    async configureCodex() {
+      const url = baseUrl();
+      if (!url) throw notListening();
+      return configureCodex({ baseUrl: url, now: clock.now(), ...(deps.home ? { home: deps.home } : {}) });
+    },
+    async undoConfigureCodex() {
+      undoConfigureCodex(deps.home ? { home: deps.home } : {});
     },
   };
   return { api, buildSnapshot };

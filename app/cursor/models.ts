@@ -77,6 +77,21 @@ function pickFamily(word: string, requested: number[], live: readonly CursorMode
   )[0];
 }
 
+/** The o-series generation of a name (o3-pro → 3), or -1. */
+const oGeneration = (name: string): number => Number(/^o(\d{1,2})(?![\d])/.exec(lower(name))?.[1] ?? -1);
+
+/** Best live o model: the requested generation if present, else the newest; the plainest id on ties. */
+function pickOSeries(requested: number, live: readonly CursorModel[]): CursorModel | undefined {
+  return live
+    .filter((m) => oGeneration(m.id) >= 0)
+    .sort(
+      (a, b) =>
+        Number(oGeneration(b.id) === requested) - Number(oGeneration(a.id) === requested) ||
+        oGeneration(b.id) - oGeneration(a.id) ||
+        a.id.length - b.id.length,
+    )[0];
+}
+
 /**
  * The model families a client name may belong to, and where each looks in the live list:
  * `cursor` holds words of Cursor model ids, tried in order (the requested version first
@@ -87,6 +102,8 @@ export interface ModelFamily {
   family: string;
   /** Matches the client's model name (lower case, provider prefix removed). */
   client: RegExp;
+  /** A family whose ids cannot be found by a word (the o-series: o3, o4-mini) picks its own first. */
+  pick?: (base: string, live: readonly CursorModel[]) => CursorModel | undefined;
   cursor: readonly string[];
 }
 
@@ -94,6 +111,10 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = Object.freeze([
   { family: "claude-opus", client: /^(?:claude-)?(?:[\d.-]*-)?opus\b|^claude-.*\bopus\b/, cursor: ["opus", "sonnet", "claude"] },
   { family: "claude-sonnet", client: /^(?:claude-)?(?:[\d.-]*-)?sonnet\b|^claude-.*\bsonnet\b/, cursor: ["sonnet", "opus", "claude"] },
   { family: "claude-haiku", client: /^(?:claude-)?(?:[\d.-]*-)?haiku\b|^claude-.*\bhaiku\b/, cursor: ["haiku", "sonnet", "claude"] },
+  // OpenAI's coding models (codex-mini-latest, gpt-5-codex, …) prefer Cursor's codex models,
+  // the o-series (o3, o4-mini, …) its o models; both then fall back to gpt.
+  { family: "codex", client: /(?:^|-)codex(?:-|$)/, cursor: ["codex", "gpt"] },
+  { family: "o-series", client: /^o\d{1,2}(?!\d)/, pick: (base, live) => pickOSeries(oGeneration(base), live), cursor: ["gpt"] },
   { family: "gpt", client: /^gpt-/, cursor: ["gpt"] },
 ]);
 
@@ -105,6 +126,8 @@ export const COMMON_CLIENT_MODELS: readonly string[] = Object.freeze([
   "claude-sonnet-4",
   "claude-haiku-4-5",
   "gpt-5",
+  "gpt-5-codex",
+  "o3",
   "gpt-4o",
 ]);
 
@@ -171,6 +194,8 @@ export function explainModel(
   const base = names[names.length - 1]!;
   const family = MODEL_FAMILIES.find((f) => f.client.test(base));
   if (family) {
+    const picked = family.pick?.(base, liveModels);
+    if (picked) return found(picked.id, "family", family.family);
     const requested = versionOf(base);
     for (const word of family.cursor) {
       const hit = pickFamily(word, requested, liveModels);

@@ -22,6 +22,12 @@ import { openAiModelList } from "./openai/models.ts";
 import { parseOpenAiRequest } from "./openai/parse-request.ts";
 import { createOpenAiStreamSink } from "./openai/stream-writer.ts";
 import { createOpenAiJsonSink } from "./openai/json-writer.ts";
+import { parseResponsesRequest, type ResponsesRequest } from "./responses/parse-request.ts";
+import { createResponsesStreamSink } from "./responses/stream-writer.ts";
+import { createResponsesJsonSink } from "./responses/json-writer.ts";
+import { newItemId } from "./responses/response-object.ts";
+import { createResponseIndex } from "./responses/response-index.ts";
+import { decodeBody } from "./http/content-encoding.ts";
 import { estimateInputTokens } from "./tokens-estimate.ts";
 import { DEFAULT_COALESCE, type CoalesceOptions } from "./delta-coalescer.ts";
 import { requireKey } from "./http/auth.ts";
@@ -66,6 +72,7 @@ const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 export function apiOf(path: string, headers: IncomingMessage["headers"]): ClientApi {
   if (path.startsWith("/v1/messages")) return "anthropic";
   if (path.startsWith("/v1/chat/")) return "openai";
+  if (path.startsWith("/v1/responses") || path.startsWith("/responses")) return "responses";
   return headers["anthropic-version"] !== undefined ? "anthropic" : "openai";
 }
 
@@ -119,14 +126,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
     return key;
   };
 
-  const readJson = async (req: IncomingMessage): Promise<unknown> => parseJsonBody(await readBody(req, bodyLimit));
+  const responseIndex = createResponseIndex();
+
+  const readJson = async (req: IncomingMessage): Promise<unknown> =>
+    parseJsonBody(decodeBody(await readBody(req, bodyLimit), req.headers["content-encoding"], bodyLimit));
 
   /** Runs one chat turn: parse → conversation → session manager → the client's writer. */
   async function chat(req: IncomingMessage, res: ServerResponse, channel: ResponseChannel, api: ClientApi): Promise<void> {
     const key = authorize(req);
     const body = await readJson(req);
     const headers = req.headers as Record<string, string | undefined>;
-    const request: ChatRequest = api === "anthropic" ? parseAnthropicRequest(body, headers) : parseOpenAiRequest(body, headers);
+    const responses = api === "responses" ? parseResponsesRequest(body, headers) : undefined;
+    const request: ChatRequest = responses?.chat ?? (api === "anthropic" ? parseAnthropicRequest(body, headers) : parseOpenAiRequest(body, headers));
     const running = activeByKey.get(key) ?? 0;
     if (running >= maxPerKey) {
       throw new RelayError({
@@ -137,11 +148,17 @@ export function createGateway(deps: GatewayDeps): Gateway {
       });
     }
     const firstUser = request.transcript.find((e) => e.role === "user");
-    const conversationId = deps.threads.resolve(conversationIdOf(key, request), firstUser?.role === "user" ? firstUser.text : undefined);
+    const previous = responses?.echo.previousResponseId ?? null;
+    const conversationId =
+      previous !== null
+        ? continuedConversation(key, previous)
+        : deps.threads.resolve(conversationIdOf(key, request), firstUser?.role === "user" ? firstUser.text : undefined);
+    const responseId = responses ? newItemId("resp") : undefined;
+    if (responseId !== undefined && responses?.echo.store !== false) responseIndex.remember(key, responseId, conversationId);
     // Estimated on first use (when usage is written), once the Run request is on its way.
     let estimate: number | undefined;
     const inputTokens = () => (estimate ??= estimateInputTokens(request));
-    const writer = makeSink(api, request, channel, inputTokens);
+    const writer = responses ? makeResponsesSink(responses, responseId!, channel, inputTokens) : makeSink(api, request, channel, inputTokens);
     const sink: TurnSink = {
       get contentStarted() {
         return writer.contentStarted;
@@ -191,6 +208,31 @@ export function createGateway(deps: GatewayDeps): Gateway {
     return request.stream ? createOpenAiStreamSink(channel, { ...openai, coalesce }) : createOpenAiJsonSink(channel, openai);
   }
 
+  /** The conversation a stored response belonged to; an unknown id is the client's mistake. */
+  function continuedConversation(key: string, responseId: string): string {
+    const id = responseIndex.conversationOf(key, responseId);
+    if (id !== undefined) return id;
+    throw new RelayError({
+      kind: "invalid_request",
+      status: 400,
+      message: `previous_response_id: no response ${JSON.stringify(responseId.slice(0, 80))} is known to this relay (responses are kept in memory while it runs, and only with store: true); send the whole conversation in input instead`,
+    });
+  }
+
+  function makeResponsesSink(responses: ResponsesRequest, responseId: string, channel: ResponseChannel, inputTokens: () => number): TurnSink {
+    const options = {
+      model: responses.chat.model,
+      inputTokens,
+      showThinking: responses.chat.showThinking,
+      messageId: responseId,
+      echo: responses.echo,
+      toolNames: responses.toolNames,
+    };
+    return responses.chat.stream
+      ? createResponsesStreamSink(channel, { ...options, coalesce: deps.coalesce ?? DEFAULT_COALESCE })
+      : createResponsesJsonSink(channel, options);
+  }
+
   const routes: Record<string, Record<string, Route>> = {
     "/": {
       GET: async (_req, _res, channel) => channel.json(200, { name: "cursor-relay", ok: true }),
@@ -201,6 +243,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     "/v1/messages": { POST: chat },
     "/v1/chat/completions": { POST: chat },
+    "/v1/responses": { POST: chat },
+    "/responses": { POST: chat },
     "/v1/messages/count_tokens": {
       POST: async (req, _res, channel) => {
         authorize(req);

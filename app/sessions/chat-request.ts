@@ -3,6 +3,7 @@
 // builds Cursor turns from it and never sees a client API.
 import type { ImageInput, ToolDefinition } from "../cursor/types.ts";
 import type { ToolChoice } from "./tool-choice.ts";
+export type { ToolChoice } from "./tool-choice.ts";
 
 export interface TranscriptToolCall {
   /** The id the client knows the call by (e.g. `cursor_call_…` or `toolu_…`). */
@@ -17,7 +18,8 @@ export type TranscriptEntry =
   | { role: "assistant"; text: string; toolCalls: TranscriptToolCall[] }
   | { role: "tool"; toolCallId: string; content: string; isError: boolean };
 
-export type ClientApi = "anthropic" | "openai";
+export type ClientApi = "anthropic" | "openai" | "responses";
+
 
 export interface ChatRequest {
   api: ClientApi;

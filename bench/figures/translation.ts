@@ -6,6 +6,7 @@
 import type { ResponseChannel } from "../../app/gateway/http/channel.ts";
 import { createAnthropicStreamSink } from "../../app/gateway/anthropic/stream-writer.ts";
 import { createOpenAiStreamSink } from "../../app/gateway/openai/stream-writer.ts";
+import { createResponsesStreamSink } from "../../app/gateway/responses/stream-writer.ts";
 import { DEFAULT_COALESCE } from "../../app/gateway/delta-coalescer.ts";
 import type { SinkEvent, TurnSink } from "../../app/sessions/turn-sink.ts";
 import type { ResponseSinkOptions } from "../../app/gateway/sink-options.ts";
@@ -18,6 +19,8 @@ export interface TranslationResult {
   openai: Summary;
   anthropicUncoalesced: Summary;
   openaiUncoalesced: Summary;
+  responses: Summary;
+  responsesUncoalesced: Summary;
 }
 
 /** Counts what a writer sends, like a socket would take it, without keeping it. */
@@ -54,6 +57,25 @@ function upstreamEvents(textBytes: number, chunk: number): SinkEvent[] {
 
 type Make = (ch: ResponseChannel, o: ResponseSinkOptions) => TurnSink;
 
+/** The Responses writer with what a plain request echoes (no tools). */
+const createResponses: Make = (ch, o) =>
+  createResponsesStreamSink(ch, {
+    ...o,
+    toolNames: new Map(),
+    echo: {
+      instructions: null,
+      maxOutputTokens: null,
+      parallelToolCalls: true,
+      previousResponseId: null,
+      reasoning: { effort: null, summary: "auto" },
+      store: false,
+      toolChoice: "auto",
+      tools: [],
+      metadata: {},
+      promptCacheKey: null,
+    },
+  });
+
 function once(make: Make, events: SinkEvent[], coalesce: boolean): number {
   const ch = countingChannel();
   const opts: ResponseSinkOptions = { model: "claude-sonnet-4-5", inputTokens: 100, showThinking: true, includeUsage: true, ...(coalesce ? { coalesce: DEFAULT_COALESCE } : {}) };
@@ -80,7 +102,9 @@ export function translationFigure(runs = 5): TranslationResult {
   const o: number[] = [];
   const au: number[] = [];
   const ou: number[] = [];
-  for (const [make, c] of [[createAnthropicStreamSink, true], [createOpenAiStreamSink, true], [createAnthropicStreamSink, false], [createOpenAiStreamSink, false]] as const) {
+  const r: number[] = [];
+  const ru: number[] = [];
+  for (const [make, c] of [[createAnthropicStreamSink, true], [createOpenAiStreamSink, true], [createAnthropicStreamSink, false], [createOpenAiStreamSink, false], [createResponses, true], [createResponses, false]] as const) {
     measure(make, events, c, 0);
   }
   for (let i = 0; i < runs; i++) {
@@ -88,6 +112,16 @@ export function translationFigure(runs = 5): TranslationResult {
     o.push(once(createOpenAiStreamSink, events, true));
     au.push(once(createAnthropicStreamSink, events, false));
     ou.push(once(createOpenAiStreamSink, events, false));
+    r.push(once(createResponses, events, true));
+    ru.push(once(createResponses, events, false));
   }
-  return { events: events.length, anthropic: summarize(a), openai: summarize(o), anthropicUncoalesced: summarize(au), openaiUncoalesced: summarize(ou) };
+  return {
+    events: events.length,
+    anthropic: summarize(a),
+    openai: summarize(o),
+    anthropicUncoalesced: summarize(au),
+    openaiUncoalesced: summarize(ou),
+    responses: summarize(r),
+    responsesUncoalesced: summarize(ru),
+  };
 }

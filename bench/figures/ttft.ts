@@ -1,6 +1,8 @@
 // Added time to first token: an Anthropic streaming request through the relay vs the
 // same turn read directly from the fake with a Connect client, interleaved.
 //  - 1 stream: single turns one after another, alternating direct / relay.
+//  - 1 stream, OpenAI Responses: the same through POST /v1/responses (clock stops at the
+//    first response.output_text.delta), against the same direct baseline.
 //  - 64 streams: 64 clients each running turns back to back, their starts spread over
 //    one turn; rounds alternate direct / relay. A reply streams like a fast model: a
 //    first delta at once, then 10 deltas of 24 bytes (~6 tokens) every 100 ms (~60
@@ -17,11 +19,15 @@
 // client cancels a Run it no longer reads.
 import { randomUUID } from "node:crypto";
 import type { Turn } from "../../test/fake-cursor/index.ts";
-import { anthropicRequest } from "../lib/relay-client.ts";
+import { anthropicRequest, responsesRequest } from "../lib/relay-client.ts";
 import type { Rig } from "../lib/rig.ts";
 import { percentile, summarize, type Summary } from "../lib/stats.ts";
 
+/** The client API the relay side speaks. */
+export type TtftApi = "anthropic" | "responses";
+
 export interface TtftLevel {
+  api: TtftApi;
   concurrency: number;
   /** How each reply streams after its first delta. */
   pace: string;
@@ -51,23 +57,23 @@ const STRESS_PACE: Turn = {
 
 type Side = "direct" | "relay";
 
-async function oneTurn(rig: Rig, side: Side, errors: { n: number }): Promise<number> {
+async function oneTurn(rig: Rig, side: Side, errors: { n: number }, api: TtftApi = "anthropic"): Promise<number> {
   const text = `ttft ${randomUUID()}`;
   if (side === "direct") {
     const r = await rig.direct.turn(text);
     return r.ttftMs;
   }
-  const r = await rig.relayClient.stream(anthropicRequest([{ role: "user", content: text }]));
+  const r = api === "responses" ? await rig.relayClient.streamResponses(responsesRequest(text)) : await rig.relayClient.stream(anthropicRequest([{ role: "user", content: text }]));
   if (r.status !== 200 || Number.isNaN(r.ttftMs)) errors.n++;
   return r.ttftMs;
 }
 
-async function level1(rig: Rig, runs: number, pairs: number): Promise<TtftLevel> {
+async function level1(rig: Rig, runs: number, pairs: number, api: TtftApi = "anthropic"): Promise<TtftLevel> {
   await rig.play(QUICK);
   const errors = { n: 0 };
   for (let i = 0; i < 30; i++) {
-    await oneTurn(rig, "direct", errors);
-    await oneTurn(rig, "relay", errors);
+    await oneTurn(rig, "direct", errors, api);
+    await oneTurn(rig, "relay", errors, api);
   }
   errors.n = 0;
   const per = { dp50: [] as number[], dp99: [] as number[], rp50: [] as number[], rp99: [] as number[], a50: [] as number[], a99: [] as number[] };
@@ -77,11 +83,11 @@ async function level1(rig: Rig, runs: number, pairs: number): Promise<TtftLevel>
     for (let i = 0; i < pairs; i++) {
       // Alternate which side goes first, so neither always follows the other.
       const order: Side[] = i % 2 === 0 ? ["direct", "relay"] : ["relay", "direct"];
-      for (const side of order) (side === "direct" ? d : r).push(await oneTurn(rig, side, errors));
+      for (const side of order) (side === "direct" ? d : r).push(await oneTurn(rig, side, errors, api));
     }
     push(per, d, r);
   }
-  return result(1, pairs, per, errors.n, "none (whole reply at once)", false);
+  return { ...result(1, pairs, per, errors.n, "none (whole reply at once)", false), api };
 }
 
 async function round(rig: Rig, side: Side, clients: number, turnsEach: number, spreadMs: number, errors: { n: number }): Promise<number[]> {
@@ -143,6 +149,7 @@ function result(
   stress: boolean,
 ): TtftLevel {
   return {
+    api: "anthropic",
     concurrency,
     pace,
     stress,
@@ -161,6 +168,7 @@ export async function ttftFigure(startRig: () => Promise<Rig>, runs = 5): Promis
   const out: TtftLevel[] = [];
   const levels = [
     (rig: Rig) => level1(rig, runs, 100),
+    (rig: Rig) => level1(rig, runs, 100, "responses"),
     (rig: Rig) => level64(rig, Math.min(runs, 4), 3, false),
     (rig: Rig) => level64(rig, 3, 3, true),
   ];

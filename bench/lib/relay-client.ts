@@ -1,5 +1,5 @@
-// A lean HTTP client for the relay's Anthropic endpoint: keep-alive sockets, the time to
-// the first text delta, and the raw SSE bytes (parsed only after the clock stopped, so
+// A lean HTTP client for the relay's Anthropic (and OpenAI Responses) endpoint: keep-alive
+// sockets, the time to the first text delta, and the raw SSE bytes (parsed only after the clock stopped, so
 // the load generator costs as little as possible while measuring).
 import { Agent, request } from "node:http";
 import { parseSse } from "../../test/unit/gateway/memory-channel.ts";
@@ -16,64 +16,71 @@ export interface StreamResult {
 }
 
 const MARK = '"text_delta"';
+const RESPONSES_MARK = '"response.output_text.delta"';
 
 export interface RelayClient {
   stream(body: unknown, options?: { keepBody?: boolean }): Promise<StreamResult>;
+  /** The same over POST /v1/responses: the clock stops at the first output_text delta. */
+  streamResponses(body: unknown): Promise<StreamResult>;
   close(): void;
 }
 
 export function createRelayClient(baseUrl: string, key: string): RelayClient {
-  const url = new URL("/v1/messages", baseUrl);
+  const anthropic = { url: new URL("/v1/messages", baseUrl), mark: MARK, headers: { "x-api-key": key, "anthropic-version": "2023-06-01" } };
+  const responses = { url: new URL("/v1/responses", baseUrl), mark: RESPONSES_MARK, headers: { authorization: `Bearer ${key}` } };
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 2048 });
   return {
-    stream(body, options = {}) {
-      const payload = Buffer.from(JSON.stringify(body));
-      return new Promise<StreamResult>((resolve, reject) => {
-        const t0 = performance.now();
-        const req = request(
-          url,
-          {
-            method: "POST",
-            agent,
-            headers: {
-              "content-type": "application/json",
-              "content-length": String(payload.length),
-              "x-api-key": key,
-              "anthropic-version": "2023-06-01",
-            },
-          },
-          (res) => {
-            let ttft = Number.NaN;
-            let bytes = 0;
-            let tail = "";
-            const chunks: Buffer[] = [];
-            res.on("data", (c: Buffer) => {
-              bytes += c.length;
-              if (Number.isNaN(ttft)) {
-                const s = tail + c.toString("latin1");
-                if (s.includes(MARK)) ttft = performance.now() - t0;
-                else tail = s.slice(-MARK.length);
-              }
-              if (options.keepBody) chunks.push(c);
-            });
-            res.on("end", () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                ttftMs: ttft,
-                totalMs: performance.now() - t0,
-                bytes,
-                body: options.keepBody ? Buffer.concat(chunks).toString("utf8") : "",
-              }),
-            );
-            res.on("error", reject);
-          },
-        );
-        req.on("error", reject);
-        req.end(payload);
-      });
-    },
+    stream: (body, options = {}) => send(anthropic, body, options),
+    streamResponses: (body) => send(responses, body, {}),
     close: () => agent.destroy(),
   };
+
+  function send(route: { url: URL; mark: string; headers: Record<string, string> }, body: unknown, options: { keepBody?: boolean }): Promise<StreamResult> {
+    const { url, mark } = route;
+    const payload = Buffer.from(JSON.stringify(body));
+    return new Promise<StreamResult>((resolve, reject) => {
+      const t0 = performance.now();
+      const req = request(
+        url,
+        {
+          method: "POST",
+          agent,
+          headers: {
+            "content-type": "application/json",
+            "content-length": String(payload.length),
+            ...route.headers,
+          },
+        },
+        (res) => {
+          let ttft = Number.NaN;
+          let bytes = 0;
+          let tail = "";
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => {
+            bytes += c.length;
+            if (Number.isNaN(ttft)) {
+              const s = tail + c.toString("latin1");
+              if (s.includes(mark)) ttft = performance.now() - t0;
+              else tail = s.slice(-mark.length);
+            }
+            if (options.keepBody) chunks.push(c);
+          });
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              ttftMs: ttft,
+              totalMs: performance.now() - t0,
+              bytes,
+              body: options.keepBody ? Buffer.concat(chunks).toString("utf8") : "",
+            }),
+          );
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(payload);
+    });
+  }
 }
 
 export interface ParsedTurn {
@@ -111,6 +118,11 @@ export function parseAnthropicSse(body: string): ParsedTurn {
   }
   out.text = parts.join("");
   return out;
+}
+
+/** A minimal streaming Responses request. */
+export function responsesRequest(input: string): Record<string, unknown> {
+  return { model: "gpt-5", stream: true, input };
 }
 
 /** A minimal streaming Anthropic request. */

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const RELAY_BIN = `${ROOT}bin/cursor-relay.js`;
 export const CLAUDE_BIN = `${ROOT}node_modules/.bin/claude`;
+export const CODEX_BIN = `${ROOT}node_modules/.bin/codex`;
 
 export interface Result {
   status: number | null;

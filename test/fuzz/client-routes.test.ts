@@ -16,6 +16,7 @@ import {
   countTokensProblems,
   openAiErrorProblems,
   openAiSuccessProblems,
+  responsesSuccessProblems,
   type Problems,
 } from "./support/formats.ts";
 import { CHEAP_TURN_TEXT, histogram, startFuzzRelay } from "./support/fuzz-relay.ts";
@@ -24,6 +25,7 @@ import {
   ANTHROPIC_SEEDS,
   COUNT_TOKENS_SEEDS,
   OPENAI_SEEDS,
+  RESPONSES_SEEDS,
   authAccepted,
   authHeaders,
   bodyBytes,
@@ -42,6 +44,7 @@ interface Endpoint {
 const ENDPOINTS: Endpoint[] = [
   { path: "/v1/messages", api: "anthropic", seeds: ANTHROPIC_SEEDS, suffixes: ["?beta=true", "/", "?a=%ZZ&b", "/nope"], success: anthropicSuccessProblems },
   { path: "/v1/chat/completions", api: "openai", seeds: OPENAI_SEEDS, suffixes: ["?x=1", "/", "/nope", "?%00"], success: openAiSuccessProblems },
+  { path: "/v1/responses", api: "openai", seeds: RESPONSES_SEEDS, suffixes: ["?x=1", "/", "/nope", "?%00"], success: responsesSuccessProblems },
   {
     path: "/v1/messages/count_tokens",
     api: "anthropic",

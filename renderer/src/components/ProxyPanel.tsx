@@ -4,6 +4,7 @@ import type { ControlClient } from "../control/client.ts";
 import { formatUptime } from "../format.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { useNow } from "../hooks/use-now.ts";
+import { CodexConfig } from "./CodexConfig.tsx";
 import { CopyButton } from "./CopyButton.tsx";
 import { InlineError } from "./InlineError.tsx";
 import { Switch } from "./Switch.tsx";
@@ -69,9 +70,11 @@ export function ProxyPanel({ proxy, client }: { proxy: ProxyView; client: Contro
 
       <EnvBlock title="Claude Code" id="claude-code" lines={setup?.claudeCodeEnv ?? null} client={client} pick={(s) => s.claudeCodeEnv} />
       <EnvBlock title="OpenAI clients" id="openai" lines={setup?.openAiEnv ?? null} client={client} pick={(s) => s.openAiEnv} />
+      <EnvBlock title="Codex CLI" id="codex" lines={setup ? codexLines(setup) : null} client={client} pick={codexLines} />
       <InlineError message={setupError} />
 
       <ClaudeCodeConfig client={client} />
+      <CodexConfig client={client} />
     </section>
   );
 }
@@ -146,6 +149,9 @@ function RelayKey(props: {
     </div>
   );
 }
+
+/** The Codex key line, then the config.toml lines. */
+const codexLines = (s: ClientSetup): string[] => [...s.codexEnv, "", ...s.codexConfig];
 
 function EnvBlock(props: { title: string; id: string; lines: string[] | null; client: ControlClient; pick(s: ClientSetup): string[] }) {
   const { client, pick } = props;

@@ -158,6 +158,28 @@ export function openAiSuccessProblems(res: FuzzResponse): Problems {
   return problems;
 }
 
+/** A Response object, or Responses events ending in response.completed/incomplete/failed. */
+export function responsesSuccessProblems(res: FuzzResponse): Problems {
+  const problems: Problems = [];
+  const type = String(res.headers["content-type"] ?? "");
+  if (type.startsWith("text/event-stream")) {
+    const events = parseSse(res.body.toString("utf8"));
+    events.forEach((e, i) => {
+      const parsed = parseJson(e.data);
+      if (!parsed.ok || !isObject(parsed.value) || parsed.value.type !== e.event || parsed.value.sequence_number !== i) {
+        problems.push(`not a Responses event with sequence_number ${i}: ${e.data.slice(0, 120)}`);
+      }
+    });
+    const last = events.at(-1)?.event;
+    if (last !== "response.completed" && last !== "response.incomplete" && last !== "response.failed") problems.push(`stream ends with ${last}`);
+    return problems;
+  }
+  const body = jsonBody(res, problems);
+  if (body === undefined) return problems;
+  if (!isObject(body) || body.object !== "response" || !Array.isArray(body.output)) problems.push(`not a response: ${JSON.stringify(body).slice(0, 200)}`);
+  return problems;
+}
+
 /** count_tokens: `{"input_tokens": n}`. */
 export function countTokensProblems(res: FuzzResponse): Problems {
   const problems: Problems = [];

@@ -96,6 +96,30 @@ export const OPENAI_SEEDS: readonly unknown[] = [
   },
 ];
 
+/** Valid OpenAI Responses bodies, up to Codex's real first turn. */
+export const RESPONSES_SEEDS: readonly unknown[] = [
+  { model: "gpt-5", input: "hi" },
+  { model: "gpt-5", stream: true, reasoning: { summary: "auto" }, input: [{ role: "user", content: "hi" }] },
+  {
+    model: "gpt-5",
+    instructions: "be brief",
+    max_output_tokens: 64,
+    tool_choice: "auto",
+    tools: [
+      { type: "function", name: "read", description: "read a file", parameters: { type: "object", properties: { path: { type: "string" } } } },
+      { type: "namespace", name: "ns", description: "", tools: [{ type: "custom", name: "patch", description: "edit" }] },
+      { type: "web_search" },
+    ],
+    input: [
+      { type: "message", role: "user", content: [{ type: "input_text", text: "look" }, { type: "input_image", image_url: "data:image/png;base64,iVBORw0KGgo=" }] },
+      { type: "reasoning", id: "rs_1", summary: [] },
+      { type: "function_call", call_id: "call_1", name: "read", arguments: '{"path":"a"}' },
+      { type: "function_call_output", call_id: "call_1", output: "file text" },
+    ],
+  },
+  (JSON.parse(readFileSync(new URL("../../fixtures/codex/first-turn-request.json", import.meta.url), "utf8")) as { body: unknown }).body,
+];
+
 /** count_tokens takes Anthropic bodies (stream is ignored). */
 export const COUNT_TOKENS_SEEDS = ANTHROPIC_SEEDS;
 

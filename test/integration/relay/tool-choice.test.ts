@@ -109,3 +109,22 @@ test("parallel_tool_calls false: two calls Cursor makes at once reach the client
     ["call-b", "result 1", "success"],
   ]);
 });
+
+test("Responses API: tool_choice none offers no tool and a stray call is rejected upstream; a named function is the only one offered", async (t) => {
+  const scenario: Scenario = {
+    turns: [
+      [{ toolCall: { name: "Bash", args: { x: "1" }, id: "call-refused" } }, { text: "answered directly" }, { tokens: 2 }, { turnEnded: true }],
+      [{ toolCall: { name: "Read", args: { x: "README" }, id: "call-read" } }, { turnEnded: true }],
+    ],
+  };
+  const h = await startHarness(t, { scenario });
+  const tools = ["Bash", "Read"].map((name) => ({ type: "function" as const, name, description: name, parameters: schema, strict: false }));
+  const none = await h.openai().responses.create({ model: "gpt-5", tools, tool_choice: "none", input: "do it" });
+  assert.deepEqual(none.output.map((o) => o.type), ["message"]);
+  assert.deepEqual(h.fake.runs[0]!.toolNames, []);
+  assert.equal(h.fake.runs[0]!.toolResults[0]!.kind, "rejected");
+
+  const named = await h.openai().responses.create({ model: "gpt-5", tools, tool_choice: { type: "function", name: "Read" }, input: "read it" });
+  assert.deepEqual(named.output.map((o) => o.type === "function_call" && o.name), ["Read"]);
+  assert.deepEqual(h.fake.runs[1]!.toolNames, ["Read"]);
+});

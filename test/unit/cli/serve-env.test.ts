@@ -46,3 +46,27 @@ test("env: a first run creates the relay key; lines point at the default port, o
   assert.equal(json.relayRunning, true);
   assert.equal(json.claudeCode[1], `export ANTHROPIC_AUTH_TOKEN=${key}`, "the same key on the second run");
 });
+
+test("env: the Codex CLI lines, as shell comments and in --json", async (t) => {
+  const dir = dataDir(t);
+  const env = { CURSOR_RELAY_DATA_DIR: dir, CURSOR_RELAY_SECRET_STORE: "file" };
+  writeRuntimeInfo(dir, { pid: process.pid, url: "http://127.0.0.1:40001", port: 40001, startedAt: 1 });
+  const a = capture(env);
+  assert.equal(await main(["env"], a.io), 0, a.err.join("\n"));
+  const key = /^export ANTHROPIC_AUTH_TOKEN=(sk-relay-\S+)$/m.exec(a.out.join("\n"))?.[1];
+  assert.ok(a.out.includes(`export CURSOR_RELAY_API_KEY=${key}`), a.out.join("\n"));
+  assert.ok(a.out.includes('#   base_url = "http://127.0.0.1:40001/v1"'), a.out.join("\n"));
+  const b = capture(env);
+  assert.equal(await main(["env", "--json"], b.io), 0);
+  const json = JSON.parse(b.out[0]!) as { codex: { env: string[]; configToml: string[] } };
+  assert.deepEqual(json.codex.env, [`export CURSOR_RELAY_API_KEY=${key}`]);
+  assert.deepEqual(json.codex.configToml, [
+    'model_provider = "cursor-relay"',
+    "",
+    "[model_providers.cursor-relay]",
+    'name = "Cursor Relay"',
+    'base_url = "http://127.0.0.1:40001/v1"',
+    'env_key = "CURSOR_RELAY_API_KEY"',
+    'wire_api = "responses"',
+  ]);
+});

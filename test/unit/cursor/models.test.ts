@@ -75,6 +75,16 @@ test("gpt-* picks the matching or newest gpt model", () => {
   assert.equal(resolveModel("gpt-5-mini", LIVE), "gpt-5", "same version → plainest id");
 });
 
+test("codex-* and o-series names (Codex CLI) map to codex, o and gpt models the same way", () => {
+  assert.equal(resolveModel("codex-mini-latest", LIVE), "gpt-5.1-codex");
+  assert.equal(resolveModel("gpt-5-codex", LIVE), "gpt-5.1-codex", "codex family before the plain gpt one");
+  assert.equal(resolveModel("o3", [...LIVE, m("o3-pro"), m("o4-mini")]), "o3-pro", "same generation → that o model");
+  assert.equal(resolveModel("o4", [...LIVE, m("o3"), m("o4-mini-high")]), "o4-mini-high");
+  assert.equal(resolveModel("o3", [...LIVE, m("o4-mini")]), "o4-mini", "no version match → newest o model");
+  assert.equal(resolveModel("o4-mini", LIVE), "gpt-5.1-codex", "no o model live → newest gpt");
+  assert.equal(resolveModel("codex-mini-latest", [m("composer-2")]), "composer-2");
+});
+
 test("overrides win: exact keys, then the longest * pattern", () => {
   const overrides = { "claude-opus-*": "composer-2", "claude-*": "gpt-5", "my-model": "gemini-2.5-pro" };
   assert.equal(resolveModel("claude-opus-4-5", LIVE, overrides), "composer-2");

@@ -1,4 +1,4 @@
-// Both parsers against hostile and random input: they return a ChatRequest or throw a
+// The parsers against hostile and random input: they return a ChatRequest or throw a
 // 400 RelayError — never anything else, never a crash.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -7,11 +7,13 @@ import { RelayError } from "../../../app/core/errors.ts";
 import { parseAnthropicRequest } from "../../../app/gateway/anthropic/parse-request.ts";
 import { countTokensResponse } from "../../../app/gateway/anthropic/count-tokens.ts";
 import { parseOpenAiRequest } from "../../../app/gateway/openai/parse-request.ts";
+import { parseResponsesRequest } from "../../../app/gateway/responses/parse-request.ts";
 import { MAX_JSON_DEPTH } from "../../../app/gateway/validation.ts";
 
 const parsers = [
   ["anthropic", (b: unknown) => parseAnthropicRequest(b, {})],
   ["openai", (b: unknown) => parseOpenAiRequest(b, {})],
+  ["responses", (b: unknown) => parseResponsesRequest(b, {})],
   ["count_tokens", (b: unknown) => countTokensResponse(b)],
 ] as const;
 

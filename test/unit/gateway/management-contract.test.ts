@@ -66,6 +66,8 @@ test("client and server agree for any id, handle or label", () => {
         ["configureClaudeCode", []],
         ["undoConfigureClaudeCode", []],
         ["runSelfTest", []],
+        ["configureCodex", []],
+        ["undoConfigureCodex", []],
       ];
       for (const [name, args] of cases) {
         const input = inputFromArgs(name, args as never);

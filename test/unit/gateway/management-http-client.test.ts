@@ -84,6 +84,8 @@ test("http client: every action reaches the ControlApi with the same arguments",
   assert.ok((await client.getClientSetup({ revealKey: true })).claudeCodeEnv.every((l) => !l.includes("<relay key>")));
   assert.equal((await client.configureClaudeCode()).backupPath?.includes(".bak-"), true);
   assert.equal(await client.undoConfigureClaudeCode(), undefined);
+  assert.equal((await client.configureCodex()).configPath, "/home/user/.codex/config.toml");
+  assert.equal(await client.undoConfigureCodex(), undefined);
   assert.deepEqual(
     h.control.calls.map((c) => [c.name, ...c.args]),
     [
@@ -101,6 +103,8 @@ test("http client: every action reaches the ControlApi with the same arguments",
       ["getClientSetup", { revealKey: true }],
       ["configureClaudeCode"],
       ["undoConfigureClaudeCode"],
+      ["configureCodex"],
+      ["undoConfigureCodex"],
     ],
   );
 });

@@ -102,6 +102,12 @@ test("every action over its route: status, result and the ControlApi call it mak
   assert.equal(configured.status, 200);
   assert.equal((configured.json() as { settingsPath: string }).settingsPath, "/home/user/.claude/settings.json");
   assert.equal((await h.call("POST", "/v0/management/claude-code/undo")).status, 204);
+  const codex = await h.call("POST", "/v0/management/codex/configure");
+  assert.equal(codex.status, 200);
+  assert.equal((codex.json() as { configPath: string }).configPath, "/home/user/.codex/config.toml");
+  assert.equal((await h.call("POST", "/v0/management/codex/undo")).status, 204);
+  const again = await h.call("POST", "/v0/management/codex/undo");
+  assert.equal(again.status, 404, "nothing left to undo");
 
   assert.deepEqual(
     h.control.calls.map((c) => [c.name, ...c.args]),
@@ -122,6 +128,9 @@ test("every action over its route: status, result and the ControlApi call it mak
       ["getClientSetup", { revealKey: true }],
       ["configureClaudeCode"],
       ["undoConfigureClaudeCode"],
+      ["configureCodex"],
+      ["undoConfigureCodex"],
+      ["undoConfigureCodex"],
     ],
   );
   const snap = (await h.call("GET", "/v0/management/snapshot")).json() as { proxy: { running: boolean }; accounts: Array<{ id: string; state: string; label: string | null }> };

@@ -64,6 +64,7 @@ export function createMemoryControl(initial?: Partial<Snapshot>, now: () => numb
   let loginSeq = 0;
   let relayKey = TEST_RELAY_KEY;
   let configured = false;
+  let codexConfigured = false;
 
   const copy = (): Snapshot => structuredClone(snapshot);
   const update = (change: (s: Snapshot) => void): Snapshot => {
@@ -172,6 +173,8 @@ export function createMemoryControl(initial?: Partial<Snapshot>, now: () => numb
         baseUrl,
         claudeCodeEnv: [`export ANTHROPIC_BASE_URL=${baseUrl}`, `export ANTHROPIC_AUTH_TOKEN=${key}`],
         openAiEnv: [`export OPENAI_BASE_URL=${baseUrl}/v1`, `export OPENAI_API_KEY=${key}`],
+        codexEnv: [`export CURSOR_RELAY_API_KEY=${key}`],
+        codexConfig: ['model_provider = "cursor-relay"', "", "[model_providers.cursor-relay]", `base_url = "${baseUrl}/v1"`],
       };
     },
     async configureClaudeCode(): Promise<ConfigureClaudeCodeResult> {
@@ -188,6 +191,16 @@ export function createMemoryControl(initial?: Partial<Snapshot>, now: () => numb
       record("runSelfTest", []);
       const check = { id: "data_dir", title: "data folder", status: "pass" as const, detail: "/home/user/.config/cursor-relay (0700)", next: null, durationMs: 1 };
       return { ok: true, startedAt: now(), finishedAt: now(), checks: [check], selfTestTokens: 0, drift: [] };
+    },
+    async configureCodex() {
+      record("configureCodex", []);
+      codexConfigured = true;
+      return { configPath: "/home/user/.codex/config.toml", backupPath: "/home/user/.codex/config.toml.cursor-relay-backup-2026-11-24T12-00-00-000Z" };
+    },
+    async undoConfigureCodex() {
+      record("undoConfigureCodex", []);
+      if (!codexConfigured) throw new RelayError({ kind: "not_found", status: 404, message: "there is no Codex configuration to undo" });
+      codexConfigured = false;
     },
   };
 

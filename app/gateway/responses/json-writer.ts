@@ -1,0 +1,92 @@
+// A turn rendered as one non-streaming Response object: text and thinking are
+// collected, tool calls listed in order, and the JSON goes out on end(). As for the
+// other JSON writers, contentStarted turns true with the first collected content so a
+// later failure is reported instead of retried into a duplicate; ping() does nothing.
+import { systemClock } from "../../core/clock.ts";
+import type { RelayError } from "../../core/errors.ts";
+import type { ResponseChannel } from "../http/channel.ts";
+import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import { inputTokensOf } from "../sink-options.ts";
+import { openAiErrorBody, openAiErrorHeaders } from "../openai/errors.ts";
+import {
+  finalStatus,
+  messageItem,
+  newItemId,
+  reasoningItem,
+  responseObject,
+  responsesUsage,
+  toolCallItem,
+  type OutputItem,
+  type ResponsesSinkOptions,
+} from "./response-object.ts";
+
+export function createResponsesJsonSink(channel: ResponseChannel, options: ResponsesSinkOptions): TurnSink {
+  const createdAt = Math.floor((options.clock ?? systemClock).now() / 1000);
+  const output: OutputItem[] = [];
+  /** The item text is being appended to (a new one starts when the kind changes). */
+  let open: { kind: "text" | "reasoning"; text: string } | null = null;
+  let outputTokens = 0;
+  let done = false;
+
+  const closeOpen = () => {
+    if (!open) return;
+    output.push(open.kind === "text" ? messageItem(newItemId("msg"), open.text, "completed") : reasoningItem(newItemId("rs"), open.text));
+    open = null;
+  };
+  const append = (kind: "text" | "reasoning", text: string) => {
+    if (open?.kind !== kind) {
+      closeOpen();
+      open = { kind, text: "" };
+    }
+    open.text += text;
+  };
+
+  return {
+    get contentStarted() {
+      return output.length > 0 || open !== null;
+    },
+    handle(event: SinkEvent) {
+      if (done) return;
+      switch (event.type) {
+        case "text":
+          if (event.text !== "") append("text", event.text);
+          break;
+        case "thinking":
+          if (event.text !== "" && options.showThinking) append("reasoning", event.text);
+          break;
+        case "thinking_done":
+          if (open?.kind === "reasoning") closeOpen();
+          break;
+        case "tool_call":
+          closeOpen();
+          output.push(toolCallItem(event.call, options.toolNames, "completed"));
+          break;
+        case "tokens":
+          if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
+          break;
+      }
+    },
+    end(reason: StopReason) {
+      if (done) return;
+      done = true;
+      closeOpen();
+      const response = responseObject(options, {
+        id: options.messageId ?? newItemId("resp"),
+        createdAt,
+        status: finalStatus(reason),
+        output,
+        usage: responsesUsage(inputTokensOf(options), outputTokens),
+        ...(reason === "max_tokens" ? { incomplete: reason } : {}),
+      });
+      channel.json(200, response);
+      channel.end();
+    },
+    fail(error: RelayError) {
+      if (done) return;
+      done = true;
+      channel.json(error.status, openAiErrorBody(error), openAiErrorHeaders(error));
+      channel.end();
+    },
+    ping() {},
+  };
+}
