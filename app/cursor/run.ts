@@ -11,6 +11,7 @@ import { AsyncQueue } from "./async-queue.ts";
 import { classifyCursorError, noProgressError, stallError, undecodableFrameError } from "./error-classification.ts";
 import { answerExec, answerInteractionQuery, answerKv, toolResultFrame } from "./exec-replies.ts";
 import { buildRunRequestFrame, heartbeatFrame, toMcpToolDefinitions } from "./request-builder.ts";
+import { oversizedRunRequest } from "./request-limit.ts";
 import { decodeServerFrame, updateToEvents } from "./server-frame.ts";
 import { ACCESS_TOKEN } from "./transport.ts";
 import type { CursorEvent, CursorRun, RunOptions, ToolCallRequest, ToolResult } from "./types.ts";
@@ -34,6 +35,8 @@ export interface RunDeps {
    */
   drainMs?: number;
   newUuid?: () => string;
+  /** Largest first frame (plus the blobs it brings) sent; a bigger request fails with 413 (default MAX_RUN_REQUEST_BYTES). */
+  maxRequestBytes?: number;
   /** Called for things worth a log line (never with secrets). */
   onDiagnostic?: (message: string) => void;
 }
@@ -42,6 +45,12 @@ export interface RunDeps {
 export interface RunInternals {
   readonly pendingToolCalls: ReadonlyMap<number, ToolCallRequest>;
 }
+
+const blobBytes = (blobs: RunOptions["blobs"]): number => {
+  let n = 0;
+  for (const data of blobs.values()) n += data.byteLength;
+  return n;
+};
 
 export class CursorRunStream implements CursorRun, RunInternals {
   readonly events: AsyncIterable<CursorEvent>;
@@ -78,7 +87,16 @@ export class CursorRunStream implements CursorRun, RunInternals {
     this.signal = options.signal;
     this.events = this.eventQueue;
     this.tools = toMcpToolDefinitions(options.tools);
-    this.requests.push(buildRunRequestFrame(options, { toolDefs: this.tools, ...(deps.newUuid ? { newUuid: deps.newUuid } : {}) }));
+    const first = buildRunRequestFrame(options, { toolDefs: this.tools, ...(deps.newUuid ? { newUuid: deps.newUuid } : {}) });
+    // A request Cursor would refuse is that request's error: it fails here, before a
+    // stream opens, so no account is blamed for it.
+    const refusal = oversizedRunRequest(first, options.checkpoint ? 0 : blobBytes(options.blobs), deps.maxRequestBytes);
+    if (refusal) {
+      this.heartbeat = { cancel() {} };
+      this.finish(refusal);
+      return;
+    }
+    this.requests.push(first);
     this.heartbeat = deps.clock.setInterval(() => this.requests.push(heartbeatFrame()), deps.heartbeatMs);
     this.armWatchdog();
     this.armProgressWatchdog();

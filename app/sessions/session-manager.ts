@@ -312,6 +312,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         } catch (e) {
           const err = toRelayError(e);
           dispose(current);
+          // A failure the request caused (too large, refused as invalid) is the client's: no account pays for it.
+          if (err !== current.closedWith && !err.isUpstream) throw err;
           if (err !== current.closedWith) await pool.failed(current.accountId, err, true);
           if (sink.contentStarted) {
             sink.fail(err);
@@ -414,6 +416,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           tried.add(accountId);
           continue;
         }
+        // Not about the account (the request's own error, e.g. too large for Cursor): the
+        // client gets it as it is, no account cools down and no other account is tried.
         if (!err.isUpstream) throw err;
         logger.warn("upstream failure", { account: accountId, status: err.status, code: err.upstreamCode, message: err.message });
         const decision = await pool.failed(accountId, err, refreshed.has(accountId));

@@ -88,6 +88,7 @@ export type Step =
   | { multiFieldFrame: { text: string; kvSet?: string; kvGet?: string } }
   | { malformed: MalformedKind }
   | { httpStatus: number }
+  | { refuseStream: true | number }
   | { textBytes: number; chunkBytes?: number; paceMs?: number; tokensPerChunk?: number }
   | { waitForHeartbeats: number };
 
@@ -171,6 +172,7 @@ const STEP_KEYS: Record<string, readonly string[]> = {
   multiFieldFrame: [],
   malformed: [],
   httpStatus: [],
+  refuseStream: [],
   textBytes: ["chunkBytes", "paceMs", "tokensPerChunk"],
   waitForHeartbeats: [],
 };
@@ -257,12 +259,14 @@ function checkStep(raw: unknown, where: string, index: number): Step {
     case "heartbeat":
     case "rstStream":
     case "goaway":
+    case "refuseStream":
       if (value !== true && typeof value !== "number") fail(where, `"${kind}" takes true or a number`);
       break;
     default:
       if (value !== true) fail(where, `"${kind}" takes true`);
   }
   if (kind === "httpStatus" && index !== 0) fail(where, `"httpStatus" must be the first step of a turn (no headers may be sent before it)`);
+  if (kind === "refuseStream" && index !== 0) fail(where, `"refuseStream" must be the first step of a turn (it answers before any headers)`);
   return raw as Step;
 }
 

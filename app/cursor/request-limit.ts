@@ -1,0 +1,29 @@
+// The largest Run request the relay sends to Cursor. Cursor's HTTP/2 server refuses a
+// stream whose request outgrows its per-session memory (≈10 MB: the stream is reset with
+// ENHANCE_YOUR_CALM), so a bigger request is the request's error, refused before a Run
+// opens — it must never be charged to the accounts it would be tried on.
+import { toBinary } from "@bufbuild/protobuf";
+import { AgentClientFrameSchema, type AgentClientFrame } from "../../proto/gen/agent/v1/agent_service_pb.ts";
+import { RelayError } from "../core/errors.ts";
+
+/** Bytes of the first Run frame plus the blobs it brings (the system prompt), encoded. */
+export const MAX_RUN_REQUEST_BYTES = 8 * 1024 * 1024;
+
+const MIB = 1024 * 1024;
+const mib = (bytes: number): string => `${(bytes / MIB).toFixed(1)} MiB`;
+
+export function requestTooLargeError(bytes: number, limit: number = MAX_RUN_REQUEST_BYTES): RelayError {
+  return new RelayError({
+    kind: "too_large",
+    status: 413,
+    message:
+      `the request is ${mib(bytes)} once encoded for Cursor; Cursor accepts at most ${mib(limit)} per request ` +
+      "(conversation, system prompt, tools and images together): shorten the conversation or send smaller images",
+  });
+}
+
+/** The refusal for a first frame (plus `extraBytes` of blobs served with it) over the limit, else undefined. */
+export function oversizedRunRequest(frame: AgentClientFrame, extraBytes: number, limit: number = MAX_RUN_REQUEST_BYTES): RelayError | undefined {
+  const bytes = toBinary(AgentClientFrameSchema, frame).byteLength + extraBytes;
+  return bytes > limit ? requestTooLargeError(bytes, limit) : undefined;
+}
