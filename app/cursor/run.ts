@@ -46,6 +46,14 @@ export interface RunInternals {
   readonly pendingToolCalls: ReadonlyMap<number, ToolCallRequest>;
 }
 
+/**
+ * Events read ahead of the session's consumer. Past the high mark the run stops reading
+ * the stream (HTTP/2 flow control then holds Cursor back) until the consumer — a client
+ * that reads slowly or not at all — has taken all but the low mark.
+ */
+const EVENTS_HIGH_WATER = 256;
+const EVENTS_LOW_WATER = 64;
+
 const blobBytes = (blobs: RunOptions["blobs"]): number => {
   let n = 0;
   for (const data of blobs.values()) n += data.byteLength;
@@ -66,6 +74,8 @@ export class CursorRunStream implements CursorRun, RunInternals {
   private progressWatchdog: TimerHandle | undefined;
   private lastProgressAt = 0;
   private drainTimer: TimerHandle | undefined;
+  /** Reading is paused until the consumer catches up: silence then is ours, not Cursor's. */
+  private backpressured = false;
   /** Resolves once Connect has taken the end of the request frames (it then half-closes the HTTP/2 stream). */
   private requestSideEnded!: Promise<void>;
   private failure: RelayError | undefined;
@@ -149,8 +159,8 @@ export class CursorRunStream implements CursorRun, RunInternals {
     if (this.finished) return;
     const ms = this.deps.stallTimeoutMs;
     const quiet = this.deps.clock.now() - this.lastFrameAt;
-    if (quiet >= ms) this.finish(stallError(ms));
-    else this.watchdog = this.deps.clock.setTimeout(this.onWatchdog, ms - quiet);
+    if (quiet >= ms && !this.backpressured) this.finish(stallError(ms));
+    else this.watchdog = this.deps.clock.setTimeout(this.onWatchdog, this.backpressured ? ms : ms - quiet);
   };
 
   /** (Re)starts the heartbeats-only watchdog; none while a tool call waits for the client. */
@@ -173,8 +183,8 @@ export class CursorRunStream implements CursorRun, RunInternals {
     const ms = this.deps.progressTimeoutMs;
     if (ms === undefined || this.finished || this.pending.size > 0) return;
     const quiet = this.deps.clock.now() - this.lastProgressAt;
-    if (quiet >= ms) this.finish(noProgressError(ms));
-    else this.progressWatchdog = this.deps.clock.setTimeout(this.onProgressWatchdog, ms - quiet);
+    if (quiet >= ms && !this.backpressured) this.finish(noProgressError(ms));
+    else this.progressWatchdog = this.deps.clock.setTimeout(this.onProgressWatchdog, this.backpressured ? ms : ms - quiet);
   };
 
   private async readLoop(): Promise<void> {
@@ -195,6 +205,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
           continue;
         }
         if (progress) this.armProgressWatchdog();
+        if (this.eventQueue.size >= EVENTS_HIGH_WATER) await this.waitForConsumer();
       }
       this.drainTimer?.cancel();
       this.finish(
@@ -208,6 +219,19 @@ export class CursorRunStream implements CursorRun, RunInternals {
     } catch (e) {
       this.drainTimer?.cancel();
       this.finish(classifyCursorError(e, this.deps.clock.now()));
+    }
+  }
+
+  /** Stops reading until the consumer has taken all but EVENTS_LOW_WATER events (or the run ended). */
+  private async waitForConsumer(): Promise<void> {
+    const room = this.eventQueue.whenRoom(EVENTS_LOW_WATER);
+    if (!room) return;
+    this.backpressured = true;
+    try {
+      await room;
+    } finally {
+      this.backpressured = false;
+      this.lastFrameAt = this.lastProgressAt = this.deps.clock.now();
     }
   }
 

@@ -150,6 +150,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       end: (reason) => writer.end(reason),
       fail: (err) => writer.fail(clientFacing(err)),
       ping: () => writer.ping(),
+      whenWritable: () => channel.whenWritable?.(),
     };
     const input = turnInputFrom(request, {
       conversationId,

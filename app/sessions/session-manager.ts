@@ -194,6 +194,13 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       s.tokens.input += input.inputTokens;
     };
     for (;;) {
+      // A client that is not reading gets nothing more until it has: the run then stops
+      // reading Cursor's stream, and the output tokens counted are those sent to the client.
+      const room = sink.whenWritable?.();
+      if (room) {
+        await room;
+        pinger.seen();
+      }
       // After a tool call, wait only toolGatherMs for more calls (no pings then); else as
       // long as the upstream takes.
       const r = handedOut > 0 ? await s.events.nextWithin(toolGatherMs) : await s.events.next();
