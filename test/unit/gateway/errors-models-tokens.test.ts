@@ -15,6 +15,9 @@ import { joinTextParts } from "../../../app/gateway/join-text.ts";
 import { guardParse } from "../../../app/gateway/validation.ts";
 import { thinkingSignature } from "../../../app/gateway/anthropic/thinking-signature.ts";
 
+// Bodies here are about other things: parsed like count_tokens bodies (no max_tokens needed).
+const COUNT_TOKENS_BODY = { requireMaxTokens: false };
+
 const err = (kind: RelayErrorKind, status: number, retryAfterMs?: number) =>
   new RelayError({ kind, status, message: `m-${status}`, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
 
@@ -112,6 +115,7 @@ test("estimateInputTokens: the same conversation costs the same through both doo
       tools: [{ name: "calc", description: "math", input_schema: { type: "object" } }],
     },
     {},
+    COUNT_TOKENS_BODY,
   );
   const o = parseOpenAiRequest(
     {
@@ -134,8 +138,9 @@ test("estimateInputTokens: the same conversation costs the same through both doo
   const withImage = parseAnthropicRequest(
     { model: "m", messages: [{ role: "user", content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: big } }, { type: "text", text: "hi" }] }] },
     {},
+    COUNT_TOKENS_BODY,
   );
-  const withoutImage = parseAnthropicRequest({ model: "m", messages: [{ role: "user", content: "hi" }] }, {});
+  const withoutImage = parseAnthropicRequest({ model: "m", messages: [{ role: "user", content: "hi" }] }, {}, COUNT_TOKENS_BODY);
   const delta = estimateInputTokens(withImage) - estimateInputTokens(withoutImage);
   assert.ok(delta >= IMAGE_TOKENS && delta < IMAGE_TOKENS + 10, `image cost ${delta}`);
 });
