@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { request, type ClientRequest, type IncomingMessage } from "node:http";
 import { test } from "node:test";
 import { loadText, type Turn } from "../fake-cursor/index.ts";
+import { ManualClock } from "../helpers/manual-clock.ts";
 import { startHarness, type Harness } from "../helpers/relay-harness.ts";
 import { readSse } from "./sse.ts";
 
@@ -52,10 +53,16 @@ async function settled(read: () => number, stillMs: number, timeoutMs = 30_000):
 }
 
 test("a client that stops reading holds Cursor back; the stall watchdog stays quiet; it then gets the whole answer", async (t) => {
-  // A stall watchdog far shorter than the stall: it must not fire while the relay is the one not reading.
-  const h = await startHarness(t, { scenario: { turns: [OWED_TURN] }, relay: { cursor: { stallTimeoutMs: 300 } } });
+  // The relay's clock is a manual one: the stall below lasts ten stall timeouts on it,
+  // however fast or slow this machine is, and the watchdog must not fire while the relay
+  // is the one not reading.
+  const clock = new ManualClock(Date.now());
+  const STALL_MS = 90_000;
+  const h = await startHarness(t, { scenario: { turns: [OWED_TURN] }, relay: { clock, cursor: { stallTimeoutMs: STALL_MS } } });
   const { response } = stalledClient(h);
-  const sentTokens = await settled(() => h.fake.runs[0]?.tokensSent ?? -1, 1500);
+  await settled(() => h.fake.runs[0]?.tokensSent ?? -1, 1000);
+  for (let i = 0; i < 10; i++) clock.advance(STALL_MS);
+  const sentTokens = await settled(() => h.fake.runs[0]?.tokensSent ?? -1, 1000);
   const sentBytes = sentTokens * CHUNK;
   t.diagnostic(`Cursor was held back after ${(sentBytes / MIB).toFixed(1)} MiB of ${OWED / MIB} MiB`);
   assert.ok(sentTokens > 0, "the answer started");
