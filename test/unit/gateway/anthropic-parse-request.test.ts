@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { RelayError } from "../../../app/core/errors.ts";
 import { parseAnthropicRequest } from "../../../app/gateway/anthropic/parse-request.ts";
+import { countTokensResponse } from "../../../app/gateway/anthropic/count-tokens.ts";
 
 interface Fixture {
   headers: Record<string, string>;
@@ -396,6 +397,8 @@ test("max_tokens is required on /v1/messages like Anthropic's API; the Claude Co
   rejects({ model: "m", messages: [{ role: "user", content: "x" }] }, /^max_tokens: Field required$/);
   rejects(base({ max_tokens: null }), /^max_tokens: Field required$/);
   rejects(base({ max_tokens: 0 }), /^max_tokens: expected a positive integer, got 0$/);
+  // count_tokens bodies carry no max_tokens, as with Anthropic's API.
+  assert.ok(countTokensResponse({ model: "m", messages: [{ role: "user", content: "x" }] }).input_tokens > 0);
   for (const name of ["first-turn-request.json", "tool-result-turn-request.json"]) {
     const fx = fixture(name);
     assert.equal(typeof fx.body.max_tokens, "number", name);
