@@ -18,11 +18,14 @@ const CHUNK = 1024;
 const OWED_TURN: Turn = { prologue: false, steps: [{ textBytes: OWED, chunkBytes: CHUNK, tokensPerChunk: 1 }, { turnEnded: true }] };
 
 /** A streaming request whose response is not read: its buffers fill, then the relay's. */
-function stalledClient(h: Harness): { req: ClientRequest; response: Promise<IncomingMessage> } {
-  const body = JSON.stringify({ model: "claude-opus-4-8", max_tokens: 1 << 30, stream: true, messages: [{ role: "user", content: "owe me" }] });
-  const req = request(`${h.url}/v1/messages`, {
+function stalledClient(h: Harness, api: "anthropic" | "openai" = "anthropic"): { req: ClientRequest; response: Promise<IncomingMessage> } {
+  const anthropic = api === "anthropic";
+  const body = JSON.stringify({ model: anthropic ? "claude-opus-4-8" : "gpt-5", max_tokens: 1 << 30, stream: true, messages: [{ role: "user", content: "owe me" }] });
+  const req = request(`${h.url}${anthropic ? "/v1/messages" : "/v1/chat/completions"}`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-api-key": h.key, "anthropic-version": "2023-06-01" },
+    headers: anthropic
+      ? { "content-type": "application/json", "x-api-key": h.key, "anthropic-version": "2023-06-01" }
+      : { "content-type": "application/json", authorization: `Bearer ${h.key}` },
   });
   req.on("error", () => {});
   const response = new Promise<IncomingMessage>((resolve) =>
@@ -88,10 +91,11 @@ test("a client that stops reading holds Cursor back; the stall watchdog stays qu
   assert.equal(h.fake.runs[0]!.outcome, "completed");
 });
 
-test("a client that goes away while stalled frees the Cursor stream; only what it was sent is counted", async (t) => {
+test("an OpenAI streaming client that stalls holds Cursor back too, and going away frees the Cursor stream; only what it was sent is counted", async (t) => {
   const h = await startHarness(t, { scenario: { turns: [OWED_TURN] } });
-  const { req } = stalledClient(h);
+  const { req } = stalledClient(h, "openai");
   const sentTokens = await settled(() => h.fake.runs[0]?.tokensSent ?? -1, 1000);
+  assert.ok(sentTokens * CHUNK < 12 * MIB, `flow control held Cursor back (it sent ${((sentTokens * CHUNK) / MIB).toFixed(1)} MiB)`);
   req.destroy();
   await h.fake.waitForIdle();
   assert.equal(h.fake.runs[0]!.outcome, "client_closed");
