@@ -1,7 +1,8 @@
-// The largest Run request the relay sends to Cursor. Cursor's HTTP/2 server refuses a
-// stream whose request outgrows its per-session memory (≈10 MB: the stream is reset with
-// ENHANCE_YOUR_CALM), so a bigger request is the request's error, refused before a Run
-// opens — it must never be charged to the accounts it would be tried on.
+// The largest Run request the relay sends to Cursor. An HTTP/2 server resets a stream
+// whose request outgrows its per-session memory with ENHANCE_YOUR_CALM (Node's default
+// allowance is 10 MB; Cursor publishes no limit, and requests of 12 MB and more were seen
+// refused). A bigger request is that request's error, refused before a Run opens, so it is
+// never charged to the accounts it would be tried on; 8 MiB leaves room below 10 MB.
 import { toBinary } from "@bufbuild/protobuf";
 import { AgentClientFrameSchema, type AgentClientFrame } from "../../proto/gen/agent/v1/agent_service_pb.ts";
 import { RelayError } from "../core/errors.ts";
