@@ -45,7 +45,7 @@ test("a request larger than Cursor accepts gets 413 in both formats before any R
 
   const o = await post(h, "openai", huge);
   assert.equal(o.status, 413);
-  assert.equal(typeof o.body.error.message, "string");
+  assert.equal(o.body.error.type, "invalid_request_error");
   assert.match(o.body.error.message, /at most 8\.0 MiB/);
 
   assert.equal(h.fake.runs.length, 0, "refused before a Run opened");
@@ -76,13 +76,15 @@ for (const [what, turn, status, anthropicType] of [
     const h = await startHarness(t, { accounts: ["alpha", "beta"], scenario: refusing(turn as never) });
     const a = await post(h, "anthropic", "first");
     assert.equal(a.status, status, JSON.stringify(a.body));
+    assert.match(a.body.error.message, /^Cursor refused the request as (invalid|too large)/);
     assert.equal(a.body.error.type, anthropicType);
     assert.equal(h.fake.runs.length, 1, "the turn was not moved to the other account");
     await assertNoAccountCooling(h);
 
     const o = await post(h, "openai", "second");
     assert.equal(o.status, status);
-    assert.equal(typeof o.body.error.message, "string");
+    assert.equal(o.body.error.type, "invalid_request_error");
+    assert.match(o.body.error.message, /^Cursor refused the request/);
     assert.equal(h.fake.runs.length, 2);
     await assertNoAccountCooling(h);
 
