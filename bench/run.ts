@@ -9,6 +9,7 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { largeContextFigure, INITIAL_WINDOW, type LargeContextResult } from "./figures/large-context.ts";
 import { memoryFigure, type MemoryResult } from "./figures/memory.ts";
+import { stalledClientsFigure, type StalledResult } from "./figures/stalled-clients.ts";
 import { startupFigure, type StartupResult } from "./figures/startup.ts";
 import { throughputFigure, type ThroughputResult } from "./figures/throughput.ts";
 import { translationFigure, type TranslationResult } from "./figures/translation.ts";
@@ -17,7 +18,7 @@ import { machine } from "./lib/machine.ts";
 import { startRig, BENCH_MAX_CONCURRENT_PER_KEY } from "./lib/rig.ts";
 import { range, renderTable, type Row } from "./lib/table.ts";
 
-const FIGURES = ["translation", "ttft", "throughput", "large-context", "memory", "startup"] as const;
+const FIGURES = ["translation", "ttft", "throughput", "large-context", "memory", "startup", "stalled-clients"] as const;
 type Figure = (typeof FIGURES)[number];
 
 function selected(): Set<Figure> {
@@ -51,6 +52,7 @@ function rows(r: {
   memory?: MemoryResult | undefined;
   largeContext?: LargeContextResult | undefined;
   startup?: StartupResult | undefined;
+  stalled?: StalledResult | undefined;
 }): Row[] {
   const out: Row[] = [];
   for (const l of r.ttft ?? []) {
@@ -114,6 +116,17 @@ function rows(r: {
       met: r.startup.ms.median <= 400,
     });
   }
+  if (r.stalled) {
+    const s = r.stalled;
+    out.push({
+      figure: `stalled clients (${s.clients} never reading, ${s.owedMB} MB owed each)`,
+      result:
+        `peak RSS ${range(s.peakRssMB, 0, " MB")} (idle ${s.baselineRssMB.median.toFixed(0)} MB); ` +
+        `Cursor held back after ${range(s.maxSentPerClientMB, 1, " MB")} per client`,
+      target: "≤ 150 MB peak",
+      met: s.peakRssMB.median <= 150,
+    });
+  }
   return out;
 }
 
@@ -147,8 +160,9 @@ async function main(): Promise<void> {
   }
   const memory = only.has("memory") ? await timed("concurrency and memory", () => memoryFigure(), errors) : undefined;
   const startup = only.has("startup") ? await timed("start-up", () => startupFigure(), errors) : undefined;
+  const stalled = only.has("stalled-clients") ? await timed("stalled clients", () => stalledClientsFigure(), errors) : undefined;
 
-  const table = rows({ ttft, throughput, translation, memory, largeContext, startup });
+  const table = rows({ ttft, throughput, translation, memory, largeContext, startup, stalled });
   const seconds = (performance.now() - started) / 1000;
   const results = {
     date: at,
@@ -160,7 +174,7 @@ async function main(): Promise<void> {
       maxConcurrentPerKey: `the bench relay admits ${BENCH_MAX_CONCURRENT_PER_KEY} concurrent turns per key (default 64) so 1,000 sessions fit`,
     },
     table,
-    figures: { ttft, throughput, translation, memory, largeContext, startup },
+    figures: { ttft, throughput, translation, memory, largeContext, startup, stalled },
     errors,
   };
   const file = fileURLToPath(new URL("./results.json", import.meta.url));

@@ -2,32 +2,15 @@
 // npm start: the tray app when Electron's binary is installed (or can be downloaded now),
 // else the same relay headless (`cursor-relay serve`) with the web dashboard, saying so.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { downloadElectronOnce, installedElectron } from "./electron-download.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const passthrough = process.argv.slice(2);
 const electronDir = join(root, "node_modules", "electron");
-
-/** The Electron binary's path when it is installed (without `require("electron")`, which downloads). */
-function installedElectron() {
-  const pathFile = join(electronDir, "path.txt");
-  if (!existsSync(pathFile)) return null;
-  const binary = join(electronDir, "dist", readFileSync(pathFile, "utf8").trim());
-  return existsSync(binary) ? binary : null;
-}
-
-/** Electron's own installer, once (the npm package ships without the binary). Returns a reason on failure. */
-function downloadElectron() {
-  if (!existsSync(join(electronDir, "install.js"))) return "the electron package is not installed";
-  if (process.env.CURSOR_RELAY_NO_ELECTRON_DOWNLOAD === "1") return "CURSOR_RELAY_NO_ELECTRON_DOWNLOAD=1";
-  console.log("Electron's binary is not installed yet: downloading it once…");
-  const r = spawnSync(process.execPath, [join(electronDir, "install.js")], { cwd: root, encoding: "utf8", timeout: 300_000 });
-  if (r.status === 0 && installedElectron()) return null;
-  const why = `${r.stderr ?? ""}\n${r.error?.message ?? ""}`.split("\n").find((l) => /error|fail/i.test(l)) ?? "the download failed";
-  return why.trim().slice(0, 200);
-}
+const downloadFailureFile = join(root, "node_modules", ".cache", "cursor-relay", "electron-download-failed.json");
 
 /** main + preload + renderer, built on the first start of a checkout. */
 function ensureAppBuilt() {
@@ -41,11 +24,11 @@ function ensureAppBuilt() {
   return r.status === 0;
 }
 
-let electron = installedElectron();
+let electron = installedElectron(electronDir);
 let reason = null;
 if (!electron) {
-  reason = downloadElectron();
-  electron = installedElectron();
+  reason = downloadElectronOnce({ electronDir, failureFile: downloadFailureFile });
+  electron = installedElectron(electronDir);
 }
 if (electron && !ensureAppBuilt()) {
   electron = null;

@@ -93,7 +93,8 @@ export async function serveCommand(argv: string[], io: CommandIo, deps: ServeDep
   if (!LOOPBACK_HOSTS.has(host)) io.err(`warning: listening on ${host}: other machines can reach the relay (the relay key is still required)`);
   if (uiDir) io.out(`dashboard: ${app.dashboardUrl()}`);
   else io.out("dashboard: not available (the renderer is not built: `npm run build:renderer`); the management API is at /v0/management/");
-  io.out("Claude Code / OpenAI setup: run `cursor-relay env` (prints the lines to paste)");
+  // `npx` finds the command in a checkout after `npm ci` as well as in a global install.
+  io.out("Claude Code / OpenAI setup: run `npx cursor-relay env` (prints the lines to paste)");
   deps.onStarted?.(app);
   await (deps.until ?? stopSignal());
   io.err("stopping…");

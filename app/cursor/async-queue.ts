@@ -1,6 +1,6 @@
-// A small unbounded async queue: producers push, one consumer iterates. It can end
-// (the iterator finishes after the buffered items) or fail (the buffered items are
-// delivered, then the iterator throws).
+// A small async queue: producers push, one consumer iterates. It can end (the iterator
+// finishes after the buffered items) or fail (the buffered items are delivered, then the
+// iterator throws). push() never refuses; a producer that can wait asks whenRoom().
 
 export class AsyncQueue<T> implements AsyncIterable<T> {
   private items: T[] = [];
@@ -8,6 +8,8 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   private failures: ((e: unknown) => void)[] = [];
   private done = false;
   private failure: { error: unknown } | undefined;
+  /** A producer waiting for the consumer to catch up (whenRoom). */
+  private room: { below: number; resolve: () => void } | undefined;
 
   get ended(): boolean {
     return this.done;
@@ -39,10 +41,26 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   /** Drops the buffered items (on close). */
   clear(): void {
     this.items = [];
+    this.releaseRoom();
+  }
+
+  /**
+   * Backpressure for the producer: undefined while fewer than `below` items wait, else a
+   * promise that resolves once the consumer has taken enough of them (or the queue ended).
+   */
+  whenRoom(below: number): Promise<void> | undefined {
+    if (this.items.length < below || this.done) return undefined;
+    return new Promise((resolve) => {
+      this.room = { below, resolve };
+    });
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.items.length > 0) return Promise.resolve({ value: this.items.shift() as T, done: false });
+    if (this.items.length > 0) {
+      const value = this.items.shift() as T;
+      if (this.room !== undefined && this.items.length < this.room.below) this.releaseRoom();
+      return Promise.resolve({ value, done: false });
+    }
     if (this.done) {
       return this.failure ? Promise.reject(this.failure.error) : Promise.resolve({ value: undefined, done: true });
     }
@@ -64,9 +82,16 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     };
   }
 
+  private releaseRoom(): void {
+    const room = this.room;
+    this.room = undefined;
+    room?.resolve();
+  }
+
   private finish(failure: { error: unknown } | undefined): void {
     if (this.done) return;
     this.done = true;
+    this.releaseRoom();
     this.failure = failure;
     const waiters = this.waiters;
     const failures = this.failures;

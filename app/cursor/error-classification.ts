@@ -31,6 +31,10 @@ const OTHER: Row = { kind: "upstream_error", status: 502, what: "Cursor request 
 const RESET: Row = { kind: "upstream_error", status: 502, what: "Cursor closed the stream" };
 const MALFORMED: Row = { kind: "upstream_error", status: 502, what: "Cursor sent a response the relay cannot read" };
 const RATE: Row = BY_CODE[Code.ResourceExhausted]!;
+// Caused by the request itself, not by the account or Cursor's service: the client gets
+// the error, no account cools down and the turn is not moved to another account.
+const REQUEST_TOO_LARGE: Row = { kind: "too_large", status: 413, what: "Cursor refused the request as too large; send a shorter conversation" };
+const REQUEST_INVALID: Row = { kind: "invalid_request", status: 400, what: "Cursor refused the request as invalid" };
 
 const BY_HTTP_STATUS: Record<number, Row> = {
   429: RATE,
@@ -52,6 +56,20 @@ const RATE_PATTERN = /rate limit|quota|too many/i;
  */
 const LOCAL_READ_PATTERN =
   /^(parse binary: |protocol error: |invalid envelope|received compressed envelope|message size (\d+ )?is larger than configured readMaxBytes|invalid end stream|failed to parse EndStreamResponse|unexpected end flag|unsupported content type|unsupported response encoding)/;
+
+/**
+ * A stream reset with ENHANCE_YOUR_CALM is how an HTTP/2 server refuses a request that
+ * outgrew its memory or flow-control allowance; "message too large" is gRPC's wording for
+ * a request over its size limit.
+ */
+const REQUEST_TOO_LARGE_PATTERN = /stream closed with error code (nghttp2_)?enhance_your_calm|(message|request) (is )?too large|larger than max/i;
+
+/** Failures the request caused (size, malformed input), or undefined when it is about the account or the service. */
+function requestCausedRow(e: ConnectError, text: string): Row | undefined {
+  if (e.code === Code.InvalidArgument) return REQUEST_INVALID;
+  if (REQUEST_TOO_LARGE_PATTERN.test(text)) return REQUEST_TOO_LARGE;
+  return undefined;
+}
 
 function errorChainText(e: unknown): string {
   const parts: string[] = [];
@@ -127,9 +145,14 @@ export function classifyCursorError(e: unknown, now: number = Date.now()): Relay
     if (http) {
       // A non-200 answer (no Connect body): classify by the HTTP status itself.
       const status = Number(http[1]);
+      if (status === 413) return make(REQUEST_TOO_LARGE, "http_413", "HTTP 413", e, retry);
+      if (status === 400) return make(REQUEST_INVALID, "http_400", "HTTP 400", e, retry);
       if (BY_HTTP_STATUS[status] === undefined) noteDrift("unclassified_error", `http_${status}`);
       return make(BY_HTTP_STATUS[status] ?? OTHER, `http_${status}`, `HTTP ${status}`, e, retry);
     }
+    // Connect's own read errors carry invalid_argument too: they are never the request's fault.
+    const requestCaused = LOCAL_READ_PATTERN.test(e.rawMessage) ? undefined : requestCausedRow(e, text);
+    if (requestCaused) return make(requestCaused, code, e.rawMessage, e);
     if (e.code !== Code.ResourceExhausted && RESET_PATTERN.test(text)) return make(RESET, code, e.rawMessage, e, retry);
     if (LOCAL_READ_PATTERN.test(e.rawMessage)) return make(MALFORMED, "malformed_response", e.rawMessage, e);
     if (BY_CODE[e.code] === undefined && e.code !== Code.Canceled) noteDrift("unclassified_error", code);

@@ -11,6 +11,7 @@ import { AsyncQueue } from "./async-queue.ts";
 import { classifyCursorError, noProgressError, stallError, undecodableFrameError } from "./error-classification.ts";
 import { answerExec, answerInteractionQuery, answerKv, toolResultFrame } from "./exec-replies.ts";
 import { buildRunRequestFrame, heartbeatFrame, toMcpToolDefinitions } from "./request-builder.ts";
+import { oversizedRunRequest } from "./request-limit.ts";
 import { decodeServerFrame, updateToEvents } from "./server-frame.ts";
 import { ACCESS_TOKEN } from "./transport.ts";
 import type { CursorEvent, CursorRun, RunOptions, ToolCallRequest, ToolResult } from "./types.ts";
@@ -36,6 +37,8 @@ export interface RunDeps {
    */
   drainMs?: number;
   newUuid?: () => string;
+  /** Largest first frame (plus the blobs it brings) sent; a bigger request fails with 413 (default MAX_RUN_REQUEST_BYTES). */
+  maxRequestBytes?: number;
   /** Called for things worth a log line (never with secrets). */
   onDiagnostic?: (message: string) => void;
 }
@@ -44,6 +47,20 @@ export interface RunDeps {
 export interface RunInternals {
   readonly pendingToolCalls: ReadonlyMap<number, ToolCallRequest>;
 }
+
+/**
+ * Events read ahead of the session's consumer. Past the high mark the run stops reading
+ * the stream (HTTP/2 flow control then holds Cursor back) until the consumer — a client
+ * that reads slowly or not at all — has taken all but the low mark.
+ */
+const EVENTS_HIGH_WATER = 256;
+const EVENTS_LOW_WATER = 64;
+
+const blobBytes = (blobs: RunOptions["blobs"]): number => {
+  let n = 0;
+  for (const data of blobs.values()) n += data.byteLength;
+  return n;
+};
 
 export class CursorRunStream implements CursorRun, RunInternals {
   readonly events: AsyncIterable<CursorEvent>;
@@ -59,6 +76,8 @@ export class CursorRunStream implements CursorRun, RunInternals {
   private progressWatchdog: TimerHandle | undefined;
   private lastProgressAt = 0;
   private drainTimer: TimerHandle | undefined;
+  /** Reading is paused until the consumer catches up: silence then is ours, not Cursor's. */
+  private backpressured = false;
   /** Resolves once Connect has taken the end of the request frames (it then half-closes the HTTP/2 stream). */
   private requestSideEnded!: Promise<void>;
   private failure: RelayError | undefined;
@@ -80,7 +99,16 @@ export class CursorRunStream implements CursorRun, RunInternals {
     this.signal = options.signal;
     this.events = this.eventQueue;
     this.tools = toMcpToolDefinitions(options.tools);
-    this.requests.push(buildRunRequestFrame(options, { toolDefs: this.tools, ...(deps.newUuid ? { newUuid: deps.newUuid } : {}) }));
+    const first = buildRunRequestFrame(options, { toolDefs: this.tools, ...(deps.newUuid ? { newUuid: deps.newUuid } : {}) });
+    // A request Cursor would refuse is that request's error: it fails here, before a
+    // stream opens, so no account is blamed for it.
+    const refusal = oversizedRunRequest(first, options.checkpoint ? 0 : blobBytes(options.blobs), deps.maxRequestBytes);
+    if (refusal) {
+      this.heartbeat = { cancel() {} };
+      this.finish(refusal);
+      return;
+    }
+    this.requests.push(first);
     this.heartbeat = deps.clock.setInterval(() => this.requests.push(heartbeatFrame()), deps.heartbeatMs);
     this.armWatchdog();
     this.armProgressWatchdog();
@@ -133,8 +161,8 @@ export class CursorRunStream implements CursorRun, RunInternals {
     if (this.finished) return;
     const ms = this.deps.stallTimeoutMs;
     const quiet = this.deps.clock.now() - this.lastFrameAt;
-    if (quiet >= ms) this.finish(stallError(ms));
-    else this.watchdog = this.deps.clock.setTimeout(this.onWatchdog, ms - quiet);
+    if (quiet >= ms && !this.backpressured) this.finish(stallError(ms));
+    else this.watchdog = this.deps.clock.setTimeout(this.onWatchdog, this.backpressured ? ms : ms - quiet);
   };
 
   /** (Re)starts the heartbeats-only watchdog; none while a tool call waits for the client. */
@@ -157,8 +185,8 @@ export class CursorRunStream implements CursorRun, RunInternals {
     const ms = this.deps.progressTimeoutMs;
     if (ms === undefined || this.finished || this.pending.size > 0) return;
     const quiet = this.deps.clock.now() - this.lastProgressAt;
-    if (quiet >= ms) this.finish(noProgressError(ms));
-    else this.progressWatchdog = this.deps.clock.setTimeout(this.onProgressWatchdog, ms - quiet);
+    if (quiet >= ms && !this.backpressured) this.finish(noProgressError(ms));
+    else this.progressWatchdog = this.deps.clock.setTimeout(this.onProgressWatchdog, this.backpressured ? ms : ms - quiet);
   };
 
   private async readLoop(): Promise<void> {
@@ -179,6 +207,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
           continue;
         }
         if (progress) this.armProgressWatchdog();
+        if (this.eventQueue.size >= EVENTS_HIGH_WATER) await this.waitForConsumer();
       }
       if (!this.finished) noteDrift("end_of_stream", "ended_without_turn_ended");
       this.drainTimer?.cancel();
@@ -189,6 +218,19 @@ export class CursorRunStream implements CursorRun, RunInternals {
     } catch (e) {
       this.drainTimer?.cancel();
       this.finish(classifyCursorError(e, this.deps.clock.now()));
+    }
+  }
+
+  /** Stops reading until the consumer has taken all but EVENTS_LOW_WATER events (or the run ended). */
+  private async waitForConsumer(): Promise<void> {
+    const room = this.eventQueue.whenRoom(EVENTS_LOW_WATER);
+    if (!room) return;
+    this.backpressured = true;
+    try {
+      await room;
+    } finally {
+      this.backpressured = false;
+      this.lastFrameAt = this.lastProgressAt = this.deps.clock.now();
     }
   }
 

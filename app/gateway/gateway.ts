@@ -12,13 +12,13 @@ import type { ThreadIds } from "../sessions/threads.ts";
 import { turnInputFrom } from "../sessions/turn-input.ts";
 import type { TurnSink } from "../sessions/turn-sink.ts";
 import { anthropicErrorBody, anthropicErrorHeaders } from "./anthropic/errors.ts";
-import { anthropicModelList } from "./anthropic/models.ts";
+import { anthropicModelInfo, anthropicModelList } from "./anthropic/models.ts";
 import { countTokensResponse } from "./anthropic/count-tokens.ts";
 import { parseAnthropicRequest } from "./anthropic/parse-request.ts";
 import { createAnthropicStreamSink } from "./anthropic/stream-writer.ts";
 import { createAnthropicJsonSink } from "./anthropic/json-writer.ts";
 import { openAiErrorBody, openAiErrorHeaders } from "./openai/errors.ts";
-import { openAiModelList } from "./openai/models.ts";
+import { openAiModel, openAiModelList } from "./openai/models.ts";
 import { parseOpenAiRequest } from "./openai/parse-request.ts";
 import { createOpenAiStreamSink } from "./openai/stream-writer.ts";
 import { createOpenAiJsonSink } from "./openai/json-writer.ts";
@@ -103,6 +103,20 @@ export function clientFacing(err: RelayError): RelayError {
   });
 }
 
+/** GET /v1/models/{id}: one path segment after the list's path. */
+const MODEL_PATH = /^\/v1\/models\/([^/]+)\/?$/;
+
+/** The model id of a /v1/models/{id} path (percent-decoded), or undefined for any other path. */
+export function modelIdOfPath(path: string): string | undefined {
+  const m = MODEL_PATH.exec(path);
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return m[1]!; // not valid percent-encoding: looked up as written, so it is a plain 404
+  }
+}
+
 const notFound = (method: string, path: string) =>
   new RelayError({ kind: "not_found", status: 404, message: `no route for ${method} ${path}` });
 const methodNotAllowed = (method: string, path: string, allowed: string) =>
@@ -167,6 +181,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       end: (reason) => writer.end(reason),
       fail: (err) => writer.fail(clientFacing(err)),
       ping: () => writer.ping(),
+      whenWritable: () => channel.whenWritable?.(),
     };
     const input = turnInputFrom(request, {
       conversationId,
@@ -260,6 +275,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
   };
 
+  const modelRoute = (id: string): Record<string, Route> => ({
+    GET: async (req, _res, channel, api) => {
+      authorize(req);
+      const model = (await deps.listModels()).find((m) => m.id === id);
+      if (!model) throw new RelayError({ kind: "not_found", status: 404, message: `model not found: ${id.slice(0, 200)} (GET /v1/models lists the models)` });
+      channel.json(200, api === "anthropic" ? anthropicModelInfo(model) : openAiModel(model));
+    },
+  });
+
   return {
     get activeTurns() {
       return active;
@@ -279,7 +303,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
         if (deps.management && (path.startsWith("/v0/management/") || path === "/ui" || path.startsWith("/ui/"))) {
           if (await deps.management(req, res)) return;
         }
-        const route = routes[path.length > 1 ? path.replace(/\/+$/, "") : path];
+        const modelId = modelIdOfPath(path);
+        const route = modelId !== undefined ? modelRoute(modelId) : routes[path.length > 1 ? path.replace(/\/+$/, "") : path];
         if (!route) throw notFound(method, path);
         const handler = route[method];
         if (!handler) throw methodNotAllowed(method, path, Object.keys(route).join(", "));

@@ -5,8 +5,30 @@
 import type { ToolDefinition } from "../cursor/types.ts";
 import { at, expectNonEmptyString, expectObject, invalid, optionalString, own, quote, type JsonObject } from "./validation.ts";
 
-export function readToolDefinition(tool: JsonObject, path: string, schemaField: string, seen: Set<string>): ToolDefinition {
+/** What a client API accepts as a tool name, and how to say it in a 400. */
+export interface ToolNameRule {
+  accepts(name: string): boolean;
+  says: string;
+}
+
+/** Anthropic's rule: ^[a-zA-Z0-9_-]{1,64}$. */
+export const ANTHROPIC_TOOL_NAME: ToolNameRule = {
+  accepts: (name) => /^[a-zA-Z0-9_-]{1,64}$/.test(name),
+  says: "must be 1 to 64 characters of letters, digits, underscores and dashes (^[a-zA-Z0-9_-]{1,64}$)",
+};
+
+/** OpenAI's limit on function names: at most 64 characters. */
+export const OPENAI_TOOL_NAME: ToolNameRule = {
+  accepts: (name) => name.length <= 64,
+  says: "must be at most 64 characters",
+};
+
+export function readToolDefinition(tool: JsonObject, path: string, schemaField: string, seen: Set<string>, nameRule?: ToolNameRule): ToolDefinition {
   const name = expectNonEmptyString(own(tool, "name"), at(path, "name"));
+  if (nameRule && !nameRule.accepts(name)) {
+    const shown = name.length > 64 ? `${quote(name)} (${name.length} characters)` : quote(name);
+    throw invalid(at(path, "name"), `tool name ${shown} ${nameRule.says}`);
+  }
   if (seen.has(name)) throw invalid(at(path, "name"), `duplicate tool name ${quote(name)}`);
   seen.add(name);
   const schema = own(tool, schemaField);

@@ -198,6 +198,13 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       s.tokens.input += input.inputTokens;
     };
     for (;;) {
+      // A client that is not reading gets nothing more until it has: the run then stops
+      // reading Cursor's stream, and the output tokens counted are those sent to the client.
+      const room = sink.whenWritable?.();
+      if (room) {
+        await room;
+        pinger.seen();
+      }
       // After a tool call, wait only toolGatherMs for more calls (no pings then); else as
       // long as the upstream takes.
       const r = handedOut > 0 ? await s.events.nextWithin(toolGatherMs) : await s.events.next();
@@ -326,6 +333,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         } catch (e) {
           const err = toRelayError(e);
           dispose(answered);
+          // A failure the request caused (too large, refused as invalid) is the client's: no account pays for it.
+          if (err !== answered.closedWith && !err.isUpstream) throw err;
           if (err !== answered.closedWith) await pool.failed(answered.accountId, err, true);
           if (sink.contentStarted) {
             sink.fail(err);
@@ -457,6 +466,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           tried.add(accountId);
           continue;
         }
+        // Not about the account (the request's own error, e.g. too large for Cursor): the
+        // client gets it as it is, no account cools down and no other account is tried.
         if (!err.isUpstream) throw err;
         logger.warn("upstream failure", { account: accountId, status: err.status, code: err.upstreamCode, message: err.message });
         const decision = await pool.failed(accountId, err, refreshed.has(accountId));

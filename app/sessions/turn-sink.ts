@@ -16,4 +16,10 @@ export interface TurnSink {
   fail(error: RelayError): void;
   /** Keeps the client's connection alive while the upstream is silent. */
   ping(): void;
+  /**
+   * Backpressure: undefined while the client keeps up, else a promise that resolves when
+   * it has read what was sent. The session pulls no further event until then, so a client
+   * that stops reading stops the Cursor stream instead of filling memory.
+   */
+  whenWritable?(): Promise<void> | undefined;
 }

@@ -24,6 +24,8 @@ serveCalls(
       return counts;
     },
     waitForIdle: (ms: number) => fake.waitForIdle(ms),
+    /** Tokens written so far by each recorded run (load mode writes one per chunk). */
+    sent: () => ({ tokens: fake.runs.map((r) => r.tokensSent) }),
   },
   () => fake.close(),
 );

@@ -69,31 +69,67 @@ export function endStream(error?: { code: string; message: string }): Uint8Array
   return encodeEnvelope(FLAG_END_STREAM, new TextEncoder().encode(JSON.stringify(body)));
 }
 
-/** Splits a byte stream into Connect envelopes (client → server direction). */
+/**
+ * Splits a byte stream into Connect envelopes (client → server direction). Chunks are kept
+ * as they come and copied once, when an envelope is complete: a 10 MB request in 16 KB
+ * chunks costs 10 MB of copying, not 10 MB per chunk.
+ */
 export class EnvelopeSplitter {
-  private buffer = new Uint8Array(0);
+  private chunks: Uint8Array[] = [];
+  private buffered = 0;
 
   constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
 
   push(chunk: Uint8Array): { flags: number; data: Uint8Array }[] {
-    const merged = new Uint8Array(this.buffer.length + chunk.length);
-    merged.set(this.buffer, 0);
-    merged.set(chunk, this.buffer.length);
-    const out: { flags: number; data: Uint8Array }[] = [];
-    let offset = 0;
-    while (merged.length - offset >= 5) {
-      const view = new DataView(merged.buffer, merged.byteOffset + offset, 5);
-      const length = view.getUint32(1, false);
-      if (length > this.maxBytes) throw new Error(`client envelope of ${length} bytes exceeds ${this.maxBytes}`);
-      if (merged.length - offset - 5 < length) break;
-      out.push({ flags: view.getUint8(0), data: merged.slice(offset + 5, offset + 5 + length) });
-      offset += 5 + length;
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
     }
-    this.buffer = merged.slice(offset);
+    const out: { flags: number; data: Uint8Array }[] = [];
+    while (this.buffered >= 5) {
+      const head = this.peek(5);
+      const length = new DataView(head.buffer, head.byteOffset, 5).getUint32(1, false);
+      if (length > this.maxBytes) throw new Error(`client envelope of ${length} bytes exceeds ${this.maxBytes}`);
+      if (this.buffered - 5 < length) break;
+      const envelope = this.take(5 + length);
+      out.push({ flags: envelope[0]!, data: envelope.subarray(5) });
+    }
     return out;
   }
 
   get pendingBytes(): number {
-    return this.buffer.length;
+    return this.buffered;
+  }
+
+  /** The first n buffered bytes (n ≤ buffered), without consuming them. */
+  private peek(n: number): Uint8Array {
+    const first = this.chunks[0]!;
+    if (first.length >= n) return first.subarray(0, n);
+    const out = new Uint8Array(n);
+    let filled = 0;
+    for (const c of this.chunks) {
+      const part = c.subarray(0, n - filled);
+      out.set(part, filled);
+      filled += part.length;
+      if (filled === n) break;
+    }
+    return out;
+  }
+
+  /** Removes and returns the first n buffered bytes (n ≤ buffered) as a copy of its own. */
+  private take(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      const c = this.chunks[0]!;
+      const part = c.subarray(0, n - filled);
+      out.set(part, filled);
+      filled += part.length;
+      if (part.length === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(part.length);
+    }
+    this.buffered -= n;
+    return out;
   }
 }
+

@@ -222,6 +222,12 @@ export async function playRun(rs: RunStream, ctx: RunContext, authorization: str
       rs.respondStatus(first.httpStatus);
       return;
     }
+    if (first && "refuseStream" in first) {
+      // How an HTTP/2 server refuses a request outright, e.g. one that outgrew its memory.
+      rs.record.injected = "refused_stream";
+      rs.rst(first.refuseStream === true ? h2.NGHTTP2_ENHANCE_YOUR_CALM : first.refuseStream);
+      return;
+    }
   }
   rs.respond();
   let req: AgentRunRequestFrame;
@@ -412,6 +418,8 @@ async function playStep(t: Turn, step: Step): Promise<boolean> {
       return false;
     case "httpStatus":
       throw new Error("httpStatus must be the first step"); // parseScenario refuses it elsewhere
+    case "refuseStream":
+      throw new Error("refuseStream must be the first step"); // parseScenario refuses it elsewhere
     default:
       throw new Error(`unknown step ${kind}`);
   }

@@ -93,6 +93,7 @@ export type Step =
   | { malformed: MalformedKind }
   | { drift: DriftKind }
   | { httpStatus: number }
+  | { refuseStream: true | number }
   | { textBytes: number; chunkBytes?: number; paceMs?: number; tokensPerChunk?: number }
   | { waitForHeartbeats: number };
 
@@ -179,6 +180,7 @@ const STEP_KEYS: Record<string, readonly string[]> = {
   malformed: [],
   drift: [],
   httpStatus: [],
+  refuseStream: [],
   textBytes: ["chunkBytes", "paceMs", "tokensPerChunk"],
   waitForHeartbeats: [],
 };
@@ -268,12 +270,14 @@ function checkStep(raw: unknown, where: string, index: number): Step {
     case "heartbeat":
     case "rstStream":
     case "goaway":
+    case "refuseStream":
       if (value !== true && typeof value !== "number") fail(where, `"${kind}" takes true or a number`);
       break;
     default:
       if (value !== true) fail(where, `"${kind}" takes true`);
   }
   if (kind === "httpStatus" && index !== 0) fail(where, `"httpStatus" must be the first step of a turn (no headers may be sent before it)`);
+  if (kind === "refuseStream" && index !== 0) fail(where, `"refuseStream" must be the first step of a turn (it answers before any headers)`);
   return raw as Step;
 }
 

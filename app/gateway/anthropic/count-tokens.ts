@@ -9,5 +9,5 @@ export interface CountTokensResponse {
 }
 
 export function countTokensResponse(body: unknown, headers: Record<string, string | undefined> = {}): CountTokensResponse {
-  return { input_tokens: estimateInputTokens(parseAnthropicRequest(body, headers)) };
+  return { input_tokens: estimateInputTokens(parseAnthropicRequest(body, headers, { requireMaxTokens: false })) };
 }

@@ -19,13 +19,18 @@ export interface AnthropicModelList {
 
 export const UNKNOWN_CREATED_AT = "1970-01-01T00:00:00Z";
 
+/** One model as GET /v1/models/{id} answers it. */
+export function anthropicModelInfo(m: CursorModel): AnthropicModelInfo {
+  return { type: "model", id: m.id, display_name: m.displayName || m.id, created_at: UNKNOWN_CREATED_AT };
+}
+
 export function anthropicModelList(models: readonly CursorModel[]): AnthropicModelList {
   const seen = new Set<string>();
   const data: AnthropicModelInfo[] = [];
   for (const m of models) {
     if (seen.has(m.id)) continue;
     seen.add(m.id);
-    data.push({ type: "model", id: m.id, display_name: m.displayName || m.id, created_at: UNKNOWN_CREATED_AT });
+    data.push(anthropicModelInfo(m));
   }
   return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
 }

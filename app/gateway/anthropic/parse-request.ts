@@ -15,8 +15,8 @@
 // - The last non-system message may be a user message or an assistant message
 //   (prefill). Cursor cannot force a reply prefix, so a trailing assistant entry stays
 //   in the transcript and the session's flattening shows it as context.
-// - max_tokens is optional (count_tokens bodies have none); when given it must be a
-//   positive integer. thinking.type "disabled" (or no thinking) hides thinking; any
+// - max_tokens is required on /v1/messages like Anthropic's API (count_tokens bodies
+//   have none); it must be a positive integer. thinking.type "disabled" (or no thinking) hides thinking; any
 //   other type (enabled, adaptive, future ones) shows it.
 // - Tools with a `type` other than "custom" (web_search_20250305, bash_20250124, …) are
 //   Anthropic server/built-in tools Cursor cannot run: skipped. tool_choice (and its
@@ -43,18 +43,23 @@ import {
   own,
   quote,
 } from "../validation.ts";
-import { readToolDefinition } from "../tool-definition.ts";
+import { ANTHROPIC_TOOL_NAME, readToolDefinition } from "../tool-definition.ts";
 import { anthropicToolChoice } from "../tool-choice.ts";
 import { parseBlock } from "./content-blocks.ts";
 import { claudeCodeSessionId } from "./session-id.ts";
 
 const BILLING_HEADER = /^x-anthropic-billing-header:/i;
 
-export function parseAnthropicRequest(body: unknown, headers: Record<string, string | undefined>): ChatRequest {
-  return guardParse(() => parse(body, headers));
+export interface AnthropicParseOptions {
+  /** Messages requests must say max_tokens, as Anthropic's API requires; count_tokens bodies need not (default true). */
+  requireMaxTokens?: boolean;
 }
 
-function parse(body: unknown, headers: Record<string, string | undefined>): ChatRequest {
+export function parseAnthropicRequest(body: unknown, headers: Record<string, string | undefined>, options: AnthropicParseOptions = {}): ChatRequest {
+  return guardParse(() => parse(body, headers, options.requireMaxTokens ?? true));
+}
+
+function parse(body: unknown, headers: Record<string, string | undefined>, requireMaxTokens: boolean): ChatRequest {
   const req = expectBody(body);
   const model = expectNonEmptyString(own(req, "model"), "model");
   const messages = expectArray(own(req, "messages"), "messages");
@@ -64,6 +69,7 @@ function parse(body: unknown, headers: Record<string, string | undefined>): Chat
   const transcript: TranscriptEntry[] = [];
   messages.forEach((m, i) => parseMessage(m, at("messages", i), system, transcript));
   if (transcript.length === 0) throw invalid("messages", "must contain at least one user or assistant message");
+  if (requireMaxTokens && own(req, "max_tokens") == null) throw invalid("max_tokens", "Field required");
 
   const metadata = optionalObject(own(req, "metadata"), "metadata");
   const userId = metadata === undefined ? undefined : optionalString(own(metadata, "user_id"), "metadata.user_id");
@@ -187,7 +193,7 @@ function parseTools(raw: unknown): ToolDefinition[] {
     const tool = expectObject(item, path);
     const type = optionalString(own(tool, "type"), at(path, "type"));
     if (type !== undefined && type !== "custom") return; // server / built-in tool
-    tools.push(readToolDefinition(tool, path, "input_schema", seen));
+    tools.push(readToolDefinition(tool, path, "input_schema", seen, ANTHROPIC_TOOL_NAME));
   });
   return tools;
 }

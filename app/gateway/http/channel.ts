@@ -12,4 +12,9 @@ export interface ResponseChannel {
   sse(event: string | null, data: string): void;
   /** Ends the response (SSE or not). Idempotent. */
   end(): void;
+  /**
+   * Backpressure: undefined while the client keeps up, else a promise that resolves once
+   * what was written has drained to the client (or the client went away).
+   */
+  whenWritable?(): Promise<void> | undefined;
 }

@@ -53,5 +53,17 @@ export function nodeChannel(res: ServerResponse): ResponseChannel {
     end() {
       if (!gone()) res.end();
     },
+    whenWritable() {
+      if (gone() || !res.writableNeedDrain) return undefined;
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          res.off("drain", done);
+          res.off("close", done);
+          resolve();
+        };
+        res.on("drain", done);
+        res.on("close", done);
+      });
+    },
   };
 }

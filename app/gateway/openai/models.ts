@@ -14,13 +14,18 @@ export interface OpenAiModelList {
   data: OpenAiModel[];
 }
 
+/** One model as GET /v1/models/{id} answers it. */
+export function openAiModel(m: CursorModel): OpenAiModel {
+  return { id: m.id, object: "model", created: 0, owned_by: "cursor" };
+}
+
 export function openAiModelList(models: readonly CursorModel[]): OpenAiModelList {
   const seen = new Set<string>();
   const data: OpenAiModel[] = [];
   for (const m of models) {
     if (seen.has(m.id)) continue;
     seen.add(m.id);
-    data.push({ id: m.id, object: "model", created: 0, owned_by: "cursor" });
+    data.push(openAiModel(m));
   }
   return { object: "list", data };
 }

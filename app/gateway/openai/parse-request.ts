@@ -34,7 +34,7 @@ import {
   own,
   quote,
 } from "../validation.ts";
-import { readToolDefinition } from "../tool-definition.ts";
+import { OPENAI_TOOL_NAME, readToolDefinition } from "../tool-definition.ts";
 import { openAiToolChoice } from "../tool-choice.ts";
 import { parseContent } from "./content-parts.ts";
 
@@ -154,7 +154,7 @@ function parseTools(raw: unknown): ToolDefinition[] {
     if (type !== "function") return;
     const fnPath = at(path, "function");
     const fn = expectObject(own(tool, "function"), fnPath);
-    tools.push(readToolDefinition(fn, fnPath, "parameters", seen));
+    tools.push(readToolDefinition(fn, fnPath, "parameters", seen, OPENAI_TOOL_NAME));
   });
   return tools;
 }

@@ -16,7 +16,10 @@ let token: string;
 before(async () => {
   fake = await startFakeCursor();
   token = fake.mintAccessToken("auth0|user_drift");
-  client = createCursorClient({ baseUrl: fake.url, heartbeatMs: 20 });
+  // Default heartbeats: a heartbeat written just as the fake ends a stream without turn_ended
+  // leaves that stream half-open (Connect stops writing once the response is over), and
+  // these tests end streams that way on purpose.
+  client = createCursorClient({ baseUrl: fake.url });
 });
 after(async () => {
   client.close();

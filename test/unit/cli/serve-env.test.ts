@@ -70,3 +70,15 @@ test("env: the Codex CLI lines, as shell comments and in --json", async (t) => {
     'wire_api = "responses"',
   ]);
 });
+
+test("serve: the setup hint names `npx cursor-relay env`, which works in a checkout after npm ci", async (t) => {
+  const { serveCommand } = await import("../../../app/cli/serve.ts");
+  const c = capture({});
+  const code = await serveCommand(
+    ["--port", "0", "--data-dir", dataDir(t), "--secret-store", "file", "--api-key", "serve-hint-test-key-0123456789", "--cursor-api", "http://127.0.0.1:9"],
+    c.io,
+    { until: Promise.resolve() },
+  );
+  assert.equal(code, 0, c.err.join("\n"));
+  assert.ok(c.out.includes("Claude Code / OpenAI setup: run `npx cursor-relay env` (prints the lines to paste)"), c.out.join("\n"));
+});

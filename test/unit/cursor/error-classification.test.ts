@@ -49,7 +49,7 @@ test("internal → 500 upstream_internal", () => {
 });
 
 test("any other Connect code → 502 upstream_error", () => {
-  for (const code of [Code.Unknown, Code.InvalidArgument, Code.FailedPrecondition, Code.NotFound, Code.Aborted, Code.DeadlineExceeded]) {
+  for (const code of [Code.Unknown, Code.FailedPrecondition, Code.NotFound, Code.Aborted, Code.DeadlineExceeded]) {
     check(new ConnectError("x", code), 502, "upstream_error", connectCodeName(code));
   }
 });
@@ -134,4 +134,32 @@ test("retry hints: Retry-After seconds/date header, retry-after-ms, google.rpc.R
   assert.equal(classifyCursorError(withDetail).retryAfterMs, 12_500);
   assert.equal(classifyCursorError(new ConnectError("q", Code.ResourceExhausted)).retryAfterMs, undefined);
   assert.equal(parseRetryAfter("nonsense"), undefined);
+});
+
+test("failures the request caused are the request's error (413/400), never an account's: no cooldown, no failover", () => {
+  const requestCaused = (e: unknown, status: number, kind: string, upstreamCode: string) => {
+    const r = classifyCursorError(e, 0);
+    assert.equal(r.status, status);
+    assert.equal(r.kind, kind);
+    assert.equal(r.upstreamCode, upstreamCode);
+    assert.equal(r.isUpstream, false, "not about the account");
+    return r;
+  };
+  // Node reports an ENHANCE_YOUR_CALM reset either way, depending on which event comes first.
+  const nodeErr = Object.assign(new Error("Stream closed with error code NGHTTP2_ENHANCE_YOUR_CALM"), { code: "ERR_HTTP2_STREAM_ERROR" });
+  requestCaused(ConnectError.from(nodeErr, Code.Internal), 413, "too_large", "internal");
+  requestCaused(new ConnectError("http/2 stream closed with error code ENHANCE_YOUR_CALM (0xb)", Code.ResourceExhausted), 413, "too_large", "resource_exhausted");
+  requestCaused(new ConnectError("grpc: received message larger than max (9000000 vs. 4194304)", Code.ResourceExhausted), 413, "too_large", "resource_exhausted");
+  requestCaused(new ConnectError("HTTP 413", Code.Unknown), 413, "too_large", "http_413");
+  const invalid = requestCaused(new ConnectError("model id is empty", Code.InvalidArgument), 400, "invalid_request", "invalid_argument");
+  assert.match(invalid.message, /model id is empty/);
+  requestCaused(new ConnectError("HTTP 400", Code.Unknown), 400, "invalid_request", "http_400");
+  // Connect's own read errors keep their rows; so does a connection-wide ENHANCE_YOUR_CALM (too many pings).
+  check(new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument), 502, "upstream_error", "malformed_response");
+  check(
+    new ConnectError("http/2 connection closed with error code ENHANCE_YOUR_CALM (0xb), too_many_pings, doubled the interval", Code.ResourceExhausted),
+    429,
+    "rate_limited",
+    "resource_exhausted",
+  );
 });

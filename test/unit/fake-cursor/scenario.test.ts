@@ -24,6 +24,8 @@ test("validation errors say where and what", () => {
     [{ turns: [[{ text: "a", tokens: 1 }]] }, /exactly one/],
     [{ turns: [[{ fail: "quota" }]] }, /"fail" takes a Connect code/],
     [{ turns: [[{ text: "a" }, { httpStatus: 500 }]] }, /"httpStatus" must be the first step/],
+    [{ turns: [[{ text: "a" }, { refuseStream: true }]] }, /"refuseStream" must be the first step/],
+    [{ turns: [[{ refuseStream: "calm" }]] }, /"refuseStream" takes true or a number/],
     [{ turns: [[{ nativeExec: "teleport" }]] }, /"nativeExec" takes one of/],
     [{ turns: [[{ malformed: "sneaky" }]] }, /"malformed" takes one of/],
     [{ turns: [[{ textBytes: 10, chunk: 4 }]] }, /unknown key "chunk"/],

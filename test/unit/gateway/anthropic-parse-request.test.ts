@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { RelayError } from "../../../app/core/errors.ts";
 import { parseAnthropicRequest } from "../../../app/gateway/anthropic/parse-request.ts";
+import { countTokensResponse } from "../../../app/gateway/anthropic/count-tokens.ts";
 
 interface Fixture {
   headers: Record<string, string>;
@@ -324,8 +325,8 @@ test("tools: custom kept (description optional, schema defaulted), server tools 
   ]);
 });
 
-test("defaults: not streaming, no max_tokens needed, usage always included", () => {
-  const req = parseAnthropicRequest({ model: "m", messages: [{ role: "user", content: "x" }] }, {});
+test("defaults: not streaming, usage always included; a count_tokens body needs no max_tokens", () => {
+  const req = parseAnthropicRequest({ model: "m", messages: [{ role: "user", content: "x" }] }, {}, { requireMaxTokens: false });
   assert.equal(req.stream, false);
   assert.equal(req.maxTokens, undefined);
   assert.equal(req.includeUsage, true);
@@ -390,4 +391,29 @@ test("bad input → 400 invalid_request naming the field", () => {
 
 test("an over-long unknown type is quoted short in the message", () => {
   rejects(base({ messages: [{ role: "user", content: [{ type: "x".repeat(100_000) }] }] }), /^messages\.0\.content\.0\.type: unknown block type "x{40}…"$/);
+});
+
+test("max_tokens is required on /v1/messages like Anthropic's API; the Claude Code fixtures always send it", () => {
+  rejects({ model: "m", messages: [{ role: "user", content: "x" }] }, /^max_tokens: Field required$/);
+  rejects(base({ max_tokens: null }), /^max_tokens: Field required$/);
+  rejects(base({ max_tokens: 0 }), /^max_tokens: expected a positive integer, got 0$/);
+  // count_tokens bodies carry no max_tokens, as with Anthropic's API.
+  assert.ok(countTokensResponse({ model: "m", messages: [{ role: "user", content: "x" }] }).input_tokens > 0);
+  for (const name of ["first-turn-request.json", "tool-result-turn-request.json"]) {
+    const fx = fixture(name);
+    assert.equal(typeof fx.body.max_tokens, "number", name);
+    assert.equal(parseAnthropicRequest(fx.body, fx.headers).maxTokens, fx.body.max_tokens);
+  }
+});
+
+test("tool names follow Anthropic's rule ^[a-zA-Z0-9_-]{1,64}$, with a clear 400", () => {
+  const tool = (name: string) => base({ tools: [{ name, input_schema: { type: "object" } }] });
+  assert.equal(parseAnthropicRequest(tool("mcp__github__create-issue_2"), {}).tools[0]!.name, "mcp__github__create-issue_2");
+  assert.equal(parseAnthropicRequest(tool("a".repeat(64)), {}).tools.length, 1);
+  rejects(tool("a".repeat(65)), /^tools\.0\.name: tool name "a+…" \(65 characters\) must be 1 to 64 characters of letters, digits, underscores and dashes/);
+  rejects(tool("x".repeat(5000)), /^tools\.0\.name: tool name "x+…" \(5000 characters\) must be 1 to 64 characters/);
+  rejects(tool("read file"), /^tools\.0\.name: tool name "read file" must be 1 to 64 characters/);
+  rejects(tool("fs.read"), /\^\[a-zA-Z0-9_-\]\{1,64\}\$/);
+  // Server tools (typed) are skipped before any name rule applies.
+  assert.equal(parseAnthropicRequest(base({ tools: [{ type: "web_search_20250305", name: "web search" }] }), {}).tools.length, 0);
 });

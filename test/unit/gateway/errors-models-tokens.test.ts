@@ -15,6 +15,9 @@ import { joinTextParts } from "../../../app/gateway/join-text.ts";
 import { guardParse } from "../../../app/gateway/validation.ts";
 import { thinkingSignature } from "../../../app/gateway/anthropic/thinking-signature.ts";
 
+// Bodies here are about other things: parsed like count_tokens bodies (no max_tokens needed).
+const COUNT_TOKENS_BODY = { requireMaxTokens: false };
+
 const err = (kind: RelayErrorKind, status: number, retryAfterMs?: number) =>
   new RelayError({ kind, status, message: `m-${status}`, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
 
@@ -112,6 +115,7 @@ test("estimateInputTokens: the same conversation costs the same through both doo
       tools: [{ name: "calc", description: "math", input_schema: { type: "object" } }],
     },
     {},
+    COUNT_TOKENS_BODY,
   );
   const o = parseOpenAiRequest(
     {
@@ -134,8 +138,9 @@ test("estimateInputTokens: the same conversation costs the same through both doo
   const withImage = parseAnthropicRequest(
     { model: "m", messages: [{ role: "user", content: [{ type: "image", source: { type: "base64", media_type: "image/png", data: big } }, { type: "text", text: "hi" }] }] },
     {},
+    COUNT_TOKENS_BODY,
   );
-  const withoutImage = parseAnthropicRequest({ model: "m", messages: [{ role: "user", content: "hi" }] }, {});
+  const withoutImage = parseAnthropicRequest({ model: "m", messages: [{ role: "user", content: "hi" }] }, {}, COUNT_TOKENS_BODY);
   const delta = estimateInputTokens(withImage) - estimateInputTokens(withoutImage);
   assert.ok(delta >= IMAGE_TOKENS && delta < IMAGE_TOKENS + 10, `image cost ${delta}`);
 });
@@ -185,4 +190,19 @@ test("thinking signatures: deterministic, text-dependent, non-empty base64", () 
   assert.equal(thinkingSignature("a"), thinkingSignature("a"));
   assert.notEqual(thinkingSignature("a"), thinkingSignature("b"));
   assert.match(thinkingSignature(""), /^[A-Za-z0-9+/]{43}=$/);
+});
+
+test("GET /v1/models/{id}: the path gives the id (percent-decoded); one model in each client's shape", async () => {
+  const { modelIdOfPath } = await import("../../../app/gateway/gateway.ts");
+  const { anthropicModelInfo } = await import("../../../app/gateway/anthropic/models.ts");
+  const { openAiModel } = await import("../../../app/gateway/openai/models.ts");
+  assert.equal(modelIdOfPath("/v1/models/composer-2"), "composer-2");
+  assert.equal(modelIdOfPath("/v1/models/composer-2/"), "composer-2");
+  assert.equal(modelIdOfPath("/v1/models/gpt%2D5"), "gpt-5");
+  assert.equal(modelIdOfPath("/v1/models/%ZZ"), "%ZZ");
+  assert.equal(modelIdOfPath("/v1/models"), undefined);
+  assert.equal(modelIdOfPath("/v1/models/a/b"), undefined);
+  const m = { id: "gpt-5", displayName: "", thinking: false };
+  assert.deepEqual(anthropicModelInfo(m as never), { type: "model", id: "gpt-5", display_name: "gpt-5", created_at: "1970-01-01T00:00:00Z" });
+  assert.deepEqual(openAiModel(m as never), { id: "gpt-5", object: "model", created: 0, owned_by: "cursor" });
 });

@@ -10,8 +10,11 @@ import { parseOpenAiRequest } from "../../../app/gateway/openai/parse-request.ts
 import { parseResponsesRequest } from "../../../app/gateway/responses/parse-request.ts";
 import { MAX_JSON_DEPTH } from "../../../app/gateway/validation.ts";
 
+// Bodies here are about other things: parsed like count_tokens bodies (no max_tokens needed).
+const COUNT_TOKENS_BODY = { requireMaxTokens: false };
+
 const parsers = [
-  ["anthropic", (b: unknown) => parseAnthropicRequest(b, {})],
+  ["anthropic", (b: unknown) => parseAnthropicRequest(b, {}, COUNT_TOKENS_BODY)],
   ["openai", (b: unknown) => parseOpenAiRequest(b, {})],
   ["responses", (b: unknown) => parseResponsesRequest(b, {})],
   ["count_tokens", (b: unknown) => countTokensResponse(b)],
@@ -54,7 +57,7 @@ test("deep nesting anywhere (200k levels) is a 400, not a stack overflow", () =>
   }
   // Reasonable depth is fine.
   const ok = { model: "m", messages: [{ role: "user", content: "x" }], tools: [{ name: "t", input_schema: { type: "object", x: nested(MAX_JSON_DEPTH - 10, "1") } }] };
-  assert.equal(parseAnthropicRequest(ok, {}).tools.length, 1);
+  assert.equal(parseAnthropicRequest(ok, {}, COUNT_TOKENS_BODY).tools.length, 1);
 });
 
 test("__proto__ / constructor keys are plain unknown fields", () => {
@@ -67,7 +70,7 @@ test("__proto__ / constructor keys are plain unknown fields", () => {
   const body = JSON.parse(
     '{"model":"m","__proto__":{"stream":true},"messages":[{"role":"user","__proto__":{"role":"system"},"content":[{"type":"text","text":"hi","__proto__":{"type":"foo"}}]}],"tools":[{"name":"toString","__proto__":{"type":"web_search"}}]}',
   );
-  const a = parseAnthropicRequest(body, {});
+  const a = parseAnthropicRequest(body, {}, COUNT_TOKENS_BODY);
   assert.equal(a.stream, false);
   assert.deepEqual(a.transcript, [{ role: "user", text: "hi", images: [] }]);
   assert.equal(a.tools[0]?.name, "toString");
@@ -108,11 +111,11 @@ test("nulls everywhere: every field of a full request set to null yields a 400 o
 
 test("huge strings: 16 MB of text and a 16 MB bogus type go through without trouble", () => {
   const big = "é".repeat(8 * 1024 * 1024);
-  const req = parseAnthropicRequest({ model: "m", messages: [{ role: "user", content: [{ type: "text", text: big }] }] }, {});
+  const req = parseAnthropicRequest({ model: "m", messages: [{ role: "user", content: [{ type: "text", text: big }] }] }, {}, COUNT_TOKENS_BODY);
   assert.equal(req.transcript[0]?.role === "user" && req.transcript[0].text.length, big.length);
   const e = onlyRelay400("", { model: "m", messages: [{ role: "user", content: [{ type: big }] }] });
   assert.ok(e && e.message.length < 200);
-  const withUser = (user_id: string) => parseAnthropicRequest({ model: "m", messages: [{ role: "user", content: "x" }], metadata: { user_id } }, {});
+  const withUser = (user_id: string) => parseAnthropicRequest({ model: "m", messages: [{ role: "user", content: "x" }], metadata: { user_id } }, {}, COUNT_TOKENS_BODY);
   assert.equal(withUser(big).sessionId, null);
   assert.equal(withUser(big + "_session_abc").sessionId, "abc", "only the tail of a legacy id is read");
 });

@@ -170,3 +170,10 @@ test("bad input → 400 invalid_request naming the field", () => {
   ];
   for (const [body, expected] of table) rejects(body, expected);
 });
+
+test("function names are at most 64 characters, as OpenAI's API requires, with a clear 400", () => {
+  const tool = (name: string) => base({ tools: [{ type: "function", function: { name, parameters: { type: "object" } } }] });
+  assert.equal(parseOpenAiRequest(tool("f".repeat(64)), {}).tools[0]!.name, "f".repeat(64));
+  rejects(tool("f".repeat(65)), /^tools\.0\.function\.name: tool name "f+…" \(65 characters\) must be at most 64 characters$/);
+  rejects(tool("x".repeat(5000)), /^tools\.0\.function\.name: tool name "x+…" \(5000 characters\) must be at most 64 characters$/);
+});
