@@ -2,10 +2,14 @@
 // data dir only when the user explicitly chooses `--secret-store file`. Everything
 // else (labels, expiry, usage) is non-secret and lives in the settings store.
 //
+// Keychain entries are scoped per data folder (the service names the folder's id).
 // Entry names: one entry per account, named by the account id (always `cursor` or
 // `cursor.<…>`), holding JSON `{accessToken, refreshToken}`; plus the reserved entry
 // `relay-key` holding the relay's client API key (a plain string). Account ids can
 // never collide with it because they all start with "cursor".
+
+import { RelayError } from "../core/errors.ts";
+import { readTokenClaims, subToShortHash } from "./identity.ts";
 
 export interface Secrets {
   accessToken: string;
@@ -24,7 +28,7 @@ export interface SecretStore {
   deleteRelayKey(): Promise<void>;
 }
 
-/** Keychain service name for every entry. */
+/** Keychain service name; a data folder's entries use `<this>/<data folder id>`. */
 export const SECRET_SERVICE = "cursor-relay";
 /** Reserved entry name for the relay API key. */
 export const RELAY_KEY_ENTRY = "relay-key";
@@ -55,6 +59,25 @@ function parseSecrets(text: string | null): Secrets | null {
   return null;
 }
 
+/**
+ * An entry is never overwritten with another Cursor user's tokens: that would silently
+ * swap which user an account id stands for (and lose the other user's login).
+ */
+function refuseOtherUser(kind: SecretStore["kind"], accountId: string, existing: Secrets | null, next: Secrets): void {
+  if (existing === null) return;
+  const was = readTokenClaims(existing.accessToken).sub;
+  const now = readTokenClaims(next.accessToken).sub;
+  if (was === null || now === null || was === now) return;
+  throw new RelayError({
+    kind: "invalid_request",
+    status: 409,
+    message:
+      `the ${kind} entry ${accountId} holds the tokens of another Cursor user (Cursor ${subToShortHash(was)}), ` +
+      `not of this login (Cursor ${subToShortHash(now)}); nothing was overwritten. ` +
+      `Log in with a different --label, or remove ${accountId} first`,
+  });
+}
+
 export function secretStoreOver(kind: SecretStore["kind"], raw: RawSecretBackend): SecretStore {
   return {
     kind,
@@ -64,6 +87,7 @@ export function secretStoreOver(kind: SecretStore["kind"], raw: RawSecretBackend
     },
     async set(accountId, secrets) {
       assertAccountEntryName(accountId);
+      refuseOtherUser(kind, accountId, parseSecrets(await raw.getRaw(accountId)), secrets);
       await raw.setRaw(accountId, JSON.stringify({ accessToken: secrets.accessToken, refreshToken: secrets.refreshToken }));
     },
     async delete(accountId) {
