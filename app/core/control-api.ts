@@ -86,6 +86,8 @@ export interface ClientSetupOptions {
 export interface ConfigureClaudeCodeResult {
   settingsPath: string;
   backupPath: string | null;
+  /** Something the user should know about what was written (e.g. an ephemeral port). */
+  warning?: string;
 }
 
 export interface ControlApi {

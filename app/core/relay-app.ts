@@ -181,7 +181,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     sessions,
     logins,
     stats,
-    proxy: () => ({ running: proxyEnabled, url: listener?.url ?? null, startedAt }),
+    proxy: () => ({ running: proxyEnabled, url: listener?.url ?? null, startedAt, ephemeralPort: options.port === 0 }),
     setProxyEnabled: (on) => {
       proxyEnabled = on;
       publisher?.changed();
