@@ -22,16 +22,21 @@ export interface SecretStore {
   get(accountId: string): Promise<Secrets | null>;
   set(accountId: string, secrets: Secrets): Promise<void>;
   delete(accountId: string): Promise<void>;
-  /** The relay's client API key, stored under the reserved name `relay-key`. */
-  getRelayKey(): Promise<string | null>;
-  setRelayKey(key: string): Promise<void>;
-  deleteRelayKey(): Promise<void>;
+  /**
+   * The relay's client API key, stored under the reserved name `relay-key`; `relay-key-running`
+   * holds a key given on the command line (--api-key) while the relay that uses it runs.
+   */
+  getRelayKey(entry?: RelayKeyEntry): Promise<string | null>;
+  setRelayKey(key: string, entry?: RelayKeyEntry): Promise<void>;
+  deleteRelayKey(entry?: RelayKeyEntry): Promise<void>;
 }
+
+export type RelayKeyEntry = "relay-key" | "relay-key-running";
 
 /** Keychain service name; a data folder's entries use `<this>/<data folder id>`. */
 export const SECRET_SERVICE = "cursor-relay";
 /** Reserved entry name for the relay API key. */
-export const RELAY_KEY_ENTRY = "relay-key";
+export const RELAY_KEY_ENTRY: RelayKeyEntry = "relay-key";
 
 /** A raw name → string backend; the typed SecretStore is built on top of it. */
 export interface RawSecretBackend {
@@ -41,7 +46,7 @@ export interface RawSecretBackend {
 }
 
 export function assertAccountEntryName(accountId: string): void {
-  if (accountId === RELAY_KEY_ENTRY || !(accountId === "cursor" || accountId.startsWith("cursor."))) {
+  if (accountId === RELAY_KEY_ENTRY || accountId === "relay-key-running" || !(accountId === "cursor" || accountId.startsWith("cursor."))) {
     throw new Error(`secret store: ${JSON.stringify(accountId)} is not an account id`);
   }
 }
@@ -94,9 +99,9 @@ export function secretStoreOver(kind: SecretStore["kind"], raw: RawSecretBackend
       assertAccountEntryName(accountId);
       await raw.deleteRaw(accountId);
     },
-    getRelayKey: () => raw.getRaw(RELAY_KEY_ENTRY),
-    setRelayKey: (key) => raw.setRaw(RELAY_KEY_ENTRY, key),
-    deleteRelayKey: () => raw.deleteRaw(RELAY_KEY_ENTRY),
+    getRelayKey: (entry = RELAY_KEY_ENTRY) => raw.getRaw(entry),
+    setRelayKey: (key, entry = RELAY_KEY_ENTRY) => raw.setRaw(entry, key),
+    deleteRelayKey: (entry = RELAY_KEY_ENTRY) => raw.deleteRaw(entry),
   };
 }
 
@@ -123,8 +128,8 @@ export function lazySecretStore(kind: SecretStore["kind"], open: () => Promise<S
     get: async (id) => (await store()).get(id),
     set: async (id, s) => (await store()).set(id, s),
     delete: async (id) => (await store()).delete(id),
-    getRelayKey: async () => (await store()).getRelayKey(),
-    setRelayKey: async (k) => (await store()).setRelayKey(k),
-    deleteRelayKey: async () => (await store()).deleteRelayKey(),
+    getRelayKey: async (entry) => (await store()).getRelayKey(entry),
+    setRelayKey: async (k, entry) => (await store()).setRelayKey(k, entry),
+    deleteRelayKey: async (entry) => (await store()).deleteRelayKey(entry),
   };
 }
