@@ -1,6 +1,7 @@
 // cursor-relay accounts [--json] | remove <id> | reset <id> | label <id> <label>
 import type { CommandIo } from "./io.ts";
 import { parseCommandArgs, UsageError } from "./options.ts";
+import { checkDataDir } from "./data-dir-check.ts";
 import { systemClock, type Clock } from "../core/clock.ts";
 import type { AccountState, TokenCounts } from "../core/control-api.ts";
 import { openAccounts } from "../accounts/open-accounts.ts";
@@ -53,6 +54,7 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
     io.out(usage);
     return 0;
   }
+  checkDataDir(global.dataDir, io.env, (m) => io.err(`warning: ${m}`));
   const clock = deps.clock ?? systemClock;
   const [sub, ...args] = positionals;
   const { registry } = await openAccounts({

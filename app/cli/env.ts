@@ -3,6 +3,7 @@
 // none runs, the stored relay key (created now on a first run) and the configured port.
 import type { CommandIo } from "./io.ts";
 import { parseCommandArgs, UsageError } from "./options.ts";
+import { checkDataDir } from "./data-dir-check.ts";
 import { openSecretStore } from "../accounts/secret-store-open.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
 import { clientSetup } from "../core/client-setup.ts";
@@ -26,6 +27,7 @@ export async function envCommand(argv: string[], io: CommandIo, deps: { keytar?:
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, usage);
   const portText = (values.port as string | undefined) ?? io.env.CURSOR_RELAY_PORT ?? String(DEFAULT_PORT);
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port: not a port number: ${JSON.stringify(portText)}`, usage);
+  checkDataDir(global.dataDir, io.env, (m) => io.err(`warning: ${m}`));
   const running = readRuntimeInfo(global.dataDir);
   const baseUrl = running?.url ?? `http://${DEFAULT_HOST}:${portText}`;
   const secrets = await openSecretStore({
