@@ -153,6 +153,36 @@ function readStored(v: unknown): StoredAccount | null {
   };
 }
 
+/**
+ * Names every `accounts` entry of settings.json the registry cannot use as written (not
+ * an object, an id that is not an account id, a field of the wrong type), so nothing
+ * is dropped or defaulted without a word.
+ */
+export function malformedAccountEntries(settings: SettingsStore): string[] {
+  const raw = settings.get(SETTINGS_KEY);
+  if (raw === undefined) return [];
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return [`settings "accounts" is ${JSON.stringify(raw)}, not an object; no account is listed`];
+  const problems: string[] = [];
+  const show = (v: unknown) => JSON.stringify(v)?.slice(0, 40) ?? String(v);
+  for (const [id, v] of Object.entries(raw as Record<string, unknown>)) {
+    const where = `settings entry accounts[${JSON.stringify(id)}]`;
+    if (!(id === "cursor" || id.startsWith("cursor."))) problems.push(`${where} has an id that is not an account id (cursor or cursor.<label>)`);
+    if (typeof v !== "object" || v === null || Array.isArray(v)) {
+      problems.push(`${where} is ${show(v)}, not an object; the account is ignored`);
+      continue;
+    }
+    const o = v as Record<string, unknown>;
+    for (const f of ["label", "sub", "subHash", "authExpiredReason"]) {
+      if (f in o && o[f] !== null && typeof o[f] !== "string") problems.push(`${where}.${f} is ${show(o[f])}, not a string; it is ignored`);
+    }
+    for (const f of ["expiresAt", "addedAt", "updatedAt", "lastRefreshAt", "authExpiredAt"]) {
+      if (f in o && o[f] !== null && !(typeof o[f] === "number" && Number.isFinite(o[f]))) problems.push(`${where}.${f} is ${show(o[f])}, not a number; it is ignored`);
+    }
+    if ("disabled" in o && typeof o.disabled !== "boolean") problems.push(`${where}.disabled is ${show(o.disabled)}, not true or false; it is ignored`);
+  }
+  return problems;
+}
+
 export function createAccountRegistry(options: AccountRegistryOptions): AccountRegistry {
   const { settings, secrets, clock } = options;
   const cursorApi = options.cursorApi.replace(/\/+$/, "");

@@ -11,9 +11,12 @@ import {
   createStateFileStatusSource,
   forgetInStateFile,
   resetStatusInStateFile,
+  STATE_FILE,
   type AccountStatusSource,
 } from "../accounts/status-source.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
+import { isStateFileDamaged, moveDamagedStateAside } from "../accounts/conductor-state.ts";
+import { join } from "node:path";
 
 const usage = `usage: cursor-relay accounts [--json]             list accounts
        cursor-relay accounts remove <id>           delete an account and its stored tokens
@@ -57,6 +60,8 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
   checkDataDir(global.dataDir, io.env, (m) => io.err(`warning: ${m}`));
   const clock = deps.clock ?? systemClock;
   const [sub, ...args] = positionals;
+  const statePath = join(global.dataDir, STATE_FILE);
+  if (isStateFileDamaged(statePath)) io.err(`warning: ${moveDamagedStateAside(statePath, clock.now())}`);
   const { registry } = await openAccounts({
     ...global,
     warn: (m) => io.err(`warning: ${m}`),
