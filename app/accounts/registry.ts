@@ -44,6 +44,8 @@ export interface AccountInfo {
   disabled: boolean;
   authExpired: boolean;
   authExpiredReason: string | null;
+  /** The secret store has no entry for this account (removed by hand, another tool, a wiped keyring). */
+  credentialsMissing: boolean;
 }
 
 /** What settings.json holds per account (`accounts.<id>`). No secrets. */
@@ -58,6 +60,7 @@ interface StoredAccount {
   disabled: boolean;
   authExpiredAt: number | null;
   authExpiredReason: string | null;
+  credentialsMissing: boolean;
 }
 
 export type AccountChange =
@@ -130,6 +133,7 @@ function toInfo(id: string, s: StoredAccount): AccountInfo {
     disabled: s.disabled,
     authExpired: s.authExpiredAt !== null,
     authExpiredReason: s.authExpiredReason,
+    credentialsMissing: s.credentialsMissing,
   };
 }
 
@@ -150,6 +154,7 @@ function readStored(v: unknown): StoredAccount | null {
     disabled: o.disabled === true,
     authExpiredAt: n(o.authExpiredAt),
     authExpiredReason: str(o.authExpiredReason),
+    credentialsMissing: o.credentialsMissing === true,
   };
 }
 
@@ -241,6 +246,13 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
     if (cached) return cached;
     const s = await secrets.get(id);
     if (!s) {
+      const stored = readAll()[id];
+      if (stored && !stored.credentialsMissing) {
+        update(id, { credentialsMissing: true, authExpiredAt: stored.authExpiredAt ?? clock.now(), authExpiredReason: `credentials missing — log in again (the ${secrets.kind} store has no stored credentials for ${id})` });
+        cancelTimer(id);
+        log.warn("the account's stored credentials are missing; log in again", { account: id });
+        emit({ type: "auth_expired", accountId: id });
+      }
       throw new RelayError({
         kind: "upstream_auth",
         status: 401,
@@ -354,6 +366,7 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
         disabled: previous?.disabled ?? false,
         authExpiredAt: null,
         authExpiredReason: null,
+        credentialsMissing: false,
       };
 
       // Secret first, then metadata; undo the secret if the metadata cannot be written,
@@ -444,7 +457,9 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
     },
 
     markAuthExpired(id, reason) {
-      update(id, { authExpiredAt: clock.now(), authExpiredReason: reason });
+      // "credentials missing" says more than whatever failed because of it.
+      const missing = requireStored(id).credentialsMissing;
+      update(id, { authExpiredAt: clock.now(), ...(missing ? {} : { authExpiredReason: reason }) });
       cancelTimer(id);
       log.warn("account auth expired; log in again", { account: id, reason });
       emit({ type: "auth_expired", accountId: id });
@@ -453,7 +468,7 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
     clearAuthExpired(id) {
       const s = requireStored(id);
       if (s.authExpiredAt === null) return;
-      update(id, { authExpiredAt: null, authExpiredReason: null });
+      update(id, { authExpiredAt: null, authExpiredReason: null, credentialsMissing: false });
       schedule(id);
       emit({ type: "auth_restored", accountId: id });
     },

@@ -41,6 +41,8 @@ export interface AccountView {
   lastUsedAt: number | null;
   lastError: string | null;
   tokenExpiresAt: number | null;
+  /** No stored credentials for this account (state auth_expired): the fix is a new login. Optional for older views. */
+  credentialsMissing?: boolean;
 }
 
 export interface ProxyView {

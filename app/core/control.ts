@@ -47,6 +47,8 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
     const live = sessions.views();
     const accounts: AccountView[] = registry.list().map((info) => ({
       ...conductor.view(info.id),
+      // Without stored credentials there is no sign-in token to renew.
+      ...(info.credentialsMissing ? { credentialsMissing: true, tokenExpiresAt: null } : {}),
       id: info.id,
       label: info.label,
       displayLabel: info.displayLabel,
