@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { claudeSettingsPath, configureClaudeCode, undoConfigureClaudeCode } from "../../../app/core/claude-settings.ts";
 import { isRelayError } from "../../../app/core/errors.ts";
+import { startHarness } from "../../helpers/relay-harness.ts";
 
 const home = (t: { after(fn: () => void): void }) => {
   const dir = mkdtempSync(join(tmpdir(), "cr-home-"));
@@ -140,4 +141,12 @@ test("a record from an older version (the whole previous file) is undone key by 
   writeFileSync(path, settingsText({ env: { ANTHROPIC_BASE_URL: "http://x", ANTHROPIC_AUTH_TOKEN: "k" }, model: "opus" }));
   undoConfigureClaudeCode({ home: h });
   assert.deepEqual(read(path), { model: "opus" });
+});
+
+test("a relay started with --port 0 warns, through the control API, that the written address will not survive a restart", async (t) => {
+  const h = home(t);
+  const relay = await startHarness(t, { relay: { home: h } });
+  const r = await relay.app.control.configureClaudeCode();
+  assert.match(r.warning ?? "", new RegExp(`ephemeral port \\(${relay.url.replace(/[.]/g, "\\.")}, from --port 0\\)`));
+  assert.equal((read(claudeSettingsPath(h)).env as Record<string, unknown>).ANTHROPIC_BASE_URL, relay.url);
 });
