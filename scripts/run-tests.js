@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts with Node's test runner (through tsx).
+// Runs every test/**/*.test.ts with Node's test runner (through tsx); arguments are path
+// fragments selecting files, and `--repeat N` runs the selection N times in a row.
 // Keychain tests need a real Secret Service: when no session bus is up and
 // dbus-run-session + gnome-keyring are installed, the run re-executes itself inside a
 // private D-Bus session with a fresh, unlocked keyring (a fresh XDG_DATA_HOME, so an old
@@ -34,7 +35,19 @@ function findTests(dir) {
   return out;
 }
 
-const filters = process.argv.slice(2);
+// --repeat N: run the selected files N times in a row, stopping at the first failing run.
+const args = process.argv.slice(2);
+const repeatAt = args.indexOf("--repeat");
+let repeat = 1;
+if (repeatAt !== -1) {
+  repeat = Number(args[repeatAt + 1]);
+  if (!Number.isInteger(repeat) || repeat < 1) {
+    console.error("--repeat needs a whole number of runs, e.g. --repeat 10");
+    process.exit(2);
+  }
+  args.splice(repeatAt, 2);
+}
+const filters = args;
 const files = findTests(join(root, "test"))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
@@ -45,9 +58,17 @@ if (files.length === 0) {
 if (!process.env.CURSOR_RELAY_TEST_SESSION) {
   console.log("note: no dbus-run-session/gnome-keyring found; keychain tests will report the keychain as unavailable");
 }
-const r = spawnSync(
-  process.execPath,
-  ["--import", "tsx", "--test", "--test-reporter=spec", `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files],
-  { cwd: root, stdio: "inherit", env: { ...process.env, CURSOR_RELAY_TEST_SESSION: process.env.CURSOR_RELAY_TEST_SESSION ?? "none" } },
-);
-process.exit(r.status ?? 1);
+for (let run = 1; run <= repeat; run++) {
+  if (repeat > 1) console.log(`# run ${run} of ${repeat}`);
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--test", "--test-reporter=spec", `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files],
+    { cwd: root, stdio: "inherit", env: { ...process.env, CURSOR_RELAY_TEST_SESSION: process.env.CURSOR_RELAY_TEST_SESSION ?? "none" } },
+  );
+  if (r.status !== 0) {
+    if (repeat > 1) console.error(`run ${run} of ${repeat} failed`);
+    process.exit(r.status ?? 1);
+  }
+  if (repeat > 1 && run === repeat) console.log(`all ${repeat} runs passed`);
+}
+process.exit(0);

@@ -111,13 +111,7 @@ export interface LoadedState {
 export function loadStateFile(path: string, now: number, log: Logger): LoadedState {
   const empty = (): LoadedState => ({ accounts: new Map(), extra: {} });
   const moveAside = (): LoadedState => {
-    const aside = `${path}.corrupt-${now}`;
-    try {
-      renameSync(path, aside);
-      log.warn("the account state file was corrupt; kept a copy aside and started with empty usage and no cooldowns", { path, copy: aside });
-    } catch (e) {
-      log.warn("the account state file was corrupt and could not be moved aside; it will be overwritten", { path, error: e });
-    }
+    log.warn(moveDamagedStateAside(path, now), { path });
     return empty();
   };
   let raw: unknown;
@@ -134,6 +128,31 @@ export function loadStateFile(path: string, now: number, log: Logger): LoadedSta
   const accounts = new Map<string, AccountRecord>();
   for (const [id, entry] of Object.entries(obj(rawAccounts))) accounts.set(id, recordFromJson(entry, now));
   return { accounts, extra };
+}
+
+/**
+ * The one handling of a damaged state.json, the same for every command (serve, accounts):
+ * the file is moved aside to `state.json.corrupt-<ms>` and the command goes on with empty
+ * usage and no cooldowns. Returns the warning to show.
+ */
+export function moveDamagedStateAside(path: string, now: number): string {
+  const aside = `${path}.corrupt-${now}`;
+  try {
+    renameSync(path, aside);
+    return `the account state file ${path} was damaged; moved it to ${aside} and started with empty usage and no cooldowns`;
+  } catch (e) {
+    return `the account state file ${path} was damaged and could not be moved aside (${e instanceof Error ? e.message : String(e)}); it will be overwritten`;
+  }
+}
+
+/** True when state.json exists but does not hold a JSON object (e.g. a truncated write). */
+export function isStateFileDamaged(path: string): boolean {
+  try {
+    const v = readJson(path);
+    return v !== undefined && (typeof v !== "object" || v === null || Array.isArray(v));
+  } catch (e) {
+    return e instanceof SyntaxError;
+  }
 }
 
 export function stateToJson(accounts: ReadonlyMap<string, AccountRecord>, extra: Record<string, unknown>, now: number): Record<string, unknown> {

@@ -422,6 +422,8 @@ export function createConductor(options: ConductorOptions): Conductor {
     r.rateLimitLevel = 0;
     r.transientLevel = 0;
     r.forbiddenLevel = 0;
+    r.lastError = null;
+    r.lastErrorAt = null;
     cancelCooldownTimer(id);
     persistNow();
     emit("reset", id);
@@ -470,10 +472,14 @@ export function createConductor(options: ConductorOptions): Conductor {
     reportFailure,
     reportSuccess(id) {
       const r = records.get(id);
-      if (!r || (r.rateLimitLevel === 0 && r.transientLevel === 0 && r.forbiddenLevel === 0)) return;
+      if (!r || (r.rateLimitLevel === 0 && r.transientLevel === 0 && r.forbiddenLevel === 0 && r.lastError === null)) return;
       r.rateLimitLevel = 0;
       r.transientLevel = 0;
       r.forbiddenLevel = 0;
+      // The account works again: an old error no longer describes it. (The success's own
+      // usage record announces the change.)
+      r.lastError = null;
+      r.lastErrorAt = null;
       schedulePersist();
     },
     resetCooldown,

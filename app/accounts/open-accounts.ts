@@ -7,7 +7,7 @@ import { createFileSettingsStore, type SettingsStore } from "./settings-store.ts
 import { lazySecretStore, type SecretStore } from "./secret-store.ts";
 import { openSecretStore } from "./secret-store-open.ts";
 import type { KeytarLike } from "./secret-store-keytar.ts";
-import { createAccountRegistry, type AccountRegistry } from "./registry.ts";
+import { createAccountRegistry, malformedAccountEntries, type AccountRegistry } from "./registry.ts";
 import type { FetchLike } from "./cursor-http.ts";
 
 export interface OpenAccountsOptions {
@@ -33,6 +33,7 @@ export interface OpenedAccounts {
 
 export async function openAccounts(options: OpenAccountsOptions): Promise<OpenedAccounts> {
   const settings = createFileSettingsStore(options.dataDir);
+  for (const problem of malformedAccountEntries(settings)) options.warn(problem);
   const open = () =>
     openSecretStore({ kind: options.secretStore, dataDir: options.dataDir, warn: options.warn, ...(options.keytar ? { keytar: options.keytar } : {}) });
   const secrets = options.eager ? await open() : lazySecretStore(options.secretStore, open);

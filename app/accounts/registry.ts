@@ -44,6 +44,8 @@ export interface AccountInfo {
   disabled: boolean;
   authExpired: boolean;
   authExpiredReason: string | null;
+  /** The secret store has no entry for this account (removed by hand, another tool, a wiped keyring). */
+  credentialsMissing: boolean;
 }
 
 /** What settings.json holds per account (`accounts.<id>`). No secrets. */
@@ -58,6 +60,7 @@ interface StoredAccount {
   disabled: boolean;
   authExpiredAt: number | null;
   authExpiredReason: string | null;
+  credentialsMissing: boolean;
 }
 
 export type AccountChange =
@@ -130,6 +133,7 @@ function toInfo(id: string, s: StoredAccount): AccountInfo {
     disabled: s.disabled,
     authExpired: s.authExpiredAt !== null,
     authExpiredReason: s.authExpiredReason,
+    credentialsMissing: s.credentialsMissing,
   };
 }
 
@@ -150,7 +154,38 @@ function readStored(v: unknown): StoredAccount | null {
     disabled: o.disabled === true,
     authExpiredAt: n(o.authExpiredAt),
     authExpiredReason: str(o.authExpiredReason),
+    credentialsMissing: o.credentialsMissing === true,
   };
+}
+
+/**
+ * Names every `accounts` entry of settings.json the registry cannot use as written (not
+ * an object, an id that is not an account id, a field of the wrong type), so nothing
+ * is dropped or defaulted without a word.
+ */
+export function malformedAccountEntries(settings: SettingsStore): string[] {
+  const raw = settings.get(SETTINGS_KEY);
+  if (raw === undefined) return [];
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return [`settings "accounts" is ${JSON.stringify(raw)}, not an object; no account is listed`];
+  const problems: string[] = [];
+  const show = (v: unknown) => JSON.stringify(v)?.slice(0, 40) ?? String(v);
+  for (const [id, v] of Object.entries(raw as Record<string, unknown>)) {
+    const where = `settings entry accounts[${JSON.stringify(id)}]`;
+    if (!(id === "cursor" || id.startsWith("cursor."))) problems.push(`${where} has an id that is not an account id (cursor or cursor.<label>)`);
+    if (typeof v !== "object" || v === null || Array.isArray(v)) {
+      problems.push(`${where} is ${show(v)}, not an object; the account is ignored`);
+      continue;
+    }
+    const o = v as Record<string, unknown>;
+    for (const f of ["label", "sub", "subHash", "authExpiredReason"]) {
+      if (f in o && o[f] !== null && typeof o[f] !== "string") problems.push(`${where}.${f} is ${show(o[f])}, not a string; it is ignored`);
+    }
+    for (const f of ["expiresAt", "addedAt", "updatedAt", "lastRefreshAt", "authExpiredAt"]) {
+      if (f in o && o[f] !== null && !(typeof o[f] === "number" && Number.isFinite(o[f]))) problems.push(`${where}.${f} is ${show(o[f])}, not a number; it is ignored`);
+    }
+    if ("disabled" in o && typeof o.disabled !== "boolean") problems.push(`${where}.disabled is ${show(o.disabled)}, not true or false; it is ignored`);
+  }
+  return problems;
 }
 
 export function createAccountRegistry(options: AccountRegistryOptions): AccountRegistry {
@@ -211,6 +246,13 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
     if (cached) return cached;
     const s = await secrets.get(id);
     if (!s) {
+      const stored = readAll()[id];
+      if (stored && !stored.credentialsMissing) {
+        update(id, { credentialsMissing: true, authExpiredAt: stored.authExpiredAt ?? clock.now(), authExpiredReason: `credentials missing — log in again (the ${secrets.kind} store has no stored credentials for ${id})` });
+        cancelTimer(id);
+        log.warn("the account's stored credentials are missing; log in again", { account: id });
+        emit({ type: "auth_expired", accountId: id });
+      }
       throw new RelayError({
         kind: "upstream_auth",
         status: 401,
@@ -324,6 +366,7 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
         disabled: previous?.disabled ?? false,
         authExpiredAt: null,
         authExpiredReason: null,
+        credentialsMissing: false,
       };
 
       // Secret first, then metadata; undo the secret if the metadata cannot be written,
@@ -414,7 +457,9 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
     },
 
     markAuthExpired(id, reason) {
-      update(id, { authExpiredAt: clock.now(), authExpiredReason: reason });
+      // "credentials missing" says more than whatever failed because of it.
+      const missing = requireStored(id).credentialsMissing;
+      update(id, { authExpiredAt: clock.now(), ...(missing ? {} : { authExpiredReason: reason }) });
       cancelTimer(id);
       log.warn("account auth expired; log in again", { account: id, reason });
       emit({ type: "auth_expired", accountId: id });
@@ -423,7 +468,7 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
     clearAuthExpired(id) {
       const s = requireStored(id);
       if (s.authExpiredAt === null) return;
-      update(id, { authExpiredAt: null, authExpiredReason: null });
+      update(id, { authExpiredAt: null, authExpiredReason: null, credentialsMissing: false });
       schedule(id);
       emit({ type: "auth_restored", accountId: id });
     },

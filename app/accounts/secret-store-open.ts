@@ -1,7 +1,8 @@
 // Picks the secret backend the user asked for. The keychain is the default and is
 // probed up front; the file store is only ever used when explicitly chosen.
 import type { SecretStore } from "./secret-store.ts";
-import { openKeytarSecretStore, type KeytarLike } from "./secret-store-keytar.ts";
+import type { KeytarLike } from "./secret-store-keytar.ts";
+import { openScopedKeychainStore } from "./keychain-scope.ts";
 import { openFileSecretStore } from "./secret-store-file.ts";
 
 export interface OpenSecretStoreOptions {
@@ -14,5 +15,5 @@ export interface OpenSecretStoreOptions {
 
 export async function openSecretStore(options: OpenSecretStoreOptions): Promise<SecretStore> {
   if (options.kind === "file") return openFileSecretStore({ dataDir: options.dataDir, warn: options.warn });
-  return openKeytarSecretStore(options.keytar ? { keytar: options.keytar } : {});
+  return openScopedKeychainStore({ dataDir: options.dataDir, ...(options.keytar ? { keytar: options.keytar } : {}) });
 }

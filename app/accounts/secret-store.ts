@@ -2,10 +2,14 @@
 // data dir only when the user explicitly chooses `--secret-store file`. Everything
 // else (labels, expiry, usage) is non-secret and lives in the settings store.
 //
+// Keychain entries are scoped per data folder (the service names the folder's id).
 // Entry names: one entry per account, named by the account id (always `cursor` or
 // `cursor.<…>`), holding JSON `{accessToken, refreshToken}`; plus the reserved entry
 // `relay-key` holding the relay's client API key (a plain string). Account ids can
 // never collide with it because they all start with "cursor".
+
+import { RelayError } from "../core/errors.ts";
+import { readTokenClaims, subToShortHash } from "./identity.ts";
 
 export interface Secrets {
   accessToken: string;
@@ -18,16 +22,21 @@ export interface SecretStore {
   get(accountId: string): Promise<Secrets | null>;
   set(accountId: string, secrets: Secrets): Promise<void>;
   delete(accountId: string): Promise<void>;
-  /** The relay's client API key, stored under the reserved name `relay-key`. */
-  getRelayKey(): Promise<string | null>;
-  setRelayKey(key: string): Promise<void>;
-  deleteRelayKey(): Promise<void>;
+  /**
+   * The relay's client API key, stored under the reserved name `relay-key`; `relay-key-running`
+   * holds a key given on the command line (--api-key) while the relay that uses it runs.
+   */
+  getRelayKey(entry?: RelayKeyEntry): Promise<string | null>;
+  setRelayKey(key: string, entry?: RelayKeyEntry): Promise<void>;
+  deleteRelayKey(entry?: RelayKeyEntry): Promise<void>;
 }
 
-/** Keychain service name for every entry. */
+export type RelayKeyEntry = "relay-key" | "relay-key-running";
+
+/** Keychain service name; a data folder's entries use `<this>/<data folder id>`. */
 export const SECRET_SERVICE = "cursor-relay";
 /** Reserved entry name for the relay API key. */
-export const RELAY_KEY_ENTRY = "relay-key";
+export const RELAY_KEY_ENTRY: RelayKeyEntry = "relay-key";
 
 /** A raw name → string backend; the typed SecretStore is built on top of it. */
 export interface RawSecretBackend {
@@ -37,7 +46,7 @@ export interface RawSecretBackend {
 }
 
 export function assertAccountEntryName(accountId: string): void {
-  if (accountId === RELAY_KEY_ENTRY || !(accountId === "cursor" || accountId.startsWith("cursor."))) {
+  if (accountId === RELAY_KEY_ENTRY || accountId === "relay-key-running" || !(accountId === "cursor" || accountId.startsWith("cursor."))) {
     throw new Error(`secret store: ${JSON.stringify(accountId)} is not an account id`);
   }
 }
@@ -55,6 +64,25 @@ function parseSecrets(text: string | null): Secrets | null {
   return null;
 }
 
+/**
+ * An entry is never overwritten with another Cursor user's tokens: that would silently
+ * swap which user an account id stands for (and lose the other user's login).
+ */
+function refuseOtherUser(kind: SecretStore["kind"], accountId: string, existing: Secrets | null, next: Secrets): void {
+  if (existing === null) return;
+  const was = readTokenClaims(existing.accessToken).sub;
+  const now = readTokenClaims(next.accessToken).sub;
+  if (was === null || now === null || was === now) return;
+  throw new RelayError({
+    kind: "invalid_request",
+    status: 409,
+    message:
+      `the ${kind} entry ${accountId} holds the tokens of another Cursor user (Cursor ${subToShortHash(was)}), ` +
+      `not of this login (Cursor ${subToShortHash(now)}); nothing was overwritten. ` +
+      `Log in with a different --label, or remove ${accountId} first`,
+  });
+}
+
 export function secretStoreOver(kind: SecretStore["kind"], raw: RawSecretBackend): SecretStore {
   return {
     kind,
@@ -64,15 +92,16 @@ export function secretStoreOver(kind: SecretStore["kind"], raw: RawSecretBackend
     },
     async set(accountId, secrets) {
       assertAccountEntryName(accountId);
+      refuseOtherUser(kind, accountId, parseSecrets(await raw.getRaw(accountId)), secrets);
       await raw.setRaw(accountId, JSON.stringify({ accessToken: secrets.accessToken, refreshToken: secrets.refreshToken }));
     },
     async delete(accountId) {
       assertAccountEntryName(accountId);
       await raw.deleteRaw(accountId);
     },
-    getRelayKey: () => raw.getRaw(RELAY_KEY_ENTRY),
-    setRelayKey: (key) => raw.setRaw(RELAY_KEY_ENTRY, key),
-    deleteRelayKey: () => raw.deleteRaw(RELAY_KEY_ENTRY),
+    getRelayKey: (entry = RELAY_KEY_ENTRY) => raw.getRaw(entry),
+    setRelayKey: (key, entry = RELAY_KEY_ENTRY) => raw.setRaw(entry, key),
+    deleteRelayKey: (entry = RELAY_KEY_ENTRY) => raw.deleteRaw(entry),
   };
 }
 
@@ -99,8 +128,8 @@ export function lazySecretStore(kind: SecretStore["kind"], open: () => Promise<S
     get: async (id) => (await store()).get(id),
     set: async (id, s) => (await store()).set(id, s),
     delete: async (id) => (await store()).delete(id),
-    getRelayKey: async () => (await store()).getRelayKey(),
-    setRelayKey: async (k) => (await store()).setRelayKey(k),
-    deleteRelayKey: async () => (await store()).deleteRelayKey(),
+    getRelayKey: async (entry) => (await store()).getRelayKey(entry),
+    setRelayKey: async (k, entry) => (await store()).setRelayKey(k, entry),
+    deleteRelayKey: async (entry) => (await store()).deleteRelayKey(entry),
   };
 }

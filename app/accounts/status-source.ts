@@ -102,7 +102,7 @@ export function createStateFileStatusSource(dataDir: string, now: () => number):
 }
 
 /**
- * Clears an account's cooldown, 403-disabled reason, backoff levels and auth-expired mark
+ * Clears an account's cooldown, 403-disabled reason, backoff levels, last error and auth-expired mark
  * in state.json (atomically; usage, errors and other accounts untouched). Returns false
  * when the file has no entry for it. A running relay's conductor notices the edit within
  * a few seconds and adopts it (the control API's resetCooldown acts at once).
@@ -120,6 +120,8 @@ export function resetStatusInStateFile(dataDir: string, accountId: string): bool
     disabledReason: null,
     backoff: { rateLimit: 0, transient: 0 },
     authExpired: false,
+    lastError: null,
+    lastErrorAt: null,
   };
   writeJsonAtomic(path, file);
   return true;

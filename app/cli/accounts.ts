@@ -1,6 +1,7 @@
 // cursor-relay accounts [--json] | remove <id> | reset <id> | label <id> <label>
 import type { CommandIo } from "./io.ts";
 import { parseCommandArgs, UsageError } from "./options.ts";
+import { checkDataDir } from "./data-dir-check.ts";
 import { systemClock, type Clock } from "../core/clock.ts";
 import type { AccountState, TokenCounts } from "../core/control-api.ts";
 import { openAccounts } from "../accounts/open-accounts.ts";
@@ -10,9 +11,12 @@ import {
   createStateFileStatusSource,
   forgetInStateFile,
   resetStatusInStateFile,
+  STATE_FILE,
   type AccountStatusSource,
 } from "../accounts/status-source.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
+import { isStateFileDamaged, moveDamagedStateAside } from "../accounts/conductor-state.ts";
+import { join } from "node:path";
 
 const usage = `usage: cursor-relay accounts [--json]             list accounts
        cursor-relay accounts remove <id>           delete an account and its stored tokens
@@ -53,8 +57,11 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
     io.out(usage);
     return 0;
   }
+  checkDataDir(global.dataDir, io.env, (m) => io.err(`warning: ${m}`));
   const clock = deps.clock ?? systemClock;
   const [sub, ...args] = positionals;
+  const statePath = join(global.dataDir, STATE_FILE);
+  if (isStateFileDamaged(statePath)) io.err(`warning: ${moveDamagedStateAside(statePath, clock.now())}`);
   const { registry } = await openAccounts({
     ...global,
     warn: (m) => io.err(`warning: ${m}`),

@@ -1,8 +1,9 @@
-// cursor-relay env: the lines to paste for Claude Code and OpenAI clients, with the
-// relay key (created now on a first run) and the address of the running relay (or the
-// configured port when none runs).
+// cursor-relay env: the lines to paste for Claude Code and OpenAI clients, with the key
+// and address of the running relay (from relay.json and the secret entry it names); when
+// none runs, the stored relay key (created now on a first run) and the configured port.
 import type { CommandIo } from "./io.ts";
 import { parseCommandArgs, UsageError } from "./options.ts";
+import { checkDataDir } from "./data-dir-check.ts";
 import { openSecretStore } from "../accounts/secret-store-open.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
 import { clientSetup } from "../core/client-setup.ts";
@@ -26,6 +27,7 @@ export async function envCommand(argv: string[], io: CommandIo, deps: { keytar?:
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, usage);
   const portText = (values.port as string | undefined) ?? io.env.CURSOR_RELAY_PORT ?? String(DEFAULT_PORT);
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port: not a port number: ${JSON.stringify(portText)}`, usage);
+  checkDataDir(global.dataDir, io.env, (m) => io.err(`warning: ${m}`));
   const running = readRuntimeInfo(global.dataDir);
   const baseUrl = running?.url ?? `http://${DEFAULT_HOST}:${portText}`;
   const secrets = await openSecretStore({
@@ -34,7 +36,10 @@ export async function envCommand(argv: string[], io: CommandIo, deps: { keytar?:
     warn: (m) => io.err(`warning: ${m}`),
     ...(deps.keytar ? { keytar: deps.keytar } : {}),
   });
-  const key = io.env.CURSOR_RELAY_API_KEY || (await ensureRelayKey(secrets));
+  // A running relay's key wins (whatever started it: --api-key, CURSOR_RELAY_API_KEY or the stored key).
+  const runningKey = running ? await secrets.getRelayKey(running.keyEntry) : null;
+  if (running && runningKey === null) io.err(`warning: the relay running at ${running.url} did not publish its key; these lines use the stored key`);
+  const key = runningKey ?? (io.env.CURSOR_RELAY_API_KEY || (await ensureRelayKey(secrets)));
   const setup = clientSetup(baseUrl, key);
   if (values.json === true) {
     io.out(

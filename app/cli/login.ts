@@ -3,6 +3,7 @@
 // account's display label; never the verifier or a token.
 import type { CommandIo } from "./io.ts";
 import { parseCommandArgs, UsageError } from "./options.ts";
+import { checkDataDir } from "./data-dir-check.ts";
 import { systemClock, type Clock } from "../core/clock.ts";
 import { openAccounts } from "../accounts/open-accounts.ts";
 import { isLoginCancelled, startLogin, type PollPolicy } from "../accounts/login.ts";
@@ -39,6 +40,7 @@ export async function loginCommand(argv: string[], io: CommandIo, deps: LoginDep
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, usage);
   const label = typeof values.label === "string" ? values.label : null;
+  checkDataDir(global.dataDir, io.env, (m) => io.err(`warning: ${m}`));
 
   const { registry } = await openAccounts({
     ...global,

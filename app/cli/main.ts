@@ -2,6 +2,7 @@
 // and an exit code, never a stack trace for a user mistake.
 import { isRelayError } from "../core/errors.ts";
 import { USAGE, UsageError } from "./options.ts";
+import { DataDirError } from "./data-dir-check.ts";
 import type { CommandIo } from "./io.ts";
 import { processIo } from "./io.ts";
 
@@ -30,6 +31,10 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
   try {
     return await (await load())(rest, io);
   } catch (e) {
+    if (e instanceof DataDirError) {
+      io.err(`cursor-relay ${name}: ${e.message}`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       io.err(`cursor-relay ${name}: ${e.message}\n\n${e.usage}`);
       return 2;

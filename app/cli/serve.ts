@@ -3,6 +3,7 @@
 // dashboard URL; Ctrl-C / SIGTERM stop it cleanly (usage and cooldowns flushed).
 import type { CommandIo } from "./io.ts";
 import { parseCommandArgs, UsageError } from "./options.ts";
+import { checkDataDir } from "./data-dir-check.ts";
 import { createRelayApp, DEFAULT_HOST, DEFAULT_PORT, type RelayApp, type RelayAppOptions } from "../core/relay-app.ts";
 import { tuneHeapForRelay } from "../core/heap-tuning.ts";
 import { createLogger, type LogLevel } from "../core/log.ts";
@@ -62,6 +63,7 @@ export async function serveCommand(argv: string[], io: CommandIo, deps: ServeDep
   const apiKey = (values["api-key"] as string | undefined) ?? (io.env.CURSOR_RELAY_API_KEY || undefined);
   if (apiKey !== undefined && apiKey.length < 8) throw new UsageError("--api-key: use at least 8 characters", usage);
 
+  checkDataDir(global.dataDir, io.env, (m) => io.err(`warning: ${m}`));
   tuneHeapForRelay();
   const logger = createLogger({ level: level as LogLevel, sink: (line) => io.err(line) });
   const uiDir = ensureRendererBuilt((m) => io.err(m));

@@ -43,6 +43,8 @@ export interface AccountView {
   lastUsedAt: number | null;
   lastError: string | null;
   tokenExpiresAt: number | null;
+  /** No stored credentials for this account (state auth_expired): the fix is a new login. Optional for older views. */
+  credentialsMissing?: boolean;
 }
 
 export interface ProxyView {
@@ -94,6 +96,8 @@ export interface ClientSetupOptions {
 export interface ConfigureClaudeCodeResult {
   settingsPath: string;
   backupPath: string | null;
+  /** Something the user should know about what was written (e.g. an ephemeral port). */
+  warning?: string;
 }
 
 export interface ConfigureCodexResult {

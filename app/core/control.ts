@@ -24,7 +24,7 @@ export interface ControlDeps {
   sessions: SessionManager;
   logins: LoginManager;
   stats: RequestStats;
-  proxy(): { running: boolean; url: string | null; startedAt: number | null };
+  proxy(): { running: boolean; url: string | null; startedAt: number | null; ephemeralPort?: boolean };
   setProxyEnabled(on: boolean): void;
   relayKey(): string;
   regenerateRelayKey(): Promise<void>;
@@ -51,6 +51,8 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
     const live = sessions.views();
     const accounts: AccountView[] = registry.list().map((info) => ({
       ...conductor.view(info.id),
+      // Without stored credentials there is no sign-in token to renew.
+      ...(info.credentialsMissing ? { credentialsMissing: true, tokenExpiresAt: null } : {}),
       id: info.id,
       label: info.label,
       displayLabel: info.displayLabel,
@@ -124,7 +126,13 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
     async configureClaudeCode() {
       const url = baseUrl();
       if (!url) throw notListening();
-      return configureClaudeCode({ baseUrl: url, relayKey: deps.relayKey(), now: clock.now(), ...(deps.home ? { home: deps.home } : {}) });
+      return configureClaudeCode({
+        baseUrl: url,
+        relayKey: deps.relayKey(),
+        now: clock.now(),
+        ephemeralPort: deps.proxy().ephemeralPort === true,
+        ...(deps.home ? { home: deps.home } : {}),
+      });
     },
     async undoConfigureClaudeCode() {
       undoConfigureClaudeCode(deps.home ? { home: deps.home } : {});

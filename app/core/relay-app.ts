@@ -11,6 +11,7 @@ import type { FetchLike } from "../accounts/cursor-http.ts";
 import { createLoginManager, type LoginManager } from "../accounts/login-manager.ts";
 import { openAccounts, type OpenedAccounts } from "../accounts/open-accounts.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
+import type { RelayKeyEntry } from "../accounts/secret-store.ts";
 import type { CursorClientHandle, CursorClientOptions } from "../cursor/client.ts";
 import { createLazyCursorClient } from "../cursor/lazy-client.ts";
 import { FALLBACK_MODELS } from "../cursor/models.ts";
@@ -125,6 +126,10 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
   const { registry, secrets } = accounts;
   let relayKey = await ensureRelayKey(secrets, options.apiKey);
   logger.addSecret(relayKey);
+  // A key from the command line is kept in its own secret entry while this relay runs, so
+  // `cursor-relay env` (another process) can tell clients the key this relay really accepts.
+  const keyEntry: RelayKeyEntry = options.apiKey ? "relay-key-running" : "relay-key";
+  const publishesKey = options.runtimeFile !== false;
 
   const conductor = createConductor({ dataDir: options.dataDir, clock, accounts: registry, logger: logger.child("conductor"), ...options.conductor });
   const pool = createAccountPool({ registry, conductor, logger: logger.child("pool") });
@@ -202,7 +207,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     sessions,
     logins,
     stats,
-    proxy: () => ({ running: proxyEnabled, url: listener?.url ?? null, startedAt }),
+    proxy: () => ({ running: proxyEnabled, url: listener?.url ?? null, startedAt, ephemeralPort: options.port === 0 }),
     setProxyEnabled: (on) => {
       proxyEnabled = on;
       publisher?.changed();
@@ -211,6 +216,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     regenerateRelayKey: async () => {
       const next = generateRelayKey();
       await secrets.setRelayKey(next);
+      if (keyEntry === "relay-key-running") await secrets.setRelayKey(next, keyEntry);
       logger.addSecret(next);
       relayKey = next;
     },
@@ -266,8 +272,9 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
       });
       startedAt = clock.now();
       cursor.preload().catch((e: unknown) => logger.error("could not load the Cursor client", { error: String(e) }));
-      if (options.runtimeFile !== false) {
-        writeRuntimeInfo(options.dataDir, { pid: process.pid, url: listener.url, port: listener.port, startedAt });
+      if (publishesKey) {
+        if (keyEntry === "relay-key-running") await secrets.setRelayKey(relayKey, keyEntry);
+        writeRuntimeInfo(options.dataDir, { pid: process.pid, url: listener.url, port: listener.port, startedAt, keyEntry });
       }
       publisher?.changed();
     },
@@ -280,7 +287,10 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
       publisher = null;
       if (listener) {
         await listener.close(500);
-        if (options.runtimeFile !== false) clearRuntimeInfo(options.dataDir, process.pid);
+        if (publishesKey) {
+          clearRuntimeInfo(options.dataDir, process.pid);
+          if (keyEntry === "relay-key-running") await secrets.deleteRelayKey(keyEntry).catch(() => undefined);
+        }
       }
       listener = null;
       checkpoints.close();

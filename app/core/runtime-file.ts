@@ -1,8 +1,10 @@
 // `<dataDir>/relay.json` says where a running relay listens, so `cursor-relay env` and
-// the accounts CLI can find it. It holds no secret; a stale file (dead pid) is ignored.
+// the accounts CLI can find it. It holds no secret, only the name of the secret entry that
+// holds the key the relay accepts (`keyEntry`); a stale file (dead pid) is ignored.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { readJson, writeJsonAtomic } from "./json-file.ts";
+import type { RelayKeyEntry } from "../accounts/secret-store.ts";
 
 export const RUNTIME_FILE = "relay.json";
 
@@ -11,6 +13,8 @@ export interface RuntimeInfo {
   url: string;
   port: number;
   startedAt: number;
+  /** The secret entry holding the relay's key: the stored key, or one given with --api-key. */
+  keyEntry: RelayKeyEntry;
 }
 
 const alive = (pid: number): boolean => {
@@ -37,7 +41,13 @@ export function readRuntimeInfo(dataDir: string): RuntimeInfo | null {
   const o = v as Record<string, unknown>;
   if (typeof o.pid !== "number" || typeof o.url !== "string" || typeof o.port !== "number") return null;
   if (!alive(o.pid)) return null;
-  return { pid: o.pid, url: o.url, port: o.port, startedAt: typeof o.startedAt === "number" ? o.startedAt : 0 };
+  return {
+    pid: o.pid,
+    url: o.url,
+    port: o.port,
+    startedAt: typeof o.startedAt === "number" ? o.startedAt : 0,
+    keyEntry: o.keyEntry === "relay-key-running" ? "relay-key-running" : "relay-key",
+  };
 }
 
 /** Removes the file if it is ours (another relay may have replaced it). */

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from "../core/clock.ts";
 import type { SelfTestCheck, SelfTestReport } from "../core/control-api.ts";
 import { drift, type DriftEntry } from "../cursor/drift.ts";
 import { FALLBACK_MODELS } from "../cursor/models.ts";
+import { readRuntimeInfo } from "../core/runtime-file.ts";
 import { createCursorTransport, DEFAULT_CLIENT_VERSION } from "../cursor/transport.ts";
 import { fail, pass, skip, timedCheck, type CheckOutcome } from "./check.ts";
 import { checkRunningRelay } from "./check-relay.ts";
@@ -80,7 +81,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
       return r.outcome;
     });
     const store = opened.store;
-    const relayKey = options.relayKey ?? (store ? await store.getRelayKey().catch(() => null) : null);
+    // A key given explicitly is the one the user's clients use: check that one. Else the key
+    // the running relay published (whatever started it), as `cursor-relay env` prints it.
+    const runningEntry = readRuntimeInfo(options.dataDir)?.keyEntry;
+    const published = store && runningEntry ? await store.getRelayKey(runningEntry).catch(() => null) : null;
+    const relayKey = options.relayKey ?? published ?? (store ? await store.getRelayKey().catch(() => null) : null);
     if (relayKey) secretsSeen.push(relayKey);
 
     if (store) {

@@ -20,7 +20,7 @@ export function timeLeft(ms: number): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} min`;
 }
 
-/** "ready", "cooling, 12 min left", "sign-in expired", "disabled". */
+/** "ready", "cooling, 12 min left", "sign-in expired", "credentials missing — log in again", "disabled". */
 export function accountStatusText(a: AccountView, now: number): string {
   const state = effectiveState(a, now);
   switch (state) {
@@ -29,7 +29,7 @@ export function accountStatusText(a: AccountView, now: number): string {
     case "cooling":
       return a.cooldownUntil === null ? "cooling" : `cooling, ${timeLeft(a.cooldownUntil - now)} left`;
     case "auth_expired":
-      return "sign-in expired";
+      return a.credentialsMissing ? "credentials missing — log in again" : "sign-in expired";
     case "disabled":
       return "disabled";
   }

@@ -68,7 +68,11 @@ export function AccountCard({ account: a, client, now, onLogInAgain }: Props) {
       )}
       {a.state === "auth_expired" && (
         <div className="notice notice-expired">
-          <p className="small">Cursor signed this account out. Log in again to keep using it.</p>
+          <p className="small" data-testid="auth-expired-text">
+            {a.credentialsMissing
+              ? "Credentials missing — log in again. The stored sign-in for this account is gone (removed from the keychain or the data folder)."
+              : "Cursor signed this account out. Log in again to keep using it."}
+          </p>
           <button type="button" className="button" data-testid="log-in-again" onClick={() => onLogInAgain(a.label ?? null)}>
             Log in again
           </button>
@@ -99,7 +103,7 @@ export function AccountCard({ account: a, client, now, onLogInAgain }: Props) {
           <dt>Last used</dt>
           <dd>{a.lastUsedAt ? formatAgo(a.lastUsedAt, now) : "never"}</dd>
         </div>
-        {a.tokenExpiresAt !== null && (
+        {a.tokenExpiresAt !== null && a.state !== "auth_expired" && (
           <div>
             <dt>Sign-in token</dt>
             <dd>{a.tokenExpiresAt > now ? `renews ${formatIn(a.tokenExpiresAt, now)}` : "expired"}</dd>

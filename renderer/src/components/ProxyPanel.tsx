@@ -213,6 +213,11 @@ function ClaudeCodeConfig({ client }: { client: ControlClient }) {
             )}
             .
           </p>
+          {result.warning && (
+            <p className="small" role="alert" data-testid="configure-claude-code-warning">
+              Warning: {result.warning}
+            </p>
+          )}
           <button type="button" className="button button-small" data-testid="undo-claude-code" disabled={undoState.pending} onClick={() => void undo().then((o) => o.ok && setUndone(true))}>
             Undo
           </button>
@@ -220,7 +225,7 @@ function ClaudeCodeConfig({ client }: { client: ControlClient }) {
       )}
       {undone && (
         <p className="small muted" role="status" data-testid="undo-claude-code-done">
-          Restored the previous Claude Code settings.
+          Undid what Configure wrote; your other Claude Code settings are kept.
         </p>
       )}
       <InlineError message={configureState.error ?? undoState.error} />

@@ -65,15 +65,21 @@ test("login failures: timeout, rejection (status + body), network — each a cle
   assert.ok(rejected instanceof RelayError);
   assert.equal(rejected.message, "Cursor login failed: /auth/poll answered 500: login service on fire");
 
-  // a browser that tampers with the challenge makes the server refuse (403)
+  // a browser that tampers with the challenge makes the server refuse (403). The user has
+  // not finished the browser login until the page has loaded, so polls stay pending until
+  // then: otherwise a poll could overtake the page load and be answered with tokens.
   s.script.fail = undefined;
+  s.script.pending = Infinity;
   const tampered = await startLogin({
     cursorApi: s.url,
     label: "t3",
     clock: systemClock,
     registry,
     poll: fast,
-    openBrowser: (url) => browser(url.replace(/challenge=[^&]+/, "challenge=wrong")),
+    openBrowser: async (url) => {
+      await browser(url.replace(/challenge=[^&]+/, "challenge=wrong"));
+      s.script.pending = 0;
+    },
   }).done.catch((e: unknown) => e);
   assert.ok(tampered instanceof RelayError);
   assert.match(tampered.message, /answered 403: challenge mismatch/);

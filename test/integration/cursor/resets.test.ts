@@ -72,13 +72,17 @@ test("silent server: the stall watchdog (injected clock) fails the run with 504 
   const client = createCursorClient({ baseUrl: server.url, clock, stallTimeoutMs: 90_000 });
   let serverSawClose!: () => void;
   const closed = new Promise<void>((r) => (serverSawClose = r));
+  let serverSawStream!: () => void;
+  const opened = new Promise<void>((r) => (serverSawStream = r));
   try {
     server.setHandler((stream) => {
       stream.respond({ ":status": 200, "content-type": "application/connect+proto" });
       stream.on("close", () => serverSawClose());
+      serverSawStream();
     });
     const run = client.run(runOptions());
-    await new Promise((r) => setTimeout(r, 50));
+    // The stream is open on the server before the silence starts counting (not a fixed sleep).
+    await opened;
     clock.advance(90_000);
     const { error } = await failureOf(run);
     assert.equal(error.status, 504);

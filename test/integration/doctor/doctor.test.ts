@@ -164,7 +164,7 @@ test("running relay: relay.json names a live process whose port does not answer:
   const none = await doctor(h);
   assert.match(lineOf(none, "running relay"), /^– running relay: skipped, no relay is running/);
   assert.equal(none.code, 0, "no relay running is not a failure");
-  writeRuntimeInfo(h.dataDir, { pid: process.pid, url: "http://127.0.0.1:9", port: 9, startedAt: Date.now() });
+  writeRuntimeInfo(h.dataDir, { pid: process.pid, url: "http://127.0.0.1:9", port: 9, startedAt: Date.now(), keyEntry: "relay-key" });
   const r = await doctor(h);
   assert.equal(r.code, 1);
   assert.match(lineOf(r, "running relay"), /^✗ running relay: http:\/\/127\.0\.0\.1:9 \(pid \d+\) does not answer/);

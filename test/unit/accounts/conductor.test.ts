@@ -410,7 +410,7 @@ test("a corrupt state.json does not stop the relay: warned, kept aside, started 
   const aside = readdirSync(rig.dir).filter((f) => f.startsWith("state.json.corrupt-"));
   assert.deepEqual(aside, [`state.json.corrupt-${rig.clock.now()}`]);
   assert.equal(readFileSync(join(rig.dir, aside[0]!), "utf8"), '{"accounts": {"cursor.x": {"cooldownUntil": 12', "the bad file is kept as it was");
-  assert.ok(rig.logs.some((l) => /WARN .*account state file was corrupt/.test(l)));
+  assert.ok(rig.logs.some((l) => /WARN .*account state file .*state\.json was damaged; moved it to .*state\.json\.corrupt-/.test(l)));
   conductor.recordRequest(a);
   conductor.flush();
   assert.equal(stateFile(rig.dir).accounts[a]!.requests, 1, "a fresh, valid file replaces it");

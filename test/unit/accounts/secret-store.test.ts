@@ -12,8 +12,11 @@ import { RelayError } from "../../../app/core/errors.ts";
 
 const haveKeyring = process.env.CURSOR_RELAY_TEST_SESSION === "keyring";
 
-test("real keytar round trip under the test keyring (service cursor-relay)", { skip: !haveKeyring && "no test keyring session" }, async () => {
-  const store = await openSecretStore({ kind: "keychain", dataDir: "/nonexistent", warn: () => assert.fail("no warning for the keychain") });
+test("real keytar round trip under the test keyring (service cursor-relay/<data folder id>)", { skip: !haveKeyring && "no test keyring session" }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "cr-kt-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const store = await openSecretStore({ kind: "keychain", dataDir: dir, warn: () => assert.fail("no warning for the keychain") });
+  const service = `cursor-relay/${readFileSync(join(dir, "data-folder-id"), "utf8").trim()}`;
   assert.equal(store.kind, "keychain");
   const id = `cursor.kt-${randomBytes(4).toString("hex")}`;
   try {
@@ -22,12 +25,13 @@ test("real keytar round trip under the test keyring (service cursor-relay)", { s
     assert.deepEqual(await store.get(id), { accessToken: "at-1", refreshToken: "rt-1" });
     await store.set(id, { accessToken: "at-2", refreshToken: "rt-1" });
     assert.deepEqual(await store.get(id), { accessToken: "at-2", refreshToken: "rt-1" });
-    // the entry is really in the keychain under service cursor-relay, account = id
+    // the entry is really in the keychain under the folder's service, account = id
     const keytar = ((await import("keytar")) as unknown as { default: KeytarLike }).default;
-    assert.deepEqual(JSON.parse((await keytar.getPassword("cursor-relay", id))!), { accessToken: "at-2", refreshToken: "rt-1" });
+    assert.deepEqual(JSON.parse((await keytar.getPassword(service, id))!), { accessToken: "at-2", refreshToken: "rt-1" });
+    assert.equal(await keytar.getPassword("cursor-relay", id), null);
     await store.delete(id);
     assert.equal(await store.get(id), null);
-    assert.equal(await keytar.getPassword("cursor-relay", id), null);
+    assert.equal(await keytar.getPassword(service, id), null);
   } finally {
     await store.delete(id);
   }

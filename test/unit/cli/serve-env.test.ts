@@ -38,7 +38,7 @@ test("env: a first run creates the relay key; lines point at the default port, o
   assert.ok(a.out.includes(`export OPENAI_API_KEY=${key}`));
   assert.match(a.out[0]!, /no relay is running/);
 
-  writeRuntimeInfo(dir, { pid: process.pid, url: "http://127.0.0.1:40001", port: 40001, startedAt: 1 });
+  writeRuntimeInfo(dir, { pid: process.pid, url: "http://127.0.0.1:40001", port: 40001, startedAt: 1, keyEntry: "relay-key" });
   const b = capture(env);
   assert.equal(await main(["env", "--json"], b.io), 0);
   const json = JSON.parse(b.out[0]!) as { baseUrl: string; relayRunning: boolean; claudeCode: string[] };
@@ -50,7 +50,7 @@ test("env: a first run creates the relay key; lines point at the default port, o
 test("env: the Codex CLI lines, as shell comments and in --json", async (t) => {
   const dir = dataDir(t);
   const env = { CURSOR_RELAY_DATA_DIR: dir, CURSOR_RELAY_SECRET_STORE: "file" };
-  writeRuntimeInfo(dir, { pid: process.pid, url: "http://127.0.0.1:40001", port: 40001, startedAt: 1 });
+  writeRuntimeInfo(dir, { pid: process.pid, url: "http://127.0.0.1:40001", port: 40001, startedAt: 1, keyEntry: "relay-key" });
   const a = capture(env);
   assert.equal(await main(["env"], a.io), 0, a.err.join("\n"));
   const key = /^export ANTHROPIC_AUTH_TOKEN=(sk-relay-\S+)$/m.exec(a.out.join("\n"))?.[1];

@@ -34,13 +34,13 @@ test("runtime file: written, read back, ignored when its pid is dead, cleared on
   const dir = mkdtempSync(join(tmpdir(), "cr-rt-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   assert.equal(readRuntimeInfo(dir), null);
-  writeRuntimeInfo(dir, { pid: process.pid, url: "http://127.0.0.1:1", port: 1, startedAt: 5 });
+  writeRuntimeInfo(dir, { pid: process.pid, url: "http://127.0.0.1:1", port: 1, startedAt: 5, keyEntry: "relay-key" });
   assert.equal(readRuntimeInfo(dir)?.url, "http://127.0.0.1:1");
   clearRuntimeInfo(dir, process.pid + 1);
   assert.ok(readRuntimeInfo(dir), "another pid does not clear it");
   clearRuntimeInfo(dir, process.pid);
   assert.equal(readRuntimeInfo(dir), null);
-  writeRuntimeInfo(dir, { pid: 2 ** 22 + 12345, url: "http://127.0.0.1:2", port: 2, startedAt: 5 });
+  writeRuntimeInfo(dir, { pid: 2 ** 22 + 12345, url: "http://127.0.0.1:2", port: 2, startedAt: 5, keyEntry: "relay-key" });
   assert.equal(readRuntimeInfo(dir), null, "a dead relay's file is stale");
 });
 

@@ -1,0 +1,63 @@
+// Status text that is true: an account whose stored credentials are gone says so (not
+// "signed out", no sign-in token "renewing"); a last error goes once the account works
+// again or is reset.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { RelayError } from "../../../app/core/errors.ts";
+import { accountStatusText } from "../../../app/electron/account-status.ts";
+import { resetStatusInStateFile, createStateFileStatusSource } from "../../../app/accounts/status-source.ts";
+import { startHarness } from "../../helpers/relay-harness.ts";
+import { sampleAccount } from "../gateway/memory-control.ts";
+import { makeRig } from "./conductor-helpers.ts";
+
+test("an account whose stored credentials are missing: auth expired with that reason, no token renewal shown, tray says so", async (t) => {
+  const h = await startHarness(t, { accounts: ["gone", "kept"] });
+  const [gone] = h.accountIds;
+  const { registry, secrets } = h.app.parts.accounts;
+  await secrets.delete(gone!);
+  // the entry was removed behind the relay's back; a refresh reads the store itself
+  await assert.rejects(h.app.parts.accounts.registry.refreshNow(gone!), /no stored credentials/);
+  const info = registry.get(gone!)!;
+  assert.equal(info.credentialsMissing, true);
+  assert.equal(info.authExpired, true);
+  assert.match(info.authExpiredReason ?? "", /^credentials missing — log in again \(the (keychain|file) store has no stored credentials for cursor\.gone\)$/);
+  registry.markAuthExpired(gone!, "no usable token: something that follows from it");
+  assert.equal(registry.get(gone!)!.authExpiredReason, info.authExpiredReason, "the cause is not overwritten by its effects");
+
+  const view = (await h.app.control.getSnapshot()).accounts.find((a) => a.id === gone)!;
+  assert.equal(view.state, "auth_expired");
+  assert.equal(view.credentialsMissing, true);
+  assert.equal(view.tokenExpiresAt, null, "no 'sign-in token renews in …' for credentials that are gone");
+  assert.equal(accountStatusText(view, Date.now()), "credentials missing — log in again");
+  const other = (await h.app.control.getSnapshot()).accounts.find((a) => a.id !== gone)!;
+  assert.equal(other.state, "ready");
+  assert.notEqual(other.credentialsMissing, true);
+  assert.ok(other.tokenExpiresAt !== null);
+});
+
+test("tray text: a signed-out account still reads 'sign-in expired'", () => {
+  assert.equal(accountStatusText(sampleAccount({ id: "cursor.a", state: "auth_expired" }), 0), "sign-in expired");
+  assert.equal(accountStatusText(sampleAccount({ id: "cursor.a", state: "auth_expired", credentialsMissing: true }), 0), "credentials missing — log in again");
+});
+
+test("a last error is cleared when the account succeeds again, and by a reset (here and in state.json)", async (t) => {
+  const rig = makeRig(t);
+  const a = await rig.add("auth0|user_a");
+  const { conductor } = rig.open();
+  conductor.reportFailure(a, new RelayError({ kind: "invalid_request", status: 400, message: "bad body" }));
+  assert.equal(conductor.view(a).lastError, "bad body");
+  conductor.reportSuccess(a);
+  assert.equal(conductor.view(a).lastError, null, "a success clears it");
+
+  conductor.reportFailure(a, new RelayError({ kind: "upstream_error", status: 502, message: "stream reset" }));
+  assert.equal(conductor.view(a).lastError, "stream reset");
+  conductor.resetCooldown(a);
+  assert.equal(conductor.view(a).lastError, null, "a reset clears it");
+
+  conductor.reportFailure(a, new RelayError({ kind: "invalid_request", status: 400, message: "again" }));
+  conductor.flush();
+  const source = createStateFileStatusSource(rig.dir, () => rig.clock.now());
+  assert.equal(source.status(a).lastError, "again");
+  assert.equal(resetStatusInStateFile(rig.dir, a), true);
+  assert.equal(source.status(a).lastError, null, "`accounts reset` clears it in state.json");
+});
