@@ -85,8 +85,8 @@ const CLAUDE_FAMILIES: Record<string, string[]> = {
 
 /**
  * Maps a client model name to a Cursor model id. Order: overrides (exact, then `*`
- * patterns), exact live id, live alias/display id, the claude-opus/sonnet/haiku and gpt
- * families, `default`/`auto`, then a live id starting with the name. Throws a 404
+ * patterns), exact live id, live alias/display id, the claude-opus/sonnet/haiku, gpt and
+ * gemini (pro/flash tier first) families, `default`/`auto`, then a live id starting with the name. Throws a 404
  * invalid_request RelayError only when nothing matches at all.
  */
 export function resolveModel(
@@ -131,6 +131,14 @@ export function resolveModel(
   }
   if (/^gpt-/.test(base)) {
     const hit = pickFamily("gpt", versionOf(base), liveModels) ?? liveModels[0];
+    if (hit) return hit.id;
+  }
+  const gemini = /^gemini-.*?\b(pro|flash)\b/.exec(base) ?? /^(gemini)-/.exec(base);
+  if (gemini) {
+    const requested = versionOf(base);
+    const tier = gemini[1] === "gemini" ? undefined : gemini[1]!;
+    const sameTier = tier === undefined ? [] : liveModels.filter((m) => lower(m.id).includes("gemini") && lower(m.id).includes(tier));
+    const hit = pickFamily("gemini", requested, sameTier) ?? pickFamily("gemini", requested, liveModels) ?? liveModels[0];
     if (hit) return hit.id;
   }
   if ((base === "default" || base === "auto") && liveModels[0]) return liveModels[0].id;

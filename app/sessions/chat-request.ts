@@ -16,7 +16,7 @@ export type TranscriptEntry =
   | { role: "assistant"; text: string; toolCalls: TranscriptToolCall[] }
   | { role: "tool"; toolCallId: string; content: string; isError: boolean };
 
-export type ClientApi = "anthropic" | "openai";
+export type ClientApi = "anthropic" | "openai" | "gemini";
 
 export interface ChatRequest {
   api: ClientApi;
