@@ -29,7 +29,7 @@ import { geminiErrorBody, geminiErrorHeaders } from "./gemini/errors.ts";
 import { createGeminiJsonSink } from "./gemini/json-writer.ts";
 import { geminiModel, geminiModelList } from "./gemini/models.ts";
 import { parseGeminiRequest } from "./gemini/parse-request.ts";
-import { GEMINI_PREFIX, geminiTarget } from "./gemini/route.ts";
+import { geminiTarget, isGeminiRequest } from "./gemini/route.ts";
 import { createGeminiStreamSink } from "./gemini/stream-writer.ts";
 import { DEFAULT_COALESCE, type CoalesceOptions } from "./delta-coalescer.ts";
 import { requireKey } from "./http/auth.ts";
@@ -74,7 +74,7 @@ const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 export function apiOf(path: string, headers: IncomingMessage["headers"]): ClientApi {
   if (path.startsWith("/v1/messages")) return "anthropic";
   if (path.startsWith("/v1/chat/")) return "openai";
-  if (path.startsWith(GEMINI_PREFIX)) return "gemini";
+  if (isGeminiRequest(path, headers)) return "gemini";
   return headers["anthropic-version"] !== undefined ? "anthropic" : "openai";
 }
 
