@@ -5,7 +5,7 @@ import type { CommandIo } from "./io.ts";
 import { parseCommandArgs, UsageError } from "./options.ts";
 import { openSecretStore } from "../accounts/secret-store-open.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
-import { clientSetup } from "../core/client-setup.ts";
+import { clientSetup, geminiCliSetup } from "../core/client-setup.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../core/relay-app.ts";
 import { ensureRelayKey } from "../core/relay-key.ts";
 import { readRuntimeInfo } from "../core/runtime-file.ts";
@@ -13,7 +13,8 @@ import { readRuntimeInfo } from "../core/runtime-file.ts";
 const usage = `usage: cursor-relay env [--port N] [--json] [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]
 
   prints export lines for Claude Code (ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN) and OpenAI
-  clients (OPENAI_BASE_URL, OPENAI_API_KEY); eval "$(cursor-relay env)" sets them in this shell
+  clients (OPENAI_BASE_URL, OPENAI_API_KEY), and Gemini CLI (GOOGLE_GEMINI_BASE_URL, GEMINI_API_KEY,
+  plus the ~/.gemini/settings.json it needs); eval "$(cursor-relay env)" sets them in this shell
   --port N   the port to point at when no relay is running (env CURSOR_RELAY_PORT; default ${DEFAULT_PORT})
   --json     one JSON object instead of shell lines`;
 
@@ -37,12 +38,23 @@ export async function envCommand(argv: string[], io: CommandIo, deps: { keytar?:
   const key = io.env.CURSOR_RELAY_API_KEY || (await ensureRelayKey(secrets));
   const setup = clientSetup(baseUrl, key);
   if (values.json === true) {
-    io.out(JSON.stringify({ baseUrl: setup.baseUrl, relayRunning: running !== null, claudeCode: setup.claudeCodeEnv, openai: setup.openAiEnv }));
+    io.out(
+      JSON.stringify({
+        baseUrl: setup.baseUrl,
+        relayRunning: running !== null,
+        claudeCode: setup.claudeCodeEnv,
+        openai: setup.openAiEnv,
+        geminiCli: geminiCliSetup(baseUrl, key),
+      }),
+    );
     return 0;
   }
   io.out(`# Claude Code${running ? "" : ` (no relay is running on this data dir; start one with \`cursor-relay serve\`)`}`);
   for (const l of setup.claudeCodeEnv) io.out(l);
   io.out("# OpenAI-compatible clients");
   for (const l of setup.openAiEnv) io.out(l);
+  const gemini = geminiCliSetup(baseUrl, key);
+  io.out(`# Gemini CLI (and ~/.gemini/settings.json: ${JSON.stringify(gemini.settings)})`);
+  for (const l of gemini.env) io.out(l);
   return 0;
 }
