@@ -75,6 +75,7 @@ function rows(r: {
     for (const [name, s, u] of [
       ["Anthropic", t.anthropic, t.anthropicUncoalesced],
       ["OpenAI", t.openai, t.openaiUncoalesced],
+      ["Gemini", t.gemini, t.geminiUncoalesced],
     ] as const) {
       out.push({
         figure: `translation cost, ${name} stream writer`,

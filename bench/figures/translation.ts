@@ -1,4 +1,4 @@
-// Translation cost: upstream events per second through the Anthropic and the OpenAI
+// Translation cost: upstream events per second through the Anthropic, OpenAI and Gemini
 // stream writers alone, into an in-memory ResponseChannel (no sockets). The events are
 // those of the throughput reply: 64-byte text deltas, each followed by a token delta.
 // Measured as the gateway configures the writers (delta coalescing on) and, for
@@ -6,6 +6,7 @@
 import type { ResponseChannel } from "../../app/gateway/http/channel.ts";
 import { createAnthropicStreamSink } from "../../app/gateway/anthropic/stream-writer.ts";
 import { createOpenAiStreamSink } from "../../app/gateway/openai/stream-writer.ts";
+import { createGeminiStreamSink } from "../../app/gateway/gemini/stream-writer.ts";
 import { DEFAULT_COALESCE } from "../../app/gateway/delta-coalescer.ts";
 import type { SinkEvent, TurnSink } from "../../app/sessions/turn-sink.ts";
 import type { ResponseSinkOptions } from "../../app/gateway/sink-options.ts";
@@ -18,6 +19,8 @@ export interface TranslationResult {
   openai: Summary;
   anthropicUncoalesced: Summary;
   openaiUncoalesced: Summary;
+  gemini: Summary;
+  geminiUncoalesced: Summary;
 }
 
 /** Counts what a writer sends, like a socket would take it, without keeping it. */
@@ -80,7 +83,16 @@ export function translationFigure(runs = 5): TranslationResult {
   const o: number[] = [];
   const au: number[] = [];
   const ou: number[] = [];
-  for (const [make, c] of [[createAnthropicStreamSink, true], [createOpenAiStreamSink, true], [createAnthropicStreamSink, false], [createOpenAiStreamSink, false]] as const) {
+  const g: number[] = [];
+  const gu: number[] = [];
+  for (const [make, c] of [
+    [createAnthropicStreamSink, true],
+    [createOpenAiStreamSink, true],
+    [createGeminiStreamSink, true],
+    [createAnthropicStreamSink, false],
+    [createOpenAiStreamSink, false],
+    [createGeminiStreamSink, false],
+  ] as const) {
     measure(make, events, c, 0);
   }
   for (let i = 0; i < runs; i++) {
@@ -88,6 +100,16 @@ export function translationFigure(runs = 5): TranslationResult {
     o.push(once(createOpenAiStreamSink, events, true));
     au.push(once(createAnthropicStreamSink, events, false));
     ou.push(once(createOpenAiStreamSink, events, false));
+    g.push(once(createGeminiStreamSink, events, true));
+    gu.push(once(createGeminiStreamSink, events, false));
   }
-  return { events: events.length, anthropic: summarize(a), openai: summarize(o), anthropicUncoalesced: summarize(au), openaiUncoalesced: summarize(ou) };
+  return {
+    events: events.length,
+    anthropic: summarize(a),
+    openai: summarize(o),
+    anthropicUncoalesced: summarize(au),
+    openaiUncoalesced: summarize(ou),
+    gemini: summarize(g),
+    geminiUncoalesced: summarize(gu),
+  };
 }
