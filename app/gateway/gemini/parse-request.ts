@@ -188,13 +188,15 @@ function userEntries(parts: unknown[], path: string, calls: OpenCall[]): Transcr
       results.push(functionResponse(expectObject(fr, at(p, "functionResponse")), at(p, "functionResponse"), calls));
       return;
     }
-    if (own(part, "functionCall") !== undefined) throw invalid(at(p, "functionCall"), "functionCall parts belong in contents with role \"model\"");
+    const fc = own(part, "functionCall");
+    if (fc !== undefined && fc !== null) throw invalid(at(p, "functionCall"), "functionCall parts belong in contents with role \"model\"");
     const inline = own(part, "inlineData");
     if (inline !== undefined && inline !== null) {
       images.push(inlineImage(expectObject(inline, at(p, "inlineData")), at(p, "inlineData")));
       return;
     }
-    if (own(part, "fileData") !== undefined) {
+    const file = own(part, "fileData");
+    if (file !== undefined && file !== null) {
       throw invalid(at(p, "fileData"), "file references are not supported by this relay; send the content inline (text or inlineData)");
     }
     const text = optionalString(own(part, "text"), at(p, "text"));

@@ -18,6 +18,11 @@ const TYPES: ReadonlyMap<string, string> = new Map([
 const NUMERIC_KEYS = new Set(["minItems", "maxItems", "minLength", "maxLength", "minProperties", "maxProperties"]);
 const DROPPED_KEYS = new Set(["nullable", "propertyOrdering", "example"]);
 
+/** An own data property even for a `__proto__` key (a plain assignment would set the prototype). */
+function put(obj: JsonObject, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 export function geminiSchemaToJsonSchema(raw: unknown, path: string): JsonObject {
   if (!isObject(raw)) throw invalid(path, `expected a schema object, got ${describe(raw)}`);
   const out: JsonObject = {};
@@ -31,7 +36,7 @@ export function geminiSchemaToJsonSchema(raw: unknown, path: string): JsonObject
     } else if (key === "properties") {
       if (!isObject(value)) throw invalid(p, `expected an object, got ${describe(value)}`);
       const props: JsonObject = {};
-      for (const [name, sub] of Object.entries(value)) props[name] = geminiSchemaToJsonSchema(sub, at(p, name));
+      for (const [name, sub] of Object.entries(value)) put(props, name, geminiSchemaToJsonSchema(sub, at(p, name)));
       out.properties = props;
     } else if (key === "items") {
       out.items = geminiSchemaToJsonSchema(value, p);
@@ -39,9 +44,9 @@ export function geminiSchemaToJsonSchema(raw: unknown, path: string): JsonObject
       if (!Array.isArray(value)) throw invalid(p, `expected an array, got ${describe(value)}`);
       out.anyOf = value.map((sub, i) => geminiSchemaToJsonSchema(sub, at(p, i)));
     } else if (NUMERIC_KEYS.has(key) && typeof value === "string" && /^\d+$/.test(value)) {
-      out[key] = Number(value);
+      put(out, key, Number(value));
     } else {
-      out[key] = value;
+      put(out, key, value);
     }
   }
   if (raw.nullable === true) {

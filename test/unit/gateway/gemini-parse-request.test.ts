@@ -191,3 +191,9 @@ test("countTokens accepts a bare or a wrapped request and answers the writers' e
   assert.ok(bare.totalTokens > 0);
   assert.deepEqual(geminiCountTokens({ generateContentRequest: body }, "gemini-2.5-pro"), bare);
 });
+
+test("a `__proto__` property name in a Gemini schema stays a property", () => {
+  const converted = geminiSchemaToJsonSchema(JSON.parse('{"type":"OBJECT","properties":{"__proto__":{"type":"STRING"}}}'), "p");
+  assert.deepEqual(Object.keys(converted.properties as object), ["__proto__"]);
+  assert.equal(Object.getPrototypeOf(converted.properties), Object.prototype);
+});
