@@ -166,3 +166,20 @@ test("errors are Google's shape: 401 UNAUTHENTICATED for a wrong key, 400 INVALI
   assert.equal(noKey.status, 401);
   assert.equal(((await noKey.json()) as { error: { status: string } }).error.status, "UNAUTHENTICATED");
 });
+
+test("a follow-up turn resending the history continues the same Cursor conversation: checkpoint replayed, only the new text sent", async (t) => {
+  const h = await startHarness(t);
+  const ai = genai(h);
+  const first: Content[] = [{ role: "user", parts: [{ text: "hello" }] }];
+  const a = await ai.models.generateContent({ model: "gemini-2.5-pro", contents: first, config: { systemInstruction: "be brief" } });
+  const b = await ai.models.generateContent({
+    model: "gemini-2.5-pro",
+    contents: [...first, a.candidates![0]!.content!, { role: "user", parts: [{ text: "and again" }] }],
+    config: { systemInstruction: "be brief" },
+  });
+  assert.equal(b.text, TEXT_REPLY);
+  assert.equal(h.fake.runs.length, 2);
+  assert.equal(h.fake.runs[1]!.conversationId, h.fake.runs[0]!.conversationId);
+  assert.equal(h.fake.runs[1]!.replayedCheckpoint, true);
+  assert.equal(h.fake.runs[1]!.userText, "and again");
+});
