@@ -36,4 +36,6 @@ export interface ChatRequest {
   showThinking: boolean;
   /** OpenAI stream_options.include_usage. */
   includeUsage: boolean;
+  /** The client's tool choice when it made one ("required": call one of `tools`); absent = the model decides. */
+  toolChoice?: "auto" | "none" | "required";
 }

@@ -30,6 +30,8 @@ export interface TurnInput {
   images: ImageInput[];
   maxTokens?: number | undefined;
   inputTokens: number;
+  /** The client's tool choice, when it made one (ChatRequest.toolChoice). */
+  toolChoice?: "auto" | "none" | "required";
 }
 
 export interface TurnInputOptions {
@@ -80,6 +82,7 @@ export function turnInputFrom(req: ChatRequest, options: TurnInputOptions): Turn
     tools: req.tools,
     images,
     maxTokens: req.maxTokens,
+    ...(req.toolChoice !== undefined ? { toolChoice: req.toolChoice } : {}),
     get inputTokens() {
       return typeof options.inputTokens === "function" ? options.inputTokens() : options.inputTokens;
     },

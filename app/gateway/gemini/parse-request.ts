@@ -19,7 +19,8 @@
 //   tools Cursor cannot run: skipped). `parametersJsonSchema` is JSON Schema already;
 //   `parameters` is converted from Gemini's schema dialect.
 // - toolConfig.functionCallingConfig: NONE declares no tools; allowedFunctionNames
-//   narrows the declared tools; ANY adds an instruction to call one of them.
+//   narrows the declared tools; ANY adds an instruction to call one of them (Cursor's Run
+//   has no forced-call switch). The mode also travels as ChatRequest.toolChoice.
 // - generationConfig: maxOutputTokens, thinkingConfig.includeThoughts (show Cursor's
 //   thinking as thought parts) and responseMimeType "application/json" with
 //   responseSchema / responseJsonSchema (an instruction to answer JSON matching it);
@@ -92,7 +93,8 @@ function parse(body: unknown, call: GeminiCall): GeminiRequest {
   const showThinking = thinking === undefined ? false : (optionalBoolean(own(thinking, "includeThoughts"), "generationConfig.thinkingConfig.includeThoughts") ?? false);
   const jsonOutput = readJsonOutput(gen, system);
 
-  const tools = applyToolConfig(readTools(own(src, "tools")), own(src, "toolConfig"), system);
+  const toolConfig = readToolConfig(own(src, "toolConfig"));
+  const tools = applyToolConfig(readTools(own(src, "tools")), toolConfig, system);
   return {
     chat: {
       api: "gemini",
@@ -105,6 +107,7 @@ function parse(body: unknown, call: GeminiCall): GeminiRequest {
       sessionId: null,
       showThinking,
       includeUsage: true,
+      ...(toolConfig.choice !== undefined ? { toolChoice: toolConfig.choice } : {}),
     },
     jsonOutput,
   };
@@ -270,26 +273,41 @@ function functionDeclaration(decl: JsonObject, path: string, seen: Set<string>):
   return { name, description: optionalString(own(decl, "description"), at(path, "description")) ?? "", inputSchema };
 }
 
-function applyToolConfig(tools: ToolDefinition[], raw: unknown, system: string[]): ToolDefinition[] {
+interface ToolConfig {
+  choice?: "auto" | "none" | "required";
+  allowedNames?: string[];
+}
+
+const CHOICES: Record<string, ToolConfig["choice"]> = { AUTO: "auto", VALIDATED: "auto", MODE_UNSPECIFIED: undefined, ANY: "required", NONE: "none" };
+
+function readToolConfig(raw: unknown): ToolConfig {
   const config = optionalObject(raw, "toolConfig");
-  const fcc = config === undefined ? undefined : optionalObject(own(config, "functionCallingConfig"), "toolConfig.functionCallingConfig");
-  if (fcc === undefined) return tools;
   const path = "toolConfig.functionCallingConfig";
-  const mode = (optionalString(own(fcc, "mode"), at(path, "mode")) ?? "AUTO").toUpperCase();
-  if (!["AUTO", "ANY", "NONE", "VALIDATED", "MODE_UNSPECIFIED"].includes(mode)) {
-    throw invalid(at(path, "mode"), `expected "AUTO", "ANY", "NONE" or "VALIDATED", got ${quote(mode)}`);
-  }
-  if (mode === "NONE") return [];
+  const fcc = config === undefined ? undefined : optionalObject(own(config, "functionCallingConfig"), path);
+  if (fcc === undefined) return {};
+  const mode = (optionalString(own(fcc, "mode"), at(path, "mode")) ?? "MODE_UNSPECIFIED").toUpperCase();
+  if (!Object.hasOwn(CHOICES, mode)) throw invalid(at(path, "mode"), `expected "AUTO", "ANY", "NONE" or "VALIDATED", got ${quote(mode)}`);
+  const out: ToolConfig = {};
+  const choice = CHOICES[mode];
+  if (choice !== undefined) out.choice = choice;
   const allowedRaw = own(fcc, "allowedFunctionNames");
-  let allowed = tools;
   if (allowedRaw !== undefined && allowedRaw !== null) {
-    const names = expectArray(allowedRaw, at(path, "allowedFunctionNames")).map((n, i) => expectString(n, at(at(path, "allowedFunctionNames"), i)));
+    out.allowedNames = expectArray(allowedRaw, at(path, "allowedFunctionNames")).map((n, i) => expectString(n, at(at(path, "allowedFunctionNames"), i)));
+  }
+  return out;
+}
+
+function applyToolConfig(tools: ToolDefinition[], config: ToolConfig, system: string[]): ToolDefinition[] {
+  if (config.choice === "none") return [];
+  let allowed = tools;
+  if (config.allowedNames !== undefined) {
+    const names = config.allowedNames;
     for (const [i, n] of names.entries()) {
-      if (!tools.some((t) => t.name === n)) throw invalid(at(at(path, "allowedFunctionNames"), i), `no function declaration is named ${quote(n)}`);
+      if (!tools.some((t) => t.name === n)) throw invalid(`toolConfig.functionCallingConfig.allowedFunctionNames.${i}`, `no function declaration is named ${quote(n)}`);
     }
     allowed = tools.filter((t) => names.includes(t.name));
   }
-  if (mode === "ANY" && allowed.length > 0) {
+  if (config.choice === "required" && allowed.length > 0) {
     system.push(`Answer this turn by calling one of these tools: ${allowed.map((t) => t.name).join(", ")}. Do not answer with text only.`);
   }
   return allowed;

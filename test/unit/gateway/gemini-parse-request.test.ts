@@ -155,9 +155,13 @@ test("toolConfig: NONE declares no tools, allowedFunctionNames narrows them, ANY
   const any = parseGeminiRequest({ ...base, toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["b"] } } }, CALL).chat;
   assert.deepEqual(any.tools.map((t) => t.name), ["b"]);
   assert.match(any.system, /calling one of these tools: b\./);
+  assert.equal(any.toolChoice, "required");
+  assert.equal(none.toolChoice, "none");
   const auto = parseGeminiRequest({ ...base, toolConfig: { functionCallingConfig: { mode: "AUTO" } } }, CALL).chat;
   assert.deepEqual(auto.tools.map((t) => t.name), ["a", "b"]);
   assert.equal(auto.system, "");
+  assert.equal(auto.toolChoice, "auto");
+  assert.equal(parseGeminiRequest(base, CALL).chat.toolChoice, undefined);
   rejects({ ...base, toolConfig: { functionCallingConfig: { mode: "SOMETIMES" } } }, /functionCallingConfig\.mode: expected "AUTO"/);
   rejects({ ...base, toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["zz"] } } }, /allowedFunctionNames\.0: no function declaration is named "zz"/);
 });
