@@ -27,14 +27,19 @@ const SHELL_TURN: Step[] = [
 
 interface GeminiJson {
   response: string;
-  stats?: unknown;
+  stats: { models: Record<string, { api: { totalErrors: number }; roles: Record<string, unknown> }> };
 }
+
+/** The model Gemini CLI ran the turn itself on (role "main"). */
+const mainModel = (r: GeminiJson): string | undefined => Object.entries(r.stats.models).find(([, m]) => "main" in m.roles)?.[0];
 
 interface Setup {
   fake: FakeCursor;
   url: string;
   key: string;
   home: string;
+  /** The workspace Gemini CLI runs in (outside HOME, so its own ~/.gemini files are not part of it). */
+  project: string;
   relayStderr(): string;
 }
 
@@ -42,6 +47,7 @@ async function setUp(t: { after(fn: () => unknown): void }, scenario: Scenario, 
   const fake = await startFakeCursor({ scenario });
   const dataDir = mkdtempSync(join(tmpdir(), "cr-e2e-data-"));
   const home = mkdtempSync(join(tmpdir(), "cr-e2e-home-"));
+  const project = mkdtempSync(join(tmpdir(), "cr-e2e-project-"));
   const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
   let served: Awaited<ReturnType<typeof serve>> | undefined;
   t.after(async () => {
@@ -50,6 +56,7 @@ async function setUp(t: { after(fn: () => unknown): void }, scenario: Scenario, 
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(home, { recursive: true, force: true });
+    rmSync(project, { recursive: true, force: true });
   });
   for (const label of labels) {
     const r = await run(process.execPath, [RELAY_BIN, "login", "--no-browser", "--label", label], { env });
@@ -72,7 +79,7 @@ async function setUp(t: { after(fn: () => unknown): void }, scenario: Scenario, 
   mkdirSync(join(home, ".gemini"));
   writeFileSync(join(home, ".gemini", "settings.json"), JSON.stringify(settings));
   const s = served;
-  return { fake, url: served.url, key: geminiEnv.GEMINI_API_KEY!, home, relayStderr: () => s.stderr() };
+  return { fake, url: served.url, key: geminiEnv.GEMINI_API_KEY!, home, project, relayStderr: () => s.stderr() };
 }
 
 async function gemini(s: Setup, args: string[]): Promise<GeminiJson> {
@@ -89,7 +96,7 @@ async function gemini(s: Setup, args: string[]): Promise<GeminiJson> {
     TERM: "xterm-256color",
     COLORTERM: "truecolor",
   };
-  const r = await run(GEMINI_BIN, ["--output-format", "json", ...args], { env, cwd: s.home, timeoutMs: 120_000 });
+  const r = await run(GEMINI_BIN, ["--output-format", "json", ...args], { env, cwd: s.project, timeoutMs: 120_000 });
   assert.equal(r.status, 0, `gemini exited ${r.status}: ${r.stdout}\n${r.stderr}\n--- relay stderr ---\n${s.relayStderr()}`);
   // No retries, fallbacks or warnings: the classifier's JSON was valid, every call answered.
   // (The YOLO notice and the CLI's own start-up profiler lines are not about the relay.)
@@ -104,6 +111,9 @@ test(`Gemini CLI ${GEMINI_VERSION}: a plain answer, then run_shell_command resum
   // (a) The classifier call gets valid JSON; the answer is the fake's text.
   const plain = await gemini(s, ["-p", "say hello"]);
   assert.equal(plain.response, TEXT_REPLY);
+  // The classifier's score (10) routed the turn to a Flash model: its JSON answer was read, not a fallback.
+  assert.match(mainModel(plain) ?? "", /flash/, JSON.stringify(plain.stats.models));
+  assert.ok(Object.values(plain.stats.models).every((m) => m.api.totalErrors === 0));
   assert.equal(s.fake.runs.length, 2);
   assert.match(s.fake.runs[0]!.systemPrompt ?? "", /Task Routing AI[\s\S]*matching this JSON Schema/);
   assert.match(s.fake.runs[1]!.userText, /say hello/);
