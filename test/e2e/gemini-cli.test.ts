@@ -5,6 +5,7 @@
 // statistics, update checks).
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -40,7 +41,22 @@ interface Setup {
   home: string;
   /** The workspace Gemini CLI runs in (outside HOME, so its own ~/.gemini files are not part of it). */
   project: string;
+  /** HTTP(S)_PROXY of the CLI: records every connection attempt and refuses it. */
+  proxyUrl: string;
+  proxyHits: string[];
   relayStderr(): string;
+}
+
+async function refusingProxy(t: { after(fn: () => unknown): void }): Promise<{ url: string; hits: string[] }> {
+  const hits: string[] = [];
+  const server = createServer((socket) => {
+    socket.once("data", (d: Buffer) => hits.push(d.toString("latin1").split("\r\n")[0]!));
+    socket.on("error", () => undefined);
+    setTimeout(() => socket.destroy(), 50);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  t.after(() => new Promise<void>((r) => server.close(() => r())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
 }
 
 async function setUp(t: { after(fn: () => unknown): void }, scenario: Scenario, labels: string[]): Promise<Setup> {
@@ -79,7 +95,10 @@ async function setUp(t: { after(fn: () => unknown): void }, scenario: Scenario, 
   mkdirSync(join(home, ".gemini"));
   writeFileSync(join(home, ".gemini", "settings.json"), JSON.stringify(settings));
   const s = served;
-  return { fake, url: served.url, key: geminiEnv.GEMINI_API_KEY!, home, project, relayStderr: () => s.stderr() };
+  const proxy = await refusingProxy(t);
+  return {
+    proxyUrl: proxy.url,
+    proxyHits: proxy.hits, fake, url: served.url, key: geminiEnv.GEMINI_API_KEY!, home, project, relayStderr: () => s.stderr() };
 }
 
 async function gemini(s: Setup, args: string[]): Promise<GeminiJson> {
@@ -89,9 +108,9 @@ async function gemini(s: Setup, args: string[]): Promise<GeminiJson> {
     GOOGLE_GEMINI_BASE_URL: s.url,
     GEMINI_API_KEY: s.key,
     GEMINI_CLI_TRUST_WORKSPACE: "true",
-    // Anything that would still try the network goes to a closed port.
-    HTTPS_PROXY: "http://127.0.0.1:9",
-    HTTP_PROXY: "http://127.0.0.1:9",
+    // Anything that would still try the network goes to a local proxy that refuses it (and is counted).
+    HTTPS_PROXY: s.proxyUrl,
+    HTTP_PROXY: s.proxyUrl,
     NO_PROXY: "127.0.0.1,localhost",
     TERM: "xterm-256color",
     COLORTERM: "truecolor",
@@ -102,6 +121,7 @@ async function gemini(s: Setup, args: string[]): Promise<GeminiJson> {
   // (The YOLO notice and the CLI's own start-up profiler lines are not about the relay.)
   const noise = r.stderr.split("\n").filter((l) => l.trim() !== "" && !/^YOLO mode is enabled|^\[STARTUP\] /.test(l));
   assert.deepEqual(noise, [], r.stderr);
+  assert.deepEqual(s.proxyHits, [], "Gemini CLI tried to reach the network");
   return JSON.parse(r.stdout) as GeminiJson;
 }
 
