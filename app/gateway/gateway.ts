@@ -253,6 +253,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const name = target.model.replace(/^models\//, "");
     const found = models.find((m) => m.id === name);
     // A Gemini name (gemini-2.5-pro) is served by whatever Cursor model it maps to.
+    if (!found && !/^gemini-/i.test(name)) throw new RelayError({ kind: "not_found", status: 404, message: `no model ${JSON.stringify(name.slice(0, 100))}` });
     channel.json(200, geminiModel(found ?? { id: name, displayName: name, supportsThinking: true, aliases: [] }));
   }
 

@@ -149,6 +149,8 @@ test("countTokens and models answer in Gemini's shape", async (t) => {
   assert.ok(names.includes("models/composer-2"));
   const one = await ai.models.get({ model: "composer-2" });
   assert.equal(one.name, "models/composer-2");
+  assert.equal((await ai.models.get({ model: "gemini-3-pro-preview" })).name, "models/gemini-3-pro-preview", "a Gemini name is served (mapped)");
+  await assert.rejects(ai.models.get({ model: "no-such-model" }), (e: unknown) => e instanceof ApiError && e.status === 404);
 });
 
 test("errors are Google's shape: 401 UNAUTHENTICATED for a wrong key, 400 INVALID_ARGUMENT, 404 NOT_FOUND", async (t) => {
