@@ -78,6 +78,7 @@ function rows(r: {
       ["Anthropic", t.anthropic, t.anthropicUncoalesced],
       ["OpenAI", t.openai, t.openaiUncoalesced],
       ["OpenAI Responses", t.responses, t.responsesUncoalesced],
+      ["Gemini", t.gemini, t.geminiUncoalesced],
     ] as const) {
       out.push({
         figure: `translation cost, ${name} stream writer`,

@@ -6,7 +6,7 @@ import { parseCommandArgs, UsageError } from "./options.ts";
 import { checkDataDir } from "./data-dir-check.ts";
 import { openSecretStore } from "../accounts/secret-store-open.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
-import { clientSetup } from "../core/client-setup.ts";
+import { clientSetup, geminiCliSetup } from "../core/client-setup.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../core/relay-app.ts";
 import { ensureRelayKey } from "../core/relay-key.ts";
 import { readRuntimeInfo } from "../core/runtime-file.ts";
@@ -14,7 +14,8 @@ import { readRuntimeInfo } from "../core/runtime-file.ts";
 const usage = `usage: cursor-relay env [--port N] [--json] [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]
 
   prints export lines for Claude Code (ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN) and OpenAI
-  clients (OPENAI_BASE_URL, OPENAI_API_KEY); eval "$(cursor-relay env)" sets them in this shell
+  clients (OPENAI_BASE_URL, OPENAI_API_KEY), and Gemini CLI (GOOGLE_GEMINI_BASE_URL, GEMINI_API_KEY,
+  plus the ~/.gemini/settings.json it needs); eval "$(cursor-relay env)" sets them in this shell
   --port N   the port to point at when no relay is running (env CURSOR_RELAY_PORT; default ${DEFAULT_PORT})
   --json     one JSON object instead of shell lines`;
 
@@ -49,6 +50,7 @@ export async function envCommand(argv: string[], io: CommandIo, deps: { keytar?:
         claudeCode: setup.claudeCodeEnv,
         openai: setup.openAiEnv,
         codex: { env: setup.codexEnv, configToml: setup.codexConfig },
+        geminiCli: geminiCliSetup(baseUrl, key),
       }),
     );
     return 0;
@@ -60,5 +62,8 @@ export async function envCommand(argv: string[], io: CommandIo, deps: { keytar?:
   io.out("# Codex CLI: this key, and in ~/.codex/config.toml (or `cursor-relay` dashboard: Configure Codex):");
   for (const l of setup.codexEnv) io.out(l);
   for (const l of setup.codexConfig) io.out(l === "" ? "#" : `#   ${l}`);
+  const gemini = geminiCliSetup(baseUrl, key);
+  io.out(`# Gemini CLI (and ~/.gemini/settings.json: ${JSON.stringify(gemini.settings)})`);
+  for (const l of gemini.env) io.out(l);
   return 0;
 }

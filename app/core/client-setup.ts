@@ -15,3 +15,18 @@ export function clientSetup(baseUrl: string, relayKey: string): ClientSetup {
     codexConfig: [CODEX_MODEL_PROVIDER_LINE, "", ...codexProviderToml(url)],
   };
 }
+
+/** Gemini CLI: its base URL and key variables, and the settings.json that selects API-key auth. */
+export interface GeminiCliSetup {
+  env: string[];
+  /** The content of ~/.gemini/settings.json (merged into an existing one). */
+  settings: { security: { auth: { selectedType: "gemini-api-key" } } };
+}
+
+export function geminiCliSetup(baseUrl: string, relayKey: string): GeminiCliSetup {
+  const url = baseUrl.replace(/\/+$/, "");
+  return {
+    env: [`export GOOGLE_GEMINI_BASE_URL=${shellValue(url)}`, `export GEMINI_API_KEY=${shellValue(relayKey)}`],
+    settings: { security: { auth: { selectedType: "gemini-api-key" } } },
+  };
+}

@@ -92,6 +92,14 @@ function pickOSeries(requested: number, live: readonly CursorModel[]): CursorMod
     )[0];
 }
 
+/** Best live Gemini model of the same tier (pro, flash) as the name, if it names one. */
+function pickGeminiTier(base: string, live: readonly CursorModel[]): CursorModel | undefined {
+  const tier = /^gemini-.*?\b(pro|flash)\b/.exec(base)?.[1];
+  if (tier === undefined) return undefined;
+  const sameTier = live.filter((m) => lower(m.id).includes("gemini") && lower(m.id).includes(tier));
+  return pickFamily("gemini", versionOf(base), sameTier);
+}
+
 /**
  * The model families a client name may belong to, and where each looks in the live list:
  * `cursor` holds words of Cursor model ids, tried in order (the requested version first
@@ -116,6 +124,8 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = Object.freeze([
   { family: "codex", client: /(?:^|-)codex(?:-|$)/, cursor: ["codex", "gpt"] },
   { family: "o-series", client: /^o\d{1,2}(?!\d)/, pick: (base, live) => pickOSeries(oGeneration(base), live), cursor: ["gpt"] },
   { family: "gpt", client: /^gpt-/, cursor: ["gpt"] },
+  // Gemini names keep their tier (pro, flash) where Cursor has one, then any Gemini model.
+  { family: "gemini", client: /^gemini-/, pick: (base, live) => pickGeminiTier(base, live), cursor: ["gemini"] },
 ]);
 
 /** Client names the `models` command shows the mapping of (what Claude Code, the SDKs and the CLIs send). */
@@ -129,6 +139,8 @@ export const COMMON_CLIENT_MODELS: readonly string[] = Object.freeze([
   "gpt-5-codex",
   "o3",
   "gpt-4o",
+  "gemini-2.5-pro",
+  "gemini-2.5-flash",
 ]);
 
 /**

@@ -29,6 +29,14 @@ import { newItemId } from "./responses/response-object.ts";
 import { createResponseIndex } from "./responses/response-index.ts";
 import { decodeBody } from "./http/content-encoding.ts";
 import { estimateInputTokens } from "./tokens-estimate.ts";
+import { requireGeminiKey } from "./gemini/auth.ts";
+import { geminiCountTokens } from "./gemini/count-tokens.ts";
+import { geminiErrorBody, geminiErrorHeaders } from "./gemini/errors.ts";
+import { createGeminiJsonSink } from "./gemini/json-writer.ts";
+import { geminiModel, geminiModelList } from "./gemini/models.ts";
+import { parseGeminiRequest } from "./gemini/parse-request.ts";
+import { geminiTarget, isGeminiRequest } from "./gemini/route.ts";
+import { createGeminiStreamSink } from "./gemini/stream-writer.ts";
 import { DEFAULT_COALESCE, type CoalesceOptions } from "./delta-coalescer.ts";
 import { requireKey } from "./http/auth.ts";
 import { parseJsonBody, readBody } from "./http/body.ts";
@@ -73,6 +81,7 @@ export function apiOf(path: string, headers: IncomingMessage["headers"]): Client
   if (path.startsWith("/v1/messages")) return "anthropic";
   if (path.startsWith("/v1/chat/")) return "openai";
   if (path.startsWith("/v1/responses") || path.startsWith("/responses")) return "responses";
+  if (isGeminiRequest(path, headers)) return "gemini";
   return headers["anthropic-version"] !== undefined ? "anthropic" : "openai";
 }
 
@@ -83,6 +92,7 @@ export function renderError(api: ClientApi, err: RelayError, channel: ResponseCh
     return;
   }
   if (api === "anthropic") channel.json(err.status, anthropicErrorBody(err), anthropicErrorHeaders(err));
+  else if (api === "gemini") channel.json(err.status, geminiErrorBody(err), geminiErrorHeaders(err));
   else channel.json(err.status, openAiErrorBody(err), openAiErrorHeaders(err));
 }
 
@@ -122,14 +132,32 @@ const notFound = (method: string, path: string) =>
 const methodNotAllowed = (method: string, path: string, allowed: string) =>
   new RelayError({ kind: "invalid_request", status: 405, message: `${method} is not allowed on ${path}; use ${allowed}` });
 
+/** A Gemini generate call: the model and the kind of response come from the URL. */
+interface GeminiTurn {
+  model: string;
+  stream: boolean;
+  /** streamGenerateContent?alt=sse (else a JSON array). */
+  sse: boolean;
+}
+
+/** The query of a request (`?key=`, `?alt=sse`); an unreadable target has none. */
+function queryOf(req: IncomingMessage): URLSearchParams {
+  try {
+    return new URL(req.url ?? "/", "http://relay.invalid").searchParams;
+  } catch {
+    return new URLSearchParams();
+  }
+}
+
 export function createGateway(deps: GatewayDeps): Gateway {
   const bodyLimit = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const maxPerKey = deps.maxConcurrentPerKey ?? 64;
   const activeByKey = new Map<string, number>();
   let active = 0;
 
-  const authorize = (req: IncomingMessage): string => {
-    const key = requireKey(req.headers, deps.relayKey());
+  const authorize = (req: IncomingMessage, api?: ClientApi): string => {
+    const key =
+      api === "gemini" ? requireGeminiKey(req.headers, queryOf(req), deps.relayKey()) : requireKey(req.headers, deps.relayKey());
     if (!deps.proxyEnabled()) {
       throw new RelayError({
         kind: "upstream_unavailable",
@@ -146,12 +174,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
     parseJsonBody(decodeBody(await readBody(req, bodyLimit), req.headers["content-encoding"], bodyLimit));
 
   /** Runs one chat turn: parse → conversation → session manager → the client's writer. */
-  async function chat(req: IncomingMessage, res: ServerResponse, channel: ResponseChannel, api: ClientApi): Promise<void> {
-    const key = authorize(req);
+  async function chat(req: IncomingMessage, res: ServerResponse, channel: ResponseChannel, api: ClientApi, gemini?: GeminiTurn): Promise<void> {
+    const key = authorize(req, api);
     const body = await readJson(req);
     const headers = req.headers as Record<string, string | undefined>;
     const responses = api === "responses" ? parseResponsesRequest(body, headers) : undefined;
-    const request: ChatRequest = responses?.chat ?? (api === "anthropic" ? parseAnthropicRequest(body, headers) : parseOpenAiRequest(body, headers));
+    const parsedGemini = gemini ? parseGeminiRequest(body, gemini) : undefined;
+    const request: ChatRequest =
+      responses?.chat ?? parsedGemini?.chat ?? (api === "anthropic" ? parseAnthropicRequest(body, headers) : parseOpenAiRequest(body, headers));
     const running = activeByKey.get(key) ?? 0;
     if (running >= maxPerKey) {
       throw new RelayError({
@@ -172,7 +202,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
     // Estimated on first use (when usage is written), once the Run request is on its way.
     let estimate: number | undefined;
     const inputTokens = () => (estimate ??= estimateInputTokens(request));
-    const writer = responses ? makeResponsesSink(responses, responseId!, channel, inputTokens) : makeSink(api, request, channel, inputTokens);
+    const writer = responses
+      ? makeResponsesSink(responses, responseId!, channel, inputTokens)
+      : gemini && parsedGemini
+        ? geminiSink(gemini, parsedGemini.jsonOutput, request, channel, inputTokens)
+        : makeSink(api, request, channel, inputTokens);
     const sink: TurnSink = {
       get contentStarted() {
         return writer.contentStarted;
@@ -248,6 +282,39 @@ export function createGateway(deps: GatewayDeps): Gateway {
       : createResponsesJsonSink(channel, options);
   }
 
+  function geminiSink(turn: GeminiTurn, jsonOutput: boolean, request: ChatRequest, channel: ResponseChannel, inputTokens: () => number): TurnSink {
+    const common = { model: request.model, inputTokens, showThinking: request.showThinking, jsonOutput };
+    if (turn.stream && turn.sse) return createGeminiStreamSink(channel, { ...common, coalesce: deps.coalesce ?? DEFAULT_COALESCE });
+    return createGeminiJsonSink(channel, { ...common, asArray: turn.stream });
+  }
+
+  /** Every /v1beta/ path: models, one model, or a generate/count call on a model. */
+  async function geminiRoute(req: IncomingMessage, res: ServerResponse, channel: ResponseChannel, method: string, path: string): Promise<void> {
+    const target = geminiTarget(path);
+    const allowed = target.kind === "method" ? "POST" : "GET";
+    if (method !== allowed) throw methodNotAllowed(method, path.slice(0, 200), allowed);
+    if (target.kind === "method" && target.method !== "countTokens") {
+      const stream = target.method === "streamGenerateContent";
+      await chat(req, res, channel, "gemini", { model: target.model, stream, sse: stream && queryOf(req).get("alt") === "sse" });
+      return;
+    }
+    authorize(req, "gemini");
+    if (target.kind === "method") {
+      channel.json(200, geminiCountTokens(await readJson(req), target.model));
+      return;
+    }
+    const models = await deps.listModels();
+    if (target.kind === "list") {
+      channel.json(200, geminiModelList(models));
+      return;
+    }
+    const name = target.model.replace(/^models\//, "");
+    const found = models.find((m) => m.id === name);
+    // A Gemini name (gemini-2.5-pro) is served by whatever Cursor model it maps to.
+    if (!found && !/^gemini-/i.test(name)) throw new RelayError({ kind: "not_found", status: 404, message: `no model ${JSON.stringify(name.slice(0, 100))}` });
+    channel.json(200, geminiModel(found ?? { id: name, displayName: name, supportsThinking: true, aliases: [] }));
+  }
+
   const routes: Record<string, Record<string, Route>> = {
     "/": {
       GET: async (_req, _res, channel) => channel.json(200, { name: "cursor-relay", ok: true }),
@@ -302,6 +369,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
       try {
         if (deps.management && (path.startsWith("/v0/management/") || path === "/ui" || path.startsWith("/ui/"))) {
           if (await deps.management(req, res)) return;
+        }
+        if (api === "gemini") {
+          deps.stats.request();
+          await geminiRoute(req, res, channel, method, path);
+          return;
         }
         const modelId = modelIdOfPath(path);
         const route = modelId !== undefined ? modelRoute(modelId) : routes[path.length > 1 ? path.replace(/\/+$/, "") : path];

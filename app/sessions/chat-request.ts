@@ -18,7 +18,7 @@ export type TranscriptEntry =
   | { role: "assistant"; text: string; toolCalls: TranscriptToolCall[] }
   | { role: "tool"; toolCallId: string; content: string; isError: boolean };
 
-export type ClientApi = "anthropic" | "openai" | "responses";
+export type ClientApi = "anthropic" | "openai" | "responses" | "gemini";
 
 
 export interface ChatRequest {

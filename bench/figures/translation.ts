@@ -1,4 +1,4 @@
-// Translation cost: upstream events per second through the Anthropic and the OpenAI
+// Translation cost: upstream events per second through the Anthropic, OpenAI and Gemini
 // stream writers alone, into an in-memory ResponseChannel (no sockets). The events are
 // those of the throughput reply: 64-byte text deltas, each followed by a token delta.
 // Measured as the gateway configures the writers (delta coalescing on) and, for
@@ -7,6 +7,7 @@ import type { ResponseChannel } from "../../app/gateway/http/channel.ts";
 import { createAnthropicStreamSink } from "../../app/gateway/anthropic/stream-writer.ts";
 import { createOpenAiStreamSink } from "../../app/gateway/openai/stream-writer.ts";
 import { createResponsesStreamSink } from "../../app/gateway/responses/stream-writer.ts";
+import { createGeminiStreamSink } from "../../app/gateway/gemini/stream-writer.ts";
 import { DEFAULT_COALESCE } from "../../app/gateway/delta-coalescer.ts";
 import type { SinkEvent, TurnSink } from "../../app/sessions/turn-sink.ts";
 import type { ResponseSinkOptions } from "../../app/gateway/sink-options.ts";
@@ -21,6 +22,8 @@ export interface TranslationResult {
   openaiUncoalesced: Summary;
   responses: Summary;
   responsesUncoalesced: Summary;
+  gemini: Summary;
+  geminiUncoalesced: Summary;
 }
 
 /** Counts what a writer sends, like a socket would take it, without keeping it. */
@@ -104,7 +107,18 @@ export function translationFigure(runs = 5): TranslationResult {
   const ou: number[] = [];
   const r: number[] = [];
   const ru: number[] = [];
-  for (const [make, c] of [[createAnthropicStreamSink, true], [createOpenAiStreamSink, true], [createAnthropicStreamSink, false], [createOpenAiStreamSink, false], [createResponses, true], [createResponses, false]] as const) {
+  const g: number[] = [];
+  const gu: number[] = [];
+  for (const [make, c] of [
+    [createAnthropicStreamSink, true],
+    [createOpenAiStreamSink, true],
+    [createGeminiStreamSink, true],
+    [createAnthropicStreamSink, false],
+    [createOpenAiStreamSink, false],
+    [createGeminiStreamSink, false],
+    [createResponses, true],
+    [createResponses, false],
+  ] as const) {
     measure(make, events, c, 0);
   }
   for (let i = 0; i < runs; i++) {
@@ -114,6 +128,8 @@ export function translationFigure(runs = 5): TranslationResult {
     ou.push(once(createOpenAiStreamSink, events, false));
     r.push(once(createResponses, events, true));
     ru.push(once(createResponses, events, false));
+    g.push(once(createGeminiStreamSink, events, true));
+    gu.push(once(createGeminiStreamSink, events, false));
   }
   return {
     events: events.length,
@@ -123,5 +139,7 @@ export function translationFigure(runs = 5): TranslationResult {
     openaiUncoalesced: summarize(ou),
     responses: summarize(r),
     responsesUncoalesced: summarize(ru),
+    gemini: summarize(g),
+    geminiUncoalesced: summarize(gu),
   };
 }

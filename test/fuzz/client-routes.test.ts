@@ -14,6 +14,9 @@ import {
   anthropicSuccessProblems,
   corsProblems,
   countTokensProblems,
+  geminiCountTokensProblems,
+  geminiErrorProblems,
+  geminiSuccessProblems,
   openAiErrorProblems,
   openAiSuccessProblems,
   responsesSuccessProblems,
@@ -24,6 +27,7 @@ import { createFuzzClient, type FuzzResponse } from "./support/http-client.ts";
 import {
   ANTHROPIC_SEEDS,
   COUNT_TOKENS_SEEDS,
+  GEMINI_SEEDS,
   OPENAI_SEEDS,
   RESPONSES_SEEDS,
   authAccepted,
@@ -35,7 +39,9 @@ import {
 
 interface Endpoint {
   path: string;
-  api: "anthropic" | "openai";
+  api: "anthropic" | "openai" | "gemini";
+  /** The route answers locally (no turn, so no fake answer in the body). */
+  countsTokens?: boolean;
   seeds: readonly unknown[];
   suffixes: readonly string[];
   success(res: FuzzResponse): Problems;
@@ -51,11 +57,34 @@ const ENDPOINTS: Endpoint[] = [
     seeds: COUNT_TOKENS_SEEDS,
     suffixes: ["?beta=true", "/", "/more"],
     success: countTokensProblems,
+    countsTokens: true,
+  },
+  {
+    path: "/v1beta/models/gemini-2.5-pro:generateContent",
+    api: "gemini",
+    seeds: GEMINI_SEEDS,
+    suffixes: ["?key=wrong", "/", "?a=%ZZ&b", "/nope"],
+    success: geminiSuccessProblems,
+  },
+  {
+    path: "/v1beta/models/gemini-2.5-pro:streamGenerateContent",
+    api: "gemini",
+    seeds: GEMINI_SEEDS,
+    suffixes: ["?alt=sse", "?alt=sse&x=1", "/", "/nope"],
+    success: geminiSuccessProblems,
+  },
+  {
+    path: "/v1beta/models/gemini-2.5-pro:countTokens",
+    api: "gemini",
+    seeds: GEMINI_SEEDS,
+    suffixes: ["?x=1", "/", "/more"],
+    success: geminiCountTokensProblems,
+    countsTokens: true,
   },
 ];
 
 /** Suffixes that still name the route itself (so auth must decide the status). */
-const SAME_ROUTE = new Set(["", "/", "?beta=true", "?x=1", "?a=%ZZ&b", "?%00"]);
+const SAME_ROUTE = new Set(["", "/", "?beta=true", "?x=1", "?a=%ZZ&b", "?%00", "?alt=sse", "?alt=sse&x=1"]);
 
 for (const endpoint of ENDPOINTS) {
   test(`fuzz over real sockets: ${FUZZ_CASES} mutated requests to POST ${endpoint.path} never get a 5xx and always get a ${endpoint.api} answer`, async (t) => {
@@ -78,12 +107,13 @@ for (const endpoint of ENDPOINTS) {
       if (c.method === "HEAD") return problems;
       if (res.status >= 200 && res.status < 300) {
         problems.push(...endpoint.success(res));
-        if (endpoint.path !== "/v1/messages/count_tokens") {
+        if (!endpoint.countsTokens) {
           if (!res.body.toString("utf8").includes(CHEAP_TURN_TEXT)) problems.push("a successful turn without the fake's answer");
           succeededTurns++;
         }
       } else {
-        problems.push(...(endpoint.api === "anthropic" ? anthropicErrorProblems(res) : openAiErrorProblems(res)));
+        const errorProblems = { anthropic: anthropicErrorProblems, openai: openAiErrorProblems, gemini: geminiErrorProblems }[endpoint.api];
+        problems.push(...errorProblems(res));
       }
       return problems;
     };
@@ -120,7 +150,7 @@ for (const endpoint of ENDPOINTS) {
 
     assert.ok(statuses.length >= FUZZ_CASES, `${statuses.length} cases run`);
     assert.ok(statuses.some((s) => s === 400), "some cases were refused as malformed");
-    if (endpoint.path !== "/v1/messages/count_tokens") assert.ok(succeededTurns > 0, "some mutated requests were still valid and succeeded");
+    if (!endpoint.countsTokens) assert.ok(succeededTurns > 0, "some mutated requests were still valid and succeeded");
     // Still alive and clean afterwards: a plain request works, no turn and no upstream stream is left open.
     const ok = await client.send({
       method: "POST",

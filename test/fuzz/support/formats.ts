@@ -190,3 +190,58 @@ export function countTokensProblems(res: FuzzResponse): Problems {
   }
   return problems;
 }
+
+/**
+ * `{"error":{"code","message","status"}}` with code = the HTTP status. Requests Node's HTTP
+ * parser refuses (before any route, so before the relay knows the client) get the shared
+ * Anthropic/OpenAI body from listen.ts; the Gemini SDK reads any JSON error body.
+ */
+export function geminiErrorProblems(res: FuzzResponse): Problems {
+  if (String(res.headers.connection ?? "") === "close" && anthropicErrorProblems(res).length === 0 && openAiErrorProblems(res).length === 0) return [];
+  const problems: Problems = [];
+  const body = jsonBody(res, problems);
+  if (body === undefined) return problems;
+  if (!isObject(body) || !isObject(body.error)) {
+    problems.push(`not a Gemini error: ${JSON.stringify(body).slice(0, 200)}`);
+  } else {
+    if (body.error.code !== res.status) problems.push(`error.code ${String(body.error.code)} is not the status ${res.status}`);
+    if (!nonEmptyString(body.error.message)) problems.push("error.message missing");
+    if (!nonEmptyString(body.error.status) || !/^[A-Z_]+$/.test(body.error.status)) problems.push("error.status is not a google.rpc code name");
+  }
+  return problems;
+}
+
+const isGeminiResponse = (v: unknown): boolean =>
+  isObject(v) && Array.isArray(v.candidates) && isObject(v.candidates[0]) && isObject(v.candidates[0].content) && Array.isArray(v.candidates[0].content.parts);
+
+/** A complete Gemini answer: a GenerateContentResponse, an array of them, or SSE chunks ending with finishReason (or an error chunk). */
+export function geminiSuccessProblems(res: FuzzResponse): Problems {
+  const problems: Problems = [];
+  const type = String(res.headers["content-type"] ?? "");
+  if (type.startsWith("text/event-stream")) {
+    const events = parseSse(res.body.toString("utf8"));
+    const chunks = events.map((e) => parseJson(e.data));
+    const last = chunks.at(-1);
+    for (const c of chunks.slice(0, -1)) if (!c.ok || !isGeminiResponse(c.value)) problems.push("an SSE chunk is not a GenerateContentResponse");
+    const lastValue = last?.ok ? last.value : undefined;
+    const finished = isGeminiResponse(lastValue) && typeof (lastValue as { candidates: Array<{ finishReason?: unknown }> }).candidates[0]!.finishReason === "string";
+    if (!finished && !(isObject(lastValue) && isObject(lastValue.error))) problems.push("stream does not end with finishReason or an error chunk");
+    return problems;
+  }
+  const body = jsonBody(res, problems);
+  if (body === undefined) return problems;
+  const responses = Array.isArray(body) ? body : [body];
+  if (responses.length === 0 || !responses.every(isGeminiResponse)) problems.push(`not a GenerateContentResponse: ${JSON.stringify(body).slice(0, 200)}`);
+  return problems;
+}
+
+/** countTokens: `{"totalTokens": n}`. */
+export function geminiCountTokensProblems(res: FuzzResponse): Problems {
+  const problems: Problems = [];
+  const body = jsonBody(res, problems);
+  if (body === undefined) return problems;
+  if (!isObject(body) || !Number.isInteger(body.totalTokens) || (body.totalTokens as number) < 0) {
+    problems.push(`not a countTokens answer: ${JSON.stringify(body).slice(0, 200)}`);
+  }
+  return problems;
+}

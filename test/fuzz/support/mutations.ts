@@ -387,3 +387,27 @@ export function authHeaders(spec: AuthSpec, key: string): Record<string, string>
 
 /** Whether the relay must accept this key presentation (the rest must be 401). */
 export const authAccepted = (spec: AuthSpec): boolean => ["x-api-key", "bearer", "both", "padded", "lowercase-bearer"].includes(spec);
+
+const geminiFixture = (name: string): unknown =>
+  (JSON.parse(readFileSync(new URL(`../../fixtures/gemini-cli/${name}.json`, import.meta.url), "utf8")) as { body: unknown }).body;
+
+/** Valid Gemini generateContent bodies (the model is in the URL), from the smallest to Gemini CLI's captures. */
+export const GEMINI_SEEDS: readonly unknown[] = [
+  { contents: [{ role: "user", parts: [{ text: "hi" }] }] },
+  {
+    systemInstruction: { parts: [{ text: "be brief" }] },
+    generationConfig: { maxOutputTokens: 64, thinkingConfig: { includeThoughts: true } },
+    tools: [
+      { functionDeclarations: [{ name: "read", description: "read a file", parameters: { type: "OBJECT", properties: { path: { type: "STRING", nullable: true } } } }] },
+      { functionDeclarations: [{ name: "ls", parametersJsonSchema: { type: "object", properties: {} } }] },
+    ],
+    toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["read"] } },
+    contents: [
+      { role: "user", parts: [{ text: "look" }, { inlineData: { mimeType: "image/png", data: "iVBORw0KGgo=" } }] },
+      { role: "model", parts: [{ text: "hm", thought: true }, { functionCall: { id: "read__c1", name: "read", args: { path: "a" } } }] },
+      { role: "user", parts: [{ functionResponse: { id: "read__c1", name: "read", response: { output: "file text" } } }] },
+    ],
+  },
+  geminiFixture("classifier-request"),
+  geminiFixture("first-turn-request"),
+];

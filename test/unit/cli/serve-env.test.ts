@@ -82,3 +82,20 @@ test("serve: the setup hint names `npx cursor-relay env`, which works in a check
   assert.equal(code, 0, c.err.join("\n"));
   assert.ok(c.out.includes("Claude Code / OpenAI setup: run `npx cursor-relay env` (prints the lines to paste)"), c.out.join("\n"));
 });
+
+test("env: Gemini CLI lines (base URL without /v1, the key) and its settings.json, in text and --json", async (t) => {
+  const dir = dataDir(t);
+  const env = { CURSOR_RELAY_DATA_DIR: dir, CURSOR_RELAY_SECRET_STORE: "file", CURSOR_RELAY_API_KEY: "sk-relay-gemini-test-key" };
+  const a = capture(env);
+  assert.equal(await main(["env"], a.io), 0, a.err.join("\n"));
+  assert.ok(a.out.includes("export GOOGLE_GEMINI_BASE_URL=http://127.0.0.1:8742"), a.out.join("\n"));
+  assert.ok(a.out.includes("export GEMINI_API_KEY=sk-relay-gemini-test-key"));
+  assert.ok(a.out.some((l) => l.startsWith("# Gemini CLI") && l.includes('{"security":{"auth":{"selectedType":"gemini-api-key"}}}')));
+  const b = capture(env);
+  assert.equal(await main(["env", "--json"], b.io), 0);
+  const json = JSON.parse(b.out[0]!) as { geminiCli: { env: string[]; settings: unknown } };
+  assert.deepEqual(json.geminiCli, {
+    env: ["export GOOGLE_GEMINI_BASE_URL=http://127.0.0.1:8742", "export GEMINI_API_KEY=sk-relay-gemini-test-key"],
+    settings: { security: { auth: { selectedType: "gemini-api-key" } } },
+  });
+});

@@ -106,3 +106,13 @@ test("a name that matches nothing → invalid_request 404 naming the model", () 
     );
   }
 });
+
+test("gemini-* names: same tier and version first, then any Gemini, then the first live model", () => {
+  const live = [...LIVE, m("gemini-3-flash"), m("gemini-3-pro")];
+  assert.equal(resolveModel("gemini-3.1-pro-preview", live), "gemini-3-pro");
+  assert.equal(resolveModel("gemini-2.5-pro", live), "gemini-2.5-pro");
+  assert.equal(resolveModel("gemini-3.5-flash-lite", live), "gemini-3-flash");
+  assert.equal(resolveModel("gemini-2.5-flash", LIVE), "gemini-2.5-pro", "no flash model: another Gemini");
+  assert.equal(resolveModel("gemini-3-pro-preview", [m("composer-2"), m("gpt-5")]), "composer-2", "no Gemini at all: the first live model");
+  assert.equal(resolveModel("models/gemini-3-pro", live), "gemini-3-pro");
+});

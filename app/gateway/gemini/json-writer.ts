@@ -1,0 +1,84 @@
+// A turn rendered as one GenerateContentResponse (generateContent), or as a JSON array
+// holding it (streamGenerateContent without alt=sse: Gemini then streams a JSON array of
+// chunks; one chunk with the whole answer is a valid such array). Text and thoughts are
+// merged into one part each, in the order they came; tool calls are one part each. In
+// JSON mode the text is cleaned to the JSON value. contentStarted turns true with the
+// first collected content, so a later failure is reported rather than retried into a
+// duplicate; ping() does nothing.
+import type { RelayError } from "../../core/errors.ts";
+import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import type { ResponseChannel } from "../http/channel.ts";
+import { inputTokensOf } from "../sink-options.ts";
+import { geminiErrorBody, geminiErrorHeaders } from "./errors.ts";
+import { extractJsonText } from "./json-text.ts";
+import { functionCallPart, geminiResponse, newResponseId, type GeminiPart } from "./response.ts";
+import type { GeminiSinkOptions } from "./stream-writer.ts";
+import { geminiFinishReason, geminiUsage } from "./usage.ts";
+
+export interface GeminiJsonSinkOptions extends GeminiSinkOptions {
+  /** Wrap the response in a JSON array (streamGenerateContent without alt=sse). */
+  asArray?: boolean;
+}
+
+export function createGeminiJsonSink(channel: ResponseChannel, options: GeminiJsonSinkOptions): TurnSink {
+  const parts: GeminiPart[] = [];
+  let open: { text: string; thought?: true } | null = null;
+  let outputTokens = 0;
+  let done = false;
+
+  function append(t: string, thought: boolean) {
+    if (t === "") return;
+    if (open !== null && (open.thought === true) === thought) open.text += t;
+    else {
+      open = thought ? { text: t, thought: true } : { text: t };
+      parts.push(open);
+    }
+  }
+
+  return {
+    get contentStarted() {
+      return parts.length > 0;
+    },
+    handle(event: SinkEvent) {
+      if (done) return;
+      switch (event.type) {
+        case "text":
+          append(event.text, false);
+          break;
+        case "thinking":
+          if (options.showThinking) append(event.text, true);
+          break;
+        case "thinking_done":
+          open = null;
+          break;
+        case "tool_call":
+          open = null;
+          parts.push(functionCallPart(event.call));
+          break;
+        case "tokens":
+          if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
+          break;
+      }
+    },
+    end(reason: StopReason) {
+      if (done) return;
+      done = true;
+      if (options.jsonOutput) for (const p of parts) if ("text" in p && p.thought !== true) p.text = extractJsonText(p.text);
+      const response = geminiResponse(
+        parts,
+        { model: options.model, responseId: options.messageId ?? newResponseId() },
+        geminiFinishReason(reason),
+        geminiUsage(inputTokensOf(options), outputTokens),
+      );
+      channel.json(200, options.asArray ? [response] : response);
+      channel.end();
+    },
+    fail(error: RelayError) {
+      if (done) return;
+      done = true;
+      channel.json(error.status, geminiErrorBody(error), geminiErrorHeaders(error));
+      channel.end();
+    },
+    ping() {},
+  };
+}
