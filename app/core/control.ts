@@ -4,6 +4,8 @@
 import type { Conductor } from "../accounts/conductor.ts";
 import type { LoginManager } from "../accounts/login-manager.ts";
 import type { AccountRegistry } from "../accounts/registry.ts";
+import type { QuotaPoller } from "../accounts/quota-poller.ts";
+import { quotaView } from "../accounts/quota-view.ts";
 import type { RequestStats } from "../gateway/request-stats.ts";
 import type { SessionManager } from "../sessions/session-manager.ts";
 import { configureClaudeCode, undoConfigureClaudeCode } from "./claude-settings.ts";
@@ -28,6 +30,8 @@ export interface ControlDeps {
   regenerateRelayKey(): Promise<void>;
   publisher(): SnapshotPublisher | null;
   home?: string;
+  /** Cursor's usage figures per account (absent: none are read). */
+  quota?: Pick<QuotaPoller, "quotaOf" | "refresh">;
 }
 
 export interface ControlImpl {
@@ -51,6 +55,7 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
       label: info.label,
       displayLabel: info.displayLabel,
       sessions: live.get(info.id) ?? [],
+      ...(deps.quota ? { quota: quotaView(deps.quota.quotaOf(info.id)) } : {}),
     }));
     return {
       version: ++version,
@@ -123,6 +128,11 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
     },
     async undoConfigureClaudeCode() {
       undoConfigureClaudeCode(deps.home ? { home: deps.home } : {});
+    },
+    async refreshQuota(id) {
+      if (id !== null) registry.require(id);
+      await deps.quota?.refresh(id ?? undefined);
+      changed();
     },
   };
   return { api, buildSnapshot };

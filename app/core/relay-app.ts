@@ -10,6 +10,9 @@ import type { FetchLike } from "../accounts/cursor-http.ts";
 import { createLoginManager, type LoginManager } from "../accounts/login-manager.ts";
 import { openAccounts, type OpenedAccounts } from "../accounts/open-accounts.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
+import { readQuotaFile, writeQuotaFile } from "../accounts/quota-file.ts";
+import { createQuotaPoller, type QuotaPoller } from "../accounts/quota-poller.ts";
+import { createUsageApi } from "../accounts/usage-api.ts";
 import type { CursorClientHandle, CursorClientOptions } from "../cursor/client.ts";
 import { createLazyCursorClient } from "../cursor/lazy-client.ts";
 import { FALLBACK_MODELS } from "../cursor/models.ts";
@@ -28,6 +31,7 @@ import { RelayError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { readCursorTuning } from "./cursor-tuning.ts";
 import { readModelMap } from "./model-map.ts";
+import { readQuotaSettings } from "./quota-settings.ts";
 import { ensureRelayKey, generateRelayKey } from "./relay-key.ts";
 import { clearRuntimeInfo, writeRuntimeInfo } from "./runtime-file.ts";
 import { createSnapshotPublisher, type SnapshotPublisher } from "./snapshot-publisher.ts";
@@ -70,6 +74,8 @@ export interface RelayAppOptions {
   runtimeFile?: boolean;
   /** Where CURSOR_RELAY_* tuning variables are read (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Usage polling: interval (default from settings.json, else 5 min) and the jitter's random source. */
+  quota?: { pollMs?: number; random?: () => number };
 }
 
 export interface RelayApp {
@@ -98,6 +104,7 @@ export interface RelayParts {
   gateway: Gateway;
   logins: LoginManager;
   stats: RequestStats;
+  quota: QuotaPoller;
 }
 
 export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp> {
@@ -133,6 +140,17 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     baseUrl: options.cursorApi,
     clock,
     onDiagnostic: options.cursor?.onDiagnostic ?? ((m) => logger.debug(m)),
+  });
+  const quotaSettings = readQuotaSettings(accounts.settings, warn);
+  const quota = createQuotaPoller({
+    registry,
+    api: createUsageApi({ cursorApi: options.cursorApi, clock, ...(options.fetch ? { fetch: options.fetch } : {}) }),
+    clock,
+    ...(options.quota?.random ? { random: options.quota.random } : {}),
+    ...(options.quota?.pollMs ?? quotaSettings.pollMs ? { intervalMs: options.quota?.pollMs ?? quotaSettings.pollMs! } : {}),
+    initial: readQuotaFile(options.dataDir),
+    persist: (quotas) => writeQuotaFile(options.dataDir, quotas, (id) => registry.get(id) !== null),
+    logger: logger.child("quota"),
   });
   const checkpoints = createCheckpointStore({ clock });
   const sessions = createSessionManager({ cursor, pool, checkpoints, clock, logger: logger.child("sessions"), ...options.sessions });
@@ -199,11 +217,17 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     },
     publisher: () => publisher,
     ...(options.home ? { home: options.home } : {}),
+    quota,
   });
   publisher = createSnapshotPublisher({ clock, build: control.buildSnapshot, logger });
   const poke = () => publisher?.changed();
   const unsubscribers = [
     conductor.onChange(poke),
+    quota.onChange(poke),
+    // A quota failure: read that account's figures soon, so a cooldown can follow the real limit.
+    conductor.onChange((change) => {
+      if (change.type === "cooling" && conductor.view(change.accountId).cooldownStatus === 429) quota.afterQuotaFailure(change.accountId);
+    }),
     sessions.onChange(poke),
     registry.onChange((change) => {
       if (change.type === "removed" || change.type === "disabled" || change.type === "auth_expired") {
@@ -216,7 +240,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
 
   const app: RelayApp = {
     control: control.api,
-    parts: { accounts, conductor, cursor, sessions, checkpoints, gateway, logins, stats },
+    parts: { accounts, conductor, cursor, sessions, checkpoints, gateway, logins, stats, quota },
     managementKey,
     get url() {
       return listener?.url ?? null;
@@ -247,10 +271,12 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
       if (options.runtimeFile !== false) {
         writeRuntimeInfo(options.dataDir, { pid: process.pid, url: listener.url, port: listener.port, startedAt });
       }
+      quota.start();
       publisher?.changed();
     },
     async stop() {
       for (const u of unsubscribers) u();
+      quota.close();
       management?.closeEventStreams();
       sessions.close();
       logins.close();

@@ -183,6 +183,9 @@ export function createMemoryControl(initial?: Partial<Snapshot>, now: () => numb
       if (!configured) throw new RelayError({ kind: "invalid_request", status: 409, message: "nothing to undo" });
       configured = false;
     },
+    async refreshQuota(id) {
+      record("refreshQuota", [id]);
+    },
   };
 
   function record(name: string, args: unknown[]): void {
