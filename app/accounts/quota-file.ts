@@ -3,7 +3,7 @@
 // `accounts --refresh`) may touch it: each account keeps whichever reading is newer.
 import { join } from "node:path";
 import { readJson, writeJsonAtomic } from "../core/json-file.ts";
-import { EMPTY_QUOTA, type AccountQuota } from "../core/quota.ts";
+import { EMPTY_QUOTA, type AccountQuota, type QuotaPool } from "../core/quota.ts";
 
 export const QUOTA_FILE = "quota.json";
 const VERSION = 1;
@@ -31,7 +31,10 @@ function quotaFrom(raw: unknown): AccountQuota | null {
         enabled: f.enabled !== false,
       }
     : null;
-  return { figures, readAt: numOrNull(raw.readAt), readError: strOrNull(raw.readError), readErrorAt: numOrNull(raw.readErrorAt) };
+  const since = isRecord(raw.usedUpSince) ? raw.usedUpSince : {};
+  const usedUpSince: Partial<Record<QuotaPool, number>> = {};
+  for (const pool of ["auto", "api"] as const) if (numOrNull(since[pool]) !== null) usedUpSince[pool] = since[pool] as number;
+  return { figures, readAt: numOrNull(raw.readAt), readError: strOrNull(raw.readError), readErrorAt: numOrNull(raw.readErrorAt), usedUpSince };
 }
 
 /** Every account's quota in the file; an absent or unreadable file is empty (figures are only a view). */

@@ -6,7 +6,7 @@
 import type { Clock, TimerHandle } from "../core/clock.ts";
 import { toRelayError } from "../core/errors.ts";
 import { silentLogger, type Logger } from "../core/log.ts";
-import { EMPTY_QUOTA, type AccountQuota } from "../core/quota.ts";
+import { EMPTY_QUOTA, poolUsedUp, type AccountQuota, type QuotaFigures, type QuotaPool } from "../core/quota.ts";
 import type { AccountRegistry } from "./registry.ts";
 import type { UsageApi } from "./usage-api.ts";
 
@@ -44,6 +44,15 @@ export interface QuotaPoller {
   /** The next scheduled round (ms), for tests and views. */
   nextPollAt(): number | null;
   close(): void;
+}
+
+const POOLS: QuotaPool[] = ["auto", "api"];
+
+/** Keeps the first time each pool was seen used up; drops it once a reading shows room. */
+function usedUpSince(was: AccountQuota, figures: QuotaFigures, now: number): Partial<Record<QuotaPool, number>> {
+  const out: Partial<Record<QuotaPool, number>> = {};
+  for (const pool of POOLS) if (poolUsedUp(figures, pool, now)) out[pool] = was.usedUpSince?.[pool] ?? now;
+  return out;
 }
 
 const isAuthError = (kind: string, status: number) => kind === "upstream_auth" || status === 401;
@@ -93,7 +102,8 @@ export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
     try {
       const figures = await readWithToken(id);
       if (closed) return;
-      quotas.set(id, { figures, readAt: clock.now(), readError: null, readErrorAt: null });
+      const now = clock.now();
+      quotas.set(id, { figures, readAt: now, readError: null, readErrorAt: null, usedUpSince: usedUpSince(was, figures, now) });
     } catch (e) {
       if (closed) return;
       const message = toRelayError(e).message;

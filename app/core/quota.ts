@@ -37,6 +37,8 @@ export interface AccountQuota {
   /** The last read failed: why (the figures above stay). */
   readError: string | null;
   readErrorAt: number | null;
+  /** Per pool: when readings first showed it used up (kept while it stays so). */
+  usedUpSince?: Partial<Record<QuotaPool, number>>;
 }
 
 export const EMPTY_QUOTA: AccountQuota = { figures: null, readAt: null, readError: null, readErrorAt: null };

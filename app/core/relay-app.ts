@@ -12,6 +12,8 @@ import { openAccounts, type OpenedAccounts } from "../accounts/open-accounts.ts"
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
 import { readQuotaFile, writeQuotaFile } from "../accounts/quota-file.ts";
 import { createQuotaPoller, type QuotaPoller } from "../accounts/quota-poller.ts";
+import { followQuotaCooldowns } from "../accounts/quota-cooldowns.ts";
+import { createQuotaRouting } from "../accounts/quota-routing.ts";
 import { createUsageApi } from "../accounts/usage-api.ts";
 import type { CursorClientHandle, CursorClientOptions } from "../cursor/client.ts";
 import { createLazyCursorClient } from "../cursor/lazy-client.ts";
@@ -31,7 +33,7 @@ import { RelayError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { readCursorTuning } from "./cursor-tuning.ts";
 import { readModelMap } from "./model-map.ts";
-import { readQuotaSettings } from "./quota-settings.ts";
+import { readQuotaSettings, type RoutingPolicyName } from "./quota-settings.ts";
 import { ensureRelayKey, generateRelayKey } from "./relay-key.ts";
 import { clearRuntimeInfo, writeRuntimeInfo } from "./runtime-file.ts";
 import { createSnapshotPublisher, type SnapshotPublisher } from "./snapshot-publisher.ts";
@@ -75,7 +77,7 @@ export interface RelayAppOptions {
   /** Where CURSOR_RELAY_* tuning variables are read (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** Usage polling: interval (default from settings.json, else 5 min) and the jitter's random source. */
-  quota?: { pollMs?: number; random?: () => number };
+  quota?: { pollMs?: number; random?: () => number; routing?: RoutingPolicyName };
 }
 
 export interface RelayApp {
@@ -131,16 +133,6 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
   logger.addSecret(relayKey);
 
   const conductor = createConductor({ dataDir: options.dataDir, clock, accounts: registry, logger: logger.child("conductor"), ...options.conductor });
-  const pool = createAccountPool({ registry, conductor, logger: logger.child("pool") });
-  // Loaded once listening (see start()): its modules are most of what start-up would import.
-  const cursor = createLazyCursorClient({
-    ...readCursorTuning(accounts.settings, options.env ?? process.env, warn),
-    ...options.cursor,
-    modelMap: { ...readModelMap(accounts.settings, warn), ...options.cursor?.modelMap },
-    baseUrl: options.cursorApi,
-    clock,
-    onDiagnostic: options.cursor?.onDiagnostic ?? ((m) => logger.debug(m)),
-  });
   const quotaSettings = readQuotaSettings(accounts.settings, warn);
   const quota = createQuotaPoller({
     registry,
@@ -151,6 +143,17 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     initial: readQuotaFile(options.dataDir),
     persist: (quotas) => writeQuotaFile(options.dataDir, quotas, (id) => registry.get(id) !== null),
     logger: logger.child("quota"),
+  });
+  const routing = createQuotaRouting({ quota, clock, policy: () => options.quota?.routing ?? quotaSettings.routing });
+  const pool = createAccountPool({ registry, conductor, logger: logger.child("pool"), quota: routing });
+  // Loaded once listening (see start()): its modules are most of what start-up would import.
+  const cursor = createLazyCursorClient({
+    ...readCursorTuning(accounts.settings, options.env ?? process.env, warn),
+    ...options.cursor,
+    modelMap: { ...readModelMap(accounts.settings, warn), ...options.cursor?.modelMap },
+    baseUrl: options.cursorApi,
+    clock,
+    onDiagnostic: options.cursor?.onDiagnostic ?? ((m) => logger.debug(m)),
   });
   const checkpoints = createCheckpointStore({ clock });
   const sessions = createSessionManager({ cursor, pool, checkpoints, clock, logger: logger.child("sessions"), ...options.sessions });
@@ -224,6 +227,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
   const unsubscribers = [
     conductor.onChange(poke),
     quota.onChange(poke),
+    followQuotaCooldowns({ quota, conductor, clock, accountIds: () => registry.list().map((a) => a.id) }),
     // A quota failure: read that account's figures soon, so a cooldown can follow the real limit.
     conductor.onChange((change) => {
       if (change.type === "cooling" && conductor.view(change.accountId).cooldownStatus === 429) quota.afterQuotaFailure(change.accountId);
