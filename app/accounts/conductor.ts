@@ -378,7 +378,7 @@ export function createConductor(options: ConductorOptions): Conductor {
     const usedUp = new Set(gate ? candidates.filter((a) => gate.usedUp(a.id)).map((a) => a.id) : []);
     const ready = candidates.filter((a) => !isCooling(records.get(a.id), now) && !usedUp.has(a.id));
     if (ready.length === 0) {
-      if (gate && usedUp.size === candidates.length) {
+      if (gate && usedUp.size > 0 && usedUp.size === candidates.length) {
         throw gate.exhausted([...usedUp], candidates.filter((a) => !isCooling(records.get(a.id), now)).map((a) => a.id));
       }
       // Each account with its own reason: cooling (and why, in Cursor's words), auth expired, disabled.
