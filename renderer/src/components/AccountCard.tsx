@@ -77,7 +77,7 @@ export function AccountCard({ account: a, client, now, onLogInAgain }: Props) {
       )}
       <InlineError message={resetState.error} onDismiss={resetState.clearError} />
 
-      {a.quota && <QuotaMeters quota={a.quota} now={now} />}
+      {a.quota && <QuotaMeters quota={a.quota} now={now} onRefresh={() => client.refreshQuota(a.id)} />}
 
       <section className="card-section" aria-label="Token usage">
         <TokenCounters today={a.tokensToday} total={a.tokensTotal} />

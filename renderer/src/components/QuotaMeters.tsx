@@ -1,9 +1,13 @@
 import type { QuotaView } from "../../../app/core/control-api.ts";
 import { formatAgo, formatIn } from "../format.ts";
+import { useAction } from "../hooks/use-action.ts";
+import { InlineError } from "./InlineError.tsx";
 
 interface Props {
   quota: QuotaView;
   now: number;
+  /** Reads the figures again now. */
+  onRefresh(): Promise<void>;
 }
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
@@ -26,8 +30,9 @@ function Meter({ name, label, percent, hint }: { name: string; label: string; pe
 }
 
 /** Cursor's own usage figures for an account: plan, the Auto and API pools, on-demand spend, the reset. */
-export function QuotaMeters({ quota: q, now }: Props) {
+export function QuotaMeters({ quota: q, now, onRefresh }: Props) {
   const known = q.readAt !== null;
+  const [refresh, refreshState] = useAction(onRefresh);
   return (
     <section className="card-section quota" aria-label="Plan usage" data-testid="quota">
       <h4 className="section-label">
@@ -56,12 +61,18 @@ export function QuotaMeters({ quota: q, now }: Props) {
           )}
         </>
       )}
-      {known && (
-        <p className="small muted" data-testid="quota-read-at">
-          Read {formatAgo(q.readAt!, now)}
-          {q.readError ? ` · last read failed: ${q.readError}` : ""}
-        </p>
-      )}
+      <div className="quota-footer">
+        {known && (
+          <p className="small muted" data-testid="quota-read-at">
+            Read {formatAgo(q.readAt!, now)}
+            {q.readError ? ` · last read failed: ${q.readError}` : ""}
+          </p>
+        )}
+        <button type="button" className="button button-quiet" data-testid="quota-refresh" disabled={refreshState.pending} onClick={() => void refresh()}>
+          {refreshState.pending ? "Reading…" : "Refresh"}
+        </button>
+      </div>
+      <InlineError message={refreshState.error} onDismiss={refreshState.clearError} />
     </section>
   );
 }
