@@ -80,3 +80,15 @@ test("quota: the relay reads every account's figures on start", async (t) => {
   assert.equal(h.app.parts.quota.quotaOf(h.accountIds[0]!).figures?.apiPercentUsed, 33);
   assert.ok(h.fake.usageRequests.some((r) => r.sub === h.subs[0]));
 });
+
+test("quota: a request never waits on a usage call (a slow read is still pending when the answer is complete)", async (t) => {
+  const h = await startHarness(t, { accounts: ["a"] });
+  h.fake.setUsage(h.subs[0]!, { planUsage: { apiPercentUsed: 5 }, delayMs: 3000 });
+  let readDone = false;
+  const reading = h.app.control.refreshQuota(null).then(() => (readDone = true));
+  const reply = await h.anthropic().messages.create({ model: "claude-4.5-sonnet", max_tokens: 50, messages: [{ role: "user", content: "hi" }] });
+  assert.equal(reply.type, "message");
+  assert.equal(readDone, false, "the answer came while the usage read was still waiting");
+  await reading;
+  assert.equal(h.app.parts.quota.quotaOf(h.accountIds[0]!).figures?.apiPercentUsed, 5);
+});
