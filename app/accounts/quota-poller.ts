@@ -1,8 +1,8 @@
 // Reads each account's plan usage from Cursor: once at start, every few minutes (jittered,
 // so accounts and relays do not poll in lockstep), soon after a quota failure, and on
 // demand. A failed read keeps the last figures and notes the error; it never touches the
-// account's serving state. A 401 refreshes the token once (the registry's dance, as for a
-// Run) and retries once.
+// account's serving state. A 401 refreshes the token once and retries once, as a Run does;
+// a refresh that fails here is only a failed read (the Run path decides about sign-outs).
 import type { Clock, TimerHandle } from "../core/clock.ts";
 import { toRelayError } from "../core/errors.ts";
 import { silentLogger, type Logger } from "../core/log.ts";
@@ -19,7 +19,7 @@ export const QUOTA_POLL_JITTER = 0.2;
 export const AFTER_FAILURE_DELAY_MS = 2_000;
 
 export interface QuotaPollerOptions {
-  registry: Pick<AccountRegistry, "list" | "getAccessToken" | "onUnauthorized">;
+  registry: Pick<AccountRegistry, "list" | "getAccessToken" | "refreshNow">;
   api: UsageApi;
   clock: Clock;
   /** In [0, 1); injected so tests know the jitter. */
@@ -92,7 +92,7 @@ export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
     } catch (e) {
       const err = toRelayError(e);
       if (!isAuthError(err.kind, err.status)) throw err;
-      if ((await registry.onUnauthorized(id, false)) !== "retry_same") throw err;
+      await registry.refreshNow(id);
       return api.read(await registry.getAccessToken(id));
     }
   }

@@ -63,6 +63,14 @@ test("quota: figures per account in the snapshot and in `accounts --json` / text
   const rowB = (JSON.parse(refreshed.out.join("\n")) as AccountRow[]).find((r) => r.id === h.accountIds[1])!;
   assert.equal(rowB.quota.apiPercentUsed, 55);
 
+  // a 401 refreshes the token once (a real refresh on the fake) and reads once more; still refused: a failed read, the account stays ready
+  const refreshes = h.fake.refreshes.length;
+  h.fake.setUsage(h.subs[0]!, { fail: 401 });
+  await h.app.control.refreshQuota(h.accountIds[0]!);
+  assert.equal(h.fake.refreshes.length, refreshes + 1);
+  assert.match(h.app.parts.quota.quotaOf(h.accountIds[0]!).readError!, /status 401/);
+  assert.equal(h.app.parts.conductor.stateOf(h.accountIds[0]!), "ready");
+
   // a failed read keeps the last figures with the time they were read, and serving goes on
   h.fake.setUsage(h.subs[0]!, { fail: 500 });
   await h.app.control.refreshQuota(h.accountIds[0]!);

@@ -20,7 +20,7 @@ const figures = (api: number): QuotaFigures => ({
   enabled: true,
 });
 
-function setup(answers: Array<QuotaFigures | RelayError>, opts: { refresh?: "retry_same" | "auth_expired"; random?: number } = {}) {
+function setup(answers: Array<QuotaFigures | RelayError>, opts: { refreshFails?: boolean; random?: number } = {}) {
   const clock = new ManualClock();
   const tokens: string[] = [];
   const unauthorized: string[] = [];
@@ -36,10 +36,11 @@ function setup(answers: Array<QuotaFigures | RelayError>, opts: { refresh?: "ret
   const registry = {
     list: () => [{ id: "a", authExpired: false }] as never,
     getAccessToken: async () => token,
-    onUnauthorized: async (id: string) => {
+    refreshNow: async (id: string) => {
       unauthorized.push(id);
+      if (opts.refreshFails) throw new RelayError({ kind: "upstream_error", status: 502, message: "token refresh failed (status 500)" });
       token = "t2";
-      return opts.refresh ?? "retry_same";
+      return {} as never;
     },
   };
   const poller = createQuotaPoller({ registry, api, clock, random: () => opts.random ?? 0.5, intervalMs: 300_000 });
@@ -91,12 +92,13 @@ test("poller: a 401 refreshes the token once and retries once with the new token
   poller.close();
 });
 
-test("poller: a 401 whose refresh fails is a failed read, not a second retry", async () => {
+test("poller: a 401 whose refresh fails is a failed read (no sign-out mark), not a second retry", async () => {
   const rejected = new RelayError({ kind: "upstream_auth", status: 401, message: "usage read failed (status 401)" });
-  const { poller, tokens } = setup([rejected], { refresh: "auth_expired" });
+  const { poller, tokens, unauthorized } = setup([rejected], { refreshFails: true });
   await poller.refresh("a");
   assert.equal(tokens.length, 1);
-  assert.match(poller.quotaOf("a").readError!, /401/);
+  assert.deepEqual(unauthorized, ["a"]);
+  assert.match(poller.quotaOf("a").readError!, /token refresh failed/);
   poller.close();
 });
 
