@@ -11,9 +11,37 @@ import { startHarness, type Harness } from "../../helpers/relay-harness.ts";
 
 const HOUR = 3_600_000;
 
-function shiftedClock(): Clock & { shift(ms: number): void } {
+const POLL_MS = 300_000; // the default interval; random() = 0.5 puts the jitter at 0
+
+/**
+ * Date.now() plus an offset the test moves; timers run on real time, except the usage
+ * poller's (exactly POLL_MS), which the test fires itself: "the next poll".
+ */
+function shiftedClock(): Clock & { shift(ms: number): void; nextPoll(): Promise<void> } {
   let offset = 0;
-  return { ...systemClock, now: () => Date.now() + offset, shift: (ms) => (offset += ms) };
+  const polls: (() => void)[] = [];
+  return {
+    ...systemClock,
+    now: () => Date.now() + offset,
+    shift: (ms) => (offset += ms),
+    setTimeout(fn, ms) {
+      if (ms !== POLL_MS) return systemClock.setTimeout(fn, ms);
+      polls.push(fn);
+      return {
+        cancel: () => {
+          const i = polls.indexOf(fn);
+          if (i >= 0) polls.splice(i, 1);
+        },
+      };
+    },
+    async nextPoll() {
+      const deadline = Date.now() + 5000;
+      while (polls.length === 0 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+      const fn = polls.shift();
+      assert.ok(fn, "a usage poll is scheduled");
+      fn();
+    },
+  };
 }
 
 const usage = (apiPercentUsed: number, autoPercentUsed: number, cycleEnd: number, extra: Partial<UsageSpec> = {}): UsageSpec => ({
@@ -34,7 +62,7 @@ const runsOn = (h: Harness, i: number, from = 0) => h.fake.runs.slice(from).filt
 
 test("routing: API used up on A, 20% on B → Claude requests open zero Runs on A; auto still uses A; a reading with room brings A back", async (t) => {
   const clock = shiftedClock();
-  const h = await startHarness(t, { accounts: ["a", "b"], relay: { clock } });
+  const h = await startHarness(t, { accounts: ["a", "b"], relay: { clock, quota: { random: () => 0.5 } } });
   const cycleEnd = Date.now() + 10 * 24 * HOUR;
   h.fake.setUsage(h.subs[0]!, usage(100, 0, cycleEnd, { displayMessage: "You've hit your usage limit" }));
   h.fake.setUsage(h.subs[1]!, usage(20, 50, cycleEnd));
@@ -49,9 +77,13 @@ test("routing: API used up on A, 20% on B → Claude requests open zero Runs on 
   await ask(h, "auto");
   assert.equal(runsOn(h, 0, before).length, 1, "auto is served by A");
 
-  // The next reading shows room: A serves Claude again (most headroom) with no reset or restart.
+  // The next scheduled poll shows room: A serves Claude again (most headroom) with no reset or restart.
   h.fake.setUsage(h.subs[0]!, usage(10, 0, cycleEnd));
-  await h.app.control.refreshQuota(h.accountIds[0]!);
+  const polled = h.fake.usageRequests.length;
+  await clock.nextPoll();
+  const deadline = Date.now() + 5000;
+  while (h.app.parts.quota.quotaOf(h.accountIds[0]!).figures?.apiPercentUsed !== 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(h.fake.usageRequests.length >= polled + 2, "the poll read the figures from Cursor");
   const later = h.fake.runs.length;
   await ask(h, "claude-4.5-sonnet");
   assert.equal(runsOn(h, 0, later).length, 1, "A serves again after the reading with room");
