@@ -163,3 +163,25 @@ test("cooldowns: a quota failure on A, then figures that show the pool used up â
   assert.equal(runsOn(h, 0, after).length, 1, "room again: A serves Claude");
   await h.fake.waitForIdle();
 });
+
+test("a resource_exhausted on A asks Cursor for A's figures right after (no wait for the next poll)", async (t) => {
+  const h = await startHarness(t, {
+    accounts: ["a", "b"],
+    scenario: { accounts: { "@1": [[{ fail: "resource_exhausted", message: "You've hit your usage limit" }]], "*": [[{ text: "ok" }, { turnEnded: true }]] } },
+  });
+  const cycleEnd = Date.now() + 5 * 24 * HOUR;
+  h.fake.setUsage(h.subs[0]!, usage(50, 0, cycleEnd));
+  h.fake.setUsage(h.subs[1]!, usage(90, 0, cycleEnd));
+  await h.app.control.refreshQuota(null);
+  const a = h.accountIds[0]!;
+  const readAt = h.app.parts.quota.quotaOf(a).readAt;
+  h.fake.setUsage(h.subs[0]!, usage(100, 0, cycleEnd));
+  await ask(h, "claude-4.5-sonnet"); // fails on A (most headroom), served by B
+  assert.equal(h.fake.runs[0]!.sub, h.subs[0]);
+  const deadline = Date.now() + 15_000;
+  while (h.app.parts.quota.quotaOf(a).readAt === readAt && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(h.app.parts.quota.quotaOf(a).figures?.apiPercentUsed, 100, "A's figures were read again after the failure");
+  assert.equal(h.app.parts.conductor.stateOf(a), "ready", "the figures took over from the backoff: A still serves the Auto pool");
+  await ask(h, "claude-4.5-sonnet");
+  assert.equal(h.fake.runs.filter((r) => r.sub === h.subs[0]).length, 1, "no second Run on A for the API pool");
+});
