@@ -80,7 +80,8 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
       case undefined:
       case "list": {
         if (values.refresh === true) {
-          // Read here, with this process's own token access; the running relay adopts the newer figures.
+          // Read here, with this process's own token access; quota.json keeps the newer figures per account.
+          const started = clock.now();
           const poller = createQuotaPoller({
             registry,
             api: createUsageApi({ cursorApi: global.cursorApi, clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
@@ -91,7 +92,7 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
           poller.close();
           const quotas = new Map(registry.list().map((a) => [a.id, poller.quotaOf(a.id)]));
           writeQuotaFile(global.dataDir, quotas, (id) => registry.get(id) !== null);
-          for (const [id, q] of quotas) if (q.readError !== null && q.readErrorAt === clock.now()) io.err(`warning: ${id}: ${q.readError}`);
+          for (const [id, q] of quotas) if (q.readError !== null && (q.readErrorAt ?? 0) >= started) io.err(`warning: ${id}: could not read its usage figures: ${q.readError}`);
         }
         const quotas = readQuotaFile(global.dataDir);
         const rows = listRows(registry, deps.statusSource ?? createStateFileStatusSource(global.dataDir, () => clock.now()), clock.now(), quotas);

@@ -62,6 +62,13 @@ test("quota: figures per account in the snapshot and in `accounts --json` / text
   assert.equal(await accountsCommand(["--json", "--refresh", ...global], refreshed.io), 0);
   const rowB = (JSON.parse(refreshed.out.join("\n")) as AccountRow[]).find((r) => r.id === h.accountIds[1])!;
   assert.equal(rowB.quota.apiPercentUsed, 55);
+  assert.deepEqual(refreshed.err, []);
+  h.fake.setUsage(h.subs[1]!, { fail: 500 });
+  const failing = capture();
+  assert.equal(await accountsCommand(["--json", "--refresh", ...global], failing.io), 0, "a failed read is not a failed command");
+  assert.match(failing.err.join("\n"), new RegExp(`warning: ${h.accountIds[1]!.replace(".", "\\.")}: could not read its usage figures: .*status 500`));
+  const keptRow = (JSON.parse(failing.out.join("\n")) as AccountRow[]).find((r) => r.id === h.accountIds[1])!;
+  assert.equal(keptRow.quota.apiPercentUsed, 55, "the last figures stay");
 
   // a 401 refreshes the token once (a real refresh on the fake) and reads once more; still refused: a failed read, the account stays ready
   const refreshes = h.fake.refreshes.length;
