@@ -6,11 +6,14 @@ import { RelayError, toRelayError } from "../core/errors.ts";
 import { silentLogger, type Logger } from "../core/log.ts";
 import type { AccountRegistry } from "./registry.ts";
 import type { Conductor } from "./conductor.ts";
+import type { QuotaRouting } from "./quota-routing.ts";
 
 export interface AccountPoolOptions {
   registry: Pick<AccountRegistry, "get" | "getAccessToken" | "onUnauthorized" | "markAuthExpired">;
   conductor: Conductor;
   logger?: Logger;
+  /** Cursor's usage figures steer the pick (absent: plain round-robin over ready accounts). */
+  quota?: QuotaRouting;
 }
 
 const isUnauthorized = (err: RelayError) => err.kind === "upstream_auth" || (err.isUpstream && err.status === 401);
@@ -20,13 +23,14 @@ export function createAccountPool(options: AccountPoolOptions): AccountPool {
   const log = options.logger ?? silentLogger;
 
   return {
-    async acquire({ exclude, prefer }): Promise<AccountLease> {
+    async acquire({ exclude, prefer, model }): Promise<AccountLease> {
       const skip = new Set(exclude);
+      const quota = model !== undefined ? options.quota?.gateFor(model) : undefined;
       let storeError: RelayError | undefined;
       for (;;) {
         let accountId: string;
         try {
-          accountId = conductor.pick({ exclude: skip, prefer });
+          accountId = conductor.pick({ exclude: skip, prefer, quota });
         } catch (e) {
           // A keychain that cannot be read explains "no account" better than "no account".
           const err = toRelayError(e);

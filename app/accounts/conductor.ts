@@ -21,6 +21,7 @@ import type { AccountChange } from "./registry.ts";
 import { accountStateOf, STATE_FILE, type AccountStatus, type AccountStatusSource } from "./status-source.ts";
 import { backoffMs, clampRetryAfter, classifyFailure, DEFAULT_BACKOFF_POLICY, type BackoffPolicy } from "./backoff-policy.ts";
 import { unavailableError } from "./unavailable-accounts.ts";
+import type { QuotaGate } from "./quota-routing.ts";
 import { addUsage, tokensPerMinute, usageToday } from "./usage-meter.ts";
 import { emptyRecord, fileFingerprint, loadStateFile, stateToJson, type AccountRecord } from "./conductor-state.ts";
 
@@ -78,6 +79,8 @@ export type ConductorAccountView = Omit<AccountView, "displayLabel" | "label" | 
 export interface PickOptions {
   exclude?: ReadonlySet<string>;
   prefer?: string | undefined;
+  /** The request's pool as Cursor's figures see it: used-up accounts are skipped, headroom ranks the rest. */
+  quota?: QuotaGate | undefined;
 }
 
 export interface Conductor extends AccountStatusSource {
@@ -96,6 +99,8 @@ export interface Conductor extends AccountStatusSource {
   reportSuccess(accountId: string): void;
   /** Ends a cooldown at once, clears a 403 disabled reason and the backoff levels. */
   resetCooldown(accountId: string): void;
+  /** Ends a running cooldown only (the figures took over, or show room again); backoff levels stay. */
+  endCooldown(accountId: string): void;
   recordRequest(accountId: string): void;
   recordUsage(accountId: string, tokens: Partial<TokenCounts>): void;
   /** Input + output tokens per minute over the last hour, oldest first, 60 entries. */
@@ -368,19 +373,31 @@ export function createConductor(options: ConductorOptions): Conductor {
     const usable = all.filter((a) => !a.disabled && !a.authExpired && (records.get(a.id)?.disabledReason ?? null) === null);
     const candidates = usable.filter((a) => !exclude.has(a.id));
     if (usable.length > 0 && candidates.length === 0) throw noAccounts("every usable Cursor account already failed this request");
-    const ready = candidates.filter((a) => !isCooling(records.get(a.id), now));
+    const gate = opts.quota;
+    // Skipped without opening a Run: Cursor's own figures say this pool has no room there.
+    const usedUp = new Set(gate ? candidates.filter((a) => gate.usedUp(a.id)).map((a) => a.id) : []);
+    const ready = candidates.filter((a) => !isCooling(records.get(a.id), now) && !usedUp.has(a.id));
     if (ready.length === 0) {
+      if (gate && usedUp.size > 0 && usedUp.size === candidates.length) {
+        throw gate.exhausted([...usedUp], candidates.filter((a) => !isCooling(records.get(a.id), now)).map((a) => a.id));
+      }
       // Each account with its own reason: cooling (and why, in Cursor's words), auth expired, disabled.
       throw unavailableError(
-        all.map((a) => ({ id: a.id, disabled: a.disabled, ...statusFrom(a.id, a, now) })),
-        new Set(candidates.map((a) => a.id)),
+        all.map((a) => ({ id: a.id, disabled: a.disabled, ...statusFrom(a.id, a, now), ...(usedUp.has(a.id) && gate ? { poolUsedUp: gate.pool } : {}) })),
+        new Set(candidates.filter((a) => !usedUp.has(a.id)).map((a) => a.id)),
         now,
       );
     }
     const preferred = opts.prefer === undefined ? undefined : ready.find((a) => a.id === opts.prefer);
     let chosen = preferred ?? ready[0]!;
     if (!preferred) {
-      for (const a of ready) if ((lastPicked.get(a.id) ?? -1) < (lastPicked.get(chosen.id) ?? -1)) chosen = a;
+      const older = (a: ConductorAccount, b: ConductorAccount) => (lastPicked.get(a.id) ?? -1) < (lastPicked.get(b.id) ?? -1);
+      for (const a of ready) {
+        if (gate?.policy === "headroom") {
+          const [ha, hc] = [gate.headroom(a.id), gate.headroom(chosen.id)];
+          if (ha > hc || (ha === hc && older(a, chosen))) chosen = a;
+        } else if (older(a, chosen)) chosen = a;
+      }
     }
     lastPicked.set(chosen.id, ++pickSeq);
     return chosen.id;
@@ -483,6 +500,15 @@ export function createConductor(options: ConductorOptions): Conductor {
       schedulePersist();
     },
     resetCooldown,
+    endCooldown(id) {
+      const r = records.get(id);
+      if (!r || r.cooldownUntil === null) return;
+      clearCooldown(r);
+      cancelCooldownTimer(id);
+      persistNow();
+      log.info("account cooldown ended by Cursor's usage figures", { account: id });
+      emit("cooldown_ended", id);
+    },
     recordRequest(id) {
       const r = record(id);
       r.requests += 1;

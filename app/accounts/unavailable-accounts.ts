@@ -19,6 +19,8 @@ export interface AccountAvailability {
   cooldownUntil: number | null;
   cooldownStatus: number | null;
   cooldownReason: string | null;
+  /** Cursor's figures show this pool used up for the request's model (the account was skipped). */
+  poolUsedUp?: "auto" | "api";
 }
 
 /** The longest wait a client's own retry loop honours (Claude Code, Anthropic and OpenAI SDKs). */
@@ -30,6 +32,7 @@ function describe(a: AccountAvailability, now: number): string {
   if (a.authExpired) return `${a.id} needs a new login (run \`cursor-relay login\`)`;
   if (a.disabled) return `${a.id} is switched off`;
   if (a.disabledReason !== null) return `${a.id} is disabled until reset (${a.disabledReason})`;
+  if (a.poolUsedUp) return `${a.id} has its ${a.poolUsedUp === "api" ? "API" : "Auto"} pool used up`;
   if (a.cooldownUntil !== null && a.cooldownUntil > now) {
     const left = Math.ceil((a.cooldownUntil - now) / 1000);
     const why = a.cooldownReason ?? (a.cooldownStatus !== null ? `HTTP ${a.cooldownStatus}` : "an earlier failure");

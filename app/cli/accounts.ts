@@ -17,8 +17,14 @@ import {
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
 import { isStateFileDamaged, moveDamagedStateAside } from "../accounts/conductor-state.ts";
 import { join } from "node:path";
+import { readQuotaFile, writeQuotaFile } from "../accounts/quota-file.ts";
+import { createQuotaPoller } from "../accounts/quota-poller.ts";
+import { quotaJson, type QuotaJson } from "../accounts/quota-view.ts";
+import { createUsageApi } from "../accounts/usage-api.ts";
+import type { FetchLike } from "../accounts/cursor-http.ts";
+import { EMPTY_QUOTA, type AccountQuota } from "../core/quota.ts";
 
-const usage = `usage: cursor-relay accounts [--json]             list accounts
+const usage = `usage: cursor-relay accounts [--json] [--refresh] list accounts (--refresh: read Cursor's usage figures first)
        cursor-relay accounts remove <id>           delete an account and its stored tokens
        cursor-relay accounts reset <id>            clear its cooldown / 403 disable / auth-expired mark
        cursor-relay accounts label <id> <label>    change its display label (the id stays)
@@ -29,6 +35,8 @@ export interface AccountsDeps {
   keytar?: KeytarLike;
   /** Where live status comes from (the conductor when one is running); default: <dataDir>/state.json. */
   statusSource?: AccountStatusSource;
+  /** For --refresh's usage calls (default fetch). */
+  fetch?: FetchLike;
 }
 
 export interface AccountRow {
@@ -49,10 +57,12 @@ export interface AccountRow {
   lastUsedAt: number | null;
   lastError: string | null;
   tokenExpiresAt: string;
+  /** Cursor's usage figures as last read (null figures when unknown). */
+  quota: QuotaJson;
 }
 
 export async function accountsCommand(argv: string[], io: CommandIo, deps: AccountsDeps = {}): Promise<number> {
-  const { help, global, values, positionals } = parseCommandArgs(argv, { json: { type: "boolean" } }, usage, io.env);
+  const { help, global, values, positionals } = parseCommandArgs(argv, { json: { type: "boolean" }, refresh: { type: "boolean" } }, usage, io.env);
   if (help) {
     io.out(usage);
     return 0;
@@ -76,7 +86,23 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
     switch (sub) {
       case undefined:
       case "list": {
-        const rows = listRows(registry, deps.statusSource ?? createStateFileStatusSource(global.dataDir, () => clock.now()), clock.now());
+        if (values.refresh === true) {
+          // Read here, with this process's own token access; quota.json keeps the newer figures per account.
+          const started = clock.now();
+          const poller = createQuotaPoller({
+            registry,
+            api: createUsageApi({ cursorApi: global.cursorApi, clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
+            clock,
+            initial: readQuotaFile(global.dataDir),
+          });
+          await poller.refresh();
+          poller.close();
+          const quotas = new Map(registry.list().map((a) => [a.id, poller.quotaOf(a.id)]));
+          writeQuotaFile(global.dataDir, quotas, (id) => registry.get(id) !== null);
+          for (const [id, q] of quotas) if (q.readError !== null && (q.readErrorAt ?? 0) >= started) io.err(`warning: ${id}: could not read its usage figures: ${q.readError}`);
+        }
+        const quotas = readQuotaFile(global.dataDir);
+        const rows = listRows(registry, deps.statusSource ?? createStateFileStatusSource(global.dataDir, () => clock.now()), clock.now(), quotas);
         if (values.json === true) io.out(JSON.stringify(rows, null, 2));
         else for (const line of formatTable(rows, clock.now())) io.out(line);
         return 0;
@@ -111,7 +137,12 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
   }
 }
 
-export function listRows(registry: AccountRegistry, source: AccountStatusSource, now: number): AccountRow[] {
+export function listRows(
+  registry: AccountRegistry,
+  source: AccountStatusSource,
+  now: number,
+  quotas: ReadonlyMap<string, AccountQuota> = new Map(),
+): AccountRow[] {
   return registry.list().map((a) => {
     const s = source.status(a.id);
     const state = accountStateOf(a, s, now);
@@ -133,6 +164,7 @@ export function listRows(registry: AccountRegistry, source: AccountStatusSource,
       lastUsedAt: s.lastUsedAt,
       lastError: s.lastError,
       tokenExpiresAt: new Date(a.tokenExpiresAt).toISOString(),
+      quota: quotaJson(quotas.get(a.id) ?? EMPTY_QUOTA),
     };
   });
 }
@@ -153,11 +185,21 @@ export function formatCount(n: number): string {
   return `${(n / 1_000_000).toFixed(1)}M`;
 }
 
+export const formatPercent = (p: number | null): string => (p === null ? "-" : `${Math.round(p)}%`);
+
+/** "in 3d (Dec 2)"-style countdown to a reset; "-" when unknown. */
+export function formatReset(resetsAt: string | null, now: number): string {
+  if (resetsAt === null) return "-";
+  const at = Date.parse(resetsAt);
+  if (at <= now) return "due";
+  return `in ${formatDuration(at - now)} (${resetsAt.slice(0, 10)})`;
+}
+
 const sum = (t: TokenCounts) => t.input + t.output + t.cacheRead;
 
 export function formatTable(rows: AccountRow[], now: number): string[] {
   if (rows.length === 0) return ["no accounts yet; add one with `cursor-relay login`"];
-  const header = ["ID", "LABEL", "STATE", "COOLDOWN", "TODAY", "TOTAL", "TOKEN EXPIRES"];
+  const header = ["ID", "LABEL", "STATE", "COOLDOWN", "TODAY", "TOTAL", "REQS", "PLAN", "AUTO", "API", "RESETS", "TOKEN EXPIRES"];
   const body = rows.map((r) => {
     const exp = Date.parse(r.tokenExpiresAt);
     return [
@@ -167,6 +209,11 @@ export function formatTable(rows: AccountRow[], now: number): string[] {
       r.cooldownRemainingMs > 0 ? formatDuration(r.cooldownRemainingMs) : "-",
       formatCount(sum(r.tokensToday)),
       formatCount(sum(r.tokensTotal)),
+      formatCount(r.requests),
+      r.quota.plan ?? "-",
+      formatPercent(r.quota.autoPercentUsed),
+      formatPercent(r.quota.apiPercentUsed),
+      formatReset(r.quota.resetsAt, now),
       exp > now ? `in ${formatDuration(exp - now)}` : `expired ${formatDuration(now - exp)} ago`,
     ];
   });

@@ -17,7 +17,12 @@ export interface AccountPool {
    * soonest cooldown end when every account is cooling, 503 `no_accounts` when there is
    * no usable account at all (none added, all disabled/expired, or all excluded).
    */
-  acquire(options: { exclude: ReadonlySet<string>; prefer?: string | undefined }): Promise<AccountLease>;
+  acquire(options: {
+    exclude: ReadonlySet<string>;
+    prefer?: string | undefined;
+    /** The client's model name: its quota pool steers the pick (accounts with that pool used up are skipped). */
+    model?: string | undefined;
+  }): Promise<AccountLease>;
   /**
    * An upstream failure on this account. Cools it down / disables it / refreshes its
    * token as the error says. Returns "retry_same" when the account got fresh credentials

@@ -45,6 +45,29 @@ export interface AccountView {
   tokenExpiresAt: number | null;
   /** No stored credentials for this account (state auth_expired): the fix is a new login. Optional for older views. */
   credentialsMissing?: boolean;
+  /** Cursor's own usage figures for the account (absent from views built before quota reading existed). */
+  quota?: QuotaView;
+}
+
+/** An account's plan usage as Cursor last reported it; null = not known (yet). Times in ms since the epoch. */
+export interface QuotaView {
+  plan: string | null;
+  /** Percent used of the Auto pool (Cursor's own models: auto, composer-*). */
+  autoPercentUsed: number | null;
+  /** Percent used of the API pool (Claude, GPT, Gemini and other models). */
+  apiPercentUsed: number | null;
+  /** On-demand spend beyond the plan, in cents, when a limit is set. */
+  onDemand: { limitCents: number; spentCents: number } | null;
+  /** When the billing cycle resets. */
+  resetsAt: number | null;
+  /** Cursor's own one-line status, as-is. */
+  displayMessage: string | null;
+  /** false: Cursor does not track usage for this account. */
+  tracked: boolean;
+  /** When the figures above were read. */
+  readAt: number | null;
+  /** The last read failed (the figures above are older). */
+  readError: string | null;
 }
 
 export interface ProxyView {
@@ -123,6 +146,8 @@ export interface ControlApi {
   getClientSetup(options?: ClientSetupOptions): Promise<ClientSetup>;
   configureClaudeCode(): Promise<ConfigureClaudeCodeResult>;
   undoConfigureClaudeCode(): Promise<void>;
+  /** Reads Cursor's usage figures now, for one account or (null) every account; resolves when read. */
+  refreshQuota(id: string | null): Promise<void>;
   configureCodex(): Promise<ConfigureCodexResult>;
   undoConfigureCodex(): Promise<void>;
   /** Runs `cursor-relay doctor`'s checks inside the relay (live Runs on each ready account). */

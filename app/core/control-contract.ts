@@ -257,6 +257,17 @@ export const controlActions = {
     parse: noInput,
     invoke: (api) => api.undoConfigureCodex(),
   }),
+  refreshQuota: action({
+    name: "refreshQuota",
+    method: "POST",
+    path: "quota/refresh",
+    status: 204,
+    toInput: (id: string | null) => ({ id }),
+    // Optional id: null or absent = every account.
+    parse: (input) =>
+      chain(fields(input, ["id"]), (f) => (f.id === undefined || f.id === null ? ok({ id: null as string | null }) : chain(idField(f, "id"), (id) => ok({ id: id as string | null })))),
+    invoke: (api, { id }) => api.refreshQuota(id),
+  }),
 } satisfies { [K in ControlActionName]: ActionSpec<K, object> };
 
 export type ControlActions = typeof controlActions;

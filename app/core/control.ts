@@ -4,6 +4,8 @@
 import type { Conductor } from "../accounts/conductor.ts";
 import type { LoginManager } from "../accounts/login-manager.ts";
 import type { AccountRegistry } from "../accounts/registry.ts";
+import type { QuotaPoller } from "../accounts/quota-poller.ts";
+import { quotaView } from "../accounts/quota-view.ts";
 import type { RequestStats } from "../gateway/request-stats.ts";
 import type { SessionManager } from "../sessions/session-manager.ts";
 import { configureClaudeCode, undoConfigureClaudeCode } from "./claude-settings.ts";
@@ -32,6 +34,8 @@ export interface ControlDeps {
   home?: string;
   /** `cursor-relay doctor`'s checks inside this relay (absent: the action answers 409). */
   selfTest?: () => Promise<SelfTestReport>;
+  /** Cursor's usage figures per account (absent: none are read). */
+  quota?: Pick<QuotaPoller, "quotaOf" | "refresh">;
 }
 
 export interface ControlImpl {
@@ -57,6 +61,7 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
       label: info.label,
       displayLabel: info.displayLabel,
       sessions: live.get(info.id) ?? [],
+      ...(deps.quota ? { quota: quotaView(deps.quota.quotaOf(info.id)) } : {}),
     }));
     return {
       version: ++version,
@@ -150,6 +155,11 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
     },
     async undoConfigureCodex() {
       undoConfigureCodex(deps.home ? { home: deps.home } : {});
+    },
+    async refreshQuota(id) {
+      if (id !== null) registry.require(id);
+      await deps.quota?.refresh(id ?? undefined);
+      changed();
     },
   };
   return { api, buildSnapshot };

@@ -12,6 +12,11 @@ import { createLoginManager, type LoginManager } from "../accounts/login-manager
 import { openAccounts, type OpenedAccounts } from "../accounts/open-accounts.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
 import type { RelayKeyEntry } from "../accounts/secret-store.ts";
+import { readQuotaFile, writeQuotaFile } from "../accounts/quota-file.ts";
+import { createQuotaPoller, type QuotaPoller } from "../accounts/quota-poller.ts";
+import { followQuotaCooldowns } from "../accounts/quota-cooldowns.ts";
+import { createQuotaRouting } from "../accounts/quota-routing.ts";
+import { createUsageApi } from "../accounts/usage-api.ts";
 import type { CursorClientHandle, CursorClientOptions } from "../cursor/client.ts";
 import { createLazyCursorClient } from "../cursor/lazy-client.ts";
 import { FALLBACK_MODELS } from "../cursor/models.ts";
@@ -32,6 +37,7 @@ import { createLogger, type Logger } from "./log.ts";
 import { readCursorTuning } from "./cursor-tuning.ts";
 import { readModelMap } from "./model-map.ts";
 import { createModelNotices } from "./model-notices.ts";
+import { readQuotaSettings, type RoutingPolicyName } from "./quota-settings.ts";
 import { ensureRelayKey, generateRelayKey } from "./relay-key.ts";
 import { clearRuntimeInfo, writeRuntimeInfo } from "./runtime-file.ts";
 import { createSnapshotPublisher, type SnapshotPublisher } from "./snapshot-publisher.ts";
@@ -74,6 +80,8 @@ export interface RelayAppOptions {
   runtimeFile?: boolean;
   /** Where CURSOR_RELAY_* tuning variables are read (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Usage polling: interval (default from settings.json, else 5 min) and the jitter's random source. */
+  quota?: { pollMs?: number; random?: () => number; routing?: RoutingPolicyName };
 }
 
 export interface RelayApp {
@@ -102,6 +110,7 @@ export interface RelayParts {
   gateway: Gateway;
   logins: LoginManager;
   stats: RequestStats;
+  quota: QuotaPoller;
 }
 
 export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp> {
@@ -132,7 +141,19 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
   const publishesKey = options.runtimeFile !== false;
 
   const conductor = createConductor({ dataDir: options.dataDir, clock, accounts: registry, logger: logger.child("conductor"), ...options.conductor });
-  const pool = createAccountPool({ registry, conductor, logger: logger.child("pool") });
+  const quotaSettings = readQuotaSettings(accounts.settings, warn);
+  const quota = createQuotaPoller({
+    registry,
+    api: createUsageApi({ cursorApi: options.cursorApi, clock, ...(options.fetch ? { fetch: options.fetch } : {}) }),
+    clock,
+    ...(options.quota?.random ? { random: options.quota.random } : {}),
+    ...(options.quota?.pollMs ?? quotaSettings.pollMs ? { intervalMs: options.quota?.pollMs ?? quotaSettings.pollMs! } : {}),
+    initial: readQuotaFile(options.dataDir),
+    persist: (quotas) => writeQuotaFile(options.dataDir, quotas, (id) => registry.get(id) !== null),
+    logger: logger.child("quota"),
+  });
+  const routing = createQuotaRouting({ quota, clock, policy: () => options.quota?.routing ?? quotaSettings.routing });
+  const pool = createAccountPool({ registry, conductor, logger: logger.child("pool"), quota: routing });
   // Loaded once listening (see start()): its modules are most of what start-up would import.
   const tuning = { ...readCursorTuning(accounts.settings, options.env ?? process.env, warn), ...options.cursor };
   const cursor = createLazyCursorClient({
@@ -227,11 +248,18 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
       const run = { dataDir: options.dataDir, cursorApi: options.cursorApi, clock, relayKey, openSecrets: async () => secrets, registry: () => registry };
       return (await runDoctor({ ...run, ...(tuning.clientVersion ? { clientVersion: tuning.clientVersion } : {}) })).report;
     },
+    quota,
   });
   publisher = createSnapshotPublisher({ clock, build: control.buildSnapshot, logger });
   const poke = () => publisher?.changed();
   const unsubscribers = [
     conductor.onChange(poke),
+    quota.onChange(poke),
+    followQuotaCooldowns({ quota, conductor, clock, accountIds: () => registry.list().map((a) => a.id) }),
+    // A quota failure: read that account's figures soon, so a cooldown can follow the real limit.
+    conductor.onChange((change) => {
+      if (change.type === "cooling" && conductor.view(change.accountId).cooldownStatus === 429) quota.afterQuotaFailure(change.accountId);
+    }),
     sessions.onChange(poke),
     registry.onChange((change) => {
       if (change.type === "removed" || change.type === "disabled" || change.type === "auth_expired") {
@@ -244,7 +272,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
 
   const app: RelayApp = {
     control: control.api,
-    parts: { accounts, conductor, cursor, sessions, checkpoints, gateway, logins, stats },
+    parts: { accounts, conductor, cursor, sessions, checkpoints, gateway, logins, stats, quota },
     managementKey,
     get url() {
       return listener?.url ?? null;
@@ -276,10 +304,12 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
         if (keyEntry === "relay-key-running") await secrets.setRelayKey(relayKey, keyEntry);
         writeRuntimeInfo(options.dataDir, { pid: process.pid, url: listener.url, port: listener.port, startedAt, keyEntry });
       }
+      quota.start();
       publisher?.changed();
     },
     async stop() {
       for (const u of unsubscribers) u();
+      quota.close();
       management?.closeEventStreams();
       sessions.close();
       logins.close();

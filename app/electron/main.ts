@@ -13,6 +13,7 @@ import { createRelayApp, type RelayApp } from "../core/relay-app.ts";
 import { registerControlIpc } from "./ipc.ts";
 import { launchAtLogin, setLaunchAtLogin } from "./launch-at-login.ts";
 import { notificationsFor } from "./notifications.ts";
+import { createQuotaNotifier } from "./quota-notifications.ts";
 import { createTrayController, type TrayController } from "./tray.ts";
 import { isExternalUrlAllowed } from "./urls.ts";
 import { createMainWindow } from "./window.ts";
@@ -106,9 +107,11 @@ async function start(): Promise<void> {
   });
 
   let previous: Snapshot | null = null;
+  const quotaNotifier = createQuotaNotifier();
   const onSnapshot = (s: Snapshot) => {
     tray?.update(s);
     for (const n of notificationsFor(previous, s, Date.now())) notify(n.title, n.body);
+    for (const n of quotaNotifier.noticesFor(s)) notify(n.title, n.body);
     previous = s;
   };
   control.subscribe(onSnapshot);

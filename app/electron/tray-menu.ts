@@ -3,6 +3,7 @@
 import type { MenuItemConstructorOptions } from "electron";
 import type { Snapshot } from "../core/control-api.ts";
 import { accountStatusText, allExhausted, compactTokens, effectiveState } from "./account-status.ts";
+import { quotaText } from "./quota-text.ts";
 
 export type TrayIconState = "off" | "healthy" | "cooling" | "exhausted";
 
@@ -29,7 +30,7 @@ export function trayIconState(snapshot: Snapshot | null, now: number): TrayIconS
   return snapshot.accounts.some((a) => effectiveState(a, now) !== "ready") ? "cooling" : "healthy";
 }
 
-export function trayTooltip(snapshot: Snapshot | null): string {
+export function trayTooltip(snapshot: Snapshot | null, now: number = Date.now()): string {
   if (!snapshot) return "Cursor Relay: starting…";
   const proxy = snapshot.proxy.running ? "proxy on" : "proxy off";
   if (snapshot.accounts.length === 0) return `Cursor Relay: ${proxy}, no Cursor account yet`;
@@ -39,7 +40,11 @@ export function trayTooltip(snapshot: Snapshot | null): string {
     input += a.tokensToday.input;
     output += a.tokensToday.output;
   }
-  return `Cursor Relay: ${proxy}\nToday: ${compactTokens(input)} tokens in, ${compactTokens(output)} out`;
+  const quotas = snapshot.accounts.flatMap((a) => {
+    const text = quotaText(a, now);
+    return text === null ? [] : [`${a.displayLabel}: ${text}`];
+  });
+  return [`Cursor Relay: ${proxy}`, `Today: ${compactTokens(input)} tokens in, ${compactTokens(output)} out`, ...quotas].join("\n");
 }
 
 export function buildTrayMenuTemplate(
@@ -67,9 +72,10 @@ export function buildTrayMenuTemplate(
     for (const a of snapshot.accounts) {
       const live = a.sessions.length;
       const sessions = live > 0 ? ` · ${live} live session${live === 1 ? "" : "s"}` : "";
+      const quota = quotaText(a, now);
       items.push({
         id: `account:${a.id}`,
-        label: `${a.displayLabel}: ${accountStatusText(a, now)}${sessions}`,
+        label: `${a.displayLabel}: ${accountStatusText(a, now)}${sessions}${quota === null ? "" : ` · ${quota}`}`,
         click: () => actions.openWindow(),
       });
     }

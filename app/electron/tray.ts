@@ -50,7 +50,7 @@ export function createTrayController(options: TrayOptions): TrayController {
       tray.setImage(icon(state));
       shownState = state;
     }
-    tray.setToolTip(trayTooltip(last));
+    tray.setToolTip(trayTooltip(last, t));
     tray.setContextMenu(Menu.buildFromTemplate(buildTrayMenuTemplate(last, t, options.actions, { launchAtLogin: options.launchAtLogin() })));
   };
   const ticker = setInterval(() => {

@@ -398,7 +398,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       if (stopping) throw relayStopping();
       let lease;
       try {
-        lease = await pool.acquire({ exclude: tried, prefer: detached ? undefined : checkpoints.ownerOf(conversationId) });
+        lease = await pool.acquire({ exclude: tried, prefer: detached ? undefined : checkpoints.ownerOf(conversationId), model: input.clientModel });
       } catch (e) {
         throw lastError ? await exhausted(lastError, toRelayError(e)) : e;
       }

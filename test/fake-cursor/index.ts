@@ -20,6 +20,7 @@ import { missingHeader, playRun, type IssuedCheckpoint, type RunContext } from "
 import { newRunRecord, RunStream, StreamGone } from "./run-stream.ts";
 import type { Scenario } from "./scenario.ts";
 import { TokenAuthority } from "./tokens.ts";
+import { PLAN_PATH, USAGE_PATH, usageAnswer, type UsageRecord } from "./usage.ts";
 
 export type { LoginRecord, ModelsRecord, RefreshRecord, RunRecord, ToolResultRecord } from "./records.ts";
 export type { Scenario, Step, Turn, LoginScenario, ModelsScenario, ModelSpec, ConnectCode, NativeExecKind } from "./scenario.ts";
@@ -27,6 +28,8 @@ export { parseScenario, ScenarioError } from "./scenario.ts";
 export { BUILTIN_SCENARIO_NAMES, TEXT_REPLY, TEXT_THINKING, TEXT_TURN, BASH_TOOL_CALL_ID, TOOL_REPLY_PREFIX, ECHO_TOOL_ARGS, DOCTOR_TURN, resolveScenario } from "./builtin-scenarios.ts";
 export { DEFAULT_MODELS } from "./models.ts";
 export { loadText, LOAD_PATTERN, DRIFT_FIELD } from "./run-script.ts";
+export { fakePoolOfModel, USAGE_PATH, PLAN_PATH, type UsageRecord } from "./usage.ts";
+export type { UsageScenario, UsageSpec } from "./scenario.ts";
 
 export interface FakeCursorOptions {
   /** 0 / undefined = any free port, always on 127.0.0.1. */
@@ -49,7 +52,11 @@ export interface FakeCursor {
   readonly refreshes: RefreshRecord[];
   /** Addition: every GetUsableModels call. */
   readonly modelRequests: ModelsRecord[];
+  /** Addition: every GetCurrentPeriodUsage / GetPlanInfo call. */
+  readonly usageRequests: UsageRecord[];
   setScenario(scenario: Scenario | string): void;
+  /** Addition: replace one account key's usage entry (null removes it); the next call answers it. */
+  setUsage(accountKey: string, spec: import("./scenario.ts").UsageSpec | null): void;
   /** Mint a real JWT (HS256, fake key) with this sub and exp (seconds since epoch); access tokens the fake accepts. */
   mintAccessToken(sub: string, expSeconds?: number): string;
   /** Addition: a refresh token the fake accepts for this sub. */
@@ -110,6 +117,8 @@ export async function startFakeCursor(options: FakeCursorOptions = {}): Promise<
   const logins: LoginRecord[] = [];
   const refreshes: RefreshRecord[] = [];
   const modelRequests: ModelsRecord[] = [];
+  const usageRequests: UsageRecord[] = [];
+  const seenSubs: string[] = [];
   const checkpoints = new Map<string, IssuedCheckpoint>();
   let checkpointSerial = 0;
   let openStreams = 0;
@@ -132,7 +141,24 @@ export async function startFakeCursor(options: FakeCursorOptions = {}): Promise<
     if (openStreams === 0) for (const w of [...idleWaiters]) w();
   };
 
+  const usageCtx = {
+    usage: () => scenario.usage,
+    runs,
+    ordinalOf(sub: string) {
+      for (const s of ctx.subOrder) if (!seenSubs.includes(s)) seenSubs.push(s);
+      if (!seenSubs.includes(sub)) seenSubs.push(sub);
+      return seenSubs.indexOf(sub) + 1;
+    },
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  };
+
   const unary = async (headers: Record<string, string>, path: string): Promise<UnaryAnswer> => {
+    if (path === USAGE_PATH || path === PLAN_PATH) {
+      const who = await tokens.verifyBearer(headers.authorization);
+      const answer = await usageAnswer(path, who, usageCtx);
+      usageRequests.push({ sub: who.ok ? who.sub : null, path, status: answer.status, headers });
+      return answer;
+    }
     if (path !== MODELS_PATH) {
       return { status: 404, headers: { "content-type": "application/json" }, body: new TextEncoder().encode('{"code":"unimplemented","message":"no such method"}') };
     }
@@ -183,7 +209,7 @@ export async function startFakeCursor(options: FakeCursorOptions = {}): Promise<
   const h1 = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (auth.handle(req, res, url)) return;
-    if (req.method === "POST" && url.pathname === MODELS_PATH) {
+    if (req.method === "POST" && (url.pathname === MODELS_PATH || url.pathname === USAGE_PATH || url.pathname === PLAN_PATH)) {
       req.resume();
       req.on("end", () => {
         void unary(plainHeaders(req.headers), url.pathname).then((a) => res.writeHead(a.status, a.headers).end(a.body));
@@ -242,6 +268,13 @@ export async function startFakeCursor(options: FakeCursorOptions = {}): Promise<
     logins,
     refreshes,
     modelRequests,
+    usageRequests,
+    setUsage(accountKey, spec) {
+      const usage = { ...scenario.usage };
+      if (spec === null) delete usage[accountKey];
+      else usage[accountKey] = spec;
+      scenario = { ...scenario, usage };
+    },
     setScenario(next) {
       scenario = resolveScenario(next);
       tokens.accessTtlSeconds = scenario.login?.accessTtlSeconds ?? 3600;

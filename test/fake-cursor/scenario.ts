@@ -130,6 +130,31 @@ export interface ModelsScenario {
   fail?: boolean;
 }
 
+/**
+ * One account's usage: the GetCurrentPeriodUsage answer as Cursor sends it (every field
+ * optional), plus keys only the fake reads.
+ */
+export interface UsageSpec {
+  billingCycleStart?: string;
+  billingCycleEnd?: string;
+  planUsage?: Record<string, unknown>;
+  spendLimitUsage?: Record<string, unknown>;
+  enabled?: boolean;
+  displayMessage?: string;
+  /** GetPlanInfo's planInfo.planName. */
+  planName?: string;
+  /** Percent added per Run of this account on a model of that pool (capped at 100). */
+  perRun?: { autoPercentUsed?: number; apiPercentUsed?: number };
+  /** Both calls answer this HTTP status with a Connect error body. */
+  fail?: number;
+  /** Both calls answer only after this many ms. */
+  delayMs?: number;
+  [field: string]: unknown;
+}
+
+/** Account key (exact sub, "@n", "*") → its usage. */
+export type UsageScenario = Record<string, UsageSpec>;
+
 export interface Scenario {
   name?: string;
   /**
@@ -142,6 +167,8 @@ export interface Scenario {
   turns?: Turn[];
   login?: LoginScenario;
   models?: ModelsScenario;
+  /** GetCurrentPeriodUsage / GetPlanInfo answers per account key. */
+  usage?: UsageScenario;
   /** Server heartbeat period while the fake waits for the client (default 1000 ms). */
   serverHeartbeatMs?: number;
   /** Ask `kv get_blob` for the root prompt blob(s) of a fresh state / replayed checkpoint (default true). */
@@ -290,10 +317,28 @@ function checkTurn(raw: unknown, where: string): Turn {
   return prologue === undefined ? { steps: checked } : { prologue, steps: checked };
 }
 
+function checkUsage(raw: unknown): void {
+  if (!isObject(raw)) fail("scenario.usage", "must map an account key to a GetCurrentPeriodUsage answer");
+  for (const [key, spec] of Object.entries(raw)) {
+    const where = `usage["${key}"]`;
+    if (!isObject(spec)) fail(where, "must be an object (the GetCurrentPeriodUsage answer)");
+    if (spec.planUsage !== undefined && !isObject(spec.planUsage)) fail(where, `"planUsage" must be an object`);
+    if (spec.planName !== undefined && typeof spec.planName !== "string") fail(where, `"planName" takes a string`);
+    if (spec.fail !== undefined && !(typeof spec.fail === "number" && Number.isInteger(spec.fail) && spec.fail >= 400 && spec.fail <= 599)) {
+      fail(where, `"fail" takes an HTTP status 400-599`);
+    }
+    if (spec.delayMs !== undefined && !(typeof spec.delayMs === "number" && spec.delayMs >= 0)) fail(where, `"delayMs" takes a number >= 0`);
+    if (spec.perRun !== undefined) {
+      const p = spec.perRun;
+      if (!isObject(p) || Object.values(p).some((v) => typeof v !== "number")) fail(where, `"perRun" takes {"autoPercentUsed":n,"apiPercentUsed":n}`);
+    }
+  }
+}
+
 /** Validates a parsed JSON scenario; throws ScenarioError naming the bad spot. */
 export function parseScenario(raw: unknown): Scenario {
   if (!isObject(raw)) fail("scenario", "must be a JSON object");
-  const known = new Set(["name", "accounts", "turns", "login", "models", "serverHeartbeatMs", "askSystemPrompt", "askRequestContext", "rejectStructuredTurns", "description", "requireHeaders"]);
+  const known = new Set(["name", "accounts", "turns", "login", "models", "serverHeartbeatMs", "askSystemPrompt", "askRequestContext", "rejectStructuredTurns", "description", "requireHeaders", "usage"]);
   for (const key of Object.keys(raw)) if (!known.has(key)) fail("scenario", `unknown key "${key}"`);
   const scenario = { ...raw } as Scenario;
   const accounts: Record<string, Turn[]> = {};
@@ -316,6 +361,7 @@ export function parseScenario(raw: unknown): Scenario {
   if (raw.requireHeaders !== undefined && !(Array.isArray(raw.requireHeaders) && raw.requireHeaders.every((h) => typeof h === "string" && h !== ""))) {
     fail("scenario.requireHeaders", "must be a list of header names");
   }
+  if (raw.usage !== undefined) checkUsage(raw.usage);
   return scenario;
 }
 

@@ -5,6 +5,7 @@ import { formatAgo, formatIn } from "../format.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { Countdown } from "./Countdown.tsx";
 import { InlineError } from "./InlineError.tsx";
+import { QuotaMeters } from "./QuotaMeters.tsx";
 import { SessionList } from "./SessionList.tsx";
 import { StateBadge } from "./StateBadge.tsx";
 import { TokenChart } from "./TokenChart.tsx";
@@ -79,6 +80,8 @@ export function AccountCard({ account: a, client, now, onLogInAgain }: Props) {
         </div>
       )}
       <InlineError message={resetState.error} onDismiss={resetState.clearError} />
+
+      {a.quota && <QuotaMeters quota={a.quota} now={now} onRefresh={() => client.refreshQuota(a.id)} />}
 
       <section className="card-section" aria-label="Token usage">
         <TokenCounters today={a.tokensToday} total={a.tokensTotal} />

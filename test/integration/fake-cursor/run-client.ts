@@ -48,6 +48,8 @@ export interface RunClientOptions {
   initialWindowSize?: number;
   /** Share one HTTP/2 connection between clients (its owner aborts it); default: a connection of its own. */
   sessionManager?: Http2SessionManager;
+  /** model_details.model_id (default composer-2). */
+  modelId?: string;
 }
 
 export const systemBlob = (prompt: string) => new TextEncoder().encode(JSON.stringify({ content: prompt, role: "system" }));
@@ -99,7 +101,7 @@ export class RunClient {
     const runRequest: MessageInitShape<typeof AgentRunRequestFrameSchema> = {
       conversationState: state,
       conversationId: options.conversationId ?? "0f1e2d3c-0000-4000-8000-000000000001",
-      modelDetails: { modelId: "composer-2", displayModelId: "composer-2", displayName: "composer-2" },
+      modelDetails: { modelId: options.modelId ?? "composer-2", displayModelId: options.modelId ?? "composer-2", displayName: options.modelId ?? "composer-2" },
       action: { action: { case: "userMessageAction", value: { userMessage: { text: options.userText ?? "hi", messageId: "m1" } } } },
       ...(tools.length > 0 ? { mcpTools: { mcpTools: tools } } : {}),
     };

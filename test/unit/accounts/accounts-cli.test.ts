@@ -68,8 +68,8 @@ test("accounts --json: id, display label, state, cooldown remaining, tokens toda
 
   const table = capture();
   await accountsCommand(global, table.io, { clock });
-  assert.match(table.out[0]!, /^ID\s+LABEL\s+STATE\s+COOLDOWN\s+TODAY\s+TOTAL\s+TOKEN EXPIRES$/);
-  assert.match(table.out[2]!, /^cursor\.work\s+Cursor work\s+cooling\s+1m 30s\s+120\s+6\.0k\s+in 55m$/);
+  assert.match(table.out[0]!, /^ID\s+LABEL\s+STATE\s+COOLDOWN\s+TODAY\s+TOTAL\s+REQS\s+PLAN\s+AUTO\s+API\s+RESETS\s+TOKEN EXPIRES$/);
+  assert.match(table.out[2]!, /^cursor\.work\s+Cursor work\s+cooling\s+1m 30s\s+120\s+6\.0k\s+\d+\s+-\s+-\s+-\s+-\s+in 55m$/);
   clock.advance(91_000);
   const later = capture();
   await accountsCommand(["--json", ...global], later.io, { clock });

@@ -43,7 +43,7 @@ test("accounts lists state, cooldown remaining and tokens today/total from the c
   const table = capture();
   await accountsCommand(global, table.io, { clock: rig.clock });
   const line = table.out.find((l) => l.startsWith(b))!;
-  assert.match(line, /^cursor\.work\s+Cursor work\s+cooling\s+2m 30s\s+6\.0k\s+6\.0k\s+in 55m$/);
+  assert.match(line, /^cursor\.work\s+Cursor work\s+cooling\s+2m 30s\s+6\.0k\s+6\.0k\s+1\s+-\s+-\s+-\s+-\s+in 55m$/);
 });
 
 test("accounts reset clears a cooldown and a 403 the conductor persisted: a restart and a running relay both see it", async (t) => {

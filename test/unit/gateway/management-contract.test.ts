@@ -68,6 +68,8 @@ test("client and server agree for any id, handle or label", () => {
         ["runSelfTest", []],
         ["configureCodex", []],
         ["undoConfigureCodex", []],
+        ["refreshQuota", ["acc-1"]],
+        ["refreshQuota", [null]],
       ];
       for (const [name, args] of cases) {
         const input = inputFromArgs(name, args as never);

@@ -202,6 +202,9 @@ export function createMemoryControl(initial?: Partial<Snapshot>, now: () => numb
       if (!codexConfigured) throw new RelayError({ kind: "not_found", status: 404, message: "there is no Codex configuration to undo" });
       codexConfigured = false;
     },
+    async refreshQuota(id) {
+      record("refreshQuota", [id]);
+    },
   };
 
   function record(name: string, args: unknown[]): void {

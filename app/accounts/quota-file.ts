@@ -1,0 +1,72 @@
+// <dataDir>/quota.json: the last figures read per account, so `cursor-relay accounts` (another
+// process) shows them and a restart starts from them. Two writers (the relay's poller and
+// `accounts --refresh`) may touch it: each account keeps whichever reading is newer.
+import { join } from "node:path";
+import { readJson, writeJsonAtomic } from "../core/json-file.ts";
+import { EMPTY_QUOTA, type AccountQuota, type QuotaPool } from "../core/quota.ts";
+
+export const QUOTA_FILE = "quota.json";
+const VERSION = 1;
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+const numOrNull = (x: unknown): number | null => (typeof x === "number" && Number.isFinite(x) ? x : null);
+const strOrNull = (x: unknown): string | null => (typeof x === "string" ? x : null);
+
+function quotaFrom(raw: unknown): AccountQuota | null {
+  if (!isRecord(raw)) return null;
+  const f = raw.figures;
+  const figures = isRecord(f)
+    ? {
+        plan: strOrNull(f.plan),
+        autoPercentUsed: numOrNull(f.autoPercentUsed),
+        apiPercentUsed: numOrNull(f.apiPercentUsed),
+        totalPercentUsed: numOrNull(f.totalPercentUsed),
+        cycleStart: numOrNull(f.cycleStart),
+        cycleEnd: numOrNull(f.cycleEnd),
+        onDemand:
+          isRecord(f.onDemand) && numOrNull(f.onDemand.limitCents) !== null
+            ? { limitCents: numOrNull(f.onDemand.limitCents)!, remainingCents: numOrNull(f.onDemand.remainingCents) ?? 0 }
+            : null,
+        displayMessage: strOrNull(f.displayMessage),
+        enabled: f.enabled !== false,
+      }
+    : null;
+  const since = isRecord(raw.usedUpSince) ? raw.usedUpSince : {};
+  const usedUpSince: Partial<Record<QuotaPool, number>> = {};
+  for (const pool of ["auto", "api"] as const) if (numOrNull(since[pool]) !== null) usedUpSince[pool] = since[pool] as number;
+  return { figures, readAt: numOrNull(raw.readAt), readError: strOrNull(raw.readError), readErrorAt: numOrNull(raw.readErrorAt), usedUpSince };
+}
+
+/** Every account's quota in the file; an absent or unreadable file is empty (figures are only a view). */
+export function readQuotaFile(dataDir: string): Map<string, AccountQuota> {
+  const out = new Map<string, AccountQuota>();
+  let raw: unknown;
+  try {
+    raw = readJson(join(dataDir, QUOTA_FILE));
+  } catch {
+    return out;
+  }
+  const accounts = isRecord(raw) && isRecord(raw.accounts) ? raw.accounts : {};
+  for (const [id, entry] of Object.entries(accounts)) {
+    const q = quotaFrom(entry);
+    if (q) out.set(id, q);
+  }
+  return out;
+}
+
+const newer = (a: AccountQuota, b: AccountQuota) => Math.max(a.readAt ?? 0, a.readErrorAt ?? 0) >= Math.max(b.readAt ?? 0, b.readErrorAt ?? 0);
+
+/** Writes `quotas`, keeping an account's entry from the file when the file's is newer. Returns what was written. */
+export function writeQuotaFile(dataDir: string, quotas: ReadonlyMap<string, AccountQuota>, keep: (id: string) => boolean): Map<string, AccountQuota> {
+  const merged = new Map<string, AccountQuota>();
+  const onDisk = readQuotaFile(dataDir);
+  for (const [id, q] of quotas) {
+    const disk = onDisk.get(id);
+    merged.set(id, disk && !newer(q, disk) ? disk : q);
+  }
+  for (const [id, q] of onDisk) if (!merged.has(id) && keep(id)) merged.set(id, q);
+  writeJsonAtomic(join(dataDir, QUOTA_FILE), { version: VERSION, accounts: Object.fromEntries(merged) });
+  return merged;
+}
+
+export const quotaOr = (q: AccountQuota | undefined): AccountQuota => q ?? EMPTY_QUOTA;

@@ -1,0 +1,170 @@
+// Reads each account's plan usage from Cursor: once at start, every few minutes (jittered,
+// so accounts and relays do not poll in lockstep), soon after a quota failure, and on
+// demand. A failed read keeps the last figures and notes the error; it never touches the
+// account's serving state. A 401 refreshes the token once and retries once, as a Run does;
+// a refresh that fails here is only a failed read (the Run path decides about sign-outs).
+import type { Clock, TimerHandle } from "../core/clock.ts";
+import { toRelayError } from "../core/errors.ts";
+import { silentLogger, type Logger } from "../core/log.ts";
+import { EMPTY_QUOTA, poolUsedUp, type AccountQuota, type QuotaFigures, type QuotaPool } from "../core/quota.ts";
+import type { AccountRegistry } from "./registry.ts";
+import type { UsageApi } from "./usage-api.ts";
+
+export const DEFAULT_QUOTA_POLL_MS = 5 * 60_000;
+/** Cursor's own clients never poll faster than this. */
+export const MIN_QUOTA_POLL_MS = 60_000;
+/** ± this share of the interval, at random. */
+export const QUOTA_POLL_JITTER = 0.2;
+/** A quota failure asks for a read this soon (several failures in a burst share it). */
+export const AFTER_FAILURE_DELAY_MS = 2_000;
+
+export interface QuotaPollerOptions {
+  registry: Pick<AccountRegistry, "list" | "getAccessToken" | "refreshNow">;
+  api: UsageApi;
+  clock: Clock;
+  /** In [0, 1); injected so tests know the jitter. */
+  random?: () => number;
+  intervalMs?: number;
+  /** Figures known from before (quota.json). */
+  initial?: ReadonlyMap<string, AccountQuota>;
+  /** Called after every change (e.g. write quota.json). */
+  persist?: (quotas: ReadonlyMap<string, AccountQuota>) => void;
+  logger?: Logger;
+}
+
+export interface QuotaPoller {
+  /** Reads every account now, then every interval. */
+  start(): void;
+  /** Reads one account (or all) now; resolves when done. Never rejects. */
+  refresh(accountId?: string): Promise<void>;
+  /** A Run failed on quota: read this account soon. */
+  afterQuotaFailure(accountId: string): void;
+  quotaOf(accountId: string): AccountQuota;
+  onChange(listener: (accountId: string) => void): () => void;
+  /** The next scheduled round (ms), for tests and views. */
+  nextPollAt(): number | null;
+  close(): void;
+}
+
+const POOLS: QuotaPool[] = ["auto", "api"];
+
+/** Keeps the first time each pool was seen used up; drops it once a reading shows room. */
+function usedUpSince(was: AccountQuota, figures: QuotaFigures, now: number): Partial<Record<QuotaPool, number>> {
+  const out: Partial<Record<QuotaPool, number>> = {};
+  for (const pool of POOLS) if (poolUsedUp(figures, pool, now)) out[pool] = was.usedUpSince?.[pool] ?? now;
+  return out;
+}
+
+const isAuthError = (kind: string, status: number) => kind === "upstream_auth" || status === 401;
+
+export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
+  const { registry, api, clock } = options;
+  const random = options.random ?? Math.random;
+  const intervalMs = Math.max(MIN_QUOTA_POLL_MS, options.intervalMs ?? DEFAULT_QUOTA_POLL_MS);
+  const log = options.logger ?? silentLogger;
+  const quotas = new Map<string, AccountQuota>(options.initial ?? []);
+  const inFlight = new Map<string, Promise<void>>();
+  const soon = new Map<string, TimerHandle>();
+  const listeners = new Set<(id: string) => void>();
+  let roundTimer: TimerHandle | null = null;
+  let nextAt: number | null = null;
+  let closed = false;
+
+  const changed = (id: string) => {
+    try {
+      options.persist?.(quotas);
+    } catch (e) {
+      log.warn("could not save the quota figures", { error: toRelayError(e).message });
+    }
+    for (const l of [...listeners]) {
+      try {
+        l(id);
+      } catch (e) {
+        log.error("quota change listener failed", { error: e });
+      }
+    }
+  };
+
+  async function readWithToken(id: string) {
+    const token = await registry.getAccessToken(id);
+    try {
+      return await api.read(token);
+    } catch (e) {
+      const err = toRelayError(e);
+      if (!isAuthError(err.kind, err.status)) throw err;
+      await registry.refreshNow(id);
+      return api.read(await registry.getAccessToken(id));
+    }
+  }
+
+  async function readOne(id: string): Promise<void> {
+    const was = quotas.get(id) ?? EMPTY_QUOTA;
+    try {
+      const figures = await readWithToken(id);
+      if (closed) return;
+      const now = clock.now();
+      quotas.set(id, { figures, readAt: now, readError: null, readErrorAt: null, usedUpSince: usedUpSince(was, figures, now) });
+    } catch (e) {
+      if (closed) return;
+      const message = toRelayError(e).message;
+      log.info("could not read the account's usage; keeping the last figures", { account: id, error: message });
+      quotas.set(id, { ...was, readError: message, readErrorAt: clock.now() });
+    }
+    changed(id);
+  }
+
+  function read(id: string): Promise<void> {
+    const running = inFlight.get(id);
+    if (running) return running;
+    const p = readOne(id).finally(() => inFlight.delete(id));
+    inFlight.set(id, p);
+    return p;
+  }
+
+  const readable = () => registry.list().filter((a) => !a.authExpired);
+
+  const scheduleRound = () => {
+    roundTimer?.cancel();
+    if (closed) return;
+    const delay = Math.round(intervalMs * (1 + QUOTA_POLL_JITTER * (2 * random() - 1)));
+    nextAt = clock.now() + delay;
+    roundTimer = clock.setTimeout(() => void round(), delay);
+  };
+
+  async function round(): Promise<void> {
+    await Promise.all(readable().map((a) => read(a.id)));
+    scheduleRound();
+  }
+
+  return {
+    start() {
+      void round();
+    },
+    async refresh(accountId) {
+      if (accountId !== undefined) return read(accountId);
+      await Promise.all(readable().map((a) => read(a.id)));
+    },
+    afterQuotaFailure(id) {
+      if (closed || soon.has(id)) return;
+      soon.set(
+        id,
+        clock.setTimeout(() => {
+          soon.delete(id);
+          void read(id);
+        }, AFTER_FAILURE_DELAY_MS),
+      );
+    },
+    quotaOf: (id) => quotas.get(id) ?? EMPTY_QUOTA,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    nextPollAt: () => nextAt,
+    close() {
+      closed = true;
+      roundTimer?.cancel();
+      for (const t of soon.values()) t.cancel();
+      soon.clear();
+    },
+  };
+}

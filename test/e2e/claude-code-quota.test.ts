@@ -1,0 +1,96 @@
+// The real Claude Code CLI against `cursor-relay serve` with two accounts whose usage
+// figures the fake Cursor serves: with A's API pool used up the turn runs on B and A never
+// sees a Run; with the pool used up on both, Claude Code prints the relay's answer, which
+// names the pool and when the first account resets.
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { startFakeCursor, TEXT_REPLY, type UsageSpec } from "../fake-cursor/index.ts";
+import { CLAUDE_BIN, RELAY_BIN, run, serve } from "./cli-process.ts";
+
+const CLAUDE_VERSION = JSON.parse(readFileSync(new URL("../../node_modules/@anthropic-ai/claude-code/package.json", import.meta.url), "utf8")).version as string;
+const SUBS = ["auth0|e2e_quota_a", "auth0|e2e_quota_b"];
+const DAY = 86_400_000;
+
+const usage = (api: number, cycleEnd: number): UsageSpec => ({
+  billingCycleEnd: String(cycleEnd),
+  planUsage: { apiPercentUsed: api, autoPercentUsed: 10 },
+  enabled: true,
+  displayMessage: api >= 100 ? "You've hit your usage limit" : "",
+  planName: "Pro",
+});
+
+/** Waits until the relay has written figures for every account to quota.json. */
+async function figuresRead(dataDir: string, count: number): Promise<void> {
+  const path = join(dataDir, "quota.json");
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (existsSync(path)) {
+      const accounts = (JSON.parse(readFileSync(path, "utf8")) as { accounts: Record<string, { readAt: number | null }> }).accounts;
+      if (Object.values(accounts).filter((a) => a.readAt !== null).length >= count) return;
+    }
+    if (Date.now() > deadline) throw new Error("the relay did not read the usage figures within 30 s");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function setup(t: { after(fn: () => unknown): void }, figures: Record<string, UsageSpec>) {
+  const fake = await startFakeCursor({ scenario: { turns: [[{ text: TEXT_REPLY }, { tokens: 3 }, { turnEnded: true }]], login: { pendingPolls: 1, subs: SUBS }, usage: figures } });
+  const dataDir = mkdtempSync(join(tmpdir(), "cr-e2e-data-"));
+  const home = mkdtempSync(join(tmpdir(), "cr-e2e-home-"));
+  const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
+  let served: Awaited<ReturnType<typeof serve>> | undefined;
+  t.after(async () => {
+    await served?.stop();
+    for (const id of ["cursor.quota-a", "cursor.quota-b"]) await run(process.execPath, [RELAY_BIN, "accounts", "remove", id], { env }).catch(() => undefined);
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  });
+  for (const label of ["quota-a", "quota-b"]) {
+    const r = await run(process.execPath, [RELAY_BIN, "login", "--no-browser", "--label", label], { env });
+    assert.equal(r.status, 0, r.stderr);
+  }
+  served = await serve(["--port", "0", "--api-key", "sk-e2e-quota-key"], env);
+  await figuresRead(dataDir, 2);
+  const claude = () =>
+    run(CLAUDE_BIN, ["-p", "say hello", "--output-format", "json"], {
+      env: { ...process.env, HOME: home, ANTHROPIC_BASE_URL: served!.url, ANTHROPIC_AUTH_TOKEN: "sk-e2e-quota-key", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
+      cwd: home,
+      timeoutMs: 120_000,
+    });
+  return { fake, claude, relayLog: () => served!.stderr() };
+}
+
+test(`Claude Code ${CLAUDE_VERSION}: A's API pool used up, B fine → the turn succeeds with no Run on A`, async (t) => {
+  const end = Date.now() + 10 * DAY;
+  const { fake, claude } = await setup(t, { [SUBS[0]!]: usage(100, end), [SUBS[1]!]: usage(20, end) });
+  const r = await claude();
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal((JSON.parse(r.stdout) as { result: string }).result, TEXT_REPLY);
+  assert.ok(fake.runs.length >= 1);
+  assert.deepEqual(
+    fake.runs.filter((x) => x.sub === SUBS[0]),
+    [],
+    "no Run on the used-up account",
+  );
+});
+
+test(`Claude Code ${CLAUDE_VERSION}: the API pool used up on every account → a message naming the pool and the reset time`, async (t) => {
+  const firstReset = Date.now() + 3 * DAY;
+  const { fake, claude, relayLog } = await setup(t, { [SUBS[0]!]: usage(100, firstReset), [SUBS[1]!]: usage(100, firstReset + DAY) });
+  const started = Date.now();
+  const r = await claude();
+  const elapsedMs = Date.now() - started;
+  const detail = `exit ${r.status} after ${elapsedMs} ms\nstdout: ${r.stdout}\nstderr: ${r.stderr}\n--- relay ---\n${relayLog()}`;
+  t.diagnostic(`Claude Code answered after ${elapsedMs} ms`);
+  const out = JSON.parse(r.stdout) as { is_error: boolean; result: string };
+  assert.equal(out.is_error, true, detail);
+  assert.match(out.result, /API pool .* is used up on every Cursor account/, detail);
+  assert.match(out.result, new RegExp(`first account resets at ${new Date(firstReset).toISOString().slice(0, 16)}`), detail);
+  assert.match(out.result, /`auto` and `composer-\*` models would be served/, detail);
+  assert.equal(fake.runs.length, 0, "no Run was opened");
+  assert.ok(elapsedMs < 60_000, `not retried for minutes: ${detail}`);
+});

@@ -1,0 +1,86 @@
+// The dashboard's plan-usage meters in real Chromium against a real `cursor-relay serve`
+// and the fake Cursor's usage figures: one account with its API pool used up (Cursor's
+// message, on-demand spend), one with room, the reset date and countdown; the card's Refresh
+// button moves a meter. Screenshots go to test-results/dashboard-quota/.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { chromium } from "playwright-core";
+import { startFakeCursor, type UsageSpec } from "../fake-cursor/index.ts";
+import { RELAY_BIN, ROOT, run, serve } from "./cli-process.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOTS = join(ROOT, "test-results", "dashboard-quota");
+const SUBS = ["auth0|dash_quota_a", "auth0|dash_quota_b"];
+const DAY = 86_400_000;
+
+test("dashboard: cards show plan, Auto and API meters, on-demand spend, reset date + countdown and Cursor's message", async (t) => {
+  assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`);
+  mkdirSync(SHOTS, { recursive: true });
+  const resetsAt = Date.now() + 12 * DAY + 5 * 3_600_000;
+  const usedUp: UsageSpec = {
+    billingCycleEnd: String(resetsAt),
+    planUsage: { autoPercentUsed: 49.3, apiPercentUsed: 100 },
+    spendLimitUsage: { limitType: "user", individualLimit: 5000, individualRemaining: 0 },
+    enabled: true,
+    displayMessage: "You've hit your usage limit",
+    planName: "Pro",
+  };
+  const roomy: UsageSpec = { billingCycleEnd: String(resetsAt + 3 * DAY), planUsage: { autoPercentUsed: 12, apiPercentUsed: 83 }, enabled: true, planName: "Pro+" };
+  const fake = await startFakeCursor({ scenario: { turns: [[{ text: "ok" }, { turnEnded: true }]], login: { pendingPolls: 1, subs: SUBS }, usage: { [SUBS[0]!]: usedUp, [SUBS[1]!]: roomy } } });
+  const dataDir = mkdtempSync(join(tmpdir(), "cr-dashq-data-"));
+  const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
+  for (const label of ["personal", "team"]) {
+    const r = await run(process.execPath, [RELAY_BIN, "login", "--no-browser", "--label", label], { env });
+    assert.equal(r.status, 0, r.stderr);
+  }
+  const served = await serve(["--port", "0", "--api-key", "sk-dashboard-quota-key"], env, 120_000);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+  t.after(async () => {
+    await browser.close();
+    await served.stop();
+    for (const id of ["cursor.personal", "cursor.team"]) await run(process.execPath, [RELAY_BIN, "accounts", "remove", id], { env }).catch(() => undefined);
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const dashboard = /^dashboard: (http:\S+)$/m.exec(served.stdout())?.[1];
+  assert.ok(dashboard, served.stdout());
+  const managementKey = /#key=(\S+)$/.exec(dashboard)![1]!;
+
+  const page = await (await browser.newContext({ viewport: { width: 1180, height: 1000 } })).newPage();
+  await page.goto(dashboard);
+  const a = page.getByTestId("account-card-cursor.personal");
+  const b = page.getByTestId("account-card-cursor.team");
+  await a.locator('[data-testid="meter-api"][data-value="100"]').waitFor({ timeout: 20_000 });
+  assert.equal(await a.getByTestId("quota-plan").textContent(), "Pro");
+  assert.equal(await a.getByTestId("meter-auto").getAttribute("data-value"), "49.3");
+  assert.match((await a.getByTestId("meter-api").getAttribute("class")) ?? "", /meter-full/);
+  assert.equal(await a.getByTestId("quota-on-demand").textContent(), "On-demand: $50.00 of $50.00");
+  assert.match((await a.getByTestId("quota-reset").textContent()) ?? "", /^Resets \w{3} \d{1,2}, 20\d\d \(in 1[23] days\)$/);
+  assert.equal(await a.getByTestId("quota-message").textContent(), "“You've hit your usage limit”");
+  await b.locator('[data-testid="meter-api"][data-value="83"]').waitFor();
+  assert.match((await b.getByTestId("meter-api").getAttribute("class")) ?? "", /meter-high/);
+  await page.getByTestId("account-card-cursor.personal").screenshot({ path: join(SHOTS, "01-used-up-card.png") });
+  await page.screenshot({ path: join(SHOTS, "02-cards-with-meters.png"), fullPage: true });
+
+  // The user renews: the card's Refresh button reads the figures again and the meter moves.
+  fake.setUsage(SUBS[0]!, { ...usedUp, planUsage: { autoPercentUsed: 49.3, apiPercentUsed: 10 }, displayMessage: "" });
+  const before = fake.usageRequests.length;
+  await a.getByTestId("quota-refresh").click();
+  await a.locator('[data-testid="meter-api"][data-value="10"]').waitFor();
+  assert.equal(await a.getByTestId("quota-message").count(), 0);
+  assert.ok(fake.usageRequests.slice(before).every((r) => r.sub === SUBS[0]), "only that account was read");
+  // The same action over the management API (what `cursor-relay accounts --refresh` does without a relay).
+  const res = await fetch(`${served.url}/v0/management/quota/refresh`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${managementKey}`, "content-type": "application/json" },
+    body: JSON.stringify({}),
+  });
+  assert.equal(res.status, 204, await res.text());
+  await page.screenshot({ path: join(SHOTS, "03-after-refresh.png"), fullPage: true });
+});
