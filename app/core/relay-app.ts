@@ -10,6 +10,7 @@ import type { FetchLike } from "../accounts/cursor-http.ts";
 import { createLoginManager, type LoginManager } from "../accounts/login-manager.ts";
 import { openAccounts, type OpenedAccounts } from "../accounts/open-accounts.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
+import type { SettingsStore } from "../accounts/settings-store.ts";
 import type { CursorClientHandle, CursorClientOptions } from "../cursor/client.ts";
 import { createLazyCursorClient } from "../cursor/lazy-client.ts";
 import { FALLBACK_MODELS } from "../cursor/models.ts";
@@ -70,6 +71,8 @@ export interface RelayAppOptions {
   runtimeFile?: boolean;
   /** Where CURSOR_RELAY_* tuning variables are read (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The settings file's store (default: the file store over <dataDir>/settings.json). */
+  settings?: SettingsStore;
 }
 
 export interface RelayApp {
@@ -118,6 +121,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     eager: true,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.keytar ? { keytar: options.keytar } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
   });
   const { registry, secrets } = accounts;
   let relayKey = await ensureRelayKey(secrets, options.apiKey);

@@ -4,7 +4,6 @@
 import { app, clipboard, dialog, ipcMain, Notification, shell, type BrowserWindow } from "electron";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { resolveGlobalOptions } from "../cli/options.ts";
 import type { Snapshot } from "../core/control-api.ts";
 import { errorMessage } from "./errors.ts";
 import { tuneHeapForRelay } from "../core/heap-tuning.ts";
@@ -12,6 +11,8 @@ import { createLogger } from "../core/log.ts";
 import { createRelayApp, type RelayApp } from "../core/relay-app.ts";
 import { registerControlIpc } from "./ipc.ts";
 import { launchAtLogin, setLaunchAtLogin } from "./launch-at-login.ts";
+import { electronRelayOptions } from "./relay-options.ts";
+import { createElectronSettingsStore } from "./settings-store-electron.ts";
 import { notificationsFor } from "./notifications.ts";
 import { createTrayController, type TrayController } from "./tray.ts";
 import { isExternalUrlAllowed } from "./urls.ts";
@@ -23,11 +24,11 @@ const RENDERER_URL = process.env.CURSOR_RELAY_RENDERER_URL ?? pathToFileURL(join
 const BUILD_DIR = join(app.getAppPath(), "build");
 
 // The CLI and the tray share one data folder (accounts, settings, usage).
-const global = resolveGlobalOptions({}, process.env);
-app.setPath("userData", global.dataDir);
+const { logLevel, ...relayOptions } = electronRelayOptions(process.env);
+app.setPath("userData", relayOptions.dataDir);
 app.setAppUserModelId?.("dev.cursor-relay.app");
 
-const logger = createLogger({ level: process.env.CURSOR_RELAY_LOG_LEVEL === "debug" ? "debug" : "info" });
+const logger = createLogger({ level: logLevel });
 let relay: RelayApp | null = null;
 let tray: TrayController | null = null;
 let win: BrowserWindow | null = null;
@@ -54,7 +55,8 @@ function notify(title: string, body: string): void {
 async function start(): Promise<void> {
   tuneHeapForRelay();
   relay = await createRelayApp({
-    ...global,
+    ...relayOptions,
+    settings: createElectronSettingsStore(relayOptions.dataDir),
     uiDir: null, // the window loads the renderer from disk; no /ui needed
     openBrowser: null, // the window and the tray open login pages themselves
     logger,
