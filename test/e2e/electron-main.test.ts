@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { openSecretStore } from "../../app/accounts/secret-store-open.ts";
@@ -16,6 +17,7 @@ import type { Snapshot } from "../../app/core/control-api.ts";
 import { DOCTOR_TURN, startFakeCursor, TEXT_REPLY, TEXT_TURN } from "../fake-cursor/index.ts";
 import { bootElectronMain, fake } from "../helpers/electron-boot.ts";
 
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const haveKeyring = process.env.CURSOR_RELAY_TEST_SESSION === "keyring";
 const MODEL = "claude-opus-4-8";
 const QUOTA_MESSAGE = "You've hit your usage limit for this billing cycle";
@@ -93,6 +95,17 @@ test("tray app main process: boot, tray, IPC, login, proxy switch, notifications
     assert.equal(prefs.nodeIntegration, false);
     assert.ok(existsSync(prefs.preload as string), `the preload was built next to main.js: ${String(prefs.preload)}`);
     assert.match(win.webContents.getURL(), /^file:\/\/.*\/dist\/renderer\/index\.html$/);
+    // electron-store registers its IPC listener when the main process opens a store.
+    assert.equal(fake.ipcMain.listenerCount("electron-store-get-data"), 1, "the settings are opened with electron-store");
+  });
+
+  await t.test("every package the built main imports ships with the app (a runtime dependency)", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    const main = readFileSync(join(ROOT, "dist", "electron", "main.js"), "utf8");
+    const specifiers = [...main.matchAll(/^import [^;]*?from "([^"]+)"|import\("([^"]+)"\)/gm)].map((m) => m[1] ?? m[2]!);
+    const packages = new Set(specifiers.filter((s) => !s.startsWith("node:") && s !== "electron").map((s) => s.split("/").slice(0, s.startsWith("@") ? 2 : 1).join("/")));
+    assert.ok(packages.has("electron-store") && packages.has("keytar"), [...packages].join(", "));
+    for (const p of packages) assert.ok(pkg.dependencies[p], `${p} is imported by dist/electron/main.js but is not in "dependencies"`);
   });
 
   let snapshot: Snapshot;
@@ -174,6 +187,13 @@ test("tray app main process: boot, tray, IPC, login, proxy switch, notifications
     assert.equal(chat.choices[0]!.message.content, TEXT_REPLY);
   });
 
+  await t.test("Copy Claude Code setup puts the lines with the relay key on the clipboard", async () => {
+    booted.clickTray("copy-setup");
+    await waitFor("the copied notification", () => booted.notifications().find((n) => n.title === "Claude Code setup copied"));
+    assert.match(fake.clipboard.readText(), new RegExp(`ANTHROPIC_BASE_URL=${base}`));
+    assert.match(fake.clipboard.readText(), new RegExp(`ANTHROPIC_AUTH_TOKEN=${relayKey}`));
+  });
+
   await t.test("a second launch shows the hidden window", async () => {
     const win = booted.window();
     win.close(); // hides to the tray
@@ -183,6 +203,9 @@ test("tray app main process: boot, tray, IPC, login, proxy switch, notifications
     assert.equal(win.isVisible(), true);
     assert.equal(win.focused, true);
     assert.equal(fake.BrowserWindow.all.length, 1, "no second window");
+    win.close();
+    fake.Notification.shown.at(-1)!.click(); // a notification's click opens the window too
+    assert.equal(win.isVisible(), true);
   });
 
   await t.test("Quit stops the relay with usage and cooldowns flushed to state.json", async () => {

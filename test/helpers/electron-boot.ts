@@ -8,9 +8,9 @@ import { pathToFileURL } from "node:url";
 import type { Snapshot } from "../../app/core/control-api.ts";
 import { IPC_SNAPSHOT, IPC_SUBSCRIBE } from "../../app/core/control-contract.ts";
 import { buildElectron } from "../../scripts/build-electron.ts";
-import { app, BrowserWindow, dialog, ipcMain, Notification, shell, Tray, type FakeMenuItem } from "./fake-electron.ts";
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Notification, shell, Tray, type FakeMenuItem } from "./fake-electron.ts";
 
-export const fake = { app, BrowserWindow, dialog, ipcMain, Notification, shell, Tray };
+export const fake = { app, BrowserWindow, clipboard, dialog, ipcMain, Notification, shell, Tray };
 
 export interface BootedApp {
   /** The tray's menu items as plain data (label, checked, enabled, id). */
