@@ -24,11 +24,18 @@ const RENDERER_URL = process.env.CURSOR_RELAY_RENDERER_URL ?? pathToFileURL(join
 const BUILD_DIR = join(app.getAppPath(), "build");
 
 // The CLI and the tray share one data folder (accounts, settings, usage).
-const { logLevel, ...relayOptions } = electronRelayOptions(process.env);
-app.setPath("userData", relayOptions.dataDir);
+// A bad variable shows in the start-up error dialog (see start()), not as a crash on load.
+const configured = (() => {
+  try {
+    return electronRelayOptions(process.env);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+})();
+if (!(configured instanceof Error)) app.setPath("userData", configured.dataDir);
 app.setAppUserModelId?.("dev.cursor-relay.app");
 
-const logger = createLogger({ level: logLevel });
+const logger = createLogger({ level: configured instanceof Error ? "info" : configured.logLevel });
 let relay: RelayApp | null = null;
 let tray: TrayController | null = null;
 let win: BrowserWindow | null = null;
@@ -53,6 +60,8 @@ function notify(title: string, body: string): void {
 }
 
 async function start(): Promise<void> {
+  if (configured instanceof Error) throw configured;
+  const { logLevel: _level, ...relayOptions } = configured;
   tuneHeapForRelay();
   relay = await createRelayApp({
     ...relayOptions,

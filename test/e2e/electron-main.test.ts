@@ -101,7 +101,7 @@ test("tray app main process: boot, tray, IPC, login, proxy switch, notifications
 
   await t.test("every package the built main imports ships with the app (a runtime dependency)", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
-    const main = readFileSync(join(ROOT, "dist", "electron", "main.js"), "utf8");
+    const main = readFileSync(join(booted.outDir, "main.js"), "utf8");
     const specifiers = [...main.matchAll(/^import [^;]*?from "([^"]+)"|import\("([^"]+)"\)/gm)].map((m) => m[1] ?? m[2]!);
     const packages = new Set(specifiers.filter((s) => !s.startsWith("node:") && s !== "electron").map((s) => s.split("/").slice(0, s.startsWith("@") ? 2 : 1).join("/")));
     assert.ok(packages.has("electron-store") && packages.has("keytar"), [...packages].join(", "));

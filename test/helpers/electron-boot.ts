@@ -1,7 +1,8 @@
-// Boots the tray app's main process as `npm run build` builds it (dist/electron/main.js)
+// Boots the tray app's main process as `npm run build` builds it (scripts/build-electron.ts)
 // inside this test process, with "electron" resolved to fake-electron.ts, and gives the
 // test a user's handles on it: the tray's lines and items, the window and what was sent
 // to it over IPC, notifications, the browser pages the app opened.
+import { rmSync } from "node:fs";
 import { register } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -13,6 +14,8 @@ import { app, BrowserWindow, clipboard, dialog, ipcMain, Notification, shell, Tr
 export const fake = { app, BrowserWindow, clipboard, dialog, ipcMain, Notification, shell, Tray };
 
 export interface BootedApp {
+  /** The folder the main process was built into (main.js, preload.cjs). */
+  outDir: string;
   /** The tray's menu items as plain data (label, checked, enabled, id). */
   trayItems(): FakeMenuItem[];
   /** The tray's menu labels, in order, separators left out. */
@@ -40,12 +43,16 @@ const ROOT = new URL("../..", import.meta.url);
  * while loading (data folder, Cursor URL, port, relay key). Call once per test file.
  */
 export async function bootElectronMain(): Promise<BootedApp> {
-  await buildElectron();
+  // npm run build's bundle, in a folder of this process's own next to dist/electron (so
+  // node_modules, the preload and dist/renderer resolve alike): test files run in parallel.
+  const outDir = join(ROOT.pathname, "dist", `electron-boot-${process.pid}`);
+  process.on("exit", () => rmSync(outDir, { recursive: true, force: true }));
+  await buildElectron(outDir);
   register(new URL("./electron-hook.mjs", import.meta.url), {
     parentURL: import.meta.url,
     data: { fakeUrl: new URL("./fake-electron.ts", import.meta.url).href },
   });
-  await import(pathToFileURL(join(ROOT.pathname, "dist", "electron", "main.js")).href);
+  await import(pathToFileURL(join(outDir, "main.js")).href);
   app.markReady();
 
   const tray = () => Tray.all.at(-1) ?? null;
@@ -63,6 +70,7 @@ export async function bootElectronMain(): Promise<BootedApp> {
     }
   };
   return {
+    outDir,
     trayItems,
     trayLines: () => trayItems().filter((i) => i.type !== "separator").map((i) => i.label ?? ""),
     trayToolTip: () => tray()?.toolTip ?? "",
