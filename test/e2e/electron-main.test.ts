@@ -151,9 +151,26 @@ test("tray app main process: boot, tray, IPC, login, proxy switch, notifications
     assert.equal(relabelled.value.accounts[0]!.displayLabel, "Cursor home");
   });
 
+  await t.test("the window's Add account: its link goes to the system browser through the window-open handler", async () => {
+    const reply = (await booted.invoke("startLogin", { label: "spare" })) as { ok: boolean; value: { url: string } };
+    assert.equal(reply.ok, true);
+    const contents = booted.window().webContents;
+    // The page opens a blank tab inside the click, then the login URL (renderer/src/open-url.ts).
+    assert.deepEqual(contents.windowOpenHandler!({ url: "about:blank" }), { action: "deny" });
+    assert.equal(fake.shell.opened.length, 1, "a blank page never leaves the app");
+    assert.deepEqual(contents.windowOpenHandler!({ url: reply.value.url }), { action: "deny" });
+    assert.equal(fake.shell.opened.at(-1), reply.value.url);
+    const b = await waitFor("account B", () => booted.snapshotsSent().find((s) => s.accounts.length === 2));
+    assert.ok(b.accounts.some((a) => a.displayLabel === "Cursor spare"));
+    // Nothing else leaves the window: no navigation away, no file: or javascript: links.
+    const navigation = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    contents.emit("will-navigate", navigation, "https://example.com/");
+    assert.equal(navigation.defaultPrevented, true);
+    contents.windowOpenHandler!({ url: "file:///etc/passwd" });
+    assert.equal(fake.shell.opened.length, 2);
+  });
+
   await t.test("a second account that runs out of quota: a notification, the turn moves to the other account", async () => {
-    booted.clickTray("add-account");
-    await waitFor("account B", () => booted.snapshotsSent().find((s) => s.accounts.length === 2));
     for (let i = 0; i < 3 && !booted.notifications().some((n) => n.title.endsWith("is cooling down")); i++) {
       assert.equal(await ask(), TEXT_REPLY, "every request is served, by A when B fails");
       await waitFor("the snapshot after the request", () => booted.snapshotsSent().at(-1)!.accounts.some((a) => a.requests > 0));
@@ -165,6 +182,7 @@ test("tray app main process: boot, tray, IPC, login, proxy switch, notifications
     assert.ok(cursor.runs.some((r) => r.sub === subB && r.injected === "resource_exhausted"));
     await waitFor("B's cooling line in the tray", () => booted.trayLines().find((l) => /: cooling, (under a minute|\d+ min) left$/.test(l)));
     assert.equal(fake.Tray.all.at(-1)!.image.path.endsWith("cooling.png"), true);
+    assert.equal(fake.Tray.all.at(-1)!.image.isEmpty(), false);
   });
 
   await t.test("the tray's proxy switch turns serving off (SDKs get the switched-off answer) and on again", async () => {
