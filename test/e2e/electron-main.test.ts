@@ -99,13 +99,16 @@ test("tray app main process: boot, tray, IPC, login, proxy switch, notifications
     assert.equal(fake.ipcMain.listenerCount("electron-store-get-data"), 1, "the settings are opened with electron-store");
   });
 
-  await t.test("every package the built main imports ships with the app (a runtime dependency)", () => {
+  await t.test("every package the built main imports ships with the app (a runtime dependency); the preload needs only electron", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
     const main = readFileSync(join(booted.outDir, "main.js"), "utf8");
     const specifiers = [...main.matchAll(/^import [^;]*?from "([^"]+)"|import\("([^"]+)"\)/gm)].map((m) => m[1] ?? m[2]!);
     const packages = new Set(specifiers.filter((s) => !s.startsWith("node:") && s !== "electron").map((s) => s.split("/").slice(0, s.startsWith("@") ? 2 : 1).join("/")));
     assert.ok(packages.has("electron-store") && packages.has("keytar"), [...packages].join(", "));
     for (const p of packages) assert.ok(pkg.dependencies[p], `${p} is imported by dist/electron/main.js but is not in "dependencies"`);
+    // A sandboxed preload can require nothing but (a part of) electron.
+    const preload = readFileSync(join(booted.outDir, "preload.cjs"), "utf8");
+    assert.deepEqual([...new Set([...preload.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))], ["electron"]);
   });
 
   let snapshot: Snapshot;
