@@ -14,6 +14,7 @@ import { launchAtLogin, setLaunchAtLogin } from "./launch-at-login.ts";
 import { electronRelayOptions } from "./relay-options.ts";
 import { createElectronSettingsStore } from "./settings-store-electron.ts";
 import { notificationsFor } from "./notifications.ts";
+import { selfTestNotice } from "./self-test-notice.ts";
 import { createTrayController, type TrayController } from "./tray.ts";
 import { isExternalUrlAllowed } from "./urls.ts";
 import { createMainWindow } from "./window.ts";
@@ -107,10 +108,9 @@ async function start(): Promise<void> {
       runSelfTest: () =>
         void run(
           "run the self-test",
-          control.runSelfTest().then((r) => {
-            const failed = r.checks.filter((c) => c.status === "fail");
-            if (failed.length === 0) notify("Self-test passed", `${r.checks.length} checks passed; the test used ${r.selfTestTokens} tokens (not counted in usage).`);
-            else notify(`Self-test: ${failed.length} check${failed.length === 1 ? "" : "s"} failed`, `${failed[0]!.title}: ${failed[0]!.detail}${failed[0]!.next ? `\nNext: ${failed[0]!.next}` : ""}`);
+          control.runSelfTest().then((report) => {
+            const notice = selfTestNotice(report);
+            notify(notice.title, notice.body);
           }),
         ),
     },
