@@ -59,6 +59,12 @@ export class FakeMenu {
 }
 export const Menu = {
   buildFromTemplate(template: FakeMenuItem[]): FakeMenu {
+    for (const t of template) {
+      if (t.label === undefined && t.type === undefined && (t as { role?: string }).role === undefined) {
+        throw new TypeError("Invalid template for MenuItem: must have at least one of label, role or type");
+      }
+      if (t.type !== undefined && !["normal", "separator", "submenu", "checkbox", "radio"].includes(t.type)) throw new TypeError(`Unknown menu item type: ${t.type}`);
+    }
     // Electron copies the template into MenuItems: an omitted `enabled` is true.
     return new FakeMenu(template.map((t) => ({ ...t, enabled: t.enabled ?? true })));
   },
@@ -74,6 +80,7 @@ export class Tray extends EventEmitter {
   destroyed = false;
   constructor(image: FakeNativeImage) {
     super();
+    if (!app.isReady()) throw new Error("Cannot create Tray before app is ready");
     this.image = image;
     Tray.all.push(this);
   }
@@ -144,6 +151,7 @@ export class BrowserWindow extends EventEmitter {
   destroyed = false;
   constructor(readonly options: Record<string, unknown>) {
     super();
+    if (!app.isReady()) throw new Error("Cannot create BrowserWindow before app is ready");
     BrowserWindow.all.push(this);
   }
   async loadURL(url: string): Promise<void> {
