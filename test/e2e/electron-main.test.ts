@@ -242,6 +242,7 @@ test("tray app main process: boot, tray, IPC, login, proxy switch, notifications
     await fake.app.hasQuit();
     assert.equal(fake.app.exitCode, null, "a clean quit, not an exit");
     assert.equal(fake.Tray.all.at(-1)!.isDestroyed(), true);
+    assert.equal(booted.window().isDestroyed(), true, "the window closes for real when quitting (not hidden to the tray)");
     assert.equal(existsSync(join(dataDir, "relay.json")), false, "relay.json removed");
     const closed = await fetch(`${base}/v1/models`).catch((e: unknown) => e);
     assert.ok(closed instanceof Error, "nothing listens any more");
