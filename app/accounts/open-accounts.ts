@@ -23,6 +23,8 @@ export interface OpenAccountsOptions {
   refreshTimers?: boolean;
   /** Open (and probe) the secret store now instead of on first use. */
   eager?: boolean;
+  /** Another implementation over the same settings file (the Electron face's electron-store). */
+  settings?: SettingsStore;
 }
 
 export interface OpenedAccounts {
@@ -32,7 +34,7 @@ export interface OpenedAccounts {
 }
 
 export async function openAccounts(options: OpenAccountsOptions): Promise<OpenedAccounts> {
-  const settings = createFileSettingsStore(options.dataDir);
+  const settings = options.settings ?? createFileSettingsStore(options.dataDir);
   for (const problem of malformedAccountEntries(settings)) options.warn(problem);
   const open = () =>
     openSecretStore({ kind: options.secretStore, dataDir: options.dataDir, warn: options.warn, ...(options.keytar ? { keytar: options.keytar } : {}) });

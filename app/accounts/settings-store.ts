@@ -1,7 +1,8 @@
 // Non-secret settings (account metadata: label, sub, expiry, added-at, disabled) in
 // one JSON file, `<dataDir>/settings.json`. The API is the subset of electron-store the
-// relay uses, so the Electron shell can pass `new ElectronStore({ cwd: dataDir, name:
-// "settings" })` (the same file) and the headless CLI uses this file-backed twin.
+// relay uses: the Electron face opens the same file with electron-store
+// (app/electron/settings-store-electron.ts); the headless face and the CLI, which must
+// run on Node 20 where electron-store does not, use this file-backed twin.
 // Like electron-store, every read checks the file (a stat; it is parsed again only when
 // it changed), so a CLI change is seen by a running relay. Keys use electron-store's dot
 // notation (`a.b`; `\.` for a literal dot).

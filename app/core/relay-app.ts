@@ -17,6 +17,7 @@ import { createQuotaPoller, type QuotaPoller } from "../accounts/quota-poller.ts
 import { followQuotaCooldowns } from "../accounts/quota-cooldowns.ts";
 import { createQuotaRouting } from "../accounts/quota-routing.ts";
 import { createUsageApi } from "../accounts/usage-api.ts";
+import type { SettingsStore } from "../accounts/settings-store.ts";
 import type { CursorClientHandle, CursorClientOptions } from "../cursor/client.ts";
 import { createLazyCursorClient } from "../cursor/lazy-client.ts";
 import { FALLBACK_MODELS } from "../cursor/models.ts";
@@ -82,6 +83,8 @@ export interface RelayAppOptions {
   env?: NodeJS.ProcessEnv;
   /** Usage polling: interval (default from settings.json, else 5 min) and the jitter's random source. */
   quota?: { pollMs?: number; random?: () => number; routing?: RoutingPolicyName };
+  /** The settings file's store (default: the file store over <dataDir>/settings.json). */
+  settings?: SettingsStore;
 }
 
 export interface RelayApp {
@@ -131,6 +134,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     eager: true,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.keytar ? { keytar: options.keytar } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
   });
   const { registry, secrets } = accounts;
   let relayKey = await ensureRelayKey(secrets, options.apiKey);

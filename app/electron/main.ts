@@ -4,7 +4,6 @@
 import { app, clipboard, dialog, ipcMain, Notification, shell, type BrowserWindow } from "electron";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { resolveGlobalOptions } from "../cli/options.ts";
 import type { Snapshot } from "../core/control-api.ts";
 import { errorMessage } from "./errors.ts";
 import { tuneHeapForRelay } from "../core/heap-tuning.ts";
@@ -12,8 +11,11 @@ import { createLogger } from "../core/log.ts";
 import { createRelayApp, type RelayApp } from "../core/relay-app.ts";
 import { registerControlIpc } from "./ipc.ts";
 import { launchAtLogin, setLaunchAtLogin } from "./launch-at-login.ts";
+import { electronRelayOptions } from "./relay-options.ts";
+import { createElectronSettingsStore } from "./settings-store-electron.ts";
 import { notificationsFor } from "./notifications.ts";
 import { createQuotaNotifier } from "./quota-notifications.ts";
+import { selfTestNotice } from "./self-test-notice.ts";
 import { createTrayController, type TrayController } from "./tray.ts";
 import { isExternalUrlAllowed } from "./urls.ts";
 import { createMainWindow } from "./window.ts";
@@ -24,11 +26,18 @@ const RENDERER_URL = process.env.CURSOR_RELAY_RENDERER_URL ?? pathToFileURL(join
 const BUILD_DIR = join(app.getAppPath(), "build");
 
 // The CLI and the tray share one data folder (accounts, settings, usage).
-const global = resolveGlobalOptions({}, process.env);
-app.setPath("userData", global.dataDir);
+// A bad variable shows in the start-up error dialog (see start()), not as a crash on load.
+const configured = (() => {
+  try {
+    return electronRelayOptions(process.env);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+})();
+if (!(configured instanceof Error)) app.setPath("userData", configured.dataDir);
 app.setAppUserModelId?.("dev.cursor-relay.app");
 
-const logger = createLogger({ level: process.env.CURSOR_RELAY_LOG_LEVEL === "debug" ? "debug" : "info" });
+const logger = createLogger({ level: configured instanceof Error ? "info" : configured.logLevel });
 let relay: RelayApp | null = null;
 let tray: TrayController | null = null;
 let win: BrowserWindow | null = null;
@@ -53,9 +62,12 @@ function notify(title: string, body: string): void {
 }
 
 async function start(): Promise<void> {
+  if (configured instanceof Error) throw configured;
+  const { logLevel: _level, ...relayOptions } = configured;
   tuneHeapForRelay();
   relay = await createRelayApp({
-    ...global,
+    ...relayOptions,
+    settings: createElectronSettingsStore(relayOptions.dataDir),
     uiDir: null, // the window loads the renderer from disk; no /ui needed
     openBrowser: null, // the window and the tray open login pages themselves
     logger,
@@ -97,10 +109,9 @@ async function start(): Promise<void> {
       runSelfTest: () =>
         void run(
           "run the self-test",
-          control.runSelfTest().then((r) => {
-            const failed = r.checks.filter((c) => c.status === "fail");
-            if (failed.length === 0) notify("Self-test passed", `${r.checks.length} checks passed; the test used ${r.selfTestTokens} tokens (not counted in usage).`);
-            else notify(`Self-test: ${failed.length} check${failed.length === 1 ? "" : "s"} failed`, `${failed[0]!.title}: ${failed[0]!.detail}${failed[0]!.next ? `\nNext: ${failed[0]!.next}` : ""}`);
+          control.runSelfTest().then((report) => {
+            const notice = selfTestNotice(report);
+            notify(notice.title, notice.body);
           }),
         ),
     },

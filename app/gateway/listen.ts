@@ -77,7 +77,7 @@ export function listen(
           status: 500,
           message:
             e.code === "EADDRINUSE"
-              ? `port ${options.port} on ${options.host} is already in use (another relay?); choose another with --port, or --port 0 for any free port`
+              ? `port ${options.port} on ${options.host} is already in use (another relay?); choose another with --port or CURSOR_RELAY_PORT (0 = any free port)`
               : `cannot listen on ${options.host}:${options.port}: ${e.message}`,
           cause: e,
         }),
