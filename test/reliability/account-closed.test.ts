@@ -11,12 +11,19 @@ import { sendChat, type Outcome } from "./chat-client.ts";
 const scenario = (beforeText: boolean): Scenario => ({
   accounts: {
     // The first account hangs on heartbeats (before or after some text) until it is closed.
-    "@1": [[...(beforeText ? [] : [{ text: "partial " }]), { silence: { heartbeatMs: 30 } }]],
+    // After text, a token delta follows it: once the relay has counted that token it has
+    // handled the text too (events are handled in order), so the test knows "after text".
+    "@1": [[...(beforeText ? [] : [{ text: "partial " }, { tokens: 1 }]), { silence: { heartbeatMs: 30 } }]],
     "*": [[{ text: "from the other account" }, { tokens: 2 }, { turnEnded: true }]],
   },
 });
 
-async function midTurn(h: Harness, stream: boolean, close: () => unknown | Promise<unknown>): Promise<Outcome> {
+async function relayHasText(h: Harness): Promise<boolean> {
+  const snap = await h.app.control.getSnapshot();
+  return snap.accounts.some((a) => a.sessions.some((s) => s.tokens.output >= 1));
+}
+
+async function midTurn(h: Harness, stream: boolean, close: () => unknown | Promise<unknown>, afterText = false): Promise<Outcome> {
   const pending = sendChat({
     url: h.url,
     key: h.key,
@@ -29,7 +36,8 @@ async function midTurn(h: Harness, stream: boolean, close: () => unknown | Promi
   while (!(h.fake.runs[0]?.heartbeats !== undefined && h.fake.runs[0].userText !== "" && h.fake.openStreams > 0)) {
     await new Promise((r) => setTimeout(r, 5));
   }
-  await new Promise((r) => setTimeout(r, 60));
+  if (afterText) while (!(await relayHasText(h))) await new Promise((r) => setTimeout(r, 5));
+  else await new Promise((r) => setTimeout(r, 60));
   await close();
   return pending;
 }
@@ -55,7 +63,7 @@ for (const stream of [false, true]) {
 
   test(`${mode}: the account is removed after text → a well-formed error, not a cut-off response`, async (t) => {
     const h = await startHarness(t, { accounts: ["a", "b"], scenario: scenario(false) });
-    const out = await midTurn(h, stream, () => h.app.control.removeAccount(h.accountIds[0]!));
+    const out = await midTurn(h, stream, () => h.app.control.removeAccount(h.accountIds[0]!), true);
     assert.equal(out.ok, false, JSON.stringify(out));
     if (out.ok) return;
     assert.equal(out.via, stream ? "event" : "status");
@@ -69,7 +77,7 @@ for (const stream of [false, true]) {
 
   test(`${mode}: the relay stops mid-turn → the client gets a well-formed error`, async (t) => {
     const h = await startHarness(t, { accounts: ["a", "b"], scenario: scenario(false) });
-    const out = await midTurn(h, stream, () => h.app.stop());
+    const out = await midTurn(h, stream, () => h.app.stop(), true);
     assert.equal(out.ok, false, JSON.stringify(out));
     if (!out.ok) assert.match(out.message, /shutting down/);
     await h.fake.waitForIdle(2000);
