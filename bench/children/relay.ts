@@ -71,6 +71,15 @@ sampler.unref();
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
+/** Back-to-back usage reads through the relay's own poller while on (the polls bench figure). */
+const usagePolling = { on: false, reads: 0, loop: Promise.resolve() };
+async function pollUsageConstantly(): Promise<void> {
+  while (usagePolling.on) {
+    await app.parts.quota.refresh();
+    usagePolling.reads++;
+  }
+}
+
 serveCalls(
   {
     info: () => ({ url: app.url, key: app.relayKey() }),
@@ -92,6 +101,18 @@ serveCalls(
       const out = { live: app.parts.sessions.liveCount, maxLive: Math.max(maxLive, app.parts.sessions.liveCount) };
       maxLive = app.parts.sessions.liveCount;
       return out;
+    },
+    /** Starts or stops constant usage polling; answers the reads completed since the last start. */
+    usagePolls: async (on: boolean) => {
+      if (on && !usagePolling.on) {
+        usagePolling.on = true;
+        usagePolling.reads = 0;
+        usagePolling.loop = pollUsageConstantly();
+      } else if (!on && usagePolling.on) {
+        usagePolling.on = false;
+        await usagePolling.loop;
+      }
+      return usagePolling.reads;
     },
   },
   async () => {
