@@ -66,7 +66,7 @@ async function block(rig: Rig, state: State, turns: number, errors: { n: number 
   return { samples, readsPerSecond: reads / ((performance.now() - started) / 1000) };
 }
 
-export async function ttftDuringPollsFigure(rig: Rig, runs = 5, blocksPerState = 2, turnsPerBlock = 30): Promise<TtftDuringPollsResult> {
+export async function ttftDuringPollsFigure(rig: Rig, runs = 7, blocksPerState = 4, turnsPerBlock = 50): Promise<TtftDuringPollsResult> {
   await rig.play(QUICK, SLOW_USAGE);
   const errors = { n: 0 };
   for (const state of ["idle", "polling", "idle", "polling"] as const) await block(rig, state, 15, errors);
