@@ -15,13 +15,13 @@ const RETRY =
 
 const POOL_LABEL: Record<QuotaPool, string> = { auto: "Auto", api: "API" };
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const percent = (n: number | null) => (n === null ? "unknown" : `${Math.round(n * 10) / 10}%`);
+const used = (pool: string, n: number | null) => (n === null ? `${pool} use unknown` : `${pool} ${Math.round(n * 10) / 10}% used`);
 
 /** One line: plan, Auto %/API %, the reset, pools used up, Cursor's message, when read. */
 export function usageLine(f: QuotaFigures, readAt: number): string {
   const read = `read ${new Date(readAt).toISOString()}`;
   if (!f.enabled) return `Cursor does not track usage for this account${f.plan ? ` (${f.plan} plan)` : ""}; ${read}`;
-  const parts = [`${f.plan ?? "unknown"} plan`, `Auto ${percent(f.autoPercentUsed)} used`, `API ${percent(f.apiPercentUsed)} used`];
+  const parts = [`${f.plan ?? "unknown"} plan`, used("Auto", f.autoPercentUsed), used("API", f.apiPercentUsed)];
   if (f.onDemand) parts.push(`on-demand $${((f.onDemand.limitCents - f.onDemand.remainingCents) / 100).toFixed(2)} of $${(f.onDemand.limitCents / 100).toFixed(2)}`);
   parts.push(f.cycleEnd !== null ? `resets ${day(f.cycleEnd)}` : "reset date unknown");
   const usedUp = (["auto", "api"] as const).filter((p) => poolUsedUp(f, p, readAt));
