@@ -1,4 +1,4 @@
-// npm run bench [-- --only ttft,throughput,translation,memory,large-context,startup]
+// npm run bench [-- --only ttft,throughput,translation,memory,large-context,startup,stalled-clients,polls]
 //
 // Runs the relay and the fake Cursor over real loopback sockets (each in its own
 // process; this process is the load generator), prints one table and writes
@@ -14,11 +14,12 @@ import { startupFigure, type StartupResult } from "./figures/startup.ts";
 import { throughputFigure, type ThroughputResult } from "./figures/throughput.ts";
 import { translationFigure, type TranslationResult } from "./figures/translation.ts";
 import { ttftFigure, type TtftLevel } from "./figures/ttft.ts";
+import { ttftDuringPollsFigure, type TtftDuringPollsResult } from "./figures/ttft-during-polls.ts";
 import { machine } from "./lib/machine.ts";
 import { startRig, BENCH_MAX_CONCURRENT_PER_KEY } from "./lib/rig.ts";
 import { range, renderTable, type Row } from "./lib/table.ts";
 
-const FIGURES = ["translation", "ttft", "throughput", "large-context", "memory", "startup", "stalled-clients"] as const;
+const FIGURES = ["translation", "ttft", "throughput", "large-context", "memory", "startup", "stalled-clients", "polls"] as const;
 type Figure = (typeof FIGURES)[number];
 
 function selected(): Set<Figure> {
@@ -53,6 +54,7 @@ function rows(r: {
   largeContext?: LargeContextResult | undefined;
   startup?: StartupResult | undefined;
   stalled?: StalledResult | undefined;
+  polls?: TtftDuringPollsResult | undefined;
 }): Row[] {
   const out: Row[] = [];
   for (const l of r.ttft ?? []) {
@@ -128,6 +130,18 @@ function rows(r: {
       met: s.peakRssMB.median <= 150,
     });
   }
+  if (r.polls) {
+    const p = r.polls;
+    out.push({
+      figure: `time to first token while usage polls run (1 stream; ~${p.readsPerSecond.median.toFixed(0)} reads/s back to back, each answer ${p.usageAnswerDelayMs} ms late)`,
+      result:
+        `added p50 ${range(p.addedP50, 2, " ms")}, p99 ${range(p.addedP99, 2, " ms")}; ` +
+        `relay p50 ${p.pollingP50.median.toFixed(2)} ms polling vs ${p.idleP50.median.toFixed(2)} ms idle (×${(p.pollingP50.median / p.idleP50.median).toFixed(2)}); ` +
+        `relay event-loop delay p99 ${p.pollingLoopDelayP99.median.toFixed(1)} ms polling vs ${p.idleLoopDelayP99.median.toFixed(1)} ms idle, max ${p.pollingLoopDelayMax.median.toFixed(0)} vs ${p.idleLoopDelayMax.median.toFixed(0)} ms${p.errors ? `; ${p.errors} errors` : ""}`,
+      target: "p50 ≤ 1 ms, p99 ≤ 5 ms added",
+      met: p.addedP50.median <= 1 && p.addedP99.median <= 5 && p.errors === 0,
+    });
+  }
   return out;
 }
 
@@ -163,7 +177,17 @@ async function main(): Promise<void> {
   const startup = only.has("startup") ? await timed("start-up", () => startupFigure(), errors) : undefined;
   const stalled = only.has("stalled-clients") ? await timed("stalled clients", () => stalledClientsFigure(), errors) : undefined;
 
-  const table = rows({ ttft, throughput, translation, memory, largeContext, startup, stalled });
+  let polls: TtftDuringPollsResult | undefined;
+  if (only.has("polls")) {
+    const rig = await startRig();
+    try {
+      polls = await timed("first token while usage polls run", () => ttftDuringPollsFigure(rig), errors);
+    } finally {
+      await rig.close();
+    }
+  }
+
+  const table = rows({ ttft, throughput, translation, memory, largeContext, startup, stalled, polls });
   const seconds = (performance.now() - started) / 1000;
   const results = {
     date: at,
@@ -175,7 +199,7 @@ async function main(): Promise<void> {
       maxConcurrentPerKey: `the bench relay admits ${BENCH_MAX_CONCURRENT_PER_KEY} concurrent turns per key (default 64) so 1,000 sessions fit`,
     },
     table,
-    figures: { ttft, throughput, translation, memory, largeContext, startup, stalled },
+    figures: { ttft, throughput, translation, memory, largeContext, startup, stalled, polls },
     errors,
   };
   const file = fileURLToPath(new URL("./results.json", import.meta.url));

@@ -1,8 +1,9 @@
 // `cursor-relay doctor`'s checks, in order: the data folder, the secret store, then per
-// account the token and GetUsableModels, a live self-test Run on each account whose token
+// account the token, GetUsableModels and the plan usage figures, a live self-test Run on each account whose token
 // is good (or only `accountId`), the protocol drift seen meanwhile, and the running relay.
 // The CLI and the relay's "Run self-test" action both call runDoctor.
 import type { AccountRegistry } from "../accounts/registry.ts";
+import { createUsageApi } from "../accounts/usage-api.ts";
 import type { SecretStore } from "../accounts/secret-store.ts";
 import { systemClock, type Clock } from "../core/clock.ts";
 import type { SelfTestCheck, SelfTestReport } from "../core/control-api.ts";
@@ -13,6 +14,7 @@ import { createCursorTransport, DEFAULT_CLIENT_VERSION } from "../cursor/transpo
 import { fail, pass, skip, timedCheck, type CheckOutcome } from "./check.ts";
 import { checkRunningRelay } from "./check-relay.ts";
 import { checkModels, checkToken } from "./checks-account.ts";
+import { checkUsage } from "./check-usage.ts";
 import { checkDataDir, checkSecretStore } from "./checks-local.ts";
 import { createHeaderCapture, type CapturedCall } from "./header-capture.ts";
 import { selfTestRun } from "./self-test-run.ts";
@@ -31,6 +33,7 @@ export interface DoctorOptions {
   /** How long the self-test Run may take to end its turn (default 90 s). */
   runTimeoutMs?: number;
   modelsTimeoutMs?: number;
+  usageTimeoutMs?: number;
   /** The relay key clients use, when it does not come from the secret store (CURSOR_RELAY_API_KEY). */
   relayKey?: string;
   /** Skip the running-relay check (the relay checking itself). */
@@ -71,6 +74,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   const driftBefore = new Map(drift.entries().map((e) => [`${e.kind} ${e.key}`, e.count]));
   const capture = createHeaderCapture();
   const transport = createCursorTransport({ baseUrl: options.cursorApi, clientVersion, extraInterceptors: [capture.interceptor] });
+  const usageApi = createUsageApi({ cursorApi: options.cursorApi, clock, ...(options.usageTimeoutMs ? { timeoutMs: options.usageTimeoutMs } : {}) });
 
   try {
     await add("data_dir", "data folder", async () => checkDataDir(options.dataDir, options.platform));
@@ -113,6 +117,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
           got.modelIds = r.modelIds;
           return r.outcome;
         });
+        await add(`usage:${account.id}`, `usage of ${name}`, async () => (token ? checkUsage(usageApi, token, clock) : skip("no usable token")));
         await add(`run:${account.id}`, `self-test Run on ${name}`, async () => {
           if (!token) return skip("no usable token");
           if (got.modelIds.length === 0) return skip("no model list");

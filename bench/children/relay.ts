@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeHeapSnapshot } from "node:v8";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { startLogin } from "../../app/accounts/login.ts";
 import { systemClock } from "../../app/core/clock.ts";
 import { tuneHeapForRelay } from "../../app/core/heap-tuning.ts";
@@ -71,6 +72,18 @@ sampler.unref();
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+
+/** Back-to-back usage reads through the relay's own poller while on (the polls bench figure). */
+const usagePolling = { on: false, reads: 0, loop: Promise.resolve() };
+async function pollUsageConstantly(): Promise<void> {
+  while (usagePolling.on) {
+    await app.parts.quota.refresh();
+    usagePolling.reads++;
+  }
+}
+
 serveCalls(
   {
     info: () => ({ url: app.url, key: app.relayKey() }),
@@ -92,6 +105,24 @@ serveCalls(
       const out = { live: app.parts.sessions.liveCount, maxLive: Math.max(maxLive, app.parts.sessions.liveCount) };
       maxLive = app.parts.sessions.liveCount;
       return out;
+    },
+    /** The event loop's delay (ms) since the last call: p99 and max; then starts afresh. */
+    loopDelay: () => {
+      const out = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+      loopDelay.reset();
+      return out;
+    },
+    /** Starts or stops constant usage polling; answers the reads completed since the last start. */
+    usagePolls: async (on: boolean) => {
+      if (on && !usagePolling.on) {
+        usagePolling.on = true;
+        usagePolling.reads = 0;
+        usagePolling.loop = pollUsageConstantly();
+      } else if (!on && usagePolling.on) {
+        usagePolling.on = false;
+        await usagePolling.loop;
+      }
+      return usagePolling.reads;
     },
   },
   async () => {

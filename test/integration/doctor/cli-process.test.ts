@@ -25,7 +25,7 @@ test("the binary: --json on a healthy fake exits 0; a missing data folder exits 
   assert.equal(report.ok, true);
   assert.deepEqual(
     report.checks.map((c) => [c.id.replace(/:.*/, ""), c.status]),
-    [["data_dir", "pass"], ["secret_store", "pass"], ["token", "pass"], ["models", "pass"], ["run", "pass"], ["drift", "pass"], ["relay", "pass"]],
+    [["data_dir", "pass"], ["secret_store", "pass"], ["token", "pass"], ["models", "pass"], ["usage", "pass"], ["run", "pass"], ["drift", "pass"], ["relay", "pass"]],
   );
 
   const empty = mkdtempSync(join(tmpdir(), "cr-doctor-empty-"));
