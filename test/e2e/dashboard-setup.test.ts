@@ -57,7 +57,7 @@ test("dashboard: every client's set-up lines are shown, and each copy button cop
     assert.equal(await page.locator(`#env-${b.id}-title`).textContent(), b.title);
     await page.getByTestId(`copy-env-${b.id}`).click();
     await page.locator(`[data-testid="copy-env-${b.id}"]`, { hasText: "Copied" }).waitFor();
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const copied = await page.evaluate<string>("navigator.clipboard.readText()");
     assert.equal(copied, b.lines.join("\n"), `${b.id}: the copy holds the lines with the real key`);
   }
   const copiedSettings = blocks.find((b) => b.id === "gemini-settings")!.lines.join("\n");
