@@ -69,9 +69,11 @@ export function ProxyPanel({ proxy, client }: { proxy: ProxyView; client: Contro
       <RelayKey client={client} keyRequired={proxy.keyRequired} revealed={revealed} setRevealed={setRevealed} onRegenerated={() => setKeyVersion((v) => v + 1)} />
 
       {setup === null ? (
-        <p className="muted small" data-testid="env-loading">
-          Loading the set-up lines…
-        </p>
+        setupError === null && (
+          <p className="muted small" data-testid="env-loading">
+            Loading the set-up lines…
+          </p>
+        )
       ) : (
         setup.blocks.map((b) => <EnvBlock key={b.id} block={b} client={client} />)
       )}
