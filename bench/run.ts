@@ -64,6 +64,12 @@ function rows(r: {
       target: l.stress ? "none (saturation, shown for scale)" : "p50 ≤ 1 ms, p99 ≤ 5 ms added",
       met: l.stress ? l.errors === 0 : l.addedP50.median <= 1 && l.addedP99.median <= 5 && l.errors === 0,
     });
+    out.push({
+      figure: `  of which the relay's own (vs a pass-through forwarder process)${l.api === "responses" ? ", Responses" : ""}, ${l.concurrency} stream${l.concurrency > 1 ? "s" : ""}${l.stress ? " (stress)" : ""}`,
+      result: `p50 ${range(l.overForwarderP50, 2, " ms")}, p99 ${range(l.overForwarderP99, 2, " ms")}; forwarder p50 ${l.forwardedP50.median.toFixed(2)} ms vs direct ${l.directP50.median.toFixed(2)} ms`,
+      target: "none (splits the row above: relay vs being a process)",
+      met: l.errors === 0,
+    });
   }
   if (r.throughput) {
     const t = r.throughput;
@@ -154,7 +160,7 @@ async function main(): Promise<void> {
   const errors: Record<string, string> = {};
 
   const translation = only.has("translation") ? await timed("translation", () => translationFigure(), errors) : undefined;
-  const ttft = only.has("ttft") ? await timed("time to first token", () => ttftFigure(() => startRig()), errors) : undefined;
+  const ttft = only.has("ttft") ? await timed("time to first token", () => ttftFigure(() => startRig({ forwarder: true })), errors) : undefined;
   let throughput: ThroughputResult | undefined;
   if (only.has("throughput")) {
     const rig = await startRig();
@@ -196,6 +202,7 @@ async function main(): Promise<void> {
     machine: { ...host, loadAverageAtEnd: machine().loadAverage },
     notes: {
       processes: "fake Cursor, relay and load generator each in their own process, over loopback",
+      forwarder: "first-token rows also time a bare HTTP/2 pass-through forwarder process (bench/children/forwarder.ts) in the relay's place",
       maxConcurrentPerKey: `the bench relay admits ${BENCH_MAX_CONCURRENT_PER_KEY} concurrent turns per key (default 64) so 1,000 sessions fit`,
     },
     table,

@@ -1,4 +1,5 @@
-// cursor-relay env: the lines to paste for Claude Code and OpenAI clients, with the key
+// cursor-relay env: the lines to paste for each client (Claude Code, OpenAI SDKs, Codex
+// CLI, Gemini CLI; the same blocks the dashboard shows), with the key
 // and address of the running relay (from relay.json and the secret entry it names); when
 // none runs, the stored relay key (created now on a first run) and the configured port.
 import type { CommandIo } from "./io.ts";
@@ -6,15 +7,16 @@ import { parseCommandArgs, UsageError } from "./options.ts";
 import { checkDataDir } from "./data-dir-check.ts";
 import { openSecretStore } from "../accounts/secret-store-open.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
-import { clientSetup, geminiCliSetup } from "../core/client-setup.ts";
+import { clientSetup, geminiCliSetup, setupBlocksAsShell } from "../core/client-setup.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../core/relay-app.ts";
 import { ensureRelayKey } from "../core/relay-key.ts";
 import { readRuntimeInfo } from "../core/runtime-file.ts";
 
 const usage = `usage: cursor-relay env [--port N] [--json] [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]
 
-  prints export lines for Claude Code (ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN) and OpenAI
-  clients (OPENAI_BASE_URL, OPENAI_API_KEY), and Gemini CLI (GOOGLE_GEMINI_BASE_URL, GEMINI_API_KEY,
+  prints export lines for Claude Code (ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN), OpenAI
+  clients (OPENAI_BASE_URL, OPENAI_API_KEY), Codex CLI (CURSOR_RELAY_API_KEY, plus the
+  ~/.codex/config.toml lines as comments) and Gemini CLI (GOOGLE_GEMINI_BASE_URL, GEMINI_API_KEY,
   plus the ~/.gemini/settings.json it needs); eval "$(cursor-relay env)" sets them in this shell
   --port N   the port to point at when no relay is running (env CURSOR_RELAY_PORT; default ${DEFAULT_PORT})
   --json     one JSON object instead of shell lines`;
@@ -51,19 +53,13 @@ export async function envCommand(argv: string[], io: CommandIo, deps: { keytar?:
         openai: setup.openAiEnv,
         codex: { env: setup.codexEnv, configToml: setup.codexConfig },
         geminiCli: geminiCliSetup(baseUrl, key),
+        blocks: setup.blocks,
       }),
     );
     return 0;
   }
-  io.out(`# Claude Code${running ? "" : ` (no relay is running on this data dir; start one with \`cursor-relay serve\`)`}`);
-  for (const l of setup.claudeCodeEnv) io.out(l);
-  io.out("# OpenAI-compatible clients");
-  for (const l of setup.openAiEnv) io.out(l);
-  io.out("# Codex CLI: this key, and in ~/.codex/config.toml (or `cursor-relay` dashboard: Configure Codex):");
-  for (const l of setup.codexEnv) io.out(l);
-  for (const l of setup.codexConfig) io.out(l === "" ? "#" : `#   ${l}`);
-  const gemini = geminiCliSetup(baseUrl, key);
-  io.out(`# Gemini CLI (and ~/.gemini/settings.json: ${JSON.stringify(gemini.settings)})`);
-  for (const l of gemini.env) io.out(l);
+  if (!running) io.out("# no relay is running on this data dir; start one with `cursor-relay serve`");
+  io.out("# (\"Configure Claude Code\" and \"Configure Codex\" in the dashboard write their settings for you)");
+  for (const l of setupBlocksAsShell(setup.blocks)) io.out(l);
   return 0;
 }

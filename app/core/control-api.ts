@@ -109,6 +109,23 @@ export interface ClientSetup {
   codexEnv: string[];
   /** The ~/.codex/config.toml lines that make Codex use the relay. */
   codexConfig: string[];
+  /** Gemini CLI's base URL and key lines, with the same placeholder rule. */
+  geminiCliEnv: string[];
+  /** The ~/.gemini/settings.json lines that select API-key auth. */
+  geminiCliSettings: string[];
+  /** Every client's lines in the order shown (by `cursor-relay env` and the dashboard). */
+  blocks: SetupBlock[];
+}
+
+/** One pasteable block of set-up lines. */
+export interface SetupBlock {
+  /** Stable name (e.g. "codex-config"). */
+  id: string;
+  /** The heading shown above the lines: the client, and the file when they go in one. */
+  title: string;
+  /** Where the lines go: "shell", or the file they belong in (e.g. "~/.codex/config.toml"). */
+  target: string;
+  lines: string[];
 }
 
 export interface ClientSetupOptions {

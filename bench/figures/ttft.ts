@@ -12,6 +12,11 @@
 //    (~40× a model's pace, ~6,400 deltas/s in all), which saturates a 2-core machine
 //    running fake, relay and load generator; it shows queueing, not the relay's latency.
 // Per run: p50 and p99 of each side; added = relay − direct of the same run.
+// A third side splits that added time: the same Connect client as "direct" through a
+// bare pass-through HTTP/2 forwarder process (bench/children/forwarder.ts: same number
+// of processes and hops as the relay, no translation). relay − forwarded is the relay's
+// own cost; forwarded − direct is the cost of being a separate process at all. The
+// three sides are interleaved, each taking every position in turn.
 //
 // Each level gets a fresh fake and relay (startRig) and stays under ~900 Runs per
 // HTTP/2 connection: the fake's nghttp2 answers more RST_STREAMs than its rapid-reset
@@ -40,6 +45,12 @@ export interface TtftLevel {
   relayP99: Summary;
   addedP50: Summary;
   addedP99: Summary;
+  /** Through the pass-through forwarder. */
+  forwardedP50: Summary;
+  forwardedP99: Summary;
+  /** relay − forwarded of the same run: the relay's own cost. */
+  overForwarderP50: Summary;
+  overForwarderP99: Summary;
   errors: number;
 }
 
@@ -55,12 +66,20 @@ const STRESS_PACE: Turn = {
   steps: [{ text: "Hello" }, { tokens: 1 }, { textBytes: 2000, chunkBytes: 100, paceMs: 10 }, { turnEnded: true }],
 };
 
-type Side = "direct" | "relay";
+type Side = "direct" | "forwarded" | "relay";
+const SIDES: readonly Side[] = ["direct", "forwarded", "relay"];
+/** The sides in rotated order (i-th rotation), so none always follows another. */
+const rotated = (i: number): Side[] => SIDES.map((_, k) => SIDES[(i + k) % SIDES.length]!);
+type Samples = Record<Side, number[]>;
+const noSamples = (): Samples => ({ direct: [], forwarded: [], relay: [] });
 
 async function oneTurn(rig: Rig, side: Side, errors: { n: number }, api: TtftApi = "anthropic"): Promise<number> {
   const text = `ttft ${randomUUID()}`;
-  if (side === "direct") {
-    const r = await rig.direct.turn(text);
+  if (side !== "relay") {
+    const client = side === "direct" ? rig.direct : rig.forwarded;
+    if (!client) throw new Error("the ttft figure needs a rig with the pass-through forwarder (startRig({ forwarder: true }))");
+    const r = await client.turn(text);
+    if (Number.isNaN(r.ttftMs)) errors.n++;
     return r.ttftMs;
   }
   const r = api === "responses" ? await rig.relayClient.streamResponses(responsesRequest(text)) : await rig.relayClient.stream(anthropicRequest([{ role: "user", content: text }]));
@@ -71,21 +90,13 @@ async function oneTurn(rig: Rig, side: Side, errors: { n: number }, api: TtftApi
 async function level1(rig: Rig, runs: number, pairs: number, api: TtftApi = "anthropic"): Promise<TtftLevel> {
   await rig.play(QUICK);
   const errors = { n: 0 };
-  for (let i = 0; i < 30; i++) {
-    await oneTurn(rig, "direct", errors, api);
-    await oneTurn(rig, "relay", errors, api);
-  }
+  for (let i = 0; i < 30; i++) for (const side of SIDES) await oneTurn(rig, side, errors, api);
   errors.n = 0;
-  const per = { dp50: [] as number[], dp99: [] as number[], rp50: [] as number[], rp99: [] as number[], a50: [] as number[], a99: [] as number[] };
+  const per = perRun();
   for (let run = 0; run < runs; run++) {
-    const d: number[] = [];
-    const r: number[] = [];
-    for (let i = 0; i < pairs; i++) {
-      // Alternate which side goes first, so neither always follows the other.
-      const order: Side[] = i % 2 === 0 ? ["direct", "relay"] : ["relay", "direct"];
-      for (const side of order) (side === "direct" ? d : r).push(await oneTurn(rig, side, errors, api));
-    }
-    push(per, d, r);
+    const samples = noSamples();
+    for (let i = 0; i < pairs; i++) for (const side of rotated(i)) samples[side].push(await oneTurn(rig, side, errors, api));
+    push(per, samples);
   }
   return { ...result(1, pairs, per, errors.n, "none (whole reply at once)", false), api };
 }
@@ -105,45 +116,34 @@ async function level64(rig: Rig, runs: number, turnsEach: number, stress: boolea
   const errors = { n: 0 };
   const clients = 64;
   const spreadMs = stress ? 200 : 1000;
-  await round(rig, "direct", clients, 1, spreadMs, errors);
-  await round(rig, "relay", clients, 1, spreadMs, errors);
+  for (const side of SIDES) await round(rig, side, clients, 1, spreadMs, errors);
   errors.n = 0;
-  const per = { dp50: [] as number[], dp99: [] as number[], rp50: [] as number[], rp99: [] as number[], a50: [] as number[], a99: [] as number[] };
+  const per = perRun();
   for (let run = 0; run < runs; run++) {
-    let d: number[];
-    let r: number[];
-    if (run % 2 === 0) {
-      d = await round(rig, "direct", clients, turnsEach, spreadMs, errors);
-      r = await round(rig, "relay", clients, turnsEach, spreadMs, errors);
-    } else {
-      r = await round(rig, "relay", clients, turnsEach, spreadMs, errors);
-      d = await round(rig, "direct", clients, turnsEach, spreadMs, errors);
-    }
-    push(per, d, r);
+    const samples = noSamples();
+    for (const side of rotated(run)) samples[side] = await round(rig, side, clients, turnsEach, spreadMs, errors);
+    push(per, samples);
   }
   return result(clients, clients * turnsEach, per, errors.n, stress ? "100 B every 10 ms" : "24 B every 100 ms", stress);
 }
 
-function push(per: Record<"dp50" | "dp99" | "rp50" | "rp99" | "a50" | "a99", number[]>, dAll: number[], rAll: number[]): void {
+const PER_RUN_KEYS = ["dp50", "dp99", "fp50", "fp99", "rp50", "rp99", "a50", "a99", "o50", "o99"] as const;
+type PerRun = Record<(typeof PER_RUN_KEYS)[number], number[]>;
+const perRun = (): PerRun => Object.fromEntries(PER_RUN_KEYS.map((k) => [k, []])) as unknown as PerRun;
+
+function push(per: PerRun, all: Samples): void {
   // A failed turn (NaN) is counted in errors, not in the percentiles.
-  const d = dAll.filter(Number.isFinite);
-  const r = rAll.filter(Number.isFinite);
-  const dp50 = percentile(d, 50);
-  const dp99 = percentile(d, 99);
-  const rp50 = percentile(r, 50);
-  const rp99 = percentile(r, 99);
-  per.dp50.push(dp50);
-  per.dp99.push(dp99);
-  per.rp50.push(rp50);
-  per.rp99.push(rp99);
-  per.a50.push(rp50 - dp50);
-  per.a99.push(rp99 - dp99);
+  const ok = (side: Side) => all[side].filter(Number.isFinite);
+  const [d, f, r] = [ok("direct"), ok("forwarded"), ok("relay")];
+  const p = { dp50: percentile(d, 50), dp99: percentile(d, 99), fp50: percentile(f, 50), fp99: percentile(f, 99), rp50: percentile(r, 50), rp99: percentile(r, 99) };
+  const derived = { a50: p.rp50 - p.dp50, a99: p.rp99 - p.dp99, o50: p.rp50 - p.fp50, o99: p.rp99 - p.fp99 };
+  for (const [k, v] of Object.entries({ ...p, ...derived })) per[k as keyof PerRun].push(v);
 }
 
 function result(
   concurrency: number,
   samplesPerRun: number,
-  per: Record<"dp50" | "dp99" | "rp50" | "rp99" | "a50" | "a99", number[]>,
+  per: PerRun,
   errors: number,
   pace: string,
   stress: boolean,
@@ -160,6 +160,10 @@ function result(
     relayP99: summarize(per.rp99),
     addedP50: summarize(per.a50),
     addedP99: summarize(per.a99),
+    forwardedP50: summarize(per.fp50),
+    forwardedP99: summarize(per.fp99),
+    overForwarderP50: summarize(per.o50),
+    overForwarderP99: summarize(per.o99),
     errors,
   };
 }

@@ -1,5 +1,6 @@
 // One benchmark setup: the fake Cursor and the relay, each in its own process, with a
-// relay client and a direct Connect client in this process (the load generator).
+// relay client and a direct Connect client in this process (the load generator); on
+// request also a bare pass-through forwarder process with a Connect client through it.
 import type { Scenario, Turn } from "../../test/fake-cursor/index.ts";
 import { startChild, type Child } from "./child.ts";
 import { createDirectClient, type DirectClient } from "./direct-client.ts";
@@ -10,6 +11,8 @@ export interface Rig {
   relay: Child;
   relayClient: RelayClient;
   direct: DirectClient;
+  /** The same Connect client as `direct`, through the pass-through forwarder (when asked for). */
+  forwarded: DirectClient | null;
   /** Every Run of every account plays this turn from now on. */
   play(turn: Turn, extra?: Partial<Scenario>): Promise<void>;
   /** Run outcomes on the fake since the last call (after every stream closed). */
@@ -22,6 +25,8 @@ export interface RigOptions {
   initialWindowSize?: number;
   /** Extra node flags for the relay process (e.g. --expose-gc, --cpu-prof). */
   relayNodeArgs?: string[];
+  /** Also start the pass-through forwarder (bench/children/forwarder.ts) in front of the fake. */
+  forwarder?: boolean;
 }
 
 /** Turns per client key the relay admits at once: above every load here (1,000 sessions). */
@@ -41,11 +46,14 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const token = await fake.call<string>("mintAccessToken", "auth0|bench_direct");
   const relayClient = createRelayClient(url, key);
   const direct = createDirectClient(fakeUrl, token);
+  const forwarder = options.forwarder ? await startChild("forwarder", { compiled: true, args: [fakeUrl] }) : null;
+  const forwarded = forwarder ? createDirectClient(await forwarder.call<string>("url"), token) : null;
   return {
     fake,
     relay,
     relayClient,
     direct,
+    forwarded,
     play: (turn, extra = {}) => fake.call("setScenario", { ...base, ...extra, turns: [turn] }),
     async outcomes() {
       await fake.call("waitForIdle", 10_000);
@@ -54,6 +62,8 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     async close() {
       relayClient.close();
       direct.close();
+      forwarded?.close();
+      await forwarder?.stop();
       await relay.stop();
       await fake.stop();
     },

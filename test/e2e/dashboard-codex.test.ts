@@ -40,10 +40,9 @@ test("dashboard: Configure Codex writes the provider into config.toml; Undo rest
   const page = await (await browser.newContext({ viewport: { width: 1180, height: 900 } })).newPage();
   await page.goto(dashboard);
 
-  const lines = page.getByTestId("env-codex");
-  await page.locator('[data-testid="env-codex"]', { hasText: "wire_api" }).waitFor();
-  const shown = (await lines.textContent()) ?? "";
-  assert.match(shown, /^export CURSOR_RELAY_API_KEY='<relay key>'$/m, "the key stays hidden until revealed");
+  await page.locator('[data-testid="env-codex-config"]', { hasText: "wire_api" }).waitFor();
+  assert.match((await page.getByTestId("env-codex").textContent()) ?? "", /^export CURSOR_RELAY_API_KEY='<relay key>'$/m, "the key stays hidden until revealed");
+  const shown = (await page.getByTestId("env-codex-config").textContent()) ?? "";
   assert.ok(shown.includes(`base_url = "${served.url}/v1"`), shown);
 
   await page.getByTestId("configure-codex").click();

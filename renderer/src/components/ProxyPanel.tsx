@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import type { ClientSetup, ConfigureClaudeCodeResult, ProxyView } from "../../../app/core/control-api.ts";
+import type { ClientSetup, ConfigureClaudeCodeResult, ProxyView, SetupBlock } from "../../../app/core/control-api.ts";
 import type { ControlClient } from "../control/client.ts";
 import { formatUptime } from "../format.ts";
 import { useAction } from "../hooks/use-action.ts";
@@ -36,7 +36,7 @@ export function ProxyPanel({ proxy, client }: { proxy: ProxyView; client: Contro
         <div className="card-title">
           <h2 id="proxy-title">Proxy</h2>
           <span className="muted small" data-testid="proxy-status" data-running={proxy.running}>
-            {proxy.running ? "Serving Claude Code and OpenAI clients" : "Off: clients are refused"}
+            {proxy.running ? "Serving Claude Code, OpenAI, Codex and Gemini clients" : "Off: clients are refused"}
           </span>
         </div>
         <Switch checked={proxy.running} label="Proxy on" disabled={toggleState.pending} onChange={(next) => void toggle(next)} testId="proxy-switch" />
@@ -68,9 +68,15 @@ export function ProxyPanel({ proxy, client }: { proxy: ProxyView; client: Contro
 
       <RelayKey client={client} keyRequired={proxy.keyRequired} revealed={revealed} setRevealed={setRevealed} onRegenerated={() => setKeyVersion((v) => v + 1)} />
 
-      <EnvBlock title="Claude Code" id="claude-code" lines={setup?.claudeCodeEnv ?? null} client={client} pick={(s) => s.claudeCodeEnv} />
-      <EnvBlock title="OpenAI clients" id="openai" lines={setup?.openAiEnv ?? null} client={client} pick={(s) => s.openAiEnv} />
-      <EnvBlock title="Codex CLI" id="codex" lines={setup ? codexLines(setup) : null} client={client} pick={codexLines} />
+      {setup === null ? (
+        setupError === null && (
+          <p className="muted small" data-testid="env-loading">
+            Loading the set-up lines…
+          </p>
+        )
+      ) : (
+        setup.blocks.map((b) => <EnvBlock key={b.id} block={b} client={client} />)
+      )}
       <InlineError message={setupError} />
 
       <ClaudeCodeConfig client={client} />
@@ -150,22 +156,24 @@ function RelayKey(props: {
   );
 }
 
-/** The Codex key line, then the config.toml lines. */
-const codexLines = (s: ClientSetup): string[] => [...s.codexEnv, "", ...s.codexConfig];
-
-function EnvBlock(props: { title: string; id: string; lines: string[] | null; client: ControlClient; pick(s: ClientSetup): string[] }) {
-  const { client, pick } = props;
-  const text = useCallback(async () => pick(await client.getClientSetup({ revealKey: true })).join("\n"), [client, pick]);
+/** One block of set-up lines; its copy button fetches the lines with the real key at click time. */
+function EnvBlock({ block, client }: { block: SetupBlock; client: ControlClient }) {
+  const text = useCallback(async () => {
+    const fresh = (await client.getClientSetup({ revealKey: true })).blocks.find((b) => b.id === block.id);
+    if (!fresh) throw new Error(`the relay no longer offers the ${block.title} lines`);
+    return fresh.lines.join("\n");
+  }, [client, block.id, block.title]);
+  const titleId = `env-${block.id}-title`;
   return (
     <div className="env">
       <div className="env-head">
-        <h3 className="field-label" id={`env-${props.id}-title`}>
-          {props.title}
+        <h3 className="field-label" id={titleId}>
+          {block.title}
         </h3>
-        <CopyButton text={text} testId={`copy-env-${props.id}`} describedBy={`env-${props.id}-title`} />
+        <CopyButton text={text} testId={`copy-env-${block.id}`} describedBy={titleId} />
       </div>
-      <pre className="mono env-lines" data-testid={`env-${props.id}`} tabIndex={0} aria-labelledby={`env-${props.id}-title`}>
-        {props.lines === null ? "…" : props.lines.join("\n")}
+      <pre className="mono env-lines" data-testid={`env-${block.id}`} data-target={block.target} tabIndex={0} aria-labelledby={titleId}>
+        {block.lines.join("\n")}
       </pre>
     </div>
   );

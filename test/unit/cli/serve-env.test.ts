@@ -90,7 +90,10 @@ test("env: Gemini CLI lines (base URL without /v1, the key) and its settings.jso
   assert.equal(await main(["env"], a.io), 0, a.err.join("\n"));
   assert.ok(a.out.includes("export GOOGLE_GEMINI_BASE_URL=http://127.0.0.1:8742"), a.out.join("\n"));
   assert.ok(a.out.includes("export GEMINI_API_KEY=sk-relay-gemini-test-key"));
-  assert.ok(a.out.some((l) => l.startsWith("# Gemini CLI") && l.includes('{"security":{"auth":{"selectedType":"gemini-api-key"}}}')));
+  const settingsAt = a.out.indexOf("# Gemini CLI: in ~/.gemini/settings.json");
+  assert.ok(settingsAt > 0, a.out.join("\n"));
+  const settings = a.out.slice(settingsAt + 1).map((l) => l.replace(/^#   /, "")).join("\n");
+  assert.deepEqual(JSON.parse(settings), { security: { auth: { selectedType: "gemini-api-key" } } });
   const b = capture(env);
   assert.equal(await main(["env", "--json"], b.io), 0);
   const json = JSON.parse(b.out[0]!) as { geminiCli: { env: string[]; settings: unknown } };

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { createMemorySecretStore } from "../../../app/accounts/secret-store.ts";
-import { clientSetup } from "../../../app/core/client-setup.ts";
+import { clientSetup, setupBlocksAsShell } from "../../../app/core/client-setup.ts";
 import { silentLogger } from "../../../app/core/log.ts";
 import { ensureRelayKey, generateRelayKey, RELAY_KEY_PREFIX } from "../../../app/core/relay-key.ts";
 import { clearRuntimeInfo, readRuntimeInfo, writeRuntimeInfo } from "../../../app/core/runtime-file.ts";
@@ -18,6 +18,43 @@ test("client setup lines: Claude Code and OpenAI (with /v1)", () => {
   assert.deepEqual(s.claudeCodeEnv, ["export ANTHROPIC_BASE_URL=http://127.0.0.1:8742", "export ANTHROPIC_AUTH_TOKEN=sk-relay-x"]);
   assert.deepEqual(s.openAiEnv, ["export OPENAI_BASE_URL=http://127.0.0.1:8742/v1", "export OPENAI_API_KEY=sk-relay-x"]);
   assert.equal(clientSetup("http://h:1", "<relay key>").claudeCodeEnv[1], "export ANTHROPIC_AUTH_TOKEN='<relay key>'", "odd values are quoted");
+});
+
+test("client setup blocks: every client in order, files apart from shell lines; as shell text the file lines are comments", () => {
+  const s = clientSetup("http://127.0.0.1:8742", "sk-relay-x");
+  assert.deepEqual(
+    s.blocks.map((b) => [b.id, b.title, b.target]),
+    [
+      ["claude-code", "Claude Code", "shell"],
+      ["openai", "OpenAI SDKs and other OpenAI-compatible clients", "shell"],
+      ["codex", "Codex CLI", "shell"],
+      ["codex-config", "Codex CLI: in ~/.codex/config.toml", "~/.codex/config.toml"],
+      ["gemini-cli", "Gemini CLI", "shell"],
+      ["gemini-settings", "Gemini CLI: in ~/.gemini/settings.json", "~/.gemini/settings.json"],
+    ],
+  );
+  const lines = (id: string) => s.blocks.find((b) => b.id === id)?.lines;
+  assert.deepEqual(lines("claude-code"), s.claudeCodeEnv);
+  assert.deepEqual(lines("codex"), ["export CURSOR_RELAY_API_KEY=sk-relay-x"]);
+  assert.deepEqual(lines("gemini-cli"), ["export GOOGLE_GEMINI_BASE_URL=http://127.0.0.1:8742", "export GEMINI_API_KEY=sk-relay-x"]);
+  assert.deepEqual(JSON.parse(lines("gemini-settings")!.join("\n")), { security: { auth: { selectedType: "gemini-api-key" } } });
+  assert.deepEqual(setupBlocksAsShell(s.blocks.filter((b) => b.id.startsWith("codex"))), [
+    "# Codex CLI",
+    "export CURSOR_RELAY_API_KEY=sk-relay-x",
+    "# Codex CLI: in ~/.codex/config.toml",
+    '#   model_provider = "cursor-relay"',
+    "#",
+    "#   [model_providers.cursor-relay]",
+    '#   name = "Cursor Relay"',
+    '#   base_url = "http://127.0.0.1:8742/v1"',
+    '#   env_key = "CURSOR_RELAY_API_KEY"',
+    '#   wire_api = "responses"',
+  ]);
+  const shell = setupBlocksAsShell(s.blocks);
+  assert.ok(
+    shell.every((l) => l.startsWith("#") || /^export [A-Z_]+=\S+$/.test(l)),
+    "eval-able: only comments and export lines",
+  );
 });
 
 test("the relay key: generated once and kept; an explicit one wins and is not stored", async () => {

@@ -175,6 +175,9 @@ export function createMemoryControl(initial?: Partial<Snapshot>, now: () => numb
         openAiEnv: [`export OPENAI_BASE_URL=${baseUrl}/v1`, `export OPENAI_API_KEY=${key}`],
         codexEnv: [`export CURSOR_RELAY_API_KEY=${key}`],
         codexConfig: ['model_provider = "cursor-relay"', "", "[model_providers.cursor-relay]", `base_url = "${baseUrl}/v1"`],
+        geminiCliEnv: [`export GOOGLE_GEMINI_BASE_URL=${baseUrl}`, `export GEMINI_API_KEY=${key}`],
+        geminiCliSettings: ['{"security":{"auth":{"selectedType":"gemini-api-key"}}}'],
+        blocks: [{ id: "claude-code", title: "Claude Code", target: "shell", lines: [`export ANTHROPIC_BASE_URL=${baseUrl}`, `export ANTHROPIC_AUTH_TOKEN=${key}`] }],
       };
     },
     async configureClaudeCode(): Promise<ConfigureClaudeCodeResult> {

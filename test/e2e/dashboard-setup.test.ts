@@ -1,0 +1,65 @@
+// The set-up lines for every client in the dashboard, in real Chromium against a real
+// `cursor-relay serve`: each block (Claude Code, OpenAI SDKs, Codex CLI and its
+// config.toml, Gemini CLI and its settings.json) is shown with the key hidden, and its
+// copy button puts exactly the lines `cursor-relay env --json` prints, with the real key,
+// on the clipboard.
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { chromium } from "playwright-core";
+import type { SetupBlock } from "../../app/core/control-api.ts";
+import { startFakeCursor } from "../fake-cursor/index.ts";
+import { RELAY_BIN, run, serve } from "./cli-process.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const KEY = "sk-dashboard-setup-key";
+
+test("dashboard: every client's set-up lines are shown, and each copy button copies that block with the real key", async (t) => {
+  assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`);
+  const fake = await startFakeCursor();
+  const dataDir = mkdtempSync(join(tmpdir(), "cr-dash-data-"));
+  const home = mkdtempSync(join(tmpdir(), "cr-dash-home-"));
+  const env = { ...process.env, HOME: home, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
+  const served = await serve(["--port", "0", "--api-key", KEY], env, 120_000);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+  t.after(async () => {
+    await browser.close();
+    await served.stop();
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  });
+  const cli = await run(process.execPath, [RELAY_BIN, "env", "--json"], { env });
+  assert.equal(cli.status, 0, cli.stderr);
+  const blocks = (JSON.parse(cli.stdout) as { blocks: SetupBlock[] }).blocks;
+  assert.deepEqual(
+    blocks.map((b) => b.id),
+    ["claude-code", "openai", "codex", "codex-config", "gemini-cli", "gemini-settings"],
+  );
+  const gemini = blocks.find((b) => b.id === "gemini-cli")!;
+  assert.deepEqual(gemini.lines, [`export GOOGLE_GEMINI_BASE_URL=${served.url}`, `export GEMINI_API_KEY=${KEY}`]);
+
+  const dashboard = /^dashboard: (http:\S+)$/m.exec(served.stdout())?.[1];
+  assert.ok(dashboard, served.stdout());
+  const context = await browser.newContext({ viewport: { width: 1180, height: 900 }, permissions: ["clipboard-read", "clipboard-write"] });
+  const page = await context.newPage();
+  await page.goto(dashboard);
+  await page.getByTestId("env-gemini-settings").waitFor();
+
+  for (const b of blocks) {
+    const hidden = b.lines.join("\n").replaceAll(KEY, "'<relay key>'");
+    assert.equal(await page.getByTestId(`env-${b.id}`).textContent(), hidden, `${b.id}: shown with the key hidden`);
+    assert.equal(await page.locator(`#env-${b.id}-title`).textContent(), b.title);
+    await page.getByTestId(`copy-env-${b.id}`).click();
+    await page.locator(`[data-testid="copy-env-${b.id}"]`, { hasText: "Copied" }).waitFor();
+    const copied = await page.evaluate<string>("navigator.clipboard.readText()");
+    assert.equal(copied, b.lines.join("\n"), `${b.id}: the copy holds the lines with the real key`);
+  }
+  const copiedSettings = blocks.find((b) => b.id === "gemini-settings")!.lines.join("\n");
+  assert.deepEqual(JSON.parse(copiedSettings), { security: { auth: { selectedType: "gemini-api-key" } } }, "the settings block is a valid settings.json");
+});
