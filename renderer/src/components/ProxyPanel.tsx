@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from "react";
-import type { ClientSetup, ConfigureClaudeCodeResult, ProxyView, SetupBlock } from "../../../app/core/control-api.ts";
+import type { ClientSetup, ProxyView, SetupBlock } from "../../../app/core/control-api.ts";
 import type { ControlClient } from "../control/client.ts";
 import { formatUptime } from "../format.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { useNow } from "../hooks/use-now.ts";
-import { CodexConfig } from "./CodexConfig.tsx";
+import { ConfigureClient } from "./ConfigureClient.tsx";
 import { CopyButton } from "./CopyButton.tsx";
 import { InlineError } from "./InlineError.tsx";
 import { Switch } from "./Switch.tsx";
@@ -79,8 +79,30 @@ export function ProxyPanel({ proxy, client }: { proxy: ProxyView; client: Contro
       )}
       <InlineError message={setupError} />
 
-      <ClaudeCodeConfig client={client} />
-      <CodexConfig client={client} />
+      <ConfigureClient
+        client={client}
+        clientName="Claude Code"
+        testId="claude-code"
+        description="Writes these settings into Claude Code's settings.json (a timestamped backup is kept)."
+        undoneText="Undid what Configure wrote; your other Claude Code settings are kept."
+        configure={async (c) => {
+          const r = await c.configureClaudeCode();
+          return { path: r.settingsPath, backupPath: r.backupPath, warning: r.warning ?? null };
+        }}
+        undo={(c) => c.undoConfigureClaudeCode()}
+      />
+      <ConfigureClient
+        client={client}
+        clientName="Codex"
+        testId="codex"
+        description="Adds the cursor-relay provider to Codex's config.toml (a timestamped backup is kept). Codex reads the key from CURSOR_RELAY_API_KEY (the line above)."
+        undoneText="Restored what Codex's config.toml held before."
+        configure={async (c) => {
+          const r = await c.configureCodex();
+          return { path: r.configPath, backupPath: r.backupPath };
+        }}
+        undo={(c) => c.undoConfigureCodex()}
+      />
     </section>
   );
 }
@@ -175,68 +197,6 @@ function EnvBlock({ block, client }: { block: SetupBlock; client: ControlClient 
       <pre className="mono env-lines" data-testid={`env-${block.id}`} data-target={block.target} tabIndex={0} aria-labelledby={titleId}>
         {block.lines.join("\n")}
       </pre>
-    </div>
-  );
-}
-
-function ClaudeCodeConfig({ client }: { client: ControlClient }) {
-  const [result, setResult] = useState<ConfigureClaudeCodeResult | null>(null);
-  const [undone, setUndone] = useState(false);
-  const [configure, configureState] = useAction(() => client.configureClaudeCode());
-  const [undo, undoState] = useAction(() => client.undoConfigureClaudeCode());
-  return (
-    <div className="claude-code">
-      <div className="claude-code-row">
-        <div>
-          <h3 className="field-label">Configure Claude Code</h3>
-          <p className="small muted">Writes these settings into Claude Code's settings.json (a timestamped backup is kept).</p>
-        </div>
-        <button
-          type="button"
-          className="button button-primary"
-          data-testid="configure-claude-code"
-          disabled={configureState.pending}
-          onClick={() =>
-            void configure().then((o) => {
-              if (!o.ok) return;
-              setResult(o.value);
-              setUndone(false);
-            })
-          }
-        >
-          {configureState.pending ? "Configuring…" : "Configure Claude Code"}
-        </button>
-      </div>
-      {result && !undone && (
-        <div className="notice notice-ok" data-testid="configure-claude-code-result" role="status">
-          <p className="small">
-            Claude Code now uses this relay: wrote <code className="mono">{result.settingsPath}</code>
-            {result.backupPath ? (
-              <>
-                {" "}
-                (backup: <code className="mono">{result.backupPath}</code>)
-              </>
-            ) : (
-              " (there was no file before)"
-            )}
-            .
-          </p>
-          {result.warning && (
-            <p className="small" role="alert" data-testid="configure-claude-code-warning">
-              Warning: {result.warning}
-            </p>
-          )}
-          <button type="button" className="button button-small" data-testid="undo-claude-code" disabled={undoState.pending} onClick={() => void undo().then((o) => o.ok && setUndone(true))}>
-            Undo
-          </button>
-        </div>
-      )}
-      {undone && (
-        <p className="small muted" role="status" data-testid="undo-claude-code-done">
-          Undid what Configure wrote; your other Claude Code settings are kept.
-        </p>
-      )}
-      <InlineError message={configureState.error ?? undoState.error} />
     </div>
   );
 }
