@@ -20,8 +20,7 @@ import { createRedactor, silentLogger, type Logger } from "../core/log.ts";
 import type { AccountChange } from "./registry.ts";
 import { accountStateOf, STATE_FILE, type AccountStatus, type AccountStatusSource } from "./status-source.ts";
 import { backoffMs, clampRetryAfter, classifyFailure, DEFAULT_BACKOFF_POLICY, type BackoffPolicy } from "./backoff-policy.ts";
-import { unavailableError } from "./unavailable-accounts.ts";
-import type { QuotaGate } from "./quota-routing.ts";
+import { createAccountPicker, type PickOptions } from "./account-picker.ts";
 import { addUsage, tokensPerMinute, usageToday } from "./usage-meter.ts";
 import { emptyRecord, fileFingerprint, loadStateFile, stateToJson, type AccountRecord } from "./conductor-state.ts";
 
@@ -76,12 +75,7 @@ export type FailureOutcome =
 /** Every AccountView field except what the registry / session layer supply (naming, sessions). */
 export type ConductorAccountView = Omit<AccountView, "displayLabel" | "label" | "sessions">;
 
-export interface PickOptions {
-  exclude?: ReadonlySet<string>;
-  prefer?: string | undefined;
-  /** The request's pool as Cursor's figures see it: used-up accounts are skipped, headroom ranks the rest. */
-  quota?: QuotaGate | undefined;
-}
+export type { PickOptions } from "./account-picker.ts";
 
 export interface Conductor extends AccountStatusSource {
   /**
@@ -91,6 +85,8 @@ export interface Conductor extends AccountStatusSource {
    * else 503 `no_accounts`); 503 `no_accounts` also when none is added or all are excluded.
    */
   pick(options?: PickOptions): string;
+  /** The answer pick would throw now, without picking (nothing moves); null when an account is ready. */
+  whyNoneReady(options?: PickOptions): RelayError | null;
   stateOf(accountId: string): AccountState;
   /** Listed by the registry and ready now. */
   isReady(accountId: string): boolean;
@@ -140,8 +136,6 @@ export function createConductor(options: ConductorOptions): Conductor {
   const redactor = createRedactor();
   const listeners = new Set<(c: ConductorChange) => void>();
   const cooldownTimers = new Map<string, TimerHandle>();
-  const lastPicked = new Map<string, number>();
-  let pickSeq = 0;
   let persistTimer: TimerHandle | null = null;
   let dirty = false;
   let writeFailing = false;
@@ -363,45 +357,11 @@ export function createConductor(options: ConductorOptions): Conductor {
 
   // ---- the API ----
 
-  const noAccounts = (message: string) => new RelayError({ kind: "no_accounts", status: 503, message, retryable: false });
-
-  function pick(opts: PickOptions = {}): string {
-    const now = clock.now();
-    const exclude = opts.exclude ?? new Set<string>();
-    const all = listAccounts();
-    if (all.length === 0) throw noAccounts("no Cursor account: run `cursor-relay login`");
-    const usable = all.filter((a) => !a.disabled && !a.authExpired && (records.get(a.id)?.disabledReason ?? null) === null);
-    const candidates = usable.filter((a) => !exclude.has(a.id));
-    if (usable.length > 0 && candidates.length === 0) throw noAccounts("every usable Cursor account already failed this request");
-    const gate = opts.quota;
-    // Skipped without opening a Run: Cursor's own figures say this pool has no room there.
-    const usedUp = new Set(gate ? candidates.filter((a) => gate.usedUp(a.id)).map((a) => a.id) : []);
-    const ready = candidates.filter((a) => !isCooling(records.get(a.id), now) && !usedUp.has(a.id));
-    if (ready.length === 0) {
-      if (gate && usedUp.size > 0 && usedUp.size === candidates.length) {
-        throw gate.exhausted([...usedUp], candidates.filter((a) => !isCooling(records.get(a.id), now)).map((a) => a.id));
-      }
-      // Each account with its own reason: cooling (and why, in Cursor's words), auth expired, disabled.
-      throw unavailableError(
-        all.map((a) => ({ id: a.id, disabled: a.disabled, ...statusFrom(a.id, a, now), ...(usedUp.has(a.id) && gate ? { poolUsedUp: gate.pool } : {}) })),
-        new Set(candidates.filter((a) => !usedUp.has(a.id)).map((a) => a.id)),
-        now,
-      );
-    }
-    const preferred = opts.prefer === undefined ? undefined : ready.find((a) => a.id === opts.prefer);
-    let chosen = preferred ?? ready[0]!;
-    if (!preferred) {
-      const older = (a: ConductorAccount, b: ConductorAccount) => (lastPicked.get(a.id) ?? -1) < (lastPicked.get(b.id) ?? -1);
-      for (const a of ready) {
-        if (gate?.policy === "headroom") {
-          const [ha, hc] = [gate.headroom(a.id), gate.headroom(chosen.id)];
-          if (ha > hc || (ha === hc && older(a, chosen))) chosen = a;
-        } else if (older(a, chosen)) chosen = a;
-      }
-    }
-    lastPicked.set(chosen.id, ++pickSeq);
-    return chosen.id;
-  }
+  const picker = createAccountPicker({
+    isCooling: (id, now) => isCooling(records.get(id), now),
+    disabledReason: (id) => records.get(id)?.disabledReason ?? null,
+    statusOf: (id, a, now) => statusFrom(id, a, now),
+  });
 
   function reportFailure(id: string, err: RelayError): FailureOutcome {
     const r = record(id);
@@ -448,7 +408,7 @@ export function createConductor(options: ConductorOptions): Conductor {
 
   function dropRecord(id: string): boolean {
     cancelCooldownTimer(id);
-    lastPicked.delete(id);
+    picker.forget(id);
     written.delete(id);
     return records.delete(id);
   }
@@ -475,7 +435,8 @@ export function createConductor(options: ConductorOptions): Conductor {
   const status = (id: string) => statusFrom(id, metaOf(id), clock.now());
 
   const conductor: Conductor = {
-    pick,
+    pick: (opts = {}) => picker.pick(listAccounts(), opts, clock.now()),
+    whyNoneReady: (opts = {}) => picker.whyNoneReady(listAccounts(), opts, clock.now()),
     stateOf(id) {
       const meta = metaOf(id);
       const now = clock.now();
