@@ -12,17 +12,21 @@
 // edit that file while the relay runs: the conductor notices (a cheap stat on a timer
 // and before each write) and adopts those resets and removals instead of overwriting them.
 import { join } from "node:path";
-import type { Clock, TimerHandle } from "../core/clock.ts";
+import type { Clock } from "../core/clock.ts";
 import type { AccountState, AccountView, TokenCounts } from "../core/control-api.ts";
-import { RelayError } from "../core/errors.ts";
-import { readJson, writeJsonAtomic } from "../core/json-file.ts";
+import type { RelayError } from "../core/errors.ts";
+import { writeJsonAtomic } from "../core/json-file.ts";
 import { createRedactor, silentLogger, type Logger } from "../core/log.ts";
 import type { AccountChange } from "./registry.ts";
-import { accountStateOf, STATE_FILE, type AccountStatus, type AccountStatusSource } from "./status-source.ts";
+import { STATE_FILE, type AccountStatus, type AccountStatusSource } from "./status-source.ts";
 import { backoffMs, clampRetryAfter, classifyFailure, DEFAULT_BACKOFF_POLICY, type BackoffPolicy } from "./backoff-policy.ts";
 import { createAccountPicker, type PickOptions } from "./account-picker.ts";
-import { addUsage, tokensPerMinute, usageToday } from "./usage-meter.ts";
-import { emptyRecord, fileFingerprint, loadStateFile, stateToJson, type AccountRecord } from "./conductor-state.ts";
+import { addUsage } from "./usage-meter.ts";
+import { emptyRecord, loadStateFile, stateToJson, type AccountRecord } from "./conductor-state.ts";
+import { isCooling, perMinute, stateOf, statusOf, viewOf } from "./account-status-view.ts";
+import { createStateWriter } from "./state-writer.ts";
+import { createExternalEdits } from "./external-edits.ts";
+import { createCooldownTimers } from "./cooldown-timers.ts";
 
 /** What the conductor needs to know about an account (AccountInfo from the registry fits). */
 export interface ConductorAccount {
@@ -117,42 +121,25 @@ export interface Conductor extends AccountStatusSource {
   close(): void;
 }
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const MAX_ERROR_TEXT = 300;
-
-interface Written {
-  cooldownUntil: number | null;
-  disabledReason: string | null;
-}
 
 export function createConductor(options: ConductorOptions): Conductor {
   const { clock, accounts } = options;
   const log = options.logger ?? silentLogger;
   const policy: BackoffPolicy = { ...DEFAULT_BACKOFF_POLICY, ...options.backoff };
-  const debounceMs = Math.max(0, options.persistDebounceMs ?? 1000);
-  const externalCheckMs = options.externalCheckMs ?? 2000;
-  const writeState = options.writeState ?? writeJsonAtomic;
   const path = join(options.dataDir, STATE_FILE);
   const redactor = createRedactor();
   const listeners = new Set<(c: ConductorChange) => void>();
-  const cooldownTimers = new Map<string, TimerHandle>();
-  let persistTimer: TimerHandle | null = null;
-  let dirty = false;
-  let writeFailing = false;
-  let closed = false;
-  let unsubscribe: (() => void) | undefined;
-  let externalTimer: TimerHandle | null = null;
-
   const loaded = loadStateFile(path, clock.now(), log);
   const records = loaded.accounts;
-  const extra = loaded.extra;
-  // What this process last saw in the file, to tell its own writes from another process's edits.
-  let knownFingerprint = fileFingerprint(path);
-  let written = new Map<string, Written>();
-  const rememberWritten = () => {
-    written = new Map([...records].map(([id, r]) => [id, { cooldownUntil: r.cooldownUntil, disabledReason: r.disabledReason }]));
+
+  const listAccounts = (): ConductorAccount[] => accounts.list();
+  const metaOf = (id: string): ConductorAccount | undefined => listAccounts().find((a) => a.id === id);
+  const record = (id: string): AccountRecord => {
+    let r = records.get(id);
+    if (!r) records.set(id, (r = emptyRecord()));
+    return r;
   };
-  rememberWritten();
 
   /** Error text for the UI and the file: no token, one line, bounded. */
   const clean = (text: string): string => {
@@ -170,100 +157,50 @@ export function createConductor(options: ConductorOptions): Conductor {
     }
   };
 
-  const record = (id: string): AccountRecord => {
-    let r = records.get(id);
-    if (!r) records.set(id, (r = emptyRecord()));
-    return r;
-  };
+  const externalEdits = createExternalEdits({ path, log, records, onRemoved: (id) => forget(id), onReset: (id) => resetCooldown(id) });
+  const writer = createStateWriter({
+    path,
+    clock,
+    log,
+    debounceMs: Math.max(0, options.persistDebounceMs ?? 1000),
+    writeState: options.writeState ?? writeJsonAtomic,
+    content: () => stateToJson(records, loaded.extra, clock.now()),
+    beforeWrite() {
+      externalEdits.adopt();
+      dropUnlisted();
+    },
+    afterWrite: () => externalEdits.remember(),
+  });
 
-  const listAccounts = (): ConductorAccount[] => accounts.list();
-  const metaOf = (id: string): ConductorAccount | undefined => listAccounts().find((a) => a.id === id);
-
-  // ---- persistence ----
-
-  const write = () => {
-    adoptExternalEdits();
-    const now = clock.now();
+  /** Only listed accounts are kept: a late report for a removed account leaves no ghost. */
+  function dropUnlisted() {
     try {
-      // Only listed accounts are kept: a late report for a removed account leaves no ghost.
       // An empty list is not trusted for this (an unreadable settings file must not wipe usage).
       const listed = new Set(listAccounts().map((a) => a.id));
       if (listed.size > 0) for (const id of [...records.keys()]) if (!listed.has(id)) dropRecord(id);
     } catch (e) {
       log.debug("could not list accounts before writing the state; keeping every entry", { error: e });
     }
-    try {
-      writeState(path, stateToJson(records, extra, now));
-      knownFingerprint = fileFingerprint(path);
-      rememberWritten();
-      dirty = false;
-      if (writeFailing) log.info("account state written again", { path });
-      writeFailing = false;
-    } catch (e) {
-      if (!writeFailing) log.error("could not write the account state; will retry", { path, error: e });
-      writeFailing = true;
-      schedulePersist();
-    }
-  };
-
-  const schedulePersist = () => {
-    dirty = true;
-    if (persistTimer || closed) return;
-    persistTimer = clock.setTimeout(() => {
-      persistTimer = null;
-      if (dirty) write();
-    }, debounceMs);
-  };
-
-  const flush = () => {
-    persistTimer?.cancel();
-    persistTimer = null;
-    if (dirty) write();
-  };
-
-  // A cooldown, a disable or a reset changes what `cursor-relay accounts` must show and
-  // what a restart must keep: written at once, not debounced like usage counters.
-  const persistNow = () => {
-    dirty = true;
-    if (!closed) flush();
-  };
-
-  /** `accounts reset` / `accounts remove` from another process: adopt, do not overwrite. */
-  function adoptExternalEdits() {
-    const fp = fileFingerprint(path);
-    if (fp === knownFingerprint) return;
-    knownFingerprint = fp;
-    if (fp === null) return;
-    let file: unknown;
-    try {
-      file = readJson(path);
-    } catch {
-      return; // half-edited or corrupt: our next write replaces it
-    }
-    const entries = (file as { accounts?: unknown } | null)?.accounts;
-    if (typeof entries !== "object" || entries === null) return;
-    for (const [id, was] of written) {
-      const r = records.get(id);
-      if (!r) continue;
-      const entry = (entries as Record<string, Record<string, unknown> | undefined>)[id];
-      if (entry === undefined) {
-        log.info("account state removed by another process; forgetting it", { account: id });
-        forget(id);
-        continue;
-      }
-      const cooldownCleared = was.cooldownUntil !== null && entry.cooldownUntil == null && r.cooldownUntil === was.cooldownUntil;
-      const disabledCleared = was.disabledReason !== null && entry.disabledReason == null && r.disabledReason === was.disabledReason;
-      if (cooldownCleared || disabledCleared) {
-        log.info("account reset by another process", { account: id });
-        resetCooldown(id);
-      }
-    }
-    rememberWritten();
   }
 
-  // ---- cooldowns ----
+  const timers = createCooldownTimers(clock, (id, until) => {
+    const r = records.get(id);
+    if (!r || r.cooldownUntil !== until) return;
+    clearCooldown(r);
+    writer.schedule();
+    log.info("account cooldown over; back in rotation", { account: id });
+    emit("cooldown_ended", id);
+  });
+  const armTimer = (id: string) => {
+    const until = records.get(id)?.cooldownUntil;
+    if (until !== null && until !== undefined) timers.schedule(id, until);
+  };
 
-  const isCooling = (r: AccountRecord | undefined, now: number) => r !== undefined && r.cooldownUntil !== null && r.cooldownUntil > now;
+  const picker = createAccountPicker({
+    isCooling: (id, now) => isCooling(records.get(id), now),
+    disabledReason: (id) => records.get(id)?.disabledReason ?? null,
+    statusOf: (id, a, now) => statusOf(records.get(id), a, now),
+  });
 
   const clearCooldown = (r: AccountRecord) => {
     r.cooldownUntil = null;
@@ -271,106 +208,32 @@ export function createConductor(options: ConductorOptions): Conductor {
     r.cooldownStatus = null;
   };
 
-  const cancelCooldownTimer = (id: string) => {
-    cooldownTimers.get(id)?.cancel();
-    cooldownTimers.delete(id);
-  };
-
-  const scheduleCooldownEnd = (id: string) => {
-    cancelCooldownTimer(id);
-    const until = records.get(id)?.cooldownUntil;
-    if (until === null || until === undefined || closed) return;
-    const timer = clock.setTimeout(() => {
-      cooldownTimers.delete(id);
-      const r = records.get(id);
-      if (!r || r.cooldownUntil !== until) return;
-      if (clock.now() < until) return scheduleCooldownEnd(id);
-      clearCooldown(r);
-      schedulePersist();
-      log.info("account cooldown over; back in rotation", { account: id });
-      emit("cooldown_ended", id);
-    }, Math.min(MAX_TIMER_MS, Math.max(0, until - clock.now())));
-    cooldownTimers.set(id, timer);
-  };
-
   const coolDown = (id: string, r: AccountRecord, ms: number, status: number, reason: string): FailureOutcome => {
     const now = clock.now();
     const until = now + ms;
     if (r.cooldownUntil !== null && r.cooldownUntil >= until) {
       // Already cooling for longer (e.g. a 429 before this stall): keep the longer one.
-      schedulePersist();
+      writer.schedule();
       emit("error", id);
       return { action: "cooling", until: r.cooldownUntil, cooldownMs: r.cooldownUntil - now, status: r.cooldownStatus ?? status, reason: r.cooldownReason ?? reason };
     }
     r.cooldownUntil = until;
     r.cooldownReason = reason;
     r.cooldownStatus = status;
-    scheduleCooldownEnd(id);
-    persistNow();
+    timers.schedule(id, until);
+    writer.writeNow();
     log.warn("account cooling down", { account: id, status, cooldownMs: ms, reason });
     emit("cooling", id);
     return { action: "cooling", until, cooldownMs: ms, status, reason };
   };
 
-  // ---- status ----
-
-  const statusFrom = (id: string, meta: ConductorAccount | undefined, now: number): AccountStatus => {
-    const r = records.get(id);
-    const cooling = isCooling(r, now);
-    return {
-      cooldownUntil: cooling ? r!.cooldownUntil : null,
-      cooldownReason: cooling ? r!.cooldownReason : null,
-      cooldownStatus: cooling ? r!.cooldownStatus : null,
-      disabledReason: r?.disabledReason ?? null,
-      authExpired: meta?.authExpired ?? false,
-      tokensToday: r ? usageToday(r.usage, now) : { input: 0, output: 0, cacheRead: 0 },
-      tokensTotal: r ? { ...r.usage.total } : { input: 0, output: 0, cacheRead: 0 },
-      requests: r?.requests ?? 0,
-      lastUsedAt: r?.lastUsedAt ?? null,
-      lastError: r?.lastError ?? null,
-    };
-  };
-
-  const stateFrom = (meta: ConductorAccount | undefined, status: AccountStatus, now: number): AccountState =>
-    accountStateOf({ disabled: meta?.disabled ?? false, authExpired: meta?.authExpired ?? false }, status, now);
-
-  const viewFrom = (id: string, meta: ConductorAccount | undefined, now: number): ConductorAccountView => {
-    const s = statusFrom(id, meta, now);
-    const r = records.get(id);
-    return {
-      id,
-      state: stateFrom(meta, s, now),
-      cooldownUntil: s.cooldownUntil,
-      cooldownReason: s.cooldownReason,
-      cooldownStatus: s.cooldownStatus,
-      disabledReason: s.disabledReason,
-      tokensToday: s.tokensToday,
-      tokensTotal: s.tokensTotal,
-      tokensPerMinute: r ? tokensPerMinute(r.usage, now) : new Array<number>(60).fill(0),
-      requests: s.requests,
-      errorsByStatus: { ...r?.errorsByStatus },
-      lastUsedAt: s.lastUsedAt,
-      lastError: s.lastError,
-      tokenExpiresAt: meta?.tokenExpiresAt ?? null,
-    };
-  };
-
-  // ---- the API ----
-
-  const picker = createAccountPicker({
-    isCooling: (id, now) => isCooling(records.get(id), now),
-    disabledReason: (id) => records.get(id)?.disabledReason ?? null,
-    statusOf: (id, a, now) => statusFrom(id, a, now),
-  });
-
   function reportFailure(id: string, err: RelayError): FailureOutcome {
     const r = record(id);
-    const now = clock.now();
     const message = clean(err.message);
     const key = String(err.status);
     r.errorsByStatus[key] = (r.errorsByStatus[key] ?? 0) + 1;
     r.lastError = message;
-    r.lastErrorAt = now;
+    r.lastErrorAt = clock.now();
     switch (classifyFailure(err)) {
       case "rate_limit": {
         const ms =
@@ -385,37 +248,42 @@ export function createConductor(options: ConductorOptions): Conductor {
         return coolDown(id, r, backoffMs(r.forbiddenLevel++, policy.forbiddenFirstMs, policy.forbiddenMaxMs), err.status, message);
       case "auth":
       case "other":
-        schedulePersist();
+        writer.schedule();
         emit("error", id);
         return { action: "recorded" };
     }
   }
+
+  /** Backoff levels and the last error go: the account is known to work (or the user said so). */
+  const clearHistory = (r: AccountRecord) => {
+    r.rateLimitLevel = 0;
+    r.transientLevel = 0;
+    r.forbiddenLevel = 0;
+    r.lastError = null;
+    r.lastErrorAt = null;
+  };
 
   function resetCooldown(id: string) {
     const r = records.get(id);
     if (!r) return;
     clearCooldown(r);
     r.disabledReason = null;
-    r.rateLimitLevel = 0;
-    r.transientLevel = 0;
-    r.forbiddenLevel = 0;
-    r.lastError = null;
-    r.lastErrorAt = null;
-    cancelCooldownTimer(id);
-    persistNow();
+    clearHistory(r);
+    timers.cancel(id);
+    writer.writeNow();
     emit("reset", id);
   }
 
   function dropRecord(id: string): boolean {
-    cancelCooldownTimer(id);
+    timers.cancel(id);
     picker.forget(id);
-    written.delete(id);
+    externalEdits.forget(id);
     return records.delete(id);
   }
 
   function forget(id: string) {
     if (!dropRecord(id)) return;
-    schedulePersist();
+    writer.schedule();
     emit("forgotten", id);
   }
 
@@ -426,47 +294,42 @@ export function createConductor(options: ConductorOptions): Conductor {
     dropRecord(from);
     if (!records.has(to)) {
       records.set(to, r);
-      scheduleCooldownEnd(to);
+      armTimer(to);
     }
-    schedulePersist();
+    writer.schedule();
     emit("forgotten", from);
   };
 
-  const status = (id: string) => statusFrom(id, metaOf(id), clock.now());
+  const status = (id: string) => statusOf(records.get(id), metaOf(id), clock.now());
+  const noted = (id: string) => {
+    writer.schedule();
+    emit("usage", id);
+  };
 
   const conductor: Conductor = {
     pick: (opts = {}) => picker.pick(listAccounts(), opts, clock.now()),
     whyNoneReady: (opts = {}) => picker.whyNoneReady(listAccounts(), opts, clock.now()),
-    stateOf(id) {
-      const meta = metaOf(id);
-      const now = clock.now();
-      return stateFrom(meta, statusFrom(id, meta, now), now);
-    },
+    stateOf: (id) => stateOf(records.get(id), metaOf(id), clock.now()),
     isReady(id) {
       const meta = metaOf(id);
-      const now = clock.now();
-      return meta !== undefined && stateFrom(meta, statusFrom(id, meta, now), now) === "ready";
+      return meta !== undefined && stateOf(records.get(id), meta, clock.now()) === "ready";
     },
     reportFailure,
     reportSuccess(id) {
       const r = records.get(id);
       if (!r || (r.rateLimitLevel === 0 && r.transientLevel === 0 && r.forbiddenLevel === 0 && r.lastError === null)) return;
-      r.rateLimitLevel = 0;
-      r.transientLevel = 0;
-      r.forbiddenLevel = 0;
       // The account works again: an old error no longer describes it. (The success's own
       // usage record announces the change.)
-      r.lastError = null;
-      r.lastErrorAt = null;
-      schedulePersist();
+      clearHistory(r);
+      writer.schedule();
     },
     resetCooldown,
     endCooldown(id) {
       const r = records.get(id);
       if (!r || r.cooldownUntil === null) return;
       clearCooldown(r);
-      cancelCooldownTimer(id);
-      persistNow();
+      timers.cancel(id);
+      writer.writeNow();
       log.info("account cooldown ended by Cursor's usage figures", { account: id });
       emit("cooldown_ended", id);
     },
@@ -474,27 +337,22 @@ export function createConductor(options: ConductorOptions): Conductor {
       const r = record(id);
       r.requests += 1;
       r.lastUsedAt = clock.now();
-      schedulePersist();
-      emit("usage", id);
+      noted(id);
     },
     recordUsage(id, tokens) {
       const r = record(id);
       const now = clock.now();
       if (!addUsage(r.usage, tokens, now)) return;
       r.lastUsedAt = now;
-      schedulePersist();
-      emit("usage", id);
+      noted(id);
     },
-    tokensPerMinute(id) {
-      const r = records.get(id);
-      return r ? tokensPerMinute(r.usage, clock.now()) : new Array<number>(60).fill(0);
-    },
+    tokensPerMinute: (id) => perMinute(records.get(id), clock.now()),
     status,
     statusOf: status,
-    view: (id) => viewFrom(id, metaOf(id), clock.now()),
+    view: (id) => viewOf(id, records.get(id), metaOf(id), clock.now()),
     views() {
       const now = clock.now();
-      return listAccounts().map((a) => viewFrom(a.id, a, now));
+      return listAccounts().map((a) => viewOf(a.id, records.get(a.id), a, now));
     },
     forget,
     onChange(listener) {
@@ -502,28 +360,24 @@ export function createConductor(options: ConductorOptions): Conductor {
       return () => listeners.delete(listener);
     },
     now: () => clock.now(),
-    flush,
+    flush: () => writer.flush(),
     close() {
-      if (closed) return;
-      flush();
-      closed = true;
-      persistTimer?.cancel();
-      persistTimer = null;
-      for (const t of cooldownTimers.values()) t.cancel();
-      cooldownTimers.clear();
+      writer.close();
+      timers.close();
       externalTimer?.cancel();
       unsubscribe?.();
     },
   };
 
-  unsubscribe = accounts.onChange?.((change) => {
+  const unsubscribe = accounts.onChange?.((change) => {
     if (change.type === "removed") forget(change.accountId);
     else if ((change.type === "added" || change.type === "updated") && change.replaced.length > 0) {
       for (const from of change.replaced) moveRecord(from, change.accountId);
     }
     emit("account", change.accountId);
   });
-  externalTimer = externalCheckMs > 0 ? clock.setInterval(adoptExternalEdits, externalCheckMs) : null;
-  for (const id of records.keys()) scheduleCooldownEnd(id);
+  const externalCheckMs = options.externalCheckMs ?? 2000;
+  const externalTimer = externalCheckMs > 0 ? clock.setInterval(() => externalEdits.adopt(), externalCheckMs) : null;
+  for (const id of records.keys()) armTimer(id);
   return conductor;
 }
