@@ -8,7 +8,7 @@
 //       requests, errorsByStatus: { "<status>": n }, lastUsedAt, lastError, lastErrorAt } } }
 // The auth-expired mark is not here: it belongs to the registry (settings.json).
 // No token ever goes in: error texts are redacted before they are stored.
-import { renameSync, statSync } from "node:fs";
+import { renameSync } from "node:fs";
 import type { Logger } from "../core/log.ts";
 import { readJson } from "../core/json-file.ts";
 import { emptyUsage, usageFromJson, usageToJson, type UsageRecord } from "./usage-meter.ts";
@@ -159,14 +159,4 @@ export function stateToJson(accounts: ReadonlyMap<string, AccountRecord>, extra:
   const out: Record<string, Record<string, unknown>> = {};
   for (const [id, r] of accounts) out[id] = recordToJson(r, now);
   return { ...extra, version: STATE_VERSION, updatedAt: now, accounts: out };
-}
-
-/** Identity of the file's current content (inode, mtime, size); null when absent. */
-export function fileFingerprint(path: string): string | null {
-  try {
-    const s = statSync(path, { bigint: true });
-    return `${s.ino}:${s.mtimeNs}:${s.size}`;
-  } catch {
-    return null;
-  }
 }

@@ -8,9 +8,12 @@
 // State is derived from the clock (a cooldown in the past is over even if no timer
 // fired); a timer per cooldown only announces the end so the UI updates. Everything
 // (cooldowns, backoff levels, usage, errors) is persisted to `<dataDir>/state.json`,
-// atomically and debounced. Another process (`cursor-relay accounts reset/remove`) may
-// edit that file while the relay runs: the conductor notices (a cheap stat on a timer
-// and before each write) and adopts those resets and removals instead of overwriting them.
+// atomically and debounced. While a relay runs its conductor is the only writer of that
+// file: `cursor-relay accounts reset/remove` reach it through the control API instead.
+//
+// Parts: the picker (account-picker.ts), the state writer (state-writer.ts), the
+// cooldown timers (cooldown-timers.ts) and the status views (account-status-view.ts);
+// this file keeps the cooldown policy and the records.
 import { join } from "node:path";
 import type { Clock } from "../core/clock.ts";
 import type { AccountState, AccountView, TokenCounts } from "../core/control-api.ts";
@@ -25,7 +28,6 @@ import { addUsage } from "./usage-meter.ts";
 import { emptyRecord, loadStateFile, stateToJson, type AccountRecord } from "./conductor-state.ts";
 import { isCooling, perMinute, stateOf, statusOf, viewOf } from "./account-status-view.ts";
 import { createStateWriter } from "./state-writer.ts";
-import { createExternalEdits } from "./external-edits.ts";
 import { createCooldownTimers } from "./cooldown-timers.ts";
 
 /** What the conductor needs to know about an account (AccountInfo from the registry fits). */
@@ -51,8 +53,6 @@ export interface ConductorOptions {
   /** At most one state.json write per this many ms (default 1000). */
   persistDebounceMs?: number;
   backoff?: Partial<BackoffPolicy>;
-  /** How often to look for edits of state.json by another process; 0 turns it off (default 2000). */
-  externalCheckMs?: number;
   /** Writes the state file (default writeJsonAtomic). */
   writeState?: (path: string, value: unknown) => void;
 }
@@ -157,7 +157,6 @@ export function createConductor(options: ConductorOptions): Conductor {
     }
   };
 
-  const externalEdits = createExternalEdits({ path, log, records, onRemoved: (id) => forget(id), onReset: (id) => resetCooldown(id) });
   const writer = createStateWriter({
     path,
     clock,
@@ -165,11 +164,7 @@ export function createConductor(options: ConductorOptions): Conductor {
     debounceMs: Math.max(0, options.persistDebounceMs ?? 1000),
     writeState: options.writeState ?? writeJsonAtomic,
     content: () => stateToJson(records, loaded.extra, clock.now()),
-    beforeWrite() {
-      externalEdits.adopt();
-      dropUnlisted();
-    },
-    afterWrite: () => externalEdits.remember(),
+    beforeWrite: () => dropUnlisted(),
   });
 
   /** Only listed accounts are kept: a late report for a removed account leaves no ghost. */
@@ -277,7 +272,6 @@ export function createConductor(options: ConductorOptions): Conductor {
   function dropRecord(id: string): boolean {
     timers.cancel(id);
     picker.forget(id);
-    externalEdits.forget(id);
     return records.delete(id);
   }
 
@@ -364,7 +358,6 @@ export function createConductor(options: ConductorOptions): Conductor {
     close() {
       writer.close();
       timers.close();
-      externalTimer?.cancel();
       unsubscribe?.();
     },
   };
@@ -376,8 +369,6 @@ export function createConductor(options: ConductorOptions): Conductor {
     }
     emit("account", change.accountId);
   });
-  const externalCheckMs = options.externalCheckMs ?? 2000;
-  const externalTimer = externalCheckMs > 0 ? clock.setInterval(() => externalEdits.adopt(), externalCheckMs) : null;
   for (const id of records.keys()) armTimer(id);
   return conductor;
 }

@@ -14,10 +14,8 @@ export interface StateWriterOptions {
   content(): unknown;
   /** Writes the file (writeJsonAtomic in the relay). */
   writeState(path: string, value: unknown): void;
-  /** Called right before content() on each write (adopt outside edits, drop unlisted accounts). */
+  /** Called right before content() on each write (drops unlisted accounts). */
   beforeWrite(): void;
-  /** Called after each successful write. */
-  afterWrite(): void;
 }
 
 export interface StateWriter {
@@ -42,7 +40,6 @@ export function createStateWriter(options: StateWriterOptions): StateWriter {
     options.beforeWrite();
     try {
       options.writeState(path, options.content());
-      options.afterWrite();
       dirty = false;
       if (failing) log.info("account state written again", { path });
       failing = false;

@@ -15,7 +15,7 @@ function capture() {
   return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), env: {} }, out, err };
 }
 
-const cooling429 = () => new RelayError({ kind: "rate_limited", status: 429, message: "upstream said 429", retryAfterMs: 600_000, isUpstream: true });
+const cooling429 = () => new RelayError({ kind: "rate_limited", status: 429, message: "upstream said 429", retryAfterMs: 600_000, upstreamCode: "resource_exhausted" });
 
 test("accounts reset, label and remove drive the running relay through its ControlApi", async (t) => {
   const h = await startHarness(t, { accounts: [null, "work"] });
