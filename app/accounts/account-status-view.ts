@@ -3,8 +3,16 @@
 import type { AccountState } from "../core/control-api.ts";
 import type { ConductorAccount, ConductorAccountView } from "./conductor.ts";
 import type { AccountRecord } from "./conductor-state.ts";
-import { accountStateOf, type AccountStatus } from "./status-source.ts";
+import type { AccountStatus } from "./status-source.ts";
 import { tokensPerMinute, usageToday } from "./usage-meter.ts";
+
+/** The state a UI shows, from the registry's view (disabled, auth expired) and the status. */
+export function accountStateOf(meta: { disabled: boolean; authExpired: boolean }, status: AccountStatus, now: number): AccountState {
+  if (meta.disabled || status.disabledReason !== null) return "disabled";
+  if (meta.authExpired || status.authExpired) return "auth_expired";
+  if (status.cooldownUntil !== null && status.cooldownUntil > now) return "cooling";
+  return "ready";
+}
 
 export const isCooling = (r: AccountRecord | undefined, now: number): boolean => r !== undefined && r.cooldownUntil !== null && r.cooldownUntil > now;
 

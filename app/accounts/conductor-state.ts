@@ -52,6 +52,19 @@ export function emptyRecord(): AccountRecord {
   };
 }
 
+/** What a reset clears: the cooldown, the 403 reason, the backoff levels and the last error (usage stays). */
+export function resetRecord(r: AccountRecord): void {
+  r.cooldownUntil = null;
+  r.cooldownReason = null;
+  r.cooldownStatus = null;
+  r.disabledReason = null;
+  r.rateLimitLevel = 0;
+  r.transientLevel = 0;
+  r.forbiddenLevel = 0;
+  r.lastError = null;
+  r.lastErrorAt = null;
+}
+
 export function recordToJson(r: AccountRecord, now: number): Record<string, unknown> {
   return {
     cooldownUntil: r.cooldownUntil,

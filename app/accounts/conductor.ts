@@ -25,7 +25,7 @@ import { STATE_FILE, type AccountStatus, type AccountStatusSource } from "./stat
 import { backoffMs, clampRetryAfter, classifyFailure, DEFAULT_BACKOFF_POLICY, type BackoffPolicy } from "./backoff-policy.ts";
 import { createAccountPicker, type PickOptions } from "./account-picker.ts";
 import { addUsage } from "./usage-meter.ts";
-import { emptyRecord, loadStateFile, stateToJson, type AccountRecord } from "./conductor-state.ts";
+import { emptyRecord, loadStateFile, resetRecord, stateToJson, type AccountRecord } from "./conductor-state.ts";
 import { isCooling, perMinute, stateOf, statusOf, viewOf } from "./account-status-view.ts";
 import { createStateWriter } from "./state-writer.ts";
 import { createCooldownTimers } from "./cooldown-timers.ts";
@@ -261,9 +261,7 @@ export function createConductor(options: ConductorOptions): Conductor {
   function resetCooldown(id: string) {
     const r = records.get(id);
     if (!r) return;
-    clearCooldown(r);
-    r.disabledReason = null;
-    clearHistory(r);
+    resetRecord(r);
     timers.cancel(id);
     writer.writeNow();
     emit("reset", id);

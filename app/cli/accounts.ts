@@ -117,7 +117,7 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
         if (relay) await relay.removeAccount(info.id);
         else {
           await registry.remove(info.id);
-          forgetInStateFile(global.dataDir, info.id);
+          forgetInStateFile(global.dataDir, info.id, clock.now());
         }
         io.out(`removed ${info.displayLabel} (${info.id}) and its stored tokens`);
         return 0;
@@ -129,7 +129,7 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
         if (relay) await relay.resetCooldown(info.id);
         else {
           registry.clearAuthExpired(info.id);
-          resetStatusInStateFile(global.dataDir, info.id);
+          resetStatusInStateFile(global.dataDir, info.id, clock.now());
         }
         io.out(`reset ${info.displayLabel} (${info.id}): cooldown, 403 disable and auth-expired mark cleared`);
         return 0;
