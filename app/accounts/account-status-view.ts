@@ -1,7 +1,7 @@
 // What a UI, the CLI and the picker read about one account, from the conductor's record
 // and the registry's marks. Pure: the record and the clock reading come in.
 import type { AccountState } from "../core/control-api.ts";
-import type { ConductorAccount, ConductorAccountView } from "./conductor.ts";
+import type { ConductorAccount, ConductorAccountView } from "./conductor-api.ts";
 import type { AccountRecord } from "./conductor-state.ts";
 import type { AccountStatus } from "./status-source.ts";
 import { tokensPerMinute, usageToday } from "./usage-meter.ts";
