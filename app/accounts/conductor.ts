@@ -1,9 +1,7 @@
 // The conductor: which account serves the next turn, and what each account's recent
 // history says about it. Round-robin (least recently picked first) over ready
-// accounts; 429 → cooldown (retry-after, else exponential backoff); 5xx / reset /
-// stall → brief cooldown; 403 → a long cooldown (30 min, doubling) with Cursor's
-// reason. 401 is the registry's business (refresh, else auth expired): here it is
-// only counted.
+// accounts; failures cool an account as the cooldown policy says (cooldown-policy.ts).
+// 401 is the registry's business (refresh, else auth expired): here it is only counted.
 //
 // State is derived from the clock (a cooldown in the past is over even if no timer
 // fired); a timer per cooldown only announces the end so the UI updates. Everything
@@ -12,14 +10,15 @@
 // file: `cursor-relay accounts reset/remove` reach it through the control API instead.
 //
 // Parts: the picker (account-picker.ts), the state writer (state-writer.ts), the
-// cooldown timers (cooldown-timers.ts) and the status views (account-status-view.ts);
-// this file keeps the cooldown policy and the records.
+// cooldown timers (cooldown-timers.ts), the cooldown policy (cooldown-policy.ts) and the
+// status views (account-status-view.ts); this file keeps the records and wires the parts.
 import { join } from "node:path";
 import type { RelayError } from "../core/errors.ts";
 import { writeJsonAtomic } from "../core/json-file.ts";
 import { createRedactor, silentLogger } from "../core/log.ts";
 import { STATE_FILE } from "./status-source.ts";
-import { backoffMs, clampRetryAfter, classifyFailure, DEFAULT_BACKOFF_POLICY, type BackoffPolicy } from "./backoff-policy.ts";
+import { DEFAULT_BACKOFF_POLICY, type BackoffPolicy } from "./backoff-policy.ts";
+import { applyFailure, cleanErrorText, clearCooldown, clearHistory } from "./cooldown-policy.ts";
 import { createAccountPicker } from "./account-picker.ts";
 import type { Conductor, ConductorAccount, ConductorChange, ConductorChangeType, ConductorOptions, FailureOutcome } from "./conductor-api.ts";
 import { addUsage } from "./usage-meter.ts";
@@ -40,8 +39,6 @@ export type {
   PickOptions,
 } from "./conductor-api.ts";
 
-const MAX_ERROR_TEXT = 300;
-
 export function createConductor(options: ConductorOptions): Conductor {
   const { clock, accounts } = options;
   const log = options.logger ?? silentLogger;
@@ -58,12 +55,6 @@ export function createConductor(options: ConductorOptions): Conductor {
     let r = records.get(id);
     if (!r) records.set(id, (r = emptyRecord()));
     return r;
-  };
-
-  /** Error text for the UI and the file: no token, one line, bounded. */
-  const clean = (text: string): string => {
-    const t = redactor.redact(text).replace(/\s+/g, " ").trim();
-    return t.length > MAX_ERROR_TEXT ? `${t.slice(0, MAX_ERROR_TEXT - 1)}…` : t;
   };
 
   const emit = (type: ConductorChangeType, accountId: string) => {
@@ -116,12 +107,6 @@ export function createConductor(options: ConductorOptions): Conductor {
     statusOf: (id, a, now) => statusOf(records.get(id), a, now),
   });
 
-  const clearCooldown = (r: AccountRecord) => {
-    r.cooldownUntil = null;
-    r.cooldownReason = null;
-    r.cooldownStatus = null;
-  };
-
   const coolDown = (id: string, r: AccountRecord, ms: number, status: number, reason: string): FailureOutcome => {
     const now = clock.now();
     const until = now + ms;
@@ -143,39 +128,13 @@ export function createConductor(options: ConductorOptions): Conductor {
 
   function reportFailure(id: string, err: RelayError): FailureOutcome {
     const r = record(id);
-    const message = clean(err.message);
-    const key = String(err.status);
-    r.errorsByStatus[key] = (r.errorsByStatus[key] ?? 0) + 1;
-    r.lastError = message;
-    r.lastErrorAt = clock.now();
-    switch (classifyFailure(err)) {
-      case "rate_limit": {
-        const ms =
-          err.retryAfterMs !== undefined
-            ? clampRetryAfter(err.retryAfterMs, policy)
-            : backoffMs(r.rateLimitLevel++, policy.rateLimitFirstMs, policy.rateLimitMaxMs);
-        return coolDown(id, r, ms, err.status, message);
-      }
-      case "transient":
-        return coolDown(id, r, backoffMs(r.transientLevel++, policy.transientFirstMs, policy.transientMaxMs), err.status, message);
-      case "forbidden":
-        return coolDown(id, r, backoffMs(r.forbiddenLevel++, policy.forbiddenFirstMs, policy.forbiddenMaxMs), err.status, message);
-      case "auth":
-      case "other":
-        writer.schedule();
-        emit("error", id);
-        return { action: "recorded" };
-    }
+    const message = cleanErrorText(redactor, err.message);
+    const ms = applyFailure(r, err, message, policy, clock.now());
+    if (ms !== null) return coolDown(id, r, ms, err.status, message);
+    writer.schedule();
+    emit("error", id);
+    return { action: "recorded" };
   }
-
-  /** Backoff levels and the last error go: the account is known to work (or the user said so). */
-  const clearHistory = (r: AccountRecord) => {
-    r.rateLimitLevel = 0;
-    r.transientLevel = 0;
-    r.forbiddenLevel = 0;
-    r.lastError = null;
-    r.lastErrorAt = null;
-  };
 
   function resetCooldown(id: string) {
     const r = records.get(id);
