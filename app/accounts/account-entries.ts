@@ -15,7 +15,6 @@ export interface StoredAccount {
   addedAt: number;
   updatedAt: number;
   lastRefreshAt: number | null;
-  disabled: boolean;
   authExpiredAt: number | null;
   authExpiredReason: string | null;
   credentialsMissing: boolean;
@@ -42,7 +41,6 @@ export function toInfo(id: string, s: StoredAccount): AccountInfo {
     addedAt: s.addedAt,
     updatedAt: s.updatedAt,
     lastRefreshAt: s.lastRefreshAt,
-    disabled: s.disabled,
     authExpired: s.authExpiredAt !== null,
     authExpiredReason: s.authExpiredReason,
     credentialsMissing: s.credentialsMissing,
@@ -63,7 +61,6 @@ function readStored(v: unknown): StoredAccount | null {
     addedAt: n(o.addedAt) ?? 0,
     updatedAt: n(o.updatedAt) ?? 0,
     lastRefreshAt: n(o.lastRefreshAt),
-    disabled: o.disabled === true,
     authExpiredAt: n(o.authExpiredAt),
     authExpiredReason: str(o.authExpiredReason),
     credentialsMissing: o.credentialsMissing === true,
@@ -95,7 +92,6 @@ export function malformedAccountEntries(settings: SettingsStore): string[] {
     for (const f of ["expiresAt", "addedAt", "updatedAt", "lastRefreshAt", "authExpiredAt"]) {
       if (f in o && o[f] !== null && !(typeof o[f] === "number" && Number.isFinite(o[f]))) problems.push(`${where}.${f} is ${show(o[f])}, not a number; it is ignored`);
     }
-    if ("disabled" in o && typeof o.disabled !== "boolean") problems.push(`${where}.disabled is ${show(o.disabled)}, not true or false; it is ignored`);
   }
   return problems;
 }

@@ -9,7 +9,6 @@ import { unavailableError } from "./unavailable-accounts.ts";
 /** What the picker needs to know about an account (AccountInfo from the registry fits). */
 export interface PickableAccount {
   id: string;
-  disabled: boolean;
   authExpired: boolean;
 }
 
@@ -45,7 +44,7 @@ export function createAccountPicker(cooldowns: PickerCooldowns): AccountPicker {
   function readyOrThrow(all: readonly PickableAccount[], opts: PickOptions, now: number): PickableAccount[] {
     const exclude = opts.exclude ?? new Set<string>();
     if (all.length === 0) throw noAccounts("no Cursor account: run `cursor-relay login`");
-    const usable = all.filter((a) => !a.disabled && !a.authExpired && cooldowns.disabledReason(a.id) === null);
+    const usable = all.filter((a) => !a.authExpired && cooldowns.disabledReason(a.id) === null);
     const candidates = usable.filter((a) => !exclude.has(a.id));
     if (usable.length > 0 && candidates.length === 0) throw noAccounts("every usable Cursor account already failed this request");
     const gate = opts.quota;
@@ -57,7 +56,7 @@ export function createAccountPicker(cooldowns: PickerCooldowns): AccountPicker {
       throw gate.exhausted([...usedUp], candidates.filter((a) => !cooldowns.isCooling(a.id, now)).map((a) => a.id));
     }
     throw unavailableError(
-      all.map((a) => ({ id: a.id, disabled: a.disabled, ...cooldowns.statusOf(a.id, a, now), ...(usedUp.has(a.id) && gate ? { poolUsedUp: gate.pool } : {}) })),
+      all.map((a) => ({ id: a.id, ...cooldowns.statusOf(a.id, a, now), ...(usedUp.has(a.id) && gate ? { poolUsedUp: gate.pool } : {}) })),
       new Set(candidates.filter((a) => !usedUp.has(a.id)).map((a) => a.id)),
       now,
     );

@@ -6,9 +6,9 @@ import type { AccountRecord } from "./conductor-state.ts";
 import type { AccountStatus } from "./status-source.ts";
 import { tokensPerMinute, usageToday } from "./usage-meter.ts";
 
-/** The state a UI shows, from the registry's view (disabled, auth expired) and the status. */
-export function accountStateOf(meta: { disabled: boolean; authExpired: boolean }, status: AccountStatus, now: number): AccountState {
-  if (meta.disabled || status.disabledReason !== null) return "disabled";
+/** The state a UI shows, from the registry's auth-expired mark and the status (a 403 reason is "disabled" until reset). */
+export function accountStateOf(meta: { authExpired: boolean }, status: AccountStatus, now: number): AccountState {
+  if (status.disabledReason !== null) return "disabled";
   if (meta.authExpired || status.authExpired) return "auth_expired";
   if (status.cooldownUntil !== null && status.cooldownUntil > now) return "cooling";
   return "ready";
@@ -33,7 +33,7 @@ export function statusOf(r: AccountRecord | undefined, meta: ConductorAccount | 
 }
 
 export const stateOf = (r: AccountRecord | undefined, meta: ConductorAccount | undefined, now: number): AccountState =>
-  accountStateOf({ disabled: meta?.disabled ?? false, authExpired: meta?.authExpired ?? false }, statusOf(r, meta, now), now);
+  accountStateOf({ authExpired: meta?.authExpired ?? false }, statusOf(r, meta, now), now);
 
 export const perMinute = (r: AccountRecord | undefined, now: number): number[] => (r ? tokensPerMinute(r.usage, now) : new Array<number>(60).fill(0));
 

@@ -13,7 +13,6 @@ export type { PickOptions } from "./account-picker.ts";
 /** What the conductor needs to know about an account (AccountInfo from the registry fits). */
 export interface ConductorAccount {
   id: string;
-  disabled: boolean;
   authExpired: boolean;
   tokenExpiresAt?: number | null;
 }

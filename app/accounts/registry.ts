@@ -38,7 +38,6 @@ export interface AccountInfo {
   addedAt: number;
   updatedAt: number;
   lastRefreshAt: number | null;
-  disabled: boolean;
   authExpired: boolean;
   authExpiredReason: string | null;
   /** The secret store has no entry for this account (removed by hand, another tool, a wiped keyring). */
@@ -47,7 +46,7 @@ export interface AccountInfo {
 
 export type AccountChange =
   | { type: "added" | "updated"; accountId: string; replaced: string[] }
-  | { type: "removed" | "renamed" | "refreshed" | "auth_expired" | "auth_restored" | "disabled" | "enabled"; accountId: string };
+  | { type: "removed" | "renamed" | "refreshed" | "auth_expired" | "auth_restored"; accountId: string };
 
 export interface AccountRegistry {
   list(): AccountInfo[];
@@ -60,7 +59,6 @@ export interface AccountRegistry {
   remove(id: string): Promise<void>;
   /** Changes the label (and display label); the id stays. null clears it. */
   rename(id: string, label: string | null): AccountInfo;
-  setDisabled(id: string, disabled: boolean): AccountInfo;
   /** A usable access token, refreshed first when it is inside the refresh lead. */
   getAccessToken(id: string): Promise<string>;
   /** Refreshes now (single flight per account); the stored refresh token survives a failure. */
@@ -159,7 +157,6 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
         addedAt: previous?.addedAt ?? now,
         updatedAt: now,
         lastRefreshAt: null,
-        disabled: previous?.disabled ?? false,
         authExpiredAt: null,
         authExpiredReason: null,
         credentialsMissing: false,
@@ -208,12 +205,6 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
       const label = normalizeLabel(rawLabel);
       const s = update(id, { label, updatedAt: clock.now() });
       emit({ type: "renamed", accountId: id });
-      return toInfo(id, s);
-    },
-
-    setDisabled(id, disabled) {
-      const s = update(id, { disabled, updatedAt: clock.now() });
-      emit({ type: disabled ? "disabled" : "enabled", accountId: id });
       return toInfo(id, s);
     },
 

@@ -262,7 +262,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     }),
     sessions.onChange(poke),
     registry.onChange((change) => {
-      if (change.type === "removed" || change.type === "disabled" || change.type === "auth_expired") {
+      if (change.type === "removed" || change.type === "auth_expired") {
         sessions.closeAccount(change.accountId);
       }
       poke();

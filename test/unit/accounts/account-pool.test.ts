@@ -52,7 +52,7 @@ test("401: one refresh and retry_same on the same account, then next and auth ex
   assert.deepEqual(conductor.view(a).errorsByStatus, { "401": 2 });
 
   for (let i = 0; i < 3; i++) assert.equal((await pool.acquire({ exclude: none, prefer: a })).accountId, b, "an expired account is skipped");
-  rig.registry.setDisabled(b, true);
+  rig.registry.markAuthExpired(b, "refresh failed");
   await rejects(pool.acquire({ exclude: none }), "no_accounts", 503);
 });
 

@@ -145,22 +145,22 @@ test("a 403 mark from an older state file keeps the account out until it is rese
   assert.equal(conductor.statusOf(a).disabledReason, null);
 });
 
-test("auth-expired and user-disabled accounts (registry marks) are out of rotation", async (t) => {
+test("auth-expired accounts (the registry's mark) are out of rotation", async (t) => {
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
   const c = await rig.add("auth0|user_c");
   const { conductor, changes } = rig.open();
   rig.registry.markAuthExpired(a, "refresh failed");
-  rig.registry.setDisabled(b, true);
+  rig.registry.markAuthExpired(b, "refresh failed");
   assert.equal(conductor.stateOf(a), "auth_expired");
   assert.equal(conductor.statusOf(a).authExpired, true);
-  assert.equal(conductor.stateOf(b), "disabled");
+  assert.equal(conductor.stateOf(b), "auth_expired");
   assert.equal(conductor.isReady(a), false);
   assert.equal(conductor.isReady(c), true);
   assert.deepEqual(new Set([conductor.pick(), conductor.pick(), conductor.pick()]), new Set([c]));
   assert.ok(changes.some((x) => x.type === "account" && x.accountId === a), "registry changes are relayed for the UI");
-  rig.registry.setDisabled(c, true);
+  rig.registry.markAuthExpired(c, "refresh failed");
   const err = expectRelayError(() => conductor.pick(), "no_accounts", 503);
   assert.match(err.message, /all accounts are disabled or need a new login/);
   rig.registry.clearAuthExpired(a);
@@ -242,7 +242,7 @@ test("429 with retryAfterMs = the soonest cooldown end when every candidate cool
   const c = await rig.add("auth0|user_c");
   conductor.reportFailure(a, rateLimited(5 * MIN));
   conductor.reportFailure(b, rateLimited(2 * MIN));
-  rig.registry.setDisabled(c, true);
+  rig.registry.markAuthExpired(c, "refresh failed");
   const limited = expectRelayError(() => conductor.pick(), "rate_limited", 429);
   assert.equal(limited.retryAfterMs, 2 * MIN);
   assert.match(limited.message, /ready again in 120 s/);
