@@ -68,6 +68,8 @@ export function createAccountPool(options: AccountPoolOptions): AccountPool {
       }
     },
 
+    unavailable: () => conductor.whyNoneReady(),
+
     async failed(accountId, error, alreadyRefreshed) {
       conductor.reportFailure(accountId, error);
       if (!isUnauthorized(error)) return "next";

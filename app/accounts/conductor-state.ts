@@ -8,7 +8,7 @@
 //       requests, errorsByStatus: { "<status>": n }, lastUsedAt, lastError, lastErrorAt } } }
 // The auth-expired mark is not here: it belongs to the registry (settings.json).
 // No token ever goes in: error texts are redacted before they are stored.
-import { renameSync, statSync } from "node:fs";
+import { renameSync } from "node:fs";
 import type { Logger } from "../core/log.ts";
 import { readJson } from "../core/json-file.ts";
 import { emptyUsage, usageFromJson, usageToJson, type UsageRecord } from "./usage-meter.ts";
@@ -50,6 +50,19 @@ export function emptyRecord(): AccountRecord {
     lastError: null,
     lastErrorAt: null,
   };
+}
+
+/** What a reset clears: the cooldown, the 403 reason, the backoff levels and the last error (usage stays). */
+export function resetRecord(r: AccountRecord): void {
+  r.cooldownUntil = null;
+  r.cooldownReason = null;
+  r.cooldownStatus = null;
+  r.disabledReason = null;
+  r.rateLimitLevel = 0;
+  r.transientLevel = 0;
+  r.forbiddenLevel = 0;
+  r.lastError = null;
+  r.lastErrorAt = null;
 }
 
 export function recordToJson(r: AccountRecord, now: number): Record<string, unknown> {
@@ -159,14 +172,4 @@ export function stateToJson(accounts: ReadonlyMap<string, AccountRecord>, extra:
   const out: Record<string, Record<string, unknown>> = {};
   for (const [id, r] of accounts) out[id] = recordToJson(r, now);
   return { ...extra, version: STATE_VERSION, updatedAt: now, accounts: out };
-}
-
-/** Identity of the file's current content (inode, mtime, size); null when absent. */
-export function fileFingerprint(path: string): string | null {
-  try {
-    const s = statSync(path, { bigint: true });
-    return `${s.ino}:${s.mtimeNs}:${s.size}`;
-  } catch {
-    return null;
-  }
 }

@@ -1,9 +1,8 @@
 // The account registry: which Cursor accounts exist, their tokens and their naming.
-// Metadata (never a token) lives in the settings store under `accounts`; tokens live
-// in the SecretStore under the account id. The registry also keeps tokens fresh:
-// a timer refreshes each account ahead of expiry, getAccessToken refreshes when the
-// token is inside the refresh lead, and onUnauthorized does the "401 → one refresh →
-// retry, else auth expired" dance.
+// Metadata (never a token) lives in the settings store under `accounts`
+// (account-entries.ts); tokens live in the SecretStore under the account id and are kept
+// fresh by the token refresher (token-refresher.ts). onUnauthorized does the "401 → one
+// refresh → retry, else auth expired" dance.
 //
 // Naming decisions (documented for the CLI and UI):
 // - One entry per Cursor user (`sub`). A re-login of a known sub without a label updates
@@ -15,20 +14,18 @@
 //   that other account); the user picks another label or removes the other account.
 // - rename() changes the label and display label only; the id stays stable, because
 //   sessions, checkpoints and usage are keyed by it.
-import type { Clock, TimerHandle } from "../core/clock.ts";
+import type { Clock } from "../core/clock.ts";
 import { RelayError } from "../core/errors.ts";
 import { silentLogger, type Logger } from "../core/log.ts";
 import type { SettingsStore } from "./settings-store.ts";
 import type { Secrets, SecretStore } from "./secret-store.ts";
-import { displayLabelFor, identify, normalizeLabel, subToShortHash, tokenExpiresAt } from "./identity.ts";
-import { exchangeRefreshToken } from "./refresh.ts";
+import { displayLabelFor, identify, normalizeLabel } from "./identity.ts";
 import type { FetchLike } from "./cursor-http.ts";
+import { createAccountEntries, toInfo, type StoredAccount } from "./account-entries.ts";
+import { createTokenRefresher } from "./token-refresher.ts";
 
-/** Refresh this long before `expires_at` (which is already exp − 5 min), per §2.3. */
-export const REFRESH_LEAD_MS = 10 * 60_000;
-const RETRY_FIRST_MS = 60_000;
-const RETRY_MAX_MS = 15 * 60_000;
-const MAX_TIMER_MS = 2 ** 31 - 1;
+export { malformedAccountEntries, notFound } from "./account-entries.ts";
+export { REFRESH_LEAD_MS } from "./token-refresher.ts";
 
 export interface AccountInfo {
   id: string;
@@ -41,31 +38,15 @@ export interface AccountInfo {
   addedAt: number;
   updatedAt: number;
   lastRefreshAt: number | null;
-  disabled: boolean;
   authExpired: boolean;
   authExpiredReason: string | null;
   /** The secret store has no entry for this account (removed by hand, another tool, a wiped keyring). */
   credentialsMissing: boolean;
 }
 
-/** What settings.json holds per account (`accounts.<id>`). No secrets. */
-interface StoredAccount {
-  label: string | null;
-  sub: string | null;
-  subHash: string | null;
-  expiresAt: number;
-  addedAt: number;
-  updatedAt: number;
-  lastRefreshAt: number | null;
-  disabled: boolean;
-  authExpiredAt: number | null;
-  authExpiredReason: string | null;
-  credentialsMissing: boolean;
-}
-
 export type AccountChange =
   | { type: "added" | "updated"; accountId: string; replaced: string[] }
-  | { type: "removed" | "renamed" | "refreshed" | "auth_expired" | "auth_restored" | "disabled" | "enabled"; accountId: string };
+  | { type: "removed" | "renamed" | "refreshed" | "auth_expired" | "auth_restored"; accountId: string };
 
 export interface AccountRegistry {
   list(): AccountInfo[];
@@ -78,7 +59,6 @@ export interface AccountRegistry {
   remove(id: string): Promise<void>;
   /** Changes the label (and display label); the id stays. null clears it. */
   rename(id: string, label: string | null): AccountInfo;
-  setDisabled(id: string, disabled: boolean): AccountInfo;
   /** A usable access token, refreshed first when it is inside the refresh lead. */
   getAccessToken(id: string): Promise<string>;
   /** Refreshes now (single flight per account); the stored refresh token survives a failure. */
@@ -109,124 +89,13 @@ export interface AccountRegistryOptions {
   refreshTimers?: boolean;
 }
 
-const SETTINGS_KEY = "accounts";
-
-export function notFound(id: string): RelayError {
-  return new RelayError({
-    kind: "not_found",
-    status: 404,
-    message: `no account ${JSON.stringify(id)}; run \`cursor-relay accounts\` to see the account ids`,
-  });
-}
-
-function toInfo(id: string, s: StoredAccount): AccountInfo {
-  return {
-    id,
-    label: s.label,
-    displayLabel: displayLabelFor(s.label, s.subHash),
-    sub: s.sub,
-    subHash: s.subHash,
-    tokenExpiresAt: s.expiresAt,
-    addedAt: s.addedAt,
-    updatedAt: s.updatedAt,
-    lastRefreshAt: s.lastRefreshAt,
-    disabled: s.disabled,
-    authExpired: s.authExpiredAt !== null,
-    authExpiredReason: s.authExpiredReason,
-    credentialsMissing: s.credentialsMissing,
-  };
-}
-
-function readStored(v: unknown): StoredAccount | null {
-  if (typeof v !== "object" || v === null) return null;
-  const o = v as Record<string, unknown>;
-  const str = (x: unknown) => (typeof x === "string" ? x : null);
-  const n = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : null);
-  const sub = str(o.sub);
-  return {
-    label: str(o.label),
-    sub,
-    subHash: str(o.subHash) ?? (sub === null ? null : subToShortHash(sub)),
-    expiresAt: n(o.expiresAt) ?? 0,
-    addedAt: n(o.addedAt) ?? 0,
-    updatedAt: n(o.updatedAt) ?? 0,
-    lastRefreshAt: n(o.lastRefreshAt),
-    disabled: o.disabled === true,
-    authExpiredAt: n(o.authExpiredAt),
-    authExpiredReason: str(o.authExpiredReason),
-    credentialsMissing: o.credentialsMissing === true,
-  };
-}
-
-/**
- * Names every `accounts` entry of settings.json the registry cannot use as written (not
- * an object, an id that is not an account id, a field of the wrong type), so nothing
- * is dropped or defaulted without a word.
- */
-export function malformedAccountEntries(settings: SettingsStore): string[] {
-  const raw = settings.get(SETTINGS_KEY);
-  if (raw === undefined) return [];
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return [`settings "accounts" is ${JSON.stringify(raw)}, not an object; no account is listed`];
-  const problems: string[] = [];
-  const show = (v: unknown) => JSON.stringify(v)?.slice(0, 40) ?? String(v);
-  for (const [id, v] of Object.entries(raw as Record<string, unknown>)) {
-    const where = `settings entry accounts[${JSON.stringify(id)}]`;
-    if (!(id === "cursor" || id.startsWith("cursor."))) problems.push(`${where} has an id that is not an account id (cursor or cursor.<label>)`);
-    if (typeof v !== "object" || v === null || Array.isArray(v)) {
-      problems.push(`${where} is ${show(v)}, not an object; the account is ignored`);
-      continue;
-    }
-    const o = v as Record<string, unknown>;
-    for (const f of ["label", "sub", "subHash", "authExpiredReason"]) {
-      if (f in o && o[f] !== null && typeof o[f] !== "string") problems.push(`${where}.${f} is ${show(o[f])}, not a string; it is ignored`);
-    }
-    for (const f of ["expiresAt", "addedAt", "updatedAt", "lastRefreshAt", "authExpiredAt"]) {
-      if (f in o && o[f] !== null && !(typeof o[f] === "number" && Number.isFinite(o[f]))) problems.push(`${where}.${f} is ${show(o[f])}, not a number; it is ignored`);
-    }
-    if ("disabled" in o && typeof o.disabled !== "boolean") problems.push(`${where}.disabled is ${show(o.disabled)}, not true or false; it is ignored`);
-  }
-  return problems;
-}
-
 export function createAccountRegistry(options: AccountRegistryOptions): AccountRegistry {
   const { settings, secrets, clock } = options;
-  const cursorApi = options.cursorApi.replace(/\/+$/, "");
   const log = options.logger ?? silentLogger;
-  const useTimers = options.refreshTimers ?? true;
   const listeners = new Set<(c: AccountChange) => void>();
-  const cache = new Map<string, Secrets>();
-  const inflight = new Map<string, Promise<AccountInfo>>();
-  const timers = new Map<string, TimerHandle>();
-  const failures = new Map<string, number>();
-  let closed = false;
-
-  const readAll = (): Record<string, StoredAccount> => {
-    const raw = settings.get(SETTINGS_KEY);
-    // No prototype: an id like "__proto__" or "constructor" must not find Object's members.
-    const out = Object.create(null) as Record<string, StoredAccount>;
-    if (typeof raw === "object" && raw !== null) {
-      for (const [id, v] of Object.entries(raw as Record<string, unknown>)) {
-        const s = readStored(v);
-        if (s) out[id] = s;
-      }
-    }
-    return out;
-  };
-  const writeAll = (all: Record<string, StoredAccount>) => settings.set(SETTINGS_KEY, all);
-  const requireStored = (id: string): StoredAccount => {
-    const s = readAll()[id];
-    if (!s) throw notFound(id);
-    return s;
-  };
-  const update = (id: string, patch: Partial<StoredAccount>): StoredAccount => {
-    const all = readAll();
-    const s = all[id];
-    if (!s) throw notFound(id);
-    const next = { ...s, ...patch };
-    all[id] = next;
-    writeAll(all);
-    return next;
-  };
+  const entries = createAccountEntries(settings);
+  const { readAll, writeAll, update } = entries;
+  const requireStored = (id: string) => entries.require(id);
   const emit = (change: AccountChange) => {
     for (const l of [...listeners]) {
       try {
@@ -236,91 +105,16 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
       }
     }
   };
-  const remember = (id: string, s: Secrets) => {
-    log.addSecret(s.accessToken);
-    log.addSecret(s.refreshToken);
-    cache.set(id, s);
-  };
-  const loadSecrets = async (id: string, fresh = false): Promise<Secrets> => {
-    const cached = fresh ? undefined : cache.get(id);
-    if (cached) return cached;
-    const s = await secrets.get(id);
-    if (!s) {
-      const stored = readAll()[id];
-      if (stored && !stored.credentialsMissing) {
-        update(id, { credentialsMissing: true, authExpiredAt: stored.authExpiredAt ?? clock.now(), authExpiredReason: `credentials missing — log in again (the ${secrets.kind} store has no stored credentials for ${id})` });
-        cancelTimer(id);
-        log.warn("the account's stored credentials are missing; log in again", { account: id });
-        emit({ type: "auth_expired", accountId: id });
-      }
-      throw new RelayError({
-        kind: "upstream_auth",
-        status: 401,
-        message: `account ${id} has no stored credentials in the ${secrets.kind} store; run \`cursor-relay login\` again`,
-      });
-    }
-    remember(id, s);
-    return s;
-  };
-
-  const cancelTimer = (id: string) => {
-    timers.get(id)?.cancel();
-    timers.delete(id);
-  };
-  const schedule = (id: string, delayOverride?: number) => {
-    if (!useTimers || closed) return;
-    cancelTimer(id);
-    const s = readAll()[id];
-    if (!s || s.authExpiredAt !== null) return;
-    const due = s.expiresAt - REFRESH_LEAD_MS;
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, delayOverride ?? due - clock.now()));
-    timers.set(
-      id,
-      clock.setTimeout(() => {
-        timers.delete(id);
-        const current = readAll()[id];
-        if (!current || current.authExpiredAt !== null) return;
-        // Another process (or a request) may have refreshed already: only refresh when due.
-        if (delayOverride === undefined && clock.now() < current.expiresAt - REFRESH_LEAD_MS) return schedule(id);
-        refresh(id).catch(() => {
-          const n = (failures.get(id) ?? 0) + 1;
-          failures.set(id, n);
-          schedule(id, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (n - 1)));
-        });
-      }, delay),
-    );
-  };
-
-  const refresh = (id: string): Promise<AccountInfo> => {
-    const running = inflight.get(id);
-    if (running) return running;
-    const p = (async () => {
-      requireStored(id);
-      // Read the store, not the cache: another process may have rotated the refresh token.
-      const current = await loadSecrets(id, true);
-      let next: Secrets;
-      try {
-        next = await exchangeRefreshToken({ cursorApi, refreshToken: current.refreshToken, clock, ...(options.fetch ? { fetch: options.fetch } : {}) });
-      } catch (e) {
-        log.warn("token refresh failed; the stored tokens are kept", { account: id, error: e });
-        throw e;
-      }
-      if (!readAll()[id]) throw notFound(id); // removed while we were refreshing
-      await secrets.set(id, next);
-      remember(id, next);
-      const now = clock.now();
-      const stored = update(id, { expiresAt: tokenExpiresAt(next.accessToken, now), lastRefreshAt: now, updatedAt: now });
-      failures.delete(id);
-      log.info("token refreshed", { account: id, expiresAt: new Date(stored.expiresAt).toISOString() });
-      emit({ type: "refreshed", accountId: id });
-      schedule(id);
-      return toInfo(id, stored);
-    })();
-    inflight.set(id, p);
-    const clear = () => inflight.delete(id);
-    p.then(clear, clear);
-    return p;
-  };
+  const tokens = createTokenRefresher({
+    entries,
+    secrets,
+    cursorApi: options.cursorApi.replace(/\/+$/, ""),
+    clock,
+    log,
+    fetch: options.fetch,
+    timers: options.refreshTimers ?? true,
+    emit,
+  });
 
   const registry: AccountRegistry = {
     list() {
@@ -336,10 +130,10 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
       return toInfo(id, requireStored(id));
     },
 
-    async addFromLogin(tokens, rawLabel) {
+    async addFromLogin(loginTokens, rawLabel) {
       const label = normalizeLabel(rawLabel);
       const now = clock.now();
-      const ident = identify(tokens.accessToken, label, now);
+      const ident = identify(loginTokens.accessToken, label, now);
       const all = readAll();
       const sameSub = ident.sub === null ? [] : Object.keys(all).filter((id) => all[id]!.sub === ident.sub);
       const targetId = label === null ? (sameSub[0] ?? ident.accountId) : ident.accountId;
@@ -363,7 +157,6 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
         addedAt: previous?.addedAt ?? now,
         updatedAt: now,
         lastRefreshAt: null,
-        disabled: previous?.disabled ?? false,
         authExpiredAt: null,
         authExpiredReason: null,
         credentialsMissing: false,
@@ -372,7 +165,7 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
       // Secret first, then metadata; undo the secret if the metadata cannot be written,
       // so a failure leaves the previous state, not half an account.
       const oldSecret = atTarget ? await secrets.get(targetId).catch(() => null) : null;
-      await secrets.set(targetId, tokens);
+      await secrets.set(targetId, loginTokens);
       try {
         const fresh = readAll();
         for (const id of replaced) delete fresh[id];
@@ -382,14 +175,13 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
         await (oldSecret ? secrets.set(targetId, oldSecret) : secrets.delete(targetId)).catch(() => undefined);
         throw e;
       }
-      remember(targetId, tokens);
+      tokens.drop(targetId); // a new login: no retry count, no cached token of the old one
+      tokens.remember(targetId, loginTokens);
       for (const id of replaced) {
-        cancelTimer(id);
-        cache.delete(id);
+        tokens.drop(id);
         await secrets.delete(id).catch((e: unknown) => log.warn("could not delete the replaced account's secret", { account: id, error: e }));
       }
-      failures.delete(targetId);
-      schedule(targetId);
+      tokens.schedule(targetId);
       log.info(atTarget || replaced.length > 0 ? "account updated by login" : "account added", {
         account: targetId,
         ...(replaced.length > 0 ? { replaced } : {}),
@@ -400,13 +192,11 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
 
     async remove(id) {
       requireStored(id);
-      cancelTimer(id);
+      tokens.drop(id);
       await secrets.delete(id);
       const all = readAll();
       delete all[id];
       writeAll(all);
-      cache.delete(id);
-      failures.delete(id);
       log.info("account removed", { account: id });
       emit({ type: "removed", accountId: id });
     },
@@ -418,35 +208,15 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
       return toInfo(id, s);
     },
 
-    setDisabled(id, disabled) {
-      const s = update(id, { disabled, updatedAt: clock.now() });
-      emit({ type: disabled ? "disabled" : "enabled", accountId: id });
-      return toInfo(id, s);
-    },
-
-    async getAccessToken(id) {
-      const s = requireStored(id);
-      let current = await loadSecrets(id);
-      if (clock.now() >= s.expiresAt - REFRESH_LEAD_MS) {
-        try {
-          await refresh(id);
-          current = await loadSecrets(id);
-        } catch {
-          // Keep going with the token we have: if Cursor rejects it, the 401 path decides.
-        }
-      }
-      if (!timers.has(id)) schedule(id);
-      return current.accessToken;
-    },
-
-    refreshNow: (id) => refresh(id),
+    getAccessToken: (id) => tokens.accessToken(id),
+    refreshNow: (id) => tokens.refresh(id),
 
     async onUnauthorized(id, alreadyRefreshed) {
       requireStored(id);
       let reason = "Cursor rejected the token again right after a refresh";
       if (!alreadyRefreshed) {
         try {
-          await refresh(id);
+          await tokens.refresh(id);
           return "retry_same";
         } catch (e) {
           reason = `Cursor rejected the token and the refresh failed: ${e instanceof Error ? e.message : String(e)}`;
@@ -460,7 +230,7 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
       // "credentials missing" says more than whatever failed because of it.
       const missing = requireStored(id).credentialsMissing;
       update(id, { authExpiredAt: clock.now(), ...(missing ? {} : { authExpiredReason: reason }) });
-      cancelTimer(id);
+      tokens.cancelTimer(id);
       log.warn("account auth expired; log in again", { account: id, reason });
       emit({ type: "auth_expired", accountId: id });
     },
@@ -469,7 +239,7 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
       const s = requireStored(id);
       if (s.authExpiredAt === null) return;
       update(id, { authExpiredAt: null, authExpiredReason: null, credentialsMissing: false });
-      schedule(id);
+      tokens.schedule(id);
       emit({ type: "auth_restored", accountId: id });
     },
 
@@ -478,14 +248,10 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
       return () => listeners.delete(listener);
     },
 
-    close() {
-      closed = true;
-      for (const t of timers.values()) t.cancel();
-      timers.clear();
-    },
+    close: () => tokens.close(),
   };
 
-  for (const id of Object.keys(readAll())) schedule(id);
+  for (const id of Object.keys(readAll())) tokens.schedule(id);
   return registry;
 }
 

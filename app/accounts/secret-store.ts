@@ -31,7 +31,11 @@ export interface SecretStore {
   deleteRelayKey(entry?: RelayKeyEntry): Promise<void>;
 }
 
-export type RelayKeyEntry = "relay-key" | "relay-key-running";
+/**
+ * `management-key-running` holds the running relay's management key, so `cursor-relay accounts`
+ * (another process of the same user) can drive that relay through its management API.
+ */
+export type RelayKeyEntry = "relay-key" | "relay-key-running" | "management-key-running";
 
 /** Keychain service name; a data folder's entries use `<this>/<data folder id>`. */
 export const SECRET_SERVICE = "cursor-relay";
@@ -46,7 +50,7 @@ export interface RawSecretBackend {
 }
 
 export function assertAccountEntryName(accountId: string): void {
-  if (accountId === RELAY_KEY_ENTRY || accountId === "relay-key-running" || !(accountId === "cursor" || accountId.startsWith("cursor."))) {
+  if (accountId === RELAY_KEY_ENTRY || accountId === "relay-key-running" || accountId === "management-key-running" || !(accountId === "cursor" || accountId.startsWith("cursor."))) {
     throw new Error(`secret store: ${JSON.stringify(accountId)} is not an account id`);
   }
 }

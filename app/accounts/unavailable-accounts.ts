@@ -11,8 +11,6 @@ import { RelayError } from "../core/errors.ts";
 export interface AccountAvailability {
   id: string;
   authExpired: boolean;
-  /** Switched off by the user. */
-  disabled: boolean;
   /** A 403 mark kept until reset. */
   disabledReason: string | null;
   /** Set only while the cooldown runs. */
@@ -30,7 +28,6 @@ const QUOTA_STATUS = 429;
 
 function describe(a: AccountAvailability, now: number): string {
   if (a.authExpired) return `${a.id} needs a new login (run \`cursor-relay login\`)`;
-  if (a.disabled) return `${a.id} is switched off`;
   if (a.disabledReason !== null) return `${a.id} is disabled until reset (${a.disabledReason})`;
   if (a.poolUsedUp) return `${a.id} has its ${a.poolUsedUp === "api" ? "API" : "Auto"} pool used up`;
   if (a.cooldownUntil !== null && a.cooldownUntil > now) {

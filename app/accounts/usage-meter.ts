@@ -2,7 +2,13 @@
 // per-minute buckets of the last hour (for the UI's sparkline). Plain data plus pure
 // functions, so the conductor owns when it changes and when it is written.
 import type { TokenCounts } from "../core/control-api.ts";
-import { usageDayKey } from "./status-source.ts";
+
+/** The calendar day usage is bucketed by: the local date, `YYYY-MM-DD`. */
+export function usageDayKey(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
 
 export const MINUTE_MS = 60_000;
 export const MINUTES_SHOWN = 60;

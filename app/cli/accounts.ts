@@ -21,6 +21,7 @@ import { readQuotaFile, writeQuotaFile } from "../accounts/quota-file.ts";
 import { createQuotaPoller } from "../accounts/quota-poller.ts";
 import { quotaJson, type QuotaJson } from "../accounts/quota-view.ts";
 import { createUsageApi } from "../accounts/usage-api.ts";
+import { runningRelay } from "./running-relay.ts";
 import type { FetchLike } from "../accounts/cursor-http.ts";
 import { EMPTY_QUOTA, type AccountQuota } from "../core/quota.ts";
 
@@ -72,7 +73,7 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
   const [sub, ...args] = positionals;
   const statePath = join(global.dataDir, STATE_FILE);
   if (isStateFileDamaged(statePath)) io.err(`warning: ${moveDamagedStateAside(statePath, clock.now())}`);
-  const { registry } = await openAccounts({
+  const { registry, secrets } = await openAccounts({
     ...global,
     warn: (m) => io.err(`warning: ${m}`),
     refreshTimers: false,
@@ -107,25 +108,37 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
         else for (const line of formatTable(rows, clock.now())) io.out(line);
         return 0;
       }
+      // A running relay owns the account state: it makes the change (see running-relay.ts);
+      // the files are edited here only when no relay runs.
       case "remove": {
         arity(1, "one account id");
         const info = registry.require(args[0]!);
-        await registry.remove(info.id);
-        forgetInStateFile(global.dataDir, info.id);
+        const relay = await runningRelay(global.dataDir, secrets);
+        if (relay) await relay.removeAccount(info.id);
+        else {
+          await registry.remove(info.id);
+          forgetInStateFile(global.dataDir, info.id, clock.now());
+        }
         io.out(`removed ${info.displayLabel} (${info.id}) and its stored tokens`);
         return 0;
       }
       case "reset": {
         arity(1, "one account id");
         const info = registry.require(args[0]!);
-        registry.clearAuthExpired(info.id);
-        resetStatusInStateFile(global.dataDir, info.id);
+        const relay = await runningRelay(global.dataDir, secrets);
+        if (relay) await relay.resetCooldown(info.id);
+        else {
+          registry.clearAuthExpired(info.id);
+          resetStatusInStateFile(global.dataDir, info.id, clock.now());
+        }
         io.out(`reset ${info.displayLabel} (${info.id}): cooldown, 403 disable and auth-expired mark cleared`);
         return 0;
       }
       case "label": {
         arity(2, "an account id and a label");
-        const info = registry.rename(args[0]!, args[1]!);
+        const relay = await runningRelay(global.dataDir, secrets);
+        if (relay) await relay.renameAccount(registry.require(args[0]!).id, args[1]!);
+        const info = relay ? registry.require(args[0]!) : registry.rename(args[0]!, args[1]!);
         io.out(`${info.id} is now shown as ${info.displayLabel}`);
         return 0;
       }

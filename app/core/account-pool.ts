@@ -24,6 +24,11 @@ export interface AccountPool {
     model?: string | undefined;
   }): Promise<AccountLease>;
   /**
+   * What acquire({ exclude: none }) would throw now, asked without side effects (no pick
+   * recorded, no token refreshed); null when an account is ready.
+   */
+  unavailable(): RelayError | null;
+  /**
    * An upstream failure on this account. Cools it down / disables it / refreshes its
    * token as the error says. Returns "retry_same" when the account got fresh credentials
    * and the same turn may be tried on it once more (401 → refresh succeeded and

@@ -100,11 +100,9 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
       logins.cancel(handle);
     },
     async removeAccount(id) {
-      registry.require(id);
-      sessions.closeAccount(id);
+      // The registry's "removed" event does the rest: the conductor forgets the account,
+      // its sessions close and the snapshot is republished.
       await registry.remove(id);
-      conductor.forget(id);
-      changed();
     },
     async renameAccount(id, label) {
       registry.rename(id, label === "" ? null : label);

@@ -40,7 +40,7 @@ import { readModelMap } from "./model-map.ts";
 import { createModelNotices } from "./model-notices.ts";
 import { readQuotaSettings, type RoutingPolicyName } from "./quota-settings.ts";
 import { ensureRelayKey, generateRelayKey } from "./relay-key.ts";
-import { clearRuntimeInfo, writeRuntimeInfo } from "./runtime-file.ts";
+import { clearRuntimeInfo, MANAGEMENT_KEY_ENTRY, writeRuntimeInfo } from "./runtime-file.ts";
 import { createSnapshotPublisher, type SnapshotPublisher } from "./snapshot-publisher.ts";
 
 export const DEFAULT_PORT = 8742;
@@ -266,7 +266,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     }),
     sessions.onChange(poke),
     registry.onChange((change) => {
-      if (change.type === "removed" || change.type === "disabled" || change.type === "auth_expired") {
+      if (change.type === "removed" || change.type === "auth_expired") {
         sessions.closeAccount(change.accountId);
       }
       poke();
@@ -306,6 +306,9 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
       cursor.preload().catch((e: unknown) => logger.error("could not load the Cursor client", { error: String(e) }));
       if (publishesKey) {
         if (keyEntry === "relay-key-running") await secrets.setRelayKey(relayKey, keyEntry);
+        // How `cursor-relay accounts` authenticates to this relay: the management key, kept
+        // in the secret store (never in a plain file) while the relay runs.
+        await secrets.setRelayKey(managementKey, MANAGEMENT_KEY_ENTRY);
         writeRuntimeInfo(options.dataDir, { pid: process.pid, url: listener.url, port: listener.port, startedAt, keyEntry });
       }
       quota.start();
@@ -324,6 +327,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
         if (publishesKey) {
           clearRuntimeInfo(options.dataDir, process.pid);
           if (keyEntry === "relay-key-running") await secrets.deleteRelayKey(keyEntry).catch(() => undefined);
+          await secrets.deleteRelayKey(MANAGEMENT_KEY_ENTRY).catch(() => undefined);
         }
       }
       listener = null;

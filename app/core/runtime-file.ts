@@ -8,6 +8,9 @@ import type { RelayKeyEntry } from "../accounts/secret-store.ts";
 
 export const RUNTIME_FILE = "relay.json";
 
+/** The secret entry holding the running relay's management key (the accounts CLI's credential). */
+export const MANAGEMENT_KEY_ENTRY: RelayKeyEntry = "management-key-running";
+
 export interface RuntimeInfo {
   pid: number;
   url: string;

@@ -23,7 +23,6 @@ export async function checkToken(
   clock: Clock,
 ): Promise<{ outcome: CheckOutcome; token: string | null }> {
   const info = registry.require(id);
-  if (info.disabled) return { outcome: skip("switched off in Cursor Relay"), token: null };
   if (info.authExpired) {
     return { outcome: fail(`Cursor refused this account's token: ${info.authExpiredReason ?? "auth expired"}`, RELOGIN), token: null };
   }

@@ -491,7 +491,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   async function exhausted(last: RelayError, acquireError: RelayError): Promise<RelayError> {
     if (acquireError.kind !== "no_accounts") return acquireError;
     try {
-      await pool.acquire({ exclude: new Set() });
+      const why = pool.unavailable(); if (why) throw why;
     } catch (e) {
       const now = toRelayError(e);
       if (now.kind === "rate_limited" || now.kind === "no_accounts") return now;

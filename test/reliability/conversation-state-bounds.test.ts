@@ -60,6 +60,7 @@ function pool(): AccountPool {
     recordRequest() {},
     recordUsage() {},
     canContinue: () => true,
+    unavailable: () => null,
   };
 }
 

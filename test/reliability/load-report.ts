@@ -163,9 +163,9 @@ export function describeTrouble(
   results: ConversationResult[],
   runs: RunRecord[],
   plan: FaultPlan,
-  accounts: { id: string; authExpired: boolean; authExpiredReason: string | null; disabled: boolean }[],
+  accounts: { id: string; authExpired: boolean; authExpiredReason: string | null }[],
 ): string {
-  const lines = accounts.map((a) => `account ${a.id}: authExpired=${a.authExpired} (${a.authExpiredReason}) disabled=${a.disabled}`);
+  const lines = accounts.map((a) => `account ${a.id}: authExpired=${a.authExpired} (${a.authExpiredReason})`);
   for (const r of results.filter((x) => x.problems.length > 0).slice(0, 4)) {
     lines.push(r.problems.join("; "), `  requests: ${r.requests.map((q) => (q.outcome.ok ? "ok" : `${q.outcome.status}/${q.outcome.via}`)).join(" ")}`);
     for (const run of runs.filter((x) => conversationOfRun(x) === r.spec.id)) {

@@ -14,8 +14,8 @@ function folder(t: { after(fn: () => void): void }) {
   return { dir, env: { ...process.env, CURSOR_RELAY_DATA_DIR: dir, CURSOR_RELAY_SECRET_STORE: "file", CURSOR_RELAY_API_KEY: "" } };
 }
 
-const good = { label: "ok", sub: "auth0|ok", subHash: null, expiresAt: 0, addedAt: 1, updatedAt: 1, disabled: false };
-const settings = { accounts: { "cursor.x": 5, "cursor.ok": good, "cursor.odd": { ...good, sub: "auth0|odd", label: 7, disabled: "yes" }, nope: good } };
+const good = { label: "ok", sub: "auth0|ok", subHash: null, expiresAt: 0, addedAt: 1, updatedAt: 1 };
+const settings = { accounts: { "cursor.x": 5, "cursor.ok": good, "cursor.odd": { ...good, sub: "auth0|odd", label: 7, addedAt: "yesterday" }, nope: good } };
 
 test("every malformed settings entry is named in a warning, by accounts and by serve", async (t) => {
   const { dir, env } = folder(t);
@@ -23,7 +23,7 @@ test("every malformed settings entry is named in a warning, by accounts and by s
   const expected = [
     /settings entry accounts\["cursor\.x"\] is 5, not an object; the account is ignored/,
     /settings entry accounts\["cursor\.odd"\]\.label is 7, not a string; it is ignored/,
-    /settings entry accounts\["cursor\.odd"\]\.disabled is "yes", not true or false; it is ignored/,
+    /settings entry accounts\["cursor\.odd"\]\.addedAt is "yesterday", not a number; it is ignored/,
     /settings entry accounts\["nope"\] has an id that is not an account id/,
   ];
   const listed = await run(process.execPath, [RELAY_BIN, "accounts", "--json"], { env });

@@ -52,7 +52,7 @@ test("401: one refresh and retry_same on the same account, then next and auth ex
   assert.deepEqual(conductor.view(a).errorsByStatus, { "401": 2 });
 
   for (let i = 0; i < 3; i++) assert.equal((await pool.acquire({ exclude: none, prefer: a })).accountId, b, "an expired account is skipped");
-  rig.registry.setDisabled(b, true);
+  rig.registry.markAuthExpired(b, "refresh failed");
   await rejects(pool.acquire({ exclude: none }), "no_accounts", 503);
 });
 
@@ -169,4 +169,24 @@ test("no account at all: 503 with the login hint", async (t) => {
   const pool = createAccountPool({ registry: rig.registry, conductor });
   const err = await rejects(pool.acquire({ exclude: none }), "no_accounts", 503);
   assert.match(err.message, /run `cursor-relay login`/);
+});
+
+test("unavailable() answers what acquire would throw, without moving the round-robin or touching a token", async (t) => {
+  const rig = makeRig(t);
+  const a = await rig.add("auth0|user_a");
+  const b = await rig.add("auth0|user_b");
+  const { conductor } = rig.open();
+  const pool = createAccountPool({ registry: rig.registry, conductor });
+  assert.equal(pool.unavailable(), null);
+  const first = (await pool.acquire({ exclude: none })).accountId;
+  for (let i = 0; i < 3; i++) assert.equal(pool.unavailable(), null);
+  assert.notEqual((await pool.acquire({ exclude: none })).accountId, first, "asking did not count as a pick");
+  await pool.failed(a, rateLimited(60_000), false);
+  await pool.failed(b, rateLimited(30_000), false);
+  const why = pool.unavailable();
+  assert.equal(why?.kind, "rate_limited");
+  assert.equal(why?.status, 429);
+  assert.equal(why?.retryAfterMs, 30_000);
+  assert.equal(rig.calls.length, 0, "no refresh was tried");
+  await rejects(pool.acquire({ exclude: none }), "rate_limited", 429);
 });

@@ -83,7 +83,6 @@ export function makeRig(t: { after(fn: () => void): void }, script: Script = () 
         clock,
         accounts: registry,
         logger,
-        externalCheckMs: 0,
         writeState: (path, value) => {
           out.writes++;
           writeJsonAtomic(path, value);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RelayError } from "../../../app/core/errors.ts";
-import { resetStatusInStateFile, usageDayKey } from "../../../app/accounts/status-source.ts";
+import { usageDayKey } from "../../../app/accounts/status-source.ts";
 import { makeRig, rateLimited, upstream, HOUR } from "./conductor-helpers.ts";
 
 const MIN = 60_000;
@@ -145,22 +145,22 @@ test("a 403 mark from an older state file keeps the account out until it is rese
   assert.equal(conductor.statusOf(a).disabledReason, null);
 });
 
-test("auth-expired and user-disabled accounts (registry marks) are out of rotation", async (t) => {
+test("auth-expired accounts (the registry's mark) are out of rotation", async (t) => {
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
   const c = await rig.add("auth0|user_c");
   const { conductor, changes } = rig.open();
   rig.registry.markAuthExpired(a, "refresh failed");
-  rig.registry.setDisabled(b, true);
+  rig.registry.markAuthExpired(b, "refresh failed");
   assert.equal(conductor.stateOf(a), "auth_expired");
   assert.equal(conductor.statusOf(a).authExpired, true);
-  assert.equal(conductor.stateOf(b), "disabled");
+  assert.equal(conductor.stateOf(b), "auth_expired");
   assert.equal(conductor.isReady(a), false);
   assert.equal(conductor.isReady(c), true);
   assert.deepEqual(new Set([conductor.pick(), conductor.pick(), conductor.pick()]), new Set([c]));
   assert.ok(changes.some((x) => x.type === "account" && x.accountId === a), "registry changes are relayed for the UI");
-  rig.registry.setDisabled(c, true);
+  rig.registry.markAuthExpired(c, "refresh failed");
   const err = expectRelayError(() => conductor.pick(), "no_accounts", 503);
   assert.match(err.message, /all accounts are disabled or need a new login/);
   rig.registry.clearAuthExpired(a);
@@ -242,7 +242,7 @@ test("429 with retryAfterMs = the soonest cooldown end when every candidate cool
   const c = await rig.add("auth0|user_c");
   conductor.reportFailure(a, rateLimited(5 * MIN));
   conductor.reportFailure(b, rateLimited(2 * MIN));
-  rig.registry.setDisabled(c, true);
+  rig.registry.markAuthExpired(c, "refresh failed");
   const limited = expectRelayError(() => conductor.pick(), "rate_limited", 429);
   assert.equal(limited.retryAfterMs, 2 * MIN);
   assert.match(limited.message, /ready again in 120 s/);
@@ -441,39 +441,6 @@ test("no token ever reaches state.json, even inside an error message", async (t)
     const content = readFileSync(join(rig.dir, file), "utf8");
     for (const secret of rig.tokens) assert.ok(!content.includes(secret), `a token leaked into ${file}`);
   }
-});
-
-test("`accounts reset` and `accounts remove` by another process are adopted, not overwritten", async (t) => {
-  const rig = makeRig(t);
-  const a = await rig.add("auth0|user_a");
-  const b = await rig.add("auth0|user_b");
-  const { conductor, changes } = rig.open({ externalCheckMs: 2000 });
-  conductor.reportFailure(a, rateLimited(HOUR));
-  conductor.reportFailure(b, upstream("upstream_forbidden", 403));
-  conductor.recordUsage(a, { input: 5 });
-  conductor.flush();
-  assert.equal(resetStatusInStateFile(rig.dir, a), true); // what `cursor-relay accounts reset` does
-  assert.equal(resetStatusInStateFile(rig.dir, b), true);
-  rig.clock.advance(2000);
-  assert.equal(conductor.stateOf(a), "ready");
-  assert.equal(conductor.stateOf(b), "ready", "the 403 cooldown was cleared too");
-  assert.ok(changes.some((c) => c.type === "reset" && c.accountId === a));
-  assert.deepEqual(conductor.statusOf(a).tokensTotal, { input: 5, output: 0, cacheRead: 0 }, "usage is kept");
-
-  // An edit that lands right before one of our writes is adopted by that write.
-  conductor.reportFailure(a, rateLimited(HOUR));
-  conductor.flush();
-  resetStatusInStateFile(rig.dir, a);
-  conductor.recordRequest(b);
-  conductor.flush();
-  assert.equal(stateFile(rig.dir).accounts[a]!.cooldownUntil, null);
-  assert.equal(conductor.stateOf(a), "ready");
-
-  const file = stateFile(rig.dir);
-  delete file.accounts[b];
-  writeFileSync(join(rig.dir, "state.json"), JSON.stringify(file));
-  rig.clock.advance(2000);
-  assert.equal(conductor.statusOf(b).requests, 0, "a removed entry is forgotten");
 });
 
 test("removing an account forgets it; a re-login that moves the account to a labelled id carries its cooldown", async (t) => {

@@ -58,6 +58,6 @@ test("a last error is cleared when the account succeeds again, and by a reset (h
   conductor.flush();
   const source = createStateFileStatusSource(rig.dir, () => rig.clock.now());
   assert.equal(source.status(a).lastError, "again");
-  assert.equal(resetStatusInStateFile(rig.dir, a), true);
+  assert.equal(resetStatusInStateFile(rig.dir, a, rig.clock.now()), true);
   assert.equal(source.status(a).lastError, null, "`accounts reset` clears it in state.json");
 });

@@ -8,7 +8,6 @@ const NOW = 1_000_000;
 const base = (id: string): AccountAvailability => ({
   id,
   authExpired: false,
-  disabled: false,
   disabledReason: null,
   cooldownUntil: null,
   cooldownStatus: null,
@@ -64,7 +63,6 @@ test("mixed reasons: quota, a server error, refused credentials and an auth-expi
       cooling("cursor.b", 20_000, 500, SERVER),
       cooling("cursor.c", 30 * 60_000, 403, REFUSED),
       { ...base("cursor.d"), authExpired: true },
-      { ...base("cursor.e"), disabled: true },
     ],
     new Set(["cursor.a", "cursor.b", "cursor.c"]),
     NOW,
@@ -77,7 +75,6 @@ test("mixed reasons: quota, a server error, refused credentials and an auth-expi
     `cursor.b is cooling down for 20 s more after: ${SERVER}`,
     `cursor.c is cooling down for 1800 s more after: ${REFUSED}`,
     "cursor.d needs a new login (run `cursor-relay login`)",
-    "cursor.e is switched off",
   ]) {
     assert.ok(err.message.includes(part), `${part}\nnot in\n${err.message}`);
   }

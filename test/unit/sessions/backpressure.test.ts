@@ -61,6 +61,7 @@ test("the session pulls no event while the client's sink is full, and counts onl
     recordRequest() {},
     recordUsage: (_id, t) => (counted += t.output ?? 0),
     canContinue: () => true,
+    unavailable: () => null,
   };
   const sessions = createSessionManager({ cursor, pool, checkpoints: createCheckpointStore({ clock }), clock, logger: silentLogger });
   const handled: SinkEvent[] = [];

@@ -48,6 +48,7 @@ function setup(gate: "acquire" | "model") {
     recordRequest() {},
     recordUsage() {},
     canContinue: () => true,
+    unavailable: () => null,
   };
   const sessions = createSessionManager({ cursor, pool, checkpoints: createCheckpointStore({ clock }), clock, logger: silentLogger });
   const sink: TurnSink = { contentStarted: false, handle() {}, end() {}, fail() {}, ping() {} };

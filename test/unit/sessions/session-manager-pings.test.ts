@@ -39,6 +39,7 @@ function setup() {
     recordRequest() {},
     recordUsage() {},
     canContinue: () => true,
+    unavailable: () => null,
   };
   const checkpoints = createCheckpointStore({ clock });
   const sessions = createSessionManager({ cursor, pool, checkpoints, clock, logger: silentLogger, pingIntervalMs: 10_000, toolGatherMs: 150 });
