@@ -2,8 +2,9 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { RelayError } from "../core/errors.ts";
 import { defaultDataDir } from "../core/paths.ts";
+import { DEFAULT_CURSOR_API } from "../cursor/default-api.ts";
 
-export const DEFAULT_CURSOR_API = "https://api2.cursor.sh";
+export { DEFAULT_CURSOR_API };
 export type SecretStoreKind = "keychain" | "file";
 
 export interface GlobalOptions {
