@@ -1,6 +1,6 @@
 // Time is injected everywhere a test would otherwise sleep (cooldowns, TTLs,
 // heartbeats, stall watchdogs). Production uses systemClock; tests use ManualClock
-// from test/helpers/manual-clock.ts.
+// from test/support/manual-clock.ts.
 
 export interface TimerHandle {
   cancel(): void;

@@ -5,7 +5,7 @@
 // every error is `{"error":{"type","message"}}`, no CORS header ever, and the gates
 // hold in order — a non-loopback Host is 421, a foreign Origin 403, anything but the
 // management key 401 — whatever else the request carries.
-import { installProcessGuards } from "../helpers/process-guards.ts";
+import { installProcessGuards } from "../support/process-guards.ts";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

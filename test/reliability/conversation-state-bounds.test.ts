@@ -13,7 +13,7 @@ import { CHECKPOINT_DEFAULTS, createCheckpointStore, type CheckpointStore } from
 import { createSessionManager, type SessionManager } from "../../app/sessions/session-manager.ts";
 import type { TurnInput } from "../../app/sessions/turn-input.ts";
 import type { TurnSink } from "../../app/sessions/turn-sink.ts";
-import { ManualClock } from "../helpers/manual-clock.ts";
+import { ManualClock } from "../support/manual-clock.ts";
 
 const ACCOUNTS = ["acc-1", "acc-2", "acc-3"];
 

@@ -6,7 +6,7 @@ import http2 from "node:http2";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { InteractionUpdateSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { AgentServerFrameSchema } from "../../../proto/gen/agent/v1/agent_service_pb.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 import { RelayError } from "../../../app/core/errors.ts";
 import { createCursorClient } from "../../../app/cursor/client.ts";
 import type { CursorEvent, RunOptions } from "../../../app/cursor/types.ts";

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { GetUsableModelsResponseSchema, InteractionUpdateSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { AgentServerFrameSchema } from "../../../proto/gen/agent/v1/agent_service_pb.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 import { RelayError } from "../../../app/core/errors.ts";
 import { CLIENT_VERSION_PATTERN } from "../../../app/cursor/transport.ts";
 import { createCursorClient } from "../../../app/cursor/client.ts";

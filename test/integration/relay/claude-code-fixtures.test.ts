@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { TEXT_REPLY } from "../../fake-cursor/index.ts";
-import { startHarness } from "../../helpers/relay-harness.ts";
+import { startHarness } from "../../support/relay-harness.ts";
 
 interface Fixture {
   method: string;

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { create, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { ExecServerMessageSchema, InteractionUpdateSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 import { RelayError } from "../../../app/core/errors.ts";
 import { CursorRunStream } from "../../../app/cursor/run.ts";
 import type { CursorEvent, ToolCallRequest } from "../../../app/cursor/types.ts";

@@ -6,7 +6,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { CursorRunStream } from "../../../app/cursor/run.ts";
 import type { RunOptions } from "../../../app/cursor/types.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 import { ScriptedAgent, settle } from "./scripted-agent-client.ts";
 
 setFlagsFromString("--expose-gc");

@@ -11,7 +11,7 @@ import { createCheckpointStore } from "../../../app/sessions/checkpoint-store.ts
 import { createSessionManager } from "../../../app/sessions/session-manager.ts";
 import type { TurnInput } from "../../../app/sessions/turn-input.ts";
 import type { TurnSink } from "../../../app/sessions/turn-sink.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 
 function setup(gate: "acquire" | "model") {
   const clock = new ManualClock();
