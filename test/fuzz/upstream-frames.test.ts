@@ -12,7 +12,8 @@ import * as F from "../fake-cursor/frames.ts";
 import type { Scenario, Step } from "../fake-cursor/index.ts";
 import { startHarness, type Harness } from "../support/relay-harness.ts";
 import { FUZZ_SEED, fuzzParameters } from "./support/budget.ts";
-import { anthropicErrorProblems, anthropicSuccessProblems, openAiErrorProblems, openAiSuccessProblems, parseSse } from "./support/formats.ts";
+import { anthropicErrorProblems, anthropicSuccessProblems, openAiErrorProblems, openAiSuccessProblems } from "./support/formats.ts";
+import { parseSse } from "../support/sse.ts";
 import { startHostileUpstream, type HostileUpstream, type RunReply } from "./support/hostile-upstream.ts";
 import { createFuzzClient, type FuzzClient, type FuzzResponse } from "./support/http-client.ts";
 

@@ -10,7 +10,7 @@ import { test } from "node:test";
 import { loadText, type Turn } from "../fake-cursor/index.ts";
 import { ManualClock } from "../support/manual-clock.ts";
 import { startHarness, type Harness } from "../support/relay-harness.ts";
-import { readSse } from "./sse.ts";
+import { readSse } from "../support/sse.ts";
 
 const MIB = 1024 * 1024;
 const OWED = 24 * MIB;

@@ -7,7 +7,8 @@ import type { ResponsesSinkOptions } from "../../../app/gateway/responses/respon
 import type { ClientToolName } from "../../../app/gateway/responses/tools.ts";
 import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
-import { createMemoryChannel, parseSse } from "./memory-channel.ts";
+import { createMemoryChannel } from "./memory-channel.ts";
+import { parseSse } from "../../support/sse.ts";
 
 const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0, 999));
 const toolNames = new Map<string, ClientToolName>([

@@ -9,7 +9,8 @@ import { createOpenAiStreamSink } from "../../../app/gateway/openai/stream-write
 import type { ResponseSinkOptions } from "../../../app/gateway/sink-options.ts";
 import type { SinkEvent, TurnSink } from "../../../app/sessions/turn-sink.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
-import { createMemoryChannel, parseSse } from "./memory-channel.ts";
+import { createMemoryChannel } from "./memory-channel.ts";
+import { parseSse } from "../../support/sse.ts";
 
 const call = { execId: 1, execIdString: "exec-1", toolCallId: "toolu_1", name: "Bash", argsJson: '{"command":"ls"}' };
 
