@@ -14,6 +14,7 @@ import { createSessionManager, type SessionManager } from "../../app/sessions/se
 import type { TurnInput } from "../../app/sessions/turn-input.ts";
 import type { TurnSink } from "../../app/sessions/turn-sink.ts";
 import { ManualClock } from "../support/manual-clock.ts";
+import { simpleTurnInput } from "../support/turn-input.ts";
 
 const ACCOUNTS = ["acc-1", "acc-2", "acc-3"];
 
@@ -63,19 +64,7 @@ function pool(): AccountPool {
   };
 }
 
-const input = (conversationId: string, text = `hello from ${conversationId}`): TurnInput => ({
-  conversationId,
-  clientModel: "m",
-  cursorModelFor: async () => "composer-2",
-  systemPrompt: "",
-  newestUserText: text,
-  hasHistory: false,
-  flatten: () => text,
-  toolResults: [],
-  tools: [],
-  images: [],
-  inputTokens: 1,
-});
+const input = (conversationId: string, text = `hello from ${conversationId}`): TurnInput => simpleTurnInput({ conversationId, text });
 
 function sink(): TurnSink & { ended: number } {
   let started = false;
