@@ -90,3 +90,10 @@ export function resolveGlobalOptions(
   }
   return { dataDir, cursorApi, secretStore: store };
 }
+
+/** The --port value (else CURSOR_RELAY_PORT, else the default) as written, checked to be a port number. */
+export function portOption(value: unknown, env: NodeJS.ProcessEnv, defaultPort: number, usage: string): string {
+  const text = (value as string | undefined) ?? env.CURSOR_RELAY_PORT ?? String(defaultPort);
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw new UsageError(`--port: not a port number: ${JSON.stringify(text)}`, usage);
+  return text;
+}
