@@ -97,3 +97,8 @@ export function portOption(value: unknown, env: NodeJS.ProcessEnv, defaultPort: 
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw new UsageError(`--port: not a port number: ${JSON.stringify(text)}`, usage);
   return text;
 }
+
+/** For commands that take no positional arguments: the first one is a usage error. */
+export function noPositionals(positionals: string[], usage: string): void {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, usage);
+}

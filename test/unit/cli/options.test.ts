@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { main } from "../../../app/cli/main.ts";
-import { parseCommandArgs, portOption, UsageError, DEFAULT_CURSOR_API } from "../../../app/cli/options.ts";
+import { noPositionals, parseCommandArgs, portOption, UsageError, DEFAULT_CURSOR_API } from "../../../app/cli/options.ts";
 
 function capture(env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
@@ -49,4 +49,9 @@ test("--port: the flag, else CURSOR_RELAY_PORT, else the default, kept as writte
   for (const bad of ["65536", "-1", "80a", "", "123456"]) {
     assert.throws(() => portOption(bad, {}, 3000, "u"), (e: unknown) => e instanceof UsageError && /--port: not a port number/.test(e.message), bad);
   }
+});
+
+test("a command without positional arguments names the first stray one as a usage error", () => {
+  noPositionals([], "u");
+  assert.throws(() => noPositionals(["extra", "more"], "u"), (e: unknown) => e instanceof UsageError && e.message.includes('unexpected argument "extra"'));
 });
