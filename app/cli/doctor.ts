@@ -2,7 +2,7 @@
 // Checks everything between the user and Cursor and says what to do next; exit 0 only
 // when every check passed.
 import type { CommandIo } from "./io.ts";
-import { parseCommandArgs, UsageError } from "./options.ts";
+import { noPositionals, parseCommandArgs, UsageError } from "./options.ts";
 import { createAccountRegistry } from "../accounts/registry.ts";
 import { openSecretStore } from "../accounts/secret-store-open.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
@@ -40,7 +40,7 @@ export async function doctorCommand(argv: string[], io: CommandIo, deps: DoctorD
     io.out(usage);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, usage);
+  noPositionals(positionals, usage);
   const timeoutText = (values.timeout as string | undefined) ?? "90";
   const timeoutS = Number(timeoutText);
   if (!/^\d+(\.\d+)?$/.test(timeoutText) || timeoutS <= 0) throw new UsageError(`--timeout: a number of seconds > 0, got ${JSON.stringify(timeoutText)}`, usage);

@@ -3,7 +3,7 @@
 // and address of the running relay (from relay.json and the secret entry it names); when
 // none runs, the stored relay key (created now on a first run) and the configured port.
 import type { CommandIo } from "./io.ts";
-import { parseCommandArgs, UsageError } from "./options.ts";
+import { noPositionals, parseCommandArgs, portOption } from "./options.ts";
 import { checkDataDir } from "./data-dir-check.ts";
 import { openSecretStore } from "../accounts/secret-store-open.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
@@ -27,9 +27,8 @@ export async function envCommand(argv: string[], io: CommandIo, deps: { keytar?:
     io.out(usage);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, usage);
-  const portText = (values.port as string | undefined) ?? io.env.CURSOR_RELAY_PORT ?? String(DEFAULT_PORT);
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port: not a port number: ${JSON.stringify(portText)}`, usage);
+  noPositionals(positionals, usage);
+  const portText = portOption(values.port, io.env, DEFAULT_PORT, usage);
   checkDataDir(global.dataDir, io.env, (m) => io.err(`warning: ${m}`));
   const running = readRuntimeInfo(global.dataDir);
   const baseUrl = running?.url ?? `http://${DEFAULT_HOST}:${portText}`;

@@ -2,7 +2,7 @@
 // account. Prints exactly the three lines of protocol §2.1 to stdout, then the
 // account's display label; never the verifier or a token.
 import type { CommandIo } from "./io.ts";
-import { parseCommandArgs, UsageError } from "./options.ts";
+import { noPositionals, parseCommandArgs } from "./options.ts";
 import { checkDataDir } from "./data-dir-check.ts";
 import { systemClock, type Clock } from "../core/clock.ts";
 import { openAccounts } from "../accounts/open-accounts.ts";
@@ -38,7 +38,7 @@ export async function loginCommand(argv: string[], io: CommandIo, deps: LoginDep
     io.out(usage);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, usage);
+  noPositionals(positionals, usage);
   const label = typeof values.label === "string" ? values.label : null;
   checkDataDir(global.dataDir, io.env, (m) => io.err(`warning: ${m}`));
 

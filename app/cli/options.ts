@@ -2,8 +2,9 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { RelayError } from "../core/errors.ts";
 import { defaultDataDir } from "../core/paths.ts";
+import { DEFAULT_CURSOR_API } from "../cursor/default-api.ts";
 
-export const DEFAULT_CURSOR_API = "https://api2.cursor.sh";
+export { DEFAULT_CURSOR_API };
 export type SecretStoreKind = "keychain" | "file";
 
 export interface GlobalOptions {
@@ -88,4 +89,16 @@ export function resolveGlobalOptions(
     throw new UsageError(`--secret-store: must be "keychain" or "file", got ${JSON.stringify(store)}`, usage);
   }
   return { dataDir, cursorApi, secretStore: store };
+}
+
+/** The --port value (else CURSOR_RELAY_PORT, else the default) as written, checked to be a port number. */
+export function portOption(value: unknown, env: NodeJS.ProcessEnv, defaultPort: number, usage: string): string {
+  const text = (value as string | undefined) ?? env.CURSOR_RELAY_PORT ?? String(defaultPort);
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw new UsageError(`--port: not a port number: ${JSON.stringify(text)}`, usage);
+  return text;
+}
+
+/** For commands that take no positional arguments: the first one is a usage error. */
+export function noPositionals(positionals: string[], usage: string): void {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, usage);
 }

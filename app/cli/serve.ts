@@ -2,7 +2,7 @@
 // app runs). Prints `listening on http://127.0.0.1:<port>` when ready, then the
 // dashboard URL; Ctrl-C / SIGTERM stop it cleanly (usage and cooldowns flushed).
 import type { CommandIo } from "./io.ts";
-import { parseCommandArgs, UsageError } from "./options.ts";
+import { noPositionals, parseCommandArgs, portOption, UsageError } from "./options.ts";
 import { checkDataDir } from "./data-dir-check.ts";
 import { createRelayApp, DEFAULT_HOST, DEFAULT_PORT, type RelayApp, type RelayAppOptions } from "../core/relay-app.ts";
 import { tuneHeapForRelay } from "../core/heap-tuning.ts";
@@ -54,9 +54,8 @@ export async function serveCommand(argv: string[], io: CommandIo, deps: ServeDep
     io.out(usage);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, usage);
-  const portText = (values.port as string | undefined) ?? io.env.CURSOR_RELAY_PORT ?? String(DEFAULT_PORT);
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port: not a port number: ${JSON.stringify(portText)}`, usage);
+  noPositionals(positionals, usage);
+  const portText = portOption(values.port, io.env, DEFAULT_PORT, usage);
   const host = (values.host as string | undefined) ?? DEFAULT_HOST;
   const level = (values["log-level"] as string | undefined) ?? "info";
   if (!["debug", "info", "warn", "error"].includes(level)) throw new UsageError(`--log-level: must be debug, info, warn or error`, usage);

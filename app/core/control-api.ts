@@ -18,15 +18,14 @@ export interface LiveSessionView {
   state: SessionState;
   tokens: TokenCounts;
   startedAt: number;
-  /** The Cursor model the client's model name was mapped to (absent in views built before this field existed). */
-  cursorModel?: string;
+  /** The Cursor model the client's model name was mapped to. */
+  cursorModel: string;
 }
 
 export interface AccountView {
   id: string;
-  /** The label the user chose (null when none; displayLabel derives from it). Optional so
-   * views built before this field existed still fit; the UI pre-fills "rename" with it. */
-  label?: string | null;
+  /** The label the user chose (null when none; displayLabel derives from it); the UI pre-fills "rename" with it. */
+  label: string | null;
   displayLabel: string;
   state: AccountState;
   cooldownUntil: number | null;

@@ -60,9 +60,6 @@ export function isRelayError(e: unknown): e is RelayError {
   return e instanceof RelayError;
 }
 
-export const invalidRequest = (message: string): RelayError =>
-  new RelayError({ kind: "invalid_request", status: 400, message });
-
 /** Wraps anything thrown into a RelayError without losing the original. */
 export function toRelayError(e: unknown): RelayError {
   if (e instanceof RelayError) return e;

@@ -1,6 +1,7 @@
 // Pushes snapshots to subscribers when something changed, coalesced: at most one push
 // per interval however many changes arrive (token counters tick on every delta).
 import type { Clock, TimerHandle } from "./clock.ts";
+import { notifyAll } from "./listeners.ts";
 import type { Snapshot } from "./control-api.ts";
 import type { Logger } from "./log.ts";
 
@@ -29,13 +30,9 @@ export function createSnapshotPublisher(options: {
     if (closed || listeners.size === 0) return;
     lastPush = options.clock.now();
     const snapshot = options.build();
-    for (const l of [...listeners]) {
-      try {
-        l(snapshot);
-      } catch (e) {
-        options.logger.warn("snapshot listener failed", { error: e instanceof Error ? e.message : String(e) });
-      }
-    }
+    notifyAll(listeners, snapshot, (e) =>
+      options.logger.warn("snapshot listener failed", { error: e instanceof Error ? e.message : String(e) }),
+    );
   };
 
   return {

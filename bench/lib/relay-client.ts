@@ -2,7 +2,7 @@
 // sockets, the time to the first text delta, and the raw SSE bytes (parsed only after the clock stopped, so
 // the load generator costs as little as possible while measuring).
 import { Agent, request } from "node:http";
-import { parseSse } from "../../test/unit/gateway/memory-channel.ts";
+import { parseSse } from "../../test/support/sse.ts";
 
 export interface StreamResult {
   status: number;

@@ -75,5 +75,5 @@ export const sumTokens = (t: TokenCounts): number => t.input + t.output + t.cach
 
 /** The client's model name, and the Cursor model it was mapped to when that differs ("claude-opus-4-1 → claude-4.5-opus"). */
 export function sessionModelLabel(s: Pick<LiveSessionView, "model" | "cursorModel">): string {
-  return s.cursorModel === undefined || s.cursorModel === s.model ? s.model : `${s.model} → ${s.cursorModel}`;
+  return s.cursorModel === s.model ? s.model : `${s.model} → ${s.cursorModel}`;
 }

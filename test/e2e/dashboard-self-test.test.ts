@@ -11,7 +11,7 @@ import { chromium } from "playwright-core";
 import { ensureRendererBuilt } from "../../app/core/renderer-dir.ts";
 import { drift } from "../../app/cursor/drift.ts";
 import { DOCTOR_TURN, type Step } from "../fake-cursor/index.ts";
-import { startHarness } from "../helpers/relay-harness.ts";
+import { startHarness } from "../support/relay-harness.ts";
 import { ROOT } from "./cli-process.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

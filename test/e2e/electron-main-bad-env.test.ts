@@ -2,7 +2,7 @@
 // dialog names the variable (no crash while loading), and the app exits 1.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { bootElectronMain, fake } from "../helpers/electron-boot.ts";
+import { bootElectronMain, fake } from "../support/electron-boot.ts";
 
 test("tray app: a bad CURSOR_RELAY_PORT ends in the start-up error dialog naming it", async () => {
   process.env.CURSOR_RELAY_PORT = "8742x";

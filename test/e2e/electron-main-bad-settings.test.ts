@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { bootElectronMain, fake } from "../helpers/electron-boot.ts";
+import { bootElectronMain, fake } from "../support/electron-boot.ts";
 
 test("tray app: a settings.json that is not JSON ends in the start-up dialog naming it, and stays as it was", async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), "cr-electron-settings-"));

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { bootElectronMain, fake } from "../helpers/electron-boot.ts";
+import { bootElectronMain, fake } from "../support/electron-boot.ts";
 
 test("tray app: without the single-instance lock the second launch quits before starting anything", async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), "cr-electron-second-"));

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { startFakeCursor } from "../fake-cursor/index.ts";
-import { bootElectronMain, fake } from "../helpers/electron-boot.ts";
+import { bootElectronMain, fake } from "../support/electron-boot.ts";
 
 test("tray app: a taken port ends in the start-up error dialog and exit code 1", async (t) => {
   const cursor = await startFakeCursor();

@@ -15,7 +15,7 @@ import { openSecretStore } from "../../app/accounts/secret-store-open.ts";
 import { main as cli } from "../../app/cli/main.ts";
 import type { Snapshot } from "../../app/core/control-api.ts";
 import { DOCTOR_TURN, startFakeCursor, TEXT_REPLY, TEXT_TURN } from "../fake-cursor/index.ts";
-import { bootElectronMain, fake } from "../helpers/electron-boot.ts";
+import { bootElectronMain, fake } from "../support/electron-boot.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const haveKeyring = process.env.CURSOR_RELAY_TEST_SESSION === "keyring";

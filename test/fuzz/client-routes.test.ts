@@ -4,7 +4,7 @@
 // that is still valid may succeed — the fake answers it cheaply), the answer is complete
 // and in the client's own format, no CORS header, a wrong key is always a 401 and a
 // right one never is; and at the end the relay still serves, nothing leaked, no crash.
-import { installProcessGuards } from "../helpers/process-guards.ts";
+import { installProcessGuards } from "../support/process-guards.ts";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Scenario } from "../fake-cursor/index.ts";
-import { startHarness } from "../helpers/relay-harness.ts";
+import { startHarness } from "../support/relay-harness.ts";
 import { anthropicErrorProblems, managementErrorProblems, openAiErrorProblems } from "./support/formats.ts";
 import { createFuzzClient, rawExchange } from "./support/http-client.ts";
 

@@ -5,7 +5,7 @@
 // every error is `{"error":{"type","message"}}`, no CORS header ever, and the gates
 // hold in order — a non-loopback Host is 421, a foreign Origin 403, anything but the
 // management key 401 — whatever else the request carries.
-import { installProcessGuards } from "../helpers/process-guards.ts";
+import { installProcessGuards } from "../support/process-guards.ts";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +14,8 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { controlActions } from "../../app/core/control-contract.ts";
 import { FUZZ_BATCH, FUZZ_CASES, FUZZ_SEED, fuzzParameters } from "./support/budget.ts";
-import { corsProblems, managementErrorProblems, parseSse, type Problems } from "./support/formats.ts";
+import { corsProblems, managementErrorProblems, type Problems } from "./support/formats.ts";
+import { parseSse } from "../support/sse.ts";
 import { CHEAP_SCENARIO, histogram, startFuzzRelay } from "./support/fuzz-relay.ts";
 import { createFuzzClient, type FuzzResponse } from "./support/http-client.ts";
 import { applyByteMutation, byteMutation, type ByteMutation } from "./support/mutations.ts";

@@ -3,16 +3,17 @@
 // fields, multi-field frames. The turn that gets one ends with a clear error in its
 // client's format (or completes, when the frame is still valid); other turns on the same
 // relay keep going; a giant length never makes the relay allocate what it claims.
-import { installProcessGuards } from "../helpers/process-guards.ts";
+import { installProcessGuards } from "../support/process-guards.ts";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { encodeEnvelope } from "@connectrpc/connect/protocol";
 import * as F from "../fake-cursor/frames.ts";
 import type { Scenario, Step } from "../fake-cursor/index.ts";
-import { startHarness, type Harness } from "../helpers/relay-harness.ts";
+import { startHarness, type Harness } from "../support/relay-harness.ts";
 import { FUZZ_SEED, fuzzParameters } from "./support/budget.ts";
-import { anthropicErrorProblems, anthropicSuccessProblems, openAiErrorProblems, openAiSuccessProblems, parseSse } from "./support/formats.ts";
+import { anthropicErrorProblems, anthropicSuccessProblems, openAiErrorProblems, openAiSuccessProblems } from "./support/formats.ts";
+import { parseSse } from "../support/sse.ts";
 import { startHostileUpstream, type HostileUpstream, type RunReply } from "./support/hostile-upstream.ts";
 import { createFuzzClient, type FuzzClient, type FuzzResponse } from "./support/http-client.ts";
 

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Scenario } from "../fake-cursor/index.ts";
-import { startHarness, type Harness } from "../helpers/relay-harness.ts";
+import { startHarness, type Harness } from "../support/relay-harness.ts";
 import { sendChat, type Outcome } from "./chat-client.ts";
 
 const scenario = (beforeText: boolean): Scenario => ({

@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import { request, type ClientRequest, type IncomingMessage } from "node:http";
 import { test } from "node:test";
 import { loadText, type Turn } from "../fake-cursor/index.ts";
-import { ManualClock } from "../helpers/manual-clock.ts";
-import { startHarness, type Harness } from "../helpers/relay-harness.ts";
-import { readSse } from "./sse.ts";
+import { ManualClock } from "../support/manual-clock.ts";
+import { startHarness, type Harness } from "../support/relay-harness.ts";
+import { readSse } from "../support/sse.ts";
 
 const MIB = 1024 * 1024;
 const OWED = 24 * MIB;

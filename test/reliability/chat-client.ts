@@ -6,7 +6,7 @@
 // format, a request past its deadline) throws. Plain node:http, so a caller controls its
 // connections.
 import { request as httpRequest, type Agent, type IncomingMessage } from "node:http";
-import { readSse } from "./sse.ts";
+import { readSse } from "../support/sse.ts";
 
 export type Api = "anthropic" | "openai";
 

@@ -13,7 +13,8 @@ import { CHECKPOINT_DEFAULTS, createCheckpointStore, type CheckpointStore } from
 import { createSessionManager, type SessionManager } from "../../app/sessions/session-manager.ts";
 import type { TurnInput } from "../../app/sessions/turn-input.ts";
 import type { TurnSink } from "../../app/sessions/turn-sink.ts";
-import { ManualClock } from "../helpers/manual-clock.ts";
+import { ManualClock } from "../support/manual-clock.ts";
+import { simpleTurnInput } from "../support/turn-input.ts";
 
 const ACCOUNTS = ["acc-1", "acc-2", "acc-3"];
 
@@ -64,19 +65,7 @@ function pool(): AccountPool {
   };
 }
 
-const input = (conversationId: string, text = `hello from ${conversationId}`): TurnInput => ({
-  conversationId,
-  clientModel: "m",
-  cursorModelFor: async () => "composer-2",
-  systemPrompt: "",
-  newestUserText: text,
-  hasHistory: false,
-  flatten: () => text,
-  toolResults: [],
-  tools: [],
-  images: [],
-  inputTokens: 1,
-});
+const input = (conversationId: string, text = `hello from ${conversationId}`): TurnInput => simpleTurnInput({ conversationId, text });
 
 function sink(): TurnSink & { ended: number } {
   let started = false;

@@ -10,11 +10,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { RunRecord } from "../fake-cursor/index.ts";
-import { startHarness } from "../helpers/relay-harness.ts";
+import { startHarness } from "../support/relay-harness.ts";
 import { BIG_MESSAGE_BYTES, runConversation, type ConversationResult, type ConversationSpec } from "./conversation.ts";
 import { buildFaultPlan, FAULT_KINDS, TAG_PATTERN } from "./fault-plan.ts";
 import { conversationOfRun, describeTrouble, formatFigures, loadFigures } from "./load-report.ts";
-import { installProcessGuards } from "../helpers/process-guards.ts";
+import { installProcessGuards } from "../support/process-guards.ts";
 import { createRandom, seedFromEnv, sizeFromEnv } from "./seeded-random.ts";
 
 const DEFAULT_SEED = 20260307;

@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { request, type ClientRequest } from "node:http";
 import { test } from "node:test";
 import type { Scenario, Step } from "../fake-cursor/index.ts";
-import { startHarness, type Harness } from "../helpers/relay-harness.ts";
-import { ManualClock } from "../helpers/manual-clock.ts";
+import { startHarness, type Harness } from "../support/relay-harness.ts";
+import { ManualClock } from "../support/manual-clock.ts";
 
 type Client = "anthropic streaming" | "openai streaming" | "anthropic non-streaming";
 

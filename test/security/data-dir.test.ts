@@ -11,7 +11,7 @@ import { test } from "node:test";
 import { writeFileAtomic } from "../../app/core/json-file.ts";
 import type { Scenario } from "../fake-cursor/index.ts";
 import { createFuzzClient } from "../fuzz/support/http-client.ts";
-import { startHarness } from "../helpers/relay-harness.ts";
+import { startHarness } from "../support/relay-harness.ts";
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 

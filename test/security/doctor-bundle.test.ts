@@ -8,7 +8,7 @@ import { readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { DOCTOR_TURN, ECHO_TOOL_ARGS } from "../fake-cursor/index.ts";
-import { startHarness } from "../helpers/relay-harness.ts";
+import { startHarness } from "../support/relay-harness.ts";
 import { doctor } from "../integration/doctor/helpers.ts";
 
 /** The secret and 16-character pieces of its random part (a token cut short still counts). */

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { keysEqual } from "../../app/gateway/http/auth.ts";
-import { startHarness, type Harness } from "../helpers/relay-harness.ts";
+import { startHarness, type Harness } from "../support/relay-harness.ts";
 import { anthropicErrorProblems, corsProblems, managementErrorProblems, openAiErrorProblems } from "../fuzz/support/formats.ts";
 import { createFuzzClient, rawExchange, type FuzzClient, type FuzzResponse } from "../fuzz/support/http-client.ts";
 

@@ -11,7 +11,7 @@ import { test } from "node:test";
 import type { Scenario } from "../fake-cursor/index.ts";
 import { TOOL_REPLY_PREFIX } from "../fake-cursor/index.ts";
 import { createFuzzClient, type FuzzResponse } from "../fuzz/support/http-client.ts";
-import { startHarness } from "../helpers/relay-harness.ts";
+import { startHarness } from "../support/relay-harness.ts";
 
 const MODEL = "claude-opus-4-8";
 

@@ -3,10 +3,10 @@
 // JSON goes out on end(). contentStarted turns true with the first collected block:
 // the client has seen nothing yet, but a retry on another account would duplicate
 // what is already collected, so a failure after that is reported, not retried
-// (protocol §10, 551824696). ping() does nothing: a JSON response cannot carry one.
-import type { RelayError } from "../../core/errors.ts";
+// (protocol §10, 551824696).
 import type { ResponseChannel } from "../http/channel.ts";
-import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import { createJsonSink, type ContentEvent } from "../json-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
@@ -35,8 +35,6 @@ export function createAnthropicJsonSink(channel: ResponseChannel, options: Respo
   const content: AnthropicContentBlock[] = [];
   /** The block deltas still merge into (null after a thinking_done or a tool call). */
   let open: Extract<AnthropicContentBlock, { type: "text" | "thinking" }> | null = null;
-  let outputTokens = 0;
-  let done = false;
 
   function append(type: "text" | "thinking", t: string) {
     if (t === "") return;
@@ -48,12 +46,11 @@ export function createAnthropicJsonSink(channel: ResponseChannel, options: Respo
     }
   }
 
-  return {
+  const collector = {
     get contentStarted() {
       return content.length > 0;
     },
-    handle(event: SinkEvent) {
-      if (done) return;
+    collect(event: ContentEvent) {
       switch (event.type) {
         case "text":
           append("text", event.text);
@@ -73,16 +70,11 @@ export function createAnthropicJsonSink(channel: ResponseChannel, options: Respo
             input: toolArguments(event.call.argsJson).value,
           });
           break;
-        case "tokens":
-          if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
-          break;
       }
     },
-    end(reason: StopReason) {
-      if (done) return;
-      done = true;
+    body(reason: StopReason, outputTokens: number): AnthropicMessage {
       for (const block of content) if (block.type === "thinking") block.signature = thinkingSignature(block.thinking);
-      const message: AnthropicMessage = {
+      return {
         id: options.messageId ?? newMessageId(),
         type: "message",
         role: "assistant",
@@ -92,15 +84,7 @@ export function createAnthropicJsonSink(channel: ResponseChannel, options: Respo
         stop_sequence: null,
         usage: anthropicUsage(inputTokensOf(options), outputTokens),
       };
-      channel.json(200, message);
-      channel.end();
     },
-    fail(error: RelayError) {
-      if (done) return;
-      done = true;
-      channel.json(error.status, anthropicErrorBody(error), anthropicErrorHeaders(error));
-      channel.end();
-    },
-    ping() {},
   };
+  return createJsonSink(channel, collector, { body: anthropicErrorBody, headers: anthropicErrorHeaders });
 }

@@ -23,7 +23,9 @@ import { systemClock } from "../../core/clock.ts";
 import type { RelayError } from "../../core/errors.ts";
 import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
-import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import type { ContentEvent } from "../json-sink.ts";
+import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
 import { createDeltaCoalescer } from "../delta-coalescer.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
@@ -39,10 +41,8 @@ export function createAnthropicStreamSink(channel: ResponseChannel, options: Res
   const messageId = options.messageId ?? newMessageId();
   let messageStarted = false;
   let contentStarted = false;
-  let done = false;
   let nextIndex = 0;
   let open: OpenBlock | null = null;
-  let outputTokens = 0;
 
   const send = (type: string, payload: Record<string, unknown>) => channel.sse(type, JSON.stringify({ type, ...payload }));
 
@@ -118,12 +118,11 @@ export function createAnthropicStreamSink(channel: ResponseChannel, options: Res
     send("content_block_stop", { index });
   }
 
-  return {
+  const writer: StreamWriter = {
     get contentStarted() {
       return contentStarted;
     },
-    handle(event: SinkEvent) {
-      if (done) return;
+    collect(event: ContentEvent) {
       switch (event.type) {
         case "text":
           text(event.text);
@@ -138,16 +137,11 @@ export function createAnthropicStreamSink(channel: ResponseChannel, options: Res
         case "tool_call":
           toolUse(event.call);
           break;
-        case "tokens":
-          if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
-          break;
       }
     },
-    end(reason: StopReason) {
-      if (done) return;
-      flush();
-      batch?.close();
-      done = true;
+    flush,
+    closeBatch: () => batch?.close(),
+    finish(reason: StopReason, outputTokens: number) {
       startMessage();
       closeBlock();
       send("message_delta", {
@@ -155,26 +149,15 @@ export function createAnthropicStreamSink(channel: ResponseChannel, options: Res
         usage: anthropicUsage(inputTokensOf(options), outputTokens),
       });
       send("message_stop", {});
-      channel.end();
     },
-    fail(error: RelayError) {
-      if (done) return;
-      flush();
-      batch?.close();
-      done = true;
-      if (!channel.started) {
-        channel.json(error.status, anthropicErrorBody(error), anthropicErrorHeaders(error));
-      } else {
-        // Open blocks stay unclosed on purpose: the content is incomplete, not finished.
-        channel.sse("error", JSON.stringify(anthropicErrorBody(error)));
-      }
-      channel.end();
+    failInStream(error: RelayError) {
+      // Open blocks stay unclosed on purpose: the content is incomplete, not finished.
+      channel.sse("error", JSON.stringify(anthropicErrorBody(error)));
     },
-    ping() {
-      if (done) return;
-      flush();
+    keepAlive() {
       startMessage();
       send("ping", {});
     },
   };
+  return createStreamSink(channel, writer, { body: anthropicErrorBody, headers: anthropicErrorHeaders });
 }

@@ -4,10 +4,10 @@
 // merged into one part each, in the order they came; tool calls are one part each. In
 // JSON mode the text is cleaned to the JSON value. contentStarted turns true with the
 // first collected content, so a later failure is reported rather than retried into a
-// duplicate; ping() does nothing.
-import type { RelayError } from "../../core/errors.ts";
-import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+// duplicate.
+import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import type { ResponseChannel } from "../http/channel.ts";
+import { createJsonSink, type ContentEvent } from "../json-sink.ts";
 import { inputTokensOf } from "../sink-options.ts";
 import { geminiErrorBody, geminiErrorHeaders } from "./errors.ts";
 import { extractJsonText } from "./json-text.ts";
@@ -23,8 +23,6 @@ export interface GeminiJsonSinkOptions extends GeminiSinkOptions {
 export function createGeminiJsonSink(channel: ResponseChannel, options: GeminiJsonSinkOptions): TurnSink {
   const parts: GeminiPart[] = [];
   let open: { text: string; thought?: true } | null = null;
-  let outputTokens = 0;
-  let done = false;
 
   function append(t: string, thought: boolean) {
     if (t === "") return;
@@ -35,12 +33,11 @@ export function createGeminiJsonSink(channel: ResponseChannel, options: GeminiJs
     }
   }
 
-  return {
+  const collector = {
     get contentStarted() {
       return parts.length > 0;
     },
-    handle(event: SinkEvent) {
-      if (done) return;
+    collect(event: ContentEvent) {
       switch (event.type) {
         case "text":
           append(event.text, false);
@@ -55,14 +52,9 @@ export function createGeminiJsonSink(channel: ResponseChannel, options: GeminiJs
           open = null;
           parts.push(functionCallPart(event.call));
           break;
-        case "tokens":
-          if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
-          break;
       }
     },
-    end(reason: StopReason) {
-      if (done) return;
-      done = true;
+    body(reason: StopReason, outputTokens: number): unknown {
       if (options.jsonOutput) for (const p of parts) if ("text" in p && p.thought !== true) p.text = extractJsonText(p.text);
       const response = geminiResponse(
         parts,
@@ -70,15 +62,8 @@ export function createGeminiJsonSink(channel: ResponseChannel, options: GeminiJs
         geminiFinishReason(reason),
         geminiUsage(inputTokensOf(options), outputTokens),
       );
-      channel.json(200, options.asArray ? [response] : response);
-      channel.end();
+      return options.asArray ? [response] : response;
     },
-    fail(error: RelayError) {
-      if (done) return;
-      done = true;
-      channel.json(error.status, geminiErrorBody(error), geminiErrorHeaders(error));
-      channel.end();
-    },
-    ping() {},
   };
+  return createJsonSink(channel, collector, { body: geminiErrorBody, headers: geminiErrorHeaders });
 }

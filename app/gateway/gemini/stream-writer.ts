@@ -14,7 +14,9 @@
 // cleaned to the JSON value, at the end: a half-sent fence cannot be taken back.
 import { systemClock } from "../../core/clock.ts";
 import type { RelayError } from "../../core/errors.ts";
-import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import type { ContentEvent } from "../json-sink.ts";
+import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
 import { createDeltaCoalescer } from "../delta-coalescer.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
@@ -31,12 +33,13 @@ export interface GeminiSinkOptions extends ResponseSinkOptions {
 export function createGeminiStreamSink(channel: ResponseChannel, options: GeminiSinkOptions): TurnSink {
   const meta = { model: options.model, responseId: options.messageId ?? newResponseId() };
   let contentStarted = false;
-  let done = false;
-  let outputTokens = 0;
   let heldText = "";
 
-  const send = (parts: GeminiPart[], finish?: string) =>
-    channel.sse(null, JSON.stringify(geminiResponse(parts, meta, finish, finish === undefined ? undefined : geminiUsage(inputTokensOf(options), outputTokens))));
+  const send = (parts: GeminiPart[], finish?: { reason: string; outputTokens: number }) =>
+    channel.sse(
+      null,
+      JSON.stringify(geminiResponse(parts, meta, finish?.reason, finish === undefined ? undefined : geminiUsage(inputTokensOf(options), finish.outputTokens))),
+    );
 
   function content(part: GeminiPart) {
     contentStarted = true;
@@ -52,12 +55,11 @@ export function createGeminiStreamSink(channel: ResponseChannel, options: Gemini
     else content(kind === "text" ? { text: t } : { text: t, thought: true });
   };
 
-  return {
+  const writer: StreamWriter = {
     get contentStarted() {
       return contentStarted || heldText !== "";
     },
-    handle(event: SinkEvent) {
-      if (done) return;
+    collect(event: ContentEvent) {
       switch (event.type) {
         case "text":
           if (event.text === "") break;
@@ -73,33 +75,20 @@ export function createGeminiStreamSink(channel: ResponseChannel, options: Gemini
           flush();
           content(functionCallPart(event.call));
           break;
-        case "tokens":
-          if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
-          break;
       }
     },
-    end(reason: StopReason) {
-      if (done) return;
-      flush();
-      batch?.close();
-      done = true;
+    flush,
+    closeBatch: () => batch?.close(),
+    finish(reason: StopReason, outputTokens: number) {
       const last: GeminiPart[] = heldText === "" ? [] : [{ text: extractJsonText(heldText) }];
-      send(last, geminiFinishReason(reason));
-      channel.end();
+      send(last, { reason: geminiFinishReason(reason), outputTokens });
     },
-    fail(error: RelayError) {
-      if (done) return;
-      flush();
-      batch?.close();
-      done = true;
-      if (!channel.started) channel.json(error.status, geminiErrorBody(error), geminiErrorHeaders(error));
-      else channel.sse(null, JSON.stringify(geminiErrorBody(error)));
-      channel.end();
+    failInStream(error: RelayError) {
+      channel.sse(null, JSON.stringify(geminiErrorBody(error)));
     },
-    ping() {
-      if (done) return;
-      flush();
+    keepAlive() {
       send([]);
     },
   };
+  return createStreamSink(channel, writer, { body: geminiErrorBody, headers: geminiErrorHeaders });
 }

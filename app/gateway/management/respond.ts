@@ -2,7 +2,7 @@
 // every error as {"error":{"type","message"}}. No response ever carries a CORS header.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { RelayError, toRelayError } from "../../core/errors.ts";
-import { readBody } from "../http/body.ts";
+import { parseJsonBody, readBody } from "../http/body.ts";
 
 export const MANAGEMENT_BODY_LIMIT = 64 * 1024;
 
@@ -21,15 +21,7 @@ export async function readJsonBody(req: IncomingMessage, limit = MANAGEMENT_BODY
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new RelayError({ kind: "invalid_request", status: 415, message: "send the request body as `content-type: application/json`" });
   }
-  try {
-    return JSON.parse(raw.toString("utf8"));
-  } catch (e) {
-    throw new RelayError({
-      kind: "invalid_request",
-      status: 400,
-      message: `request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
-    });
-  }
+  return parseJsonBody(raw);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

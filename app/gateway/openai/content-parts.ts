@@ -3,8 +3,9 @@
 // become ImageInputs; remote URLs are ignored (the relay does not fetch on a client's
 // behalf). Audio, file and refusal parts are ignored; an unknown part type is a 400.
 import type { ImageInput } from "../../cursor/types.ts";
+import { imageFromDataUrl, isDataUrl } from "../data-url-image.ts";
 import { joinTextParts } from "../join-text.ts";
-import { at, decodeBase64, describe, expectObject, expectString, invalid, isObject, own, quote } from "../validation.ts";
+import { at, describe, expectObject, expectString, invalid, isObject, own, quote } from "../validation.ts";
 
 export interface PartsContent {
   text: string;
@@ -12,7 +13,6 @@ export interface PartsContent {
 }
 
 const IGNORED_PARTS = new Set(["input_audio", "file", "refusal"]);
-const DATA_URL_HEAD = /^data:([^;,]{1,100})((?:;[^;,]{0,100}){0,10}),/i;
 
 /**
  * @param allowImages false where images make no sense (system, assistant, tool): they are ignored there.
@@ -42,11 +42,6 @@ export function parseContent(raw: unknown, path: string, allowImages: boolean, a
 function parseImageUrl(raw: unknown, path: string): ImageInput | null {
   const urlPath = isObject(raw) ? at(path, "url") : path;
   const url = expectString(isObject(raw) ? own(raw, "url") : raw, urlPath);
-  if (!url.slice(0, 5).toLowerCase().startsWith("data:")) return null; // remote URL: ignored
-  const head = DATA_URL_HEAD.exec(url.slice(0, 1200));
-  if (!head) throw invalid(urlPath, "malformed data: URL");
-  const mimeType = (head[1] ?? "").toLowerCase();
-  if (!mimeType.startsWith("image/")) throw invalid(urlPath, `expected an image data: URL, got ${quote(mimeType)}`);
-  if (!/;base64$/i.test(head[2] ?? "")) throw invalid(urlPath, "only base64 data: URLs are supported for images");
-  return { mimeType, data: decodeBase64(url.slice(head[0].length), urlPath) };
+  if (!isDataUrl(url)) return null; // remote URL: ignored
+  return imageFromDataUrl(url, urlPath);
 }

@@ -2,11 +2,11 @@
 // collected, tool calls listed in order, and the JSON goes out on end(). As for the
 // Anthropic JSON writer, contentStarted turns true with the first collected content so
 // a later failure is reported instead of retried into a duplicate (protocol §10,
-// 551824696); ping() does nothing.
+// 551824696).
 import { systemClock } from "../../core/clock.ts";
-import type { RelayError } from "../../core/errors.ts";
 import type { ResponseChannel } from "../http/channel.ts";
-import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import { createJsonSink, type ContentEvent } from "../json-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
@@ -45,15 +45,12 @@ export function createOpenAiJsonSink(channel: ResponseChannel, options: Response
   let text = "";
   let reasoning = "";
   const toolCalls: OpenAiToolCall[] = [];
-  let outputTokens = 0;
-  let done = false;
 
-  return {
+  const collector = {
     get contentStarted() {
       return text !== "" || reasoning !== "" || toolCalls.length > 0;
     },
-    handle(event: SinkEvent) {
-      if (done) return;
+    collect(event: ContentEvent) {
       switch (event.type) {
         case "text":
           text += event.text;
@@ -70,14 +67,9 @@ export function createOpenAiJsonSink(channel: ResponseChannel, options: Response
             function: { name: event.call.name, arguments: toolArguments(event.call.argsJson).json },
           });
           break;
-        case "tokens":
-          if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
-          break;
       }
     },
-    end(reason: StopReason) {
-      if (done) return;
-      done = true;
+    body(reason: StopReason, outputTokens: number): OpenAiChatCompletion {
       const message: OpenAiChatCompletion["choices"][number]["message"] = {
         role: "assistant",
         content: text === "" && toolCalls.length > 0 ? null : text,
@@ -85,7 +77,7 @@ export function createOpenAiJsonSink(channel: ResponseChannel, options: Response
       };
       if (reasoning !== "") message.reasoning_content = reasoning;
       if (toolCalls.length > 0) message.tool_calls = toolCalls;
-      const completion: OpenAiChatCompletion = {
+      return {
         id: options.messageId ?? newCompletionId(),
         object: "chat.completion",
         created,
@@ -93,15 +85,7 @@ export function createOpenAiJsonSink(channel: ResponseChannel, options: Response
         choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason(reason) }],
         usage: openAiUsage(inputTokensOf(options), outputTokens),
       };
-      channel.json(200, completion);
-      channel.end();
     },
-    fail(error: RelayError) {
-      if (done) return;
-      done = true;
-      channel.json(error.status, openAiErrorBody(error), openAiErrorHeaders(error));
-      channel.end();
-    },
-    ping() {},
   };
+  return createJsonSink(channel, collector, { body: openAiErrorBody, headers: openAiErrorHeaders });
 }

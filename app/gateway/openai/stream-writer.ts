@@ -19,7 +19,9 @@ import { randomBytes } from "node:crypto";
 import { systemClock } from "../../core/clock.ts";
 import type { RelayError } from "../../core/errors.ts";
 import type { ResponseChannel } from "../http/channel.ts";
-import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import type { ContentEvent } from "../json-sink.ts";
+import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
 import { createDeltaCoalescer } from "../delta-coalescer.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
@@ -36,9 +38,7 @@ export function createOpenAiStreamSink(channel: ResponseChannel, options: Respon
   const includeUsage = options.includeUsage === true;
   let roleSent = false;
   let contentStarted = false;
-  let done = false;
   let toolIndex = 0;
-  let outputTokens = 0;
 
   function chunk(delta: Record<string, unknown>, finish: string | null = null) {
     const body: Record<string, unknown> = {
@@ -71,12 +71,11 @@ export function createOpenAiStreamSink(channel: ResponseChannel, options: Respon
   const flush = () => batch?.flush();
   const delta = (kind: "content" | "reasoning_content", t: string) => (batch ? batch.add(kind, t) : content({ [kind]: t }));
 
-  return {
+  const writer: StreamWriter = {
     get contentStarted() {
       return contentStarted;
     },
-    handle(event: SinkEvent) {
-      if (done) return;
+    collect(event: ContentEvent) {
       switch (event.type) {
         case "text":
           if (event.text !== "") delta("content", event.text);
@@ -101,16 +100,11 @@ export function createOpenAiStreamSink(channel: ResponseChannel, options: Respon
           });
           break;
         }
-        case "tokens":
-          if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
-          break;
       }
     },
-    end(reason: StopReason) {
-      if (done) return;
-      flush();
-      batch?.close();
-      done = true;
+    flush,
+    closeBatch: () => batch?.close(),
+    finish(reason: StopReason, outputTokens: number) {
       sendRole();
       chunk({}, finishReason(reason));
       if (includeUsage) {
@@ -120,22 +114,14 @@ export function createOpenAiStreamSink(channel: ResponseChannel, options: Respon
         );
       }
       channel.sse(null, "[DONE]");
-      channel.end();
     },
-    fail(error: RelayError) {
-      if (done) return;
-      flush();
-      batch?.close();
-      done = true;
-      if (!channel.started) channel.json(error.status, openAiErrorBody(error), openAiErrorHeaders(error));
-      else channel.sse(null, JSON.stringify(openAiErrorBody(error)));
-      channel.end();
+    failInStream(error: RelayError) {
+      channel.sse(null, JSON.stringify(openAiErrorBody(error)));
     },
-    ping() {
-      if (done) return;
-      flush();
+    keepAlive() {
       if (!roleSent) sendRole();
       else chunk({});
     },
   };
+  return createStreamSink(channel, writer, { body: openAiErrorBody, headers: openAiErrorHeaders });
 }

@@ -15,8 +15,9 @@
 // - `item_reference` needs stored items the relay does not keep: a 400.
 import type { ImageInput } from "../../cursor/types.ts";
 import type { TranscriptEntry, TranscriptToolCall } from "../../sessions/chat-request.ts";
+import { imageFromDataUrl, isDataUrl } from "../data-url-image.ts";
 import { joinTextParts } from "../join-text.ts";
-import { at, decodeBase64, describe, expectArray, expectNonEmptyString, expectObject, expectString, invalid, optionalString, own, quote, type JsonObject } from "../validation.ts";
+import { at, describe, expectArray, expectNonEmptyString, expectObject, expectString, invalid, optionalString, own, quote, type JsonObject } from "../validation.ts";
 import { cursorToolName } from "./tools.ts";
 
 export interface ParsedInput {
@@ -27,7 +28,6 @@ export interface ParsedInput {
 }
 
 const SKIPPED_ITEMS = new Set(["reasoning", "web_search_call", "image_generation_call", "file_search_call", "compaction", "compaction_summary"]);
-const DATA_URL_HEAD = /^data:([^;,]{1,100})((?:;[^;,]{0,100}){0,10}),/i;
 
 export function parseInput(raw: unknown, out: ParsedInput): void {
   if (typeof raw === "string") {
@@ -157,12 +157,6 @@ function parseContent(raw: unknown, path: string): Content {
 /** A base64 `data:` image_url; a remote URL or a file_id is skipped (the relay fetches nothing). */
 function imageOf(part: JsonObject, path: string): ImageInput | null {
   const url = optionalString(own(part, "image_url"), at(path, "image_url"));
-  if (url === undefined || !url.slice(0, 5).toLowerCase().startsWith("data:")) return null;
-  const urlPath = at(path, "image_url");
-  const head = DATA_URL_HEAD.exec(url.slice(0, 1200));
-  if (!head) throw invalid(urlPath, "malformed data: URL");
-  const mimeType = (head[1] ?? "").toLowerCase();
-  if (!mimeType.startsWith("image/")) throw invalid(urlPath, `expected an image data: URL, got ${quote(mimeType)}`);
-  if (!/;base64$/i.test(head[2] ?? "")) throw invalid(urlPath, "only base64 data: URLs are supported for images");
-  return { mimeType, data: decodeBase64(url.slice(head[0].length), urlPath) };
+  if (url === undefined || !isDataUrl(url)) return null;
+  return imageFromDataUrl(url, at(path, "image_url"));
 }

@@ -1,11 +1,11 @@
 // A turn rendered as one non-streaming Response object: text and thinking are
 // collected, tool calls listed in order, and the JSON goes out on end(). As for the
 // other JSON writers, contentStarted turns true with the first collected content so a
-// later failure is reported instead of retried into a duplicate; ping() does nothing.
+// later failure is reported instead of retried into a duplicate.
 import { systemClock } from "../../core/clock.ts";
-import type { RelayError } from "../../core/errors.ts";
 import type { ResponseChannel } from "../http/channel.ts";
-import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import { createJsonSink, type ContentEvent } from "../json-sink.ts";
 import { inputTokensOf } from "../sink-options.ts";
 import { openAiErrorBody, openAiErrorHeaders } from "../openai/errors.ts";
 import {
@@ -25,8 +25,6 @@ export function createResponsesJsonSink(channel: ResponseChannel, options: Respo
   const output: OutputItem[] = [];
   /** The item text is being appended to (a new one starts when the kind changes). */
   let open: { kind: "text" | "reasoning"; text: string } | null = null;
-  let outputTokens = 0;
-  let done = false;
 
   const closeOpen = () => {
     if (!open) return;
@@ -41,12 +39,11 @@ export function createResponsesJsonSink(channel: ResponseChannel, options: Respo
     open.text += text;
   };
 
-  return {
+  const collector = {
     get contentStarted() {
       return output.length > 0 || open !== null;
     },
-    handle(event: SinkEvent) {
-      if (done) return;
+    collect(event: ContentEvent) {
       switch (event.type) {
         case "text":
           if (event.text !== "") append("text", event.text);
@@ -61,16 +58,11 @@ export function createResponsesJsonSink(channel: ResponseChannel, options: Respo
           closeOpen();
           output.push(toolCallItem(event.call, options.toolNames, "completed"));
           break;
-        case "tokens":
-          if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
-          break;
       }
     },
-    end(reason: StopReason) {
-      if (done) return;
-      done = true;
+    body(reason: StopReason, outputTokens: number): unknown {
       closeOpen();
-      const response = responseObject(options, {
+      return responseObject(options, {
         id: options.messageId ?? newItemId("resp"),
         createdAt,
         status: finalStatus(reason),
@@ -78,15 +70,7 @@ export function createResponsesJsonSink(channel: ResponseChannel, options: Respo
         usage: responsesUsage(inputTokensOf(options), outputTokens),
         ...(reason === "max_tokens" ? { incomplete: reason } : {}),
       });
-      channel.json(200, response);
-      channel.end();
     },
-    fail(error: RelayError) {
-      if (done) return;
-      done = true;
-      channel.json(error.status, openAiErrorBody(error), openAiErrorHeaders(error));
-      channel.end();
-    },
-    ping() {},
   };
+  return createJsonSink(channel, collector, { body: openAiErrorBody, headers: openAiErrorHeaders });
 }

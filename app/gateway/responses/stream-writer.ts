@@ -19,7 +19,9 @@
 import { systemClock } from "../../core/clock.ts";
 import type { RelayError } from "../../core/errors.ts";
 import type { ResponseChannel } from "../http/channel.ts";
-import type { SinkEvent, StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
+import type { ContentEvent } from "../json-sink.ts";
+import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
 import { createDeltaCoalescer } from "../delta-coalescer.ts";
 import { inputTokensOf } from "../sink-options.ts";
 import { openAiErrorBody, openAiErrorHeaders } from "../openai/errors.ts";
@@ -58,9 +60,7 @@ export function createResponsesStreamSink(channel: ResponseChannel, options: Res
   let sequence = 0;
   let opened = false;
   let contentStarted = false;
-  let done = false;
   let open: OpenItem | null = null;
-  let outputTokens = 0;
 
   function emit(type: string, fields: Record<string, unknown>) {
     channel.sse(type, JSON.stringify({ type, sequence_number: sequence++, ...fields }));
@@ -138,12 +138,11 @@ export function createResponsesStreamSink(channel: ResponseChannel, options: Res
   const delta = (kind: DeltaKind, t: string) => (batch ? batch.add(kind, t) : appendDelta(kind, t));
   const flush = () => batch?.flush();
 
-  return {
+  const writer: StreamWriter = {
     get contentStarted() {
       return contentStarted;
     },
-    handle(event: SinkEvent) {
-      if (done) return;
+    collect(event: ContentEvent) {
       switch (event.type) {
         case "text":
           if (event.text !== "") delta("text", event.text);
@@ -159,45 +158,29 @@ export function createResponsesStreamSink(channel: ResponseChannel, options: Res
           flush();
           toolCall(toolCallItem(event.call, options.toolNames, "completed"));
           break;
-        case "tokens":
-          if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
-          break;
       }
     },
-    end(reason: StopReason) {
-      if (done) return;
-      flush();
-      batch?.close();
-      done = true;
+    flush,
+    closeBatch: () => batch?.close(),
+    finish(reason: StopReason, outputTokens: number) {
       openStream();
       closeOpen();
       state.status = finalStatus(reason);
       if (reason === "max_tokens") state.incomplete = reason;
       state.usage = responsesUsage(inputTokensOf(options), outputTokens);
       emit(state.status === "incomplete" ? "response.incomplete" : "response.completed", { response: responseObject(options, state) });
-      channel.end();
     },
-    fail(error: RelayError) {
-      if (done) return;
-      flush();
-      batch?.close();
-      done = true;
-      if (!channel.started) {
-        channel.json(error.status, openAiErrorBody(error), openAiErrorHeaders(error));
-      } else {
-        const body = openAiErrorBody(error).error;
-        state.status = "failed";
-        state.error = { code: body.code, message: body.message };
-        state.usage = responsesUsage(inputTokensOf(options), outputTokens);
-        emit("response.failed", { response: responseObject(options, state) });
-      }
-      channel.end();
+    failInStream(error: RelayError, outputTokens: number) {
+      const body = openAiErrorBody(error).error;
+      state.status = "failed";
+      state.error = { code: body.code, message: body.message };
+      state.usage = responsesUsage(inputTokensOf(options), outputTokens);
+      emit("response.failed", { response: responseObject(options, state) });
     },
-    ping() {
-      if (done) return;
-      flush();
+    keepAlive() {
       if (!opened) openStream();
       else emit("response.in_progress", { response: responseObject(options, state) });
     },
   };
+  return createStreamSink(channel, writer, { body: openAiErrorBody, headers: openAiErrorHeaders });
 }

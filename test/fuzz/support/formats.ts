@@ -1,5 +1,6 @@
 // What a response must look like in each client's own format. Every checker returns the
 // list of problems it found (empty = fine), so a fuzz failure names all of them at once.
+import { parseSse } from "../../support/sse.ts";
 import type { FuzzResponse } from "./http-client.ts";
 
 export type Problems = string[];
@@ -71,28 +72,6 @@ export function managementErrorProblems(res: FuzzResponse): Problems {
     problems.push(`not a management error: ${JSON.stringify(body).slice(0, 200)}`);
   }
   return problems;
-}
-
-export interface SseEvent {
-  event: string | null;
-  data: string;
-}
-
-/** Splits an event stream into events (comment lines are skipped). */
-export function parseSse(text: string): SseEvent[] {
-  const out: SseEvent[] = [];
-  for (const block of text.split("\n\n")) {
-    if (block.trim() === "") continue;
-    let event: string | null = null;
-    const data: string[] = [];
-    for (const line of block.split("\n")) {
-      if (line.startsWith(":")) continue;
-      if (line.startsWith("event: ")) event = line.slice(7);
-      else if (line.startsWith("data: ")) data.push(line.slice(6));
-    }
-    if (event !== null || data.length > 0) out.push({ event, data: data.join("\n") });
-  }
-  return out;
 }
 
 /** A complete Anthropic answer: a message object, or an event stream that ends with message_stop or an error event. */

@@ -2,7 +2,7 @@
 // fake is a two-step answer with no prologue, so a mutated request that is still valid
 // costs about as much as one that is refused. Records process-level faults too.
 import type { Scenario } from "../../fake-cursor/index.ts";
-import { startHarness, type Harness, type HarnessOptions } from "../../helpers/relay-harness.ts";
+import { startHarness, type Harness, type HarnessOptions } from "../../support/relay-harness.ts";
 
 export const CHEAP_TURN_TEXT = "ok";
 

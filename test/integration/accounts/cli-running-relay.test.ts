@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { accountsCommand } from "../../../app/cli/accounts.ts";
 import { RelayError } from "../../../app/core/errors.ts";
 import { MANAGEMENT_KEY_ENTRY } from "../../../app/core/runtime-file.ts";
-import { haveKeyring, startHarness } from "../../helpers/relay-harness.ts";
+import { haveKeyring, startHarness } from "../../support/relay-harness.ts";
 
 function capture() {
   const out: string[] = [];

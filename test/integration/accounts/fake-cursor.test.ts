@@ -1,27 +1,14 @@
-// The same login and refresh flows against the shared fake Cursor (test/fake-cursor),
-// once it exists in the tree; skipped (with the reason) before that.
+// The same login and refresh flows against the shared fake Cursor (test/fake-cursor).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { systemClock } from "../../../app/core/clock.ts";
 import { startLogin } from "../../../app/accounts/login.ts";
 import { subToShortHash } from "../../../app/accounts/identity.ts";
 import { makeEnv } from "./helpers.ts";
+import { startFakeCursor } from "../../fake-cursor/index.ts";
 
-interface FakeLike {
-  url: string;
-  logins: unknown[];
-  refreshes: unknown[];
-  mintAccessToken(sub: string, expSeconds?: number): string;
-  revokeRefreshToken(token: string): void;
-  close(): Promise<void>;
-}
-const fakePath = new URL("../../fake-cursor/index.ts", import.meta.url);
-const skip = existsSync(fakePath) ? false : "test/fake-cursor/index.ts is not in the tree yet";
-
-test("against the shared fake: browser login twice gives two accounts, then refresh and the 401 path", { skip }, async (t) => {
-  const mod = (await import(fakePath.href)) as { startFakeCursor(o?: object): Promise<FakeLike> };
-  const fake = await mod.startFakeCursor();
+test("against the shared fake: browser login twice gives two accounts, then refresh and the 401 path", async (t) => {
+  const fake = await startFakeCursor();
   t.after(() => fake.close());
   const env = await makeEnv(t, () => fake.url);
   const registry = env.openRegistry(systemClock, false);

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { filesUnder } from "../../helpers/files.ts";
+import { filesUnder } from "../../support/files.ts";
 import type { Clock } from "../../../app/core/clock.ts";
 import { createLogger, type Logger } from "../../../app/core/log.ts";
 import { createFileSettingsStore } from "../../../app/accounts/settings-store.ts";

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 import type { AccountChange } from "../../../app/accounts/registry.ts";
 import { startAuthServer } from "./auth-server.ts";
 import { makeEnv } from "./helpers.ts";

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { main } from "../../../app/cli/main.ts";
 import type { ModelsReport } from "../../../app/cli/models.ts";
 import { TEXT_TURN, type Scenario } from "../../fake-cursor/index.ts";
-import { haveKeyring, startHarness, type Harness } from "../../helpers/relay-harness.ts";
+import { haveKeyring, startHarness, type Harness } from "../../support/relay-harness.ts";
 
 const LIVE = [
   { id: "claude-4.5-opus", displayName: "Claude 4.5 Opus", thinking: true, aliases: [] },

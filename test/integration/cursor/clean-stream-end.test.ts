@@ -8,9 +8,9 @@ import http2 from "node:http2";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { InteractionUpdateSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { AgentServerFrameSchema } from "../../../proto/gen/agent/v1/agent_service_pb.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
-import { createCursorClient } from "../../../app/cursor/index.ts";
-import type { CursorEvent, RunOptions } from "../../../app/cursor/index.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
+import { createCursorClient } from "../../../app/cursor/client.ts";
+import type { CursorEvent, RunOptions } from "../../../app/cursor/types.ts";
 import { envelope, startRawServer } from "./raw-h2-server.ts";
 
 const runOptions = (i: number): RunOptions => ({ accessToken: "t", conversationId: `c${i}`, modelId: "m", userText: "hi", blobs: new Map(), tools: [] });

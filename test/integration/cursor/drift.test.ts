@@ -4,7 +4,8 @@
 // counter holds a kind, a short key and times — never a message's contents.
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { createCursorClient, type CursorClientHandle, type CursorRun, type RunOptions } from "../../../app/cursor/index.ts";
+import { createCursorClient, type CursorClientHandle } from "../../../app/cursor/client.ts";
+import type { CursorRun, RunOptions } from "../../../app/cursor/types.ts";
 import { drift } from "../../../app/cursor/drift.ts";
 import { upstreamErrors } from "../../../app/cursor/upstream-errors.ts";
 import { startFakeCursor, TEXT_TURN, type FakeCursor, type Step } from "../../fake-cursor/index.ts";

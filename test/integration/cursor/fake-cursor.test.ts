@@ -4,8 +4,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { RelayError } from "../../../app/core/errors.ts";
-import { createCursorClient, type CursorClientHandle } from "../../../app/cursor/index.ts";
-import type { CursorEvent, CursorRun, RunOptions, ToolCallRequest } from "../../../app/cursor/index.ts";
+import { createCursorClient, type CursorClientHandle } from "../../../app/cursor/client.ts";
+import type { CursorEvent, CursorRun, RunOptions, ToolCallRequest } from "../../../app/cursor/types.ts";
 import { startFakeCursor, type FakeCursor } from "../../fake-cursor/index.ts";
 
 let fake: FakeCursor;

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { InteractionUpdateSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { AgentClientFrameSchema, AgentServerFrameSchema } from "../../../proto/gen/agent/v1/agent_service_pb.ts";
-import { createCursorClient } from "../../../app/cursor/index.ts";
-import type { CursorEvent } from "../../../app/cursor/index.ts";
+import { createCursorClient } from "../../../app/cursor/client.ts";
+import type { CursorEvent } from "../../../app/cursor/types.ts";
 import { envelope, startRawServer } from "./raw-h2-server.ts";
 
 const update = (m: Parameters<typeof create<typeof InteractionUpdateSchema>>[1]) =>

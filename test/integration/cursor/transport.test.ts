@@ -5,10 +5,12 @@ import assert from "node:assert/strict";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { GetUsableModelsResponseSchema, InteractionUpdateSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { AgentServerFrameSchema } from "../../../proto/gen/agent/v1/agent_service_pb.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 import { RelayError } from "../../../app/core/errors.ts";
-import { CLIENT_VERSION_PATTERN, createCursorClient, FALLBACK_MODELS } from "../../../app/cursor/index.ts";
-import type { CursorEvent, RunOptions } from "../../../app/cursor/index.ts";
+import { CLIENT_VERSION_PATTERN } from "../../../app/cursor/transport.ts";
+import { createCursorClient } from "../../../app/cursor/client.ts";
+import { FALLBACK_MODELS } from "../../../app/cursor/models.ts";
+import type { CursorEvent, RunOptions } from "../../../app/cursor/types.ts";
 import { envelope, startRawServer } from "./raw-h2-server.ts";
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SelfTestReport, Snapshot } from "../../../app/core/control-api.ts";
 import { DOCTOR_TURN, type Step } from "../../fake-cursor/index.ts";
-import { haveKeyring, startHarness } from "../../helpers/relay-harness.ts";
+import { haveKeyring, startHarness } from "../../support/relay-harness.ts";
 import { RELAY_BIN, run } from "../../e2e/cli-process.ts";
 
 test("the binary: --json on a healthy fake exits 0; a missing data folder exits 1 with ✗; a bad flag exits 2", async (t) => {

@@ -8,7 +8,7 @@ import { systemClock, type Clock } from "../../../app/core/clock.ts";
 import { writeRuntimeInfo } from "../../../app/core/runtime-file.ts";
 import { ECHO_TOOL_NAME } from "../../../app/doctor/self-test-run.ts";
 import { DOCTOR_TURN, ECHO_TOOL_ARGS, resolveScenario, type Scenario, type Step } from "../../fake-cursor/index.ts";
-import { startHarness } from "../../helpers/relay-harness.ts";
+import { startHarness } from "../../support/relay-harness.ts";
 import { doctor, doctorJson, lineOf, nextOf } from "./helpers.ts";
 
 const doctorTurn = (): Step[] => structuredClone(DOCTOR_TURN);

@@ -2,7 +2,7 @@
 // store) against a relay harness and its fake Cursor, capturing what it prints.
 import { doctorCommand, type DoctorDeps } from "../../../app/cli/doctor.ts";
 import type { SelfTestReport } from "../../../app/core/control-api.ts";
-import { haveKeyring, type Harness } from "../../helpers/relay-harness.ts";
+import { haveKeyring, type Harness } from "../../support/relay-harness.ts";
 
 export interface DoctorRun {
   code: number;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { QUOTA_FILE } from "../../../app/accounts/quota-file.ts";
 import { resolveScenario, type Scenario, type UsageSpec } from "../../fake-cursor/index.ts";
-import { startHarness } from "../../helpers/relay-harness.ts";
+import { startHarness } from "../../support/relay-harness.ts";
 import { doctor, doctorJson, lineOf, nextOf } from "./helpers.ts";
 
 const RESETS = Date.UTC(2031, 2, 14, 9, 30);

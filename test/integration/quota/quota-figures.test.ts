@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { accountsCommand, type AccountRow } from "../../../app/cli/accounts.ts";
-import { haveKeyring, startHarness } from "../../helpers/relay-harness.ts";
+import { haveKeyring, startHarness } from "../../support/relay-harness.ts";
 
 const CYCLE_END = Date.UTC(2026, 11, 24, 0, 0, 0);
 

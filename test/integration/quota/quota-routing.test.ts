@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
 import { systemClock, type Clock } from "../../../app/core/clock.ts";
 import type { UsageSpec } from "../../fake-cursor/index.ts";
-import { startHarness, type Harness } from "../../helpers/relay-harness.ts";
+import { startHarness, type Harness } from "../../support/relay-harness.ts";
 
 const HOUR = 3_600_000;
 

@@ -3,7 +3,7 @@
 // and first user message, no session id) are one conversation and stay on its account.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startHarness } from "../../helpers/relay-harness.ts";
+import { startHarness } from "../../support/relay-harness.ts";
 
 test("identical first messages share one conversation and one account; a different one goes to the other account", async (t) => {
   const h = await startHarness(t, { accounts: ["alpha", "beta"] });

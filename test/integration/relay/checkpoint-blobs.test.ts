@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
-import { startHarness } from "../../helpers/relay-harness.ts";
+import { startHarness } from "../../support/relay-harness.ts";
 
 const LATE = "a blob set after the checkpoint";
 const LATE_ID = createHash("sha256").update(LATE).digest("hex");

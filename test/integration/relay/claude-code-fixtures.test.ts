@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { TEXT_REPLY } from "../../fake-cursor/index.ts";
-import { startHarness } from "../../helpers/relay-harness.ts";
+import { startHarness } from "../../support/relay-harness.ts";
+import { parseSse } from "../../support/sse.ts";
 
 interface Fixture {
   method: string;
@@ -25,11 +26,9 @@ function readSse(text: string): { events: string[]; text: string; stop: string |
   const events: string[] = [];
   let out = "";
   let stop: string | null = null;
-  for (const block of text.split("\n\n")) {
-    const ev = /^event: (.+)$/m.exec(block)?.[1];
-    const data = /^data: (.+)$/m.exec(block)?.[1];
-    if (!ev || !data) continue;
-    events.push(ev);
+  for (const { event, data } of parseSse(text)) {
+    if (!event || !data) continue;
+    events.push(event);
     const d = JSON.parse(data) as { delta?: { type?: string; text?: string; stop_reason?: string } };
     if (d.delta?.type === "text_delta") out += d.delta.text;
     if (d.delta?.stop_reason) stop = d.delta.stop_reason;

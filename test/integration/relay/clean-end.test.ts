@@ -4,7 +4,7 @@
 // cool down, and the turn is not re-run on another account.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startHarness, type Harness } from "../../helpers/relay-harness.ts";
+import { startHarness, type Harness } from "../../support/relay-harness.ts";
 
 const MODEL = "claude-opus-4-8";
 const ANSWER = "All done without turn_ended.";

@@ -3,8 +3,8 @@
 // Cursor-side version gate can be followed without a new release.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DEFAULT_CLIENT_VERSION } from "../../../app/cursor/index.ts";
-import { startHarness } from "../../helpers/relay-harness.ts";
+import { DEFAULT_CLIENT_VERSION } from "../../../app/cursor/transport.ts";
+import { startHarness } from "../../support/relay-harness.ts";
 
 const ask = { model: "claude-opus-4-8", max_tokens: 50, messages: [{ role: "user" as const, content: "hi" }] };
 

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import Anthropic from "@anthropic-ai/sdk";
 import { TEXT_REPLY, TEXT_TURN } from "../../fake-cursor/index.ts";
-import { startHarness } from "../../helpers/relay-harness.ts";
+import { startHarness } from "../../support/relay-harness.ts";
 
 const MODEL = "claude-opus-4-8";
 const session = (id: string) => ({ user_id: JSON.stringify({ device_id: "d", account_uuid: "", session_id: id }) });

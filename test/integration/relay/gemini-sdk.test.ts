@@ -7,7 +7,7 @@ import { ApiError, GoogleGenAI, Type, type Content } from "@google/genai";
 import { BASH_TOOL_CALL_ID, TEXT_REPLY, TEXT_THINKING, TOOL_REPLY_PREFIX } from "../../fake-cursor/index.ts";
 import type { Scenario } from "../../fake-cursor/index.ts";
 import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
-import { startHarness, type Harness } from "../../helpers/relay-harness.ts";
+import { startHarness, type Harness } from "../../support/relay-harness.ts";
 
 const genai = (h: Harness, apiKey = h.key) => new GoogleGenAI({ apiKey, httpOptions: { baseUrl: h.url } });
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { startHarness } from "../../helpers/relay-harness.ts";
+import { startHarness } from "../../support/relay-harness.ts";
 
 test("GET /v1/models/{id} answers the model in the Anthropic and OpenAI shapes; unknown ids are 404s", async (t) => {
   const h = await startHarness(t);

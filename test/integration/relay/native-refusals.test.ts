@@ -2,7 +2,7 @@
 // stream, and each refusal is logged at debug level with the tool kind.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startHarness } from "../../helpers/relay-harness.ts";
+import { startHarness } from "../../support/relay-harness.ts";
 
 test("native-tool refusals are logged at debug with the tool kind; the turn completes", async (t) => {
   const h = await startHarness(t, {

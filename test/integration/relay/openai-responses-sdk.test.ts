@@ -5,7 +5,7 @@ import { test } from "node:test";
 import type { Step } from "../../fake-cursor/index.ts";
 import { BASH_TOOL_CALL_ID, TEXT_REPLY, TEXT_THINKING, TEXT_TURN, TOOL_REPLY_PREFIX } from "../../fake-cursor/index.ts";
 import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
-import { startHarness } from "../../helpers/relay-harness.ts";
+import { startHarness } from "../../support/relay-harness.ts";
 
 const bash = {
   type: "function" as const,

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MAX_RUN_REQUEST_BYTES } from "../../../app/cursor/request-limit.ts";
 import { TEXT_REPLY, TEXT_TURN, type Scenario } from "../../fake-cursor/index.ts";
-import { startHarness, type Harness } from "../../helpers/relay-harness.ts";
+import { startHarness, type Harness } from "../../support/relay-harness.ts";
 
 const MODEL = "claude-opus-4-8";
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { startHarness, type Harness } from "../../helpers/relay-harness.ts";
+import { startHarness, type Harness } from "../../support/relay-harness.ts";
 
 const MODEL = "claude-opus-4-8";
 const user = [{ role: "user" as const, content: "hi" }];

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Scenario } from "../../fake-cursor/index.ts";
-import { startHarness } from "../../helpers/relay-harness.ts";
+import { startHarness } from "../../support/relay-harness.ts";
 
 const MODEL = "claude-opus-4-8";
 const schema = { type: "object" as const, properties: { x: { type: "string" } } };

@@ -2,7 +2,7 @@
 // C3 28) no longer fails the turn: the bad byte becomes U+FFFD and the answer completes.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startHarness } from "../../helpers/relay-harness.ts";
+import { startHarness } from "../../support/relay-harness.ts";
 
 const EXPECTED = "before bad utf8: \uFFFD(!after"; // the fake writes "bad utf8: " C3 28 "!"
 

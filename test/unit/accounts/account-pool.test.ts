@@ -7,21 +7,10 @@ import type { SecretStore } from "../../../app/accounts/secret-store.ts";
 import { RelayError } from "../../../app/core/errors.ts";
 import { json, mintJwt } from "./helpers.ts";
 import { makeRig, rateLimited, upstream, HOUR } from "./conductor-helpers.ts";
+import { rejectsWithRelayError } from "../../support/relay-error.ts";
 
 const none = new Set<string>();
 const isRefresh = (url: string) => url.endsWith("/auth/exchange_user_api_key");
-
-async function rejects(p: Promise<unknown>, kind: string, status: number): Promise<RelayError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof RelayError, `expected a RelayError, got ${String(e)}`);
-    assert.equal(e.kind, kind);
-    assert.equal(e.status, status);
-    return e;
-  }
-  assert.fail(`expected ${kind} ${status}`);
-}
 
 test("401: one refresh and retry_same on the same account, then next and auth expired", async (t) => {
   let refreshed = "";
@@ -53,7 +42,7 @@ test("401: one refresh and retry_same on the same account, then next and auth ex
 
   for (let i = 0; i < 3; i++) assert.equal((await pool.acquire({ exclude: none, prefer: a })).accountId, b, "an expired account is skipped");
   rig.registry.markAuthExpired(b, "refresh failed");
-  await rejects(pool.acquire({ exclude: none }), "no_accounts", 503);
+  await rejectsWithRelayError(pool.acquire({ exclude: none }), "no_accounts", 503);
 });
 
 test("401 whose refresh fails: next, and the account is marked auth expired", async (t) => {
@@ -65,7 +54,7 @@ test("401 whose refresh fails: next, and the account is marked auth expired", as
   assert.equal(await pool.failed(a, upstream("upstream_auth", 401), false), "next");
   assert.equal(rig.calls.length, 1);
   assert.match(rig.registry.get(a)!.authExpiredReason ?? "", /refresh failed/);
-  await rejects(pool.acquire({ exclude: none }), "no_accounts", 503);
+  await rejectsWithRelayError(pool.acquire({ exclude: none }), "no_accounts", 503);
 });
 
 test("a refresh that fails on acquire (token at its end) marks the account auth expired and moves to the next", async (t) => {
@@ -128,7 +117,7 @@ test("missing credentials mark the account expired; an unreadable keychain skips
   mode = "locked";
   assert.equal((await pool.acquire({ exclude: none, prefer: a })).accountId, b);
   assert.equal(rig.registry.get(a)!.authExpired, false, "a locked keychain is not the account's fault");
-  const err = await rejects(pool.acquire({ exclude: new Set([b]), prefer: a }), "keychain", 503);
+  const err = await rejectsWithRelayError(pool.acquire({ exclude: new Set([b]), prefer: a }), "keychain", 503);
   assert.equal(err, keychainDown, "when nothing else is left, the keychain error explains why");
 });
 
@@ -144,7 +133,7 @@ test("other failures cool the account and fail over; success, requests and usage
   assert.equal((await pool.acquire({ exclude: none, prefer: a })).accountId, b);
   assert.equal(await pool.failed(b, upstream("upstream_forbidden", 403), false), "next");
   assert.equal(conductor.stateOf(b), "cooling", "Cursor refusing the account cools it (30 min)");
-  const unavailable = await rejects(pool.acquire({ exclude: none }), "no_accounts", 503);
+  const unavailable = await rejectsWithRelayError(pool.acquire({ exclude: none }), "no_accounts", 503);
   assert.equal(unavailable.retryAfterMs, 30_000, "the soonest recovery");
   assert.equal(unavailable.retryable, false, "not a rate limit for the client to sit out: one account was refused");
 
@@ -167,7 +156,7 @@ test("no account at all: 503 with the login hint", async (t) => {
   const rig = makeRig(t);
   const { conductor } = rig.open();
   const pool = createAccountPool({ registry: rig.registry, conductor });
-  const err = await rejects(pool.acquire({ exclude: none }), "no_accounts", 503);
+  const err = await rejectsWithRelayError(pool.acquire({ exclude: none }), "no_accounts", 503);
   assert.match(err.message, /run `cursor-relay login`/);
 });
 
@@ -188,5 +177,5 @@ test("unavailable() answers what acquire would throw, without moving the round-r
   assert.equal(why?.status, 429);
   assert.equal(why?.retryAfterMs, 30_000);
   assert.equal(rig.calls.length, 0, "no refresh was tried");
-  await rejects(pool.acquire({ exclude: none }), "rate_limited", 429);
+  await rejectsWithRelayError(pool.acquire({ exclude: none }), "rate_limited", 429);
 });

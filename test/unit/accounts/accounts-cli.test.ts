@@ -7,7 +7,7 @@ import { accountsCommand, formatDuration, type AccountRow } from "../../../app/c
 import { main } from "../../../app/cli/main.ts";
 import { openAccounts } from "../../../app/accounts/open-accounts.ts";
 import { usageDayKey } from "../../../app/accounts/status-source.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 import { mintJwt } from "./helpers.ts";
 
 function capture() {

@@ -10,7 +10,7 @@ import { createConductor, type Conductor, type ConductorChange, type ConductorOp
 import { writeJsonAtomic } from "../../../app/core/json-file.ts";
 import { RelayError, type RelayErrorKind } from "../../../app/core/errors.ts";
 import { createLogger, type Logger } from "../../../app/core/log.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 import { mintJwt, scriptedFetch, type Script } from "./helpers.ts";
 
 export const HOUR = 3_600_000;

@@ -5,21 +5,10 @@ import { join } from "node:path";
 import { RelayError } from "../../../app/core/errors.ts";
 import { usageDayKey } from "../../../app/accounts/status-source.ts";
 import { makeRig, rateLimited, upstream, HOUR } from "./conductor-helpers.ts";
+import { expectRelayError } from "../../support/relay-error.ts";
 
 const MIN = 60_000;
 const stateFile = (dir: string) => JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as { accounts: Record<string, Record<string, unknown>> } & Record<string, unknown>;
-
-function expectRelayError(fn: () => unknown, kind: string, status: number): RelayError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof RelayError, `expected a RelayError, got ${String(e)}`);
-    assert.equal(e.kind, kind);
-    assert.equal(e.status, status);
-    return e;
-  }
-  assert.fail(`expected ${kind} ${status}`);
-}
 
 test("429 without retry-after: 30 s, doubling per repeat up to 30 min; a success resets the backoff", async (t) => {
   const rig = makeRig(t);

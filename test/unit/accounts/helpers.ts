@@ -3,7 +3,7 @@
 // tests against the fake Cursor live in test/integration/accounts).
 import { SignJWT } from "jose";
 import type { Clock } from "../../../app/core/clock.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 
 const key = new TextEncoder().encode("unit-test-key-unit-test-key-1234");
 

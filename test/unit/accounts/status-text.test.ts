@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { RelayError } from "../../../app/core/errors.ts";
 import { accountStatusText } from "../../../app/electron/account-status.ts";
 import { resetStatusInStateFile, createStateFileStatusSource } from "../../../app/accounts/status-source.ts";
-import { startHarness } from "../../helpers/relay-harness.ts";
+import { startHarness } from "../../support/relay-harness.ts";
 import { sampleAccount } from "../gateway/memory-control.ts";
 import { makeRig } from "./conductor-helpers.ts";
 

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { main } from "../../../app/cli/main.ts";
-import { parseCommandArgs, UsageError, DEFAULT_CURSOR_API } from "../../../app/cli/options.ts";
+import { noPositionals, parseCommandArgs, portOption, UsageError, DEFAULT_CURSOR_API } from "../../../app/cli/options.ts";
 
 function capture(env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
@@ -39,4 +39,19 @@ test("main prints the usage line with the error and exits 2", async () => {
   const h = capture();
   assert.equal(await main(["--help"], h.io), 0);
   for (const cmd of ["serve", "login", "accounts", "env"]) assert.match(h.out.join("\n"), new RegExp(`\\n  ${cmd} `));
+});
+
+test("--port: the flag, else CURSOR_RELAY_PORT, else the default, kept as written; anything but 0-65535 is a usage error", () => {
+  assert.equal(portOption("8080", { CURSOR_RELAY_PORT: "9000" }, 3000, "u"), "8080");
+  assert.equal(portOption(undefined, { CURSOR_RELAY_PORT: "9000" }, 3000, "u"), "9000");
+  assert.equal(portOption(undefined, {}, 3000, "u"), "3000");
+  assert.equal(portOption("0", {}, 3000, "u"), "0");
+  for (const bad of ["65536", "-1", "80a", "", "123456"]) {
+    assert.throws(() => portOption(bad, {}, 3000, "u"), (e: unknown) => e instanceof UsageError && /--port: not a port number/.test(e.message), bad);
+  }
+});
+
+test("a command without positional arguments names the first stray one as a usage error", () => {
+  noPositionals([], "u");
+  assert.throws(() => noPositionals(["extra", "more"], "u"), (e: unknown) => e instanceof UsageError && e.message.includes('unexpected argument "extra"'));
 });

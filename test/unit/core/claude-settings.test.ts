@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { claudeSettingsPath, configureClaudeCode, undoConfigureClaudeCode } from "../../../app/core/claude-settings.ts";
 import { isRelayError } from "../../../app/core/errors.ts";
-import { startHarness } from "../../helpers/relay-harness.ts";
+import { startHarness } from "../../support/relay-harness.ts";
 
 const home = (t: { after(fn: () => void): void }) => {
   const dir = mkdtempSync(join(tmpdir(), "cr-home-"));

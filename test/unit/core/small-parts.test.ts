@@ -11,7 +11,7 @@ import { clearRuntimeInfo, readRuntimeInfo, writeRuntimeInfo } from "../../../ap
 import { createSnapshotPublisher } from "../../../app/core/snapshot-publisher.ts";
 import type { Snapshot } from "../../../app/core/control-api.ts";
 import { createRequestStats } from "../../../app/gateway/request-stats.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 
 test("client setup lines: Claude Code and OpenAI (with /v1)", () => {
   const s = clientSetup("http://127.0.0.1:8742/", "sk-relay-x");

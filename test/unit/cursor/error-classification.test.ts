@@ -7,7 +7,7 @@ import { DurationSchema } from "@bufbuild/protobuf/wkt";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { RelayError } from "../../../app/core/errors.ts";
-import { classifyCursorError, connectCodeName, parseRetryAfter, stallError } from "../../../app/cursor/index.ts";
+import { classifyCursorError, connectCodeName, parseRetryAfter, stallError } from "../../../app/cursor/error-classification.ts";
 
 function check(e: unknown, status: number, kind: string, upstreamCode: string | undefined) {
   const r = classifyCursorError(e, 0);

@@ -8,16 +8,10 @@ import {
   type ExecServerMessage,
 } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { AgentClientFrameSchema, AgentServerFrameSchema } from "../../../proto/gen/agent/v1/agent_service_pb.ts";
-import {
-  answerExec,
-  answerInteractionQuery,
-  answerKv,
-  decodeServerFrame,
-  REJECTION_REASON,
-  toMcpToolDefinition,
-  toolResultFrame,
-} from "../../../app/cursor/index.ts";
-import type { BlobStore } from "../../../app/cursor/index.ts";
+import { answerExec, answerInteractionQuery, answerKv, REJECTION_REASON, toolResultFrame } from "../../../app/cursor/exec-replies.ts";
+import { decodeServerFrame } from "../../../app/cursor/server-frame.ts";
+import { toMcpToolDefinition } from "../../../app/cursor/request-builder.ts";
+import type { BlobStore } from "../../../app/cursor/types.ts";
 import { fieldNumbersAt, fromHex, toHex, wireFields } from "./wire-fields.ts";
 
 /** Decodes a §4.16 server envelope (hex incl. the 5-byte prefix) into its parts. */

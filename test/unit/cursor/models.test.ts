@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { create } from "@bufbuild/protobuf";
 import { GetUsableModelsResponseSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { RelayError } from "../../../app/core/errors.ts";
-import { FALLBACK_MODELS, modelsFromResponse, resolveModel } from "../../../app/cursor/index.ts";
-import type { CursorModel } from "../../../app/cursor/index.ts";
+import { FALLBACK_MODELS, modelsFromResponse, resolveModel } from "../../../app/cursor/models.ts";
+import type { CursorModel } from "../../../app/cursor/types.ts";
 
 const m = (id: string, aliases: string[] = []): CursorModel => ({ id, displayName: id, supportsThinking: false, aliases });
 const LIVE: CursorModel[] = [

@@ -5,15 +5,9 @@ import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { ValueSchema } from "@bufbuild/protobuf/wkt";
 import { ConversationStateStructureSchema, McpToolDefinitionSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { AgentClientFrameSchema } from "../../../proto/gen/agent/v1/agent_service_pb.ts";
-import {
-  buildRunRequestFrame,
-  DEFAULT_SYSTEM_PROMPT,
-  heartbeatFrame,
-  systemPromptBlob,
-  toMcpToolDefinition,
-} from "../../../app/cursor/index.ts";
+import { buildRunRequestFrame, DEFAULT_SYSTEM_PROMPT, heartbeatFrame, systemPromptBlob, toMcpToolDefinition } from "../../../app/cursor/request-builder.ts";
 import { fieldNumbersAt } from "./wire-fields.ts";
-import type { BlobStore, RunOptions } from "../../../app/cursor/index.ts";
+import type { BlobStore, RunOptions } from "../../../app/cursor/types.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 

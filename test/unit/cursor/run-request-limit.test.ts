@@ -3,10 +3,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { RelayError } from "../../../app/core/errors.ts";
-import { CursorRunStream } from "../../../app/cursor/index.ts";
+import { CursorRunStream } from "../../../app/cursor/run.ts";
 import { MAX_RUN_REQUEST_BYTES } from "../../../app/cursor/request-limit.ts";
-import type { RunOptions } from "../../../app/cursor/index.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import type { RunOptions } from "../../../app/cursor/types.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 import { ScriptedAgent } from "./scripted-agent-client.ts";
 
 function start(over: Partial<RunOptions>, maxRequestBytes?: number) {

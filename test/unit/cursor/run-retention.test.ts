@@ -4,8 +4,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { CursorRunStream, type RunOptions } from "../../../app/cursor/index.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { CursorRunStream } from "../../../app/cursor/run.ts";
+import type { RunOptions } from "../../../app/cursor/types.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 import { ScriptedAgent, settle } from "./scripted-agent-client.ts";
 
 setFlagsFromString("--expose-gc");

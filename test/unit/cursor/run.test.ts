@@ -9,10 +9,10 @@ import {
 } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 import { RelayError } from "../../../app/core/errors.ts";
-import { CursorRunStream } from "../../../app/cursor/index.ts";
-import type { CursorEvent, RunOptions, ToolCallRequest } from "../../../app/cursor/index.ts";
+import { CursorRunStream } from "../../../app/cursor/run.ts";
+import type { CursorEvent, RunOptions, ToolCallRequest } from "../../../app/cursor/types.ts";
 import { ScriptedAgent, settle } from "./scripted-agent-client.ts";
 
 const iu = (m: MessageInitShape<typeof InteractionUpdateSchema>["message"]) =>

@@ -5,8 +5,8 @@ import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { InteractionUpdateSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { AgentServerFrameSchema } from "../../../proto/gen/agent/v1/agent_service_pb.ts";
-import { decodeServerFrame, describeToolCallUpdate, updateToEvents } from "../../../app/cursor/index.ts";
-import type { CursorEvent } from "../../../app/cursor/index.ts";
+import { decodeServerFrame, describeToolCallUpdate, updateToEvents } from "../../../app/cursor/server-frame.ts";
+import type { CursorEvent } from "../../../app/cursor/types.ts";
 import { fromHex, toHex, wireFields } from "./wire-fields.ts";
 
 const envelopePayload = (h: string) => {

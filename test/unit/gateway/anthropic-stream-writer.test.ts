@@ -6,7 +6,8 @@ import { createAnthropicStreamSink } from "../../../app/gateway/anthropic/stream
 import { thinkingSignature } from "../../../app/gateway/anthropic/thinking-signature.ts";
 import { fromClientToolId, toClientToolId } from "../../../app/sessions/tool-ids.ts";
 import type { ResponseSinkOptions } from "../../../app/gateway/sink-options.ts";
-import { createMemoryChannel, parseSse } from "./memory-channel.ts";
+import { createMemoryChannel } from "./memory-channel.ts";
+import { parseSse } from "../../support/sse.ts";
 
 const call = (toolCallId: string, name: string, argsJson: string, execId = 1): ToolCallRequest => ({
   execId,

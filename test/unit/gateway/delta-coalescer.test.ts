@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createDeltaCoalescer } from "../../../app/gateway/delta-coalescer.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 
 function setup(options = { maxBytes: 10, maxDelayMs: 16 }) {
   const clock = new ManualClock();

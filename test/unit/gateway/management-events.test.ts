@@ -5,11 +5,7 @@ import { once } from "node:events";
 import type { Snapshot } from "../../../app/core/control-api.ts";
 import { MANAGEMENT_KEY, assertNoCors, startManagement, type Harness } from "./management-helpers.ts";
 import { sampleAccount } from "./memory-control.ts";
-
-interface SseEvent {
-  event: string | null;
-  data: string;
-}
+import { createSseSplitter, type SseEvent } from "../../support/sse.ts";
 
 /** Opens the event stream and hands out parsed events (and comments) as they arrive. */
 async function openEvents(h: Harness, headers: Record<string, string> = {}) {
@@ -25,24 +21,11 @@ async function openEvents(h: Harness, headers: Record<string, string> = {}) {
   const events: SseEvent[] = [];
   const comments: string[] = [];
   const waiters: Array<() => void> = [];
-  let buffer = "";
+  const splitter = createSseSplitter((e) => events.push(e), { onComment: (text) => comments.push(text) });
   res.setEncoding("utf8");
   res.on("data", (chunk: string) => {
-    buffer += chunk;
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      let event: string | null = null;
-      const data: string[] = [];
-      for (const line of block.split("\n")) {
-        if (line.startsWith(":")) comments.push(line.slice(1).trim());
-        else if (line.startsWith("event: ")) event = line.slice(7);
-        else if (line.startsWith("data: ")) data.push(line.slice(6));
-      }
-      if (data.length > 0) events.push({ event, data: data.join("\n") });
-      for (const w of waiters.splice(0)) w();
-    }
+    splitter.push(chunk);
+    for (const w of waiters.splice(0)) w();
   });
   const until = async (cond: () => boolean): Promise<void> => {
     while (!cond()) await new Promise<void>((resolve) => waiters.push(resolve));

@@ -1,12 +1,9 @@
 // An in-memory ResponseChannel that records what a writer sends, plus the exact bytes a
 // real server would put on the wire (the framing of app/gateway/http/sse.ts), so tests
-// can parse the SSE back and feed it to the real SDKs.
+// can parse the SSE back (test/support/sse.ts) and feed it to the real SDKs.
 import type { ResponseChannel } from "../../../app/gateway/http/channel.ts";
+import type { SseEvent } from "../../support/sse.ts";
 
-export interface SseEvent {
-  event: string | null;
-  data: string;
-}
 
 export interface MemoryChannel extends ResponseChannel {
   status: number | undefined;
@@ -73,22 +70,3 @@ export function createMemoryChannel(): MemoryChannel {
   return ch;
 }
 
-/** An independent SSE parser (WHATWG rules for the subset we emit): text → events. */
-export function parseSse(text: string): SseEvent[] {
-  const out: SseEvent[] = [];
-  for (const frame of text.split("\n\n")) {
-    if (frame === "") continue;
-    let event: string | null = null;
-    const data: string[] = [];
-    for (const line of frame.split("\n")) {
-      if (line.startsWith(":")) continue;
-      const colon = line.indexOf(":");
-      const field = colon === -1 ? line : line.slice(0, colon);
-      const value = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
-      if (field === "event") event = value;
-      else if (field === "data") data.push(value);
-    }
-    if (data.length > 0) out.push({ event, data: data.join("\n") });
-  }
-  return out;
-}

@@ -4,7 +4,7 @@ import { RelayError } from "../../../app/core/errors.ts";
 import { createOpenAiJsonSink } from "../../../app/gateway/openai/json-writer.ts";
 import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
 import type { ResponseSinkOptions } from "../../../app/gateway/sink-options.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 import { createMemoryChannel } from "./memory-channel.ts";
 
 const clock = new ManualClock();

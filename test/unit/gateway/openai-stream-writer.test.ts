@@ -4,8 +4,9 @@ import { RelayError } from "../../../app/core/errors.ts";
 import { createOpenAiStreamSink } from "../../../app/gateway/openai/stream-writer.ts";
 import { toClientToolId, fromClientToolId } from "../../../app/sessions/tool-ids.ts";
 import type { ResponseSinkOptions } from "../../../app/gateway/sink-options.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
-import { createMemoryChannel, parseSse } from "./memory-channel.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
+import { createMemoryChannel } from "./memory-channel.ts";
+import { parseSse } from "../../support/sse.ts";
 
 const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0, 999));
 const CREATED = Math.floor(clock.now() / 1000);

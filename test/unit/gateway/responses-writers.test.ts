@@ -6,8 +6,9 @@ import { createResponsesJsonSink } from "../../../app/gateway/responses/json-wri
 import type { ResponsesSinkOptions } from "../../../app/gateway/responses/response-object.ts";
 import type { ClientToolName } from "../../../app/gateway/responses/tools.ts";
 import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
-import { createMemoryChannel, parseSse } from "./memory-channel.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
+import { createMemoryChannel } from "./memory-channel.ts";
+import { parseSse } from "../../support/sse.ts";
 
 const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0, 999));
 const toolNames = new Map<string, ClientToolName>([

@@ -8,7 +8,7 @@ import { createOpenAiStreamSink } from "../../../app/gateway/openai/stream-write
 import { createOpenAiJsonSink } from "../../../app/gateway/openai/json-writer.ts";
 import type { SinkEvent, TurnSink } from "../../../app/sessions/turn-sink.ts";
 import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 import { createMemoryChannel, type MemoryChannel } from "./memory-channel.ts";
 import { cannedFrom, openAiClient } from "./sdk-harness.ts";
 

@@ -8,8 +8,9 @@ import { createAnthropicStreamSink } from "../../../app/gateway/anthropic/stream
 import { createOpenAiStreamSink } from "../../../app/gateway/openai/stream-writer.ts";
 import type { ResponseSinkOptions } from "../../../app/gateway/sink-options.ts";
 import type { SinkEvent, TurnSink } from "../../../app/sessions/turn-sink.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
-import { createMemoryChannel, parseSse } from "./memory-channel.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
+import { createMemoryChannel } from "./memory-channel.ts";
+import { parseSse } from "../../support/sse.ts";
 
 const call = { execId: 1, execIdString: "exec-1", toolCallId: "toolu_1", name: "Bash", argsJson: '{"command":"ls"}' };
 

@@ -6,7 +6,7 @@ import { createQuotaPoller, AFTER_FAILURE_DELAY_MS } from "../../../app/accounts
 import type { UsageApi } from "../../../app/accounts/usage-api.ts";
 import { RelayError } from "../../../app/core/errors.ts";
 import type { QuotaFigures } from "../../../app/core/quota.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 
 const figures = (api: number): QuotaFigures => ({
   plan: "Pro",

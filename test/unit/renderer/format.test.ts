@@ -37,5 +37,4 @@ test("relative times", () => {
 test("a session shows the client's model, and the Cursor model it was mapped to when they differ", () => {
   assert.equal(sessionModelLabel({ model: "claude-opus-4-1", cursorModel: "claude-4.5-opus" }), "claude-opus-4-1 → claude-4.5-opus");
   assert.equal(sessionModelLabel({ model: "gpt-5", cursorModel: "gpt-5" }), "gpt-5");
-  assert.equal(sessionModelLabel({ model: "gpt-5" }), "gpt-5");
 });

@@ -9,9 +9,9 @@ import { AsyncQueue } from "../../../app/cursor/async-queue.ts";
 import type { CursorClient, CursorEvent, CursorRun } from "../../../app/cursor/types.ts";
 import { createCheckpointStore } from "../../../app/sessions/checkpoint-store.ts";
 import { createSessionManager } from "../../../app/sessions/session-manager.ts";
-import type { TurnInput } from "../../../app/sessions/turn-input.ts";
 import type { SinkEvent, TurnSink } from "../../../app/sessions/turn-sink.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
+import { simpleTurnInput } from "../../support/turn-input.ts";
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -76,19 +76,7 @@ test("the session pulls no event while the client's sink is full, and counts onl
     ping() {},
     whenWritable: () => full?.promise,
   };
-  const input: TurnInput = {
-    conversationId: "conv-1",
-    clientModel: "m",
-    cursorModelFor: async () => "composer-2",
-    systemPrompt: "",
-    newestUserText: "hi",
-    hasHistory: false,
-    flatten: () => "hi",
-    toolResults: [],
-    tools: [],
-    images: [],
-    inputTokens: 1,
-  };
+  const input = simpleTurnInput();
   const turn = sessions.runTurn(input, sink);
   events.push({ type: "text", text: "a" });
   events.push({ type: "tokens", tokens: 1 });

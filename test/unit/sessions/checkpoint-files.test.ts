@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { createCheckpointFiles, decodeCheckpointFile, encodeCheckpointFile } from "../../../app/sessions/checkpoint-files.ts";
 import { createCheckpointStore, type CheckpointEntry } from "../../../app/sessions/checkpoint-store.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 
 const entry = (accountId: string, fill = 1, size = 10): CheckpointEntry => ({
   bytes: new Uint8Array(size).fill(fill),

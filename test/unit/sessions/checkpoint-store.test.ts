@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createCheckpointStore, type CheckpointEntry } from "../../../app/sessions/checkpoint-store.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 
 const entry = (accountId: string, size = 10): CheckpointEntry => ({
   bytes: new Uint8Array(size),

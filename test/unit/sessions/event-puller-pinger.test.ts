@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { AsyncQueue } from "../../../app/cursor/async-queue.ts";
 import { createEventPuller, TIMEOUT } from "../../../app/sessions/event-puller.ts";
 import { createSilencePinger } from "../../../app/sessions/silence-pinger.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 
 const tick = () => new Promise((r) => setImmediate(r));
 

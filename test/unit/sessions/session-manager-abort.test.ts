@@ -9,9 +9,9 @@ import { AsyncQueue } from "../../../app/cursor/async-queue.ts";
 import type { CursorClient, CursorEvent, CursorRun } from "../../../app/cursor/types.ts";
 import { createCheckpointStore } from "../../../app/sessions/checkpoint-store.ts";
 import { createSessionManager } from "../../../app/sessions/session-manager.ts";
-import type { TurnInput } from "../../../app/sessions/turn-input.ts";
 import type { TurnSink } from "../../../app/sessions/turn-sink.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
+import { simpleTurnInput } from "../../support/turn-input.ts";
 
 function setup(gate: "acquire" | "model") {
   const clock = new ManualClock();
@@ -52,22 +52,12 @@ function setup(gate: "acquire" | "model") {
   };
   const sessions = createSessionManager({ cursor, pool, checkpoints: createCheckpointStore({ clock }), clock, logger: silentLogger });
   const sink: TurnSink = { contentStarted: false, handle() {}, end() {}, fail() {}, ping() {} };
-  const input: TurnInput = {
-    conversationId: "conv-1",
-    clientModel: "m",
+  const input = simpleTurnInput({
     cursorModelFor: async () => {
       if (gate === "model") await gateOpen;
       return "composer-2";
     },
-    systemPrompt: "",
-    newestUserText: "hi",
-    hasHistory: false,
-    flatten: () => "hi",
-    toolResults: [],
-    tools: [],
-    images: [],
-    inputTokens: 1,
-  };
+  });
   return { runs, release, sessions, sink, input };
 }
 

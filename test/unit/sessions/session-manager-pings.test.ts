@@ -9,9 +9,9 @@ import { AsyncQueue } from "../../../app/cursor/async-queue.ts";
 import type { CursorClient, CursorEvent, CursorRun } from "../../../app/cursor/types.ts";
 import { createCheckpointStore } from "../../../app/sessions/checkpoint-store.ts";
 import { createSessionManager } from "../../../app/sessions/session-manager.ts";
-import type { TurnInput } from "../../../app/sessions/turn-input.ts";
 import type { SinkEvent, StopReason, TurnSink } from "../../../app/sessions/turn-sink.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
+import { simpleTurnInput } from "../../support/turn-input.ts";
 
 const settle = () => new Promise((r) => setImmediate(r));
 
@@ -58,19 +58,7 @@ function setup() {
     ping: () => log.push(`ping@${clock.now() - t0}`),
   };
   const t0 = clock.now();
-  const input: TurnInput = {
-    conversationId: "conv-1",
-    clientModel: "m",
-    cursorModelFor: async () => "composer-2",
-    systemPrompt: "",
-    newestUserText: "hi",
-    hasHistory: false,
-    flatten: () => "hi",
-    toolResults: [],
-    tools: [],
-    images: [],
-    inputTokens: 1,
-  };
+  const input = simpleTurnInput();
   const done = sessions.runTurn(input, sink);
   return { clock, queue, log, done, sessions, checkpoints };
 }

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { openThreadIds } from "../../../app/sessions/thread-file.ts";
-import { ManualClock } from "../../helpers/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 
 test("which thread came first is saved (debounced, 0600, no message text) and restored", (t) => {
   const dir = mkdtempSync(join(tmpdir(), "cr-threads-"));
