@@ -126,7 +126,7 @@ export function createFailover(deps: FailoverDeps): RunFreshTurn {
       } catch (e) {
         throw attempts.lastError ? await exhausted(attempts.lastError, toRelayError(e)) : e;
       }
-      const modelId = await input.cursorModelFor(lease.accountId, lease.accessToken);
+      const modelId = await cursor.resolveModelId(input.clientModel, lease.accessToken, lease.accountId);
       // The client may have gone while we waited for an account, a token or the model list.
       if (signal?.aborted) return;
       const s = startRun(turn, lease, modelId, conversationId, key);

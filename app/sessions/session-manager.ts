@@ -10,11 +10,14 @@ import type { Clock } from "../core/clock.ts";
 import type { LiveSessionView } from "../core/control-api.ts";
 import type { Logger } from "../core/log.ts";
 import type { CursorClient } from "../cursor/types.ts";
+import type { ChatRequest } from "./chat-request.ts";
 import type { CheckpointStore } from "./checkpoint-store.ts";
 import { createFailover } from "./failover.ts";
 import { accountClosed, createLiveSessions, relayStopping, type LiveSession } from "./live-session.ts";
 import { createParkedStreams } from "./parked-streams.ts";
 import { createSessionList } from "./session-list.ts";
+import { createThreadIds, type ThreadIds } from "./threads.ts";
+import { planTurn, type TurnPlanOptions } from "./turn-plan.ts";
 import { createTurnPump } from "./turn-pump.ts";
 import type { TurnInput } from "./turn-input.ts";
 import type { TurnSink } from "./turn-sink.ts";
@@ -25,6 +28,8 @@ export interface SessionManagerOptions {
   checkpoints: CheckpointStore;
   clock: Clock;
   logger: Logger;
+  /** Which thread of a conversation a request belongs to (default: kept in memory only). */
+  threads?: ThreadIds;
   /** How long to wait for further parallel tool calls before handing the calls to the client. */
   toolGatherMs?: number;
   /** How long a stream stays parked on a tool call nobody answers (counted from the hand-out). */
@@ -38,6 +43,11 @@ export interface SessionManagerOptions {
 }
 
 export interface SessionManager {
+  /**
+   * The turn a parsed client request asks for: its conversation (salted with the client
+   * key), thread and Cursor turn input. No side effect but the thread table.
+   */
+  planTurn(request: ChatRequest, clientKey: string, options: TurnPlanOptions): TurnInput;
   /**
    * Runs one client turn into the sink. Resolves when the client response is complete
    * (ended, parked on tool calls, or failed after content). Rejects with a RelayError
@@ -92,7 +102,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
   }
 
+  const threads = options.threads ?? createThreadIds();
   return {
+    planTurn: (request, clientKey, plan) => planTurn(request, clientKey, threads, plan),
     runTurn,
     views: () => list.views(live.all(), (key) => live.get(key) !== undefined),
     onChange: (listener) => live.onChange(listener),

@@ -47,6 +47,7 @@ function scriptedCursor(checkpointBytes: number, runs: RunOptions[]): CursorClie
       };
     },
     getUsableModels: async () => [],
+    resolveModelId: async () => "composer-2",
   };
 }
 
@@ -66,7 +67,6 @@ function pool(): AccountPool {
 const input = (conversationId: string, text = `hello from ${conversationId}`): TurnInput => ({
   conversationId,
   clientModel: "m",
-  cursorModelFor: async () => "composer-2",
   systemPrompt: "",
   newestUserText: text,
   hasHistory: false,

@@ -52,7 +52,7 @@ test("the session pulls no event while the client's sink is full, and counts onl
   const clock = new ManualClock();
   const events = new AsyncQueue<CursorEvent>();
   const run: CursorRun = { events, sendToolResult() {}, close: () => events.end(), error: undefined, closed: false };
-  const cursor: CursorClient = { run: () => run, getUsableModels: async () => [] };
+  const cursor: CursorClient = { run: () => run, getUsableModels: async () => [], resolveModelId: async () => "composer-2" };
   let counted = 0;
   const pool: AccountPool = {
     acquire: async (): Promise<AccountLease> => ({ accountId: "acc", accessToken: "tok" }),
@@ -78,7 +78,6 @@ test("the session pulls no event while the client's sink is full, and counts onl
   const input: TurnInput = {
     conversationId: "conv-1",
     clientModel: "m",
-    cursorModelFor: async () => "composer-2",
     systemPrompt: "",
     newestUserText: "hi",
     hasHistory: false,

@@ -16,6 +16,8 @@ import { ManualClock } from "../../helpers/manual-clock.ts";
 function setup(gate: "acquire" | "model") {
   const clock = new ManualClock();
   const runs: { closed: boolean }[] = [];
+  let release!: () => void;
+  const gateOpen = new Promise<void>((r) => (release = r));
   const cursor: CursorClient = {
     run(): CursorRun {
       const queue = new AsyncQueue<CursorEvent>();
@@ -35,9 +37,11 @@ function setup(gate: "acquire" | "model") {
       };
     },
     getUsableModels: async () => [],
+    resolveModelId: async () => {
+      if (gate === "model") await gateOpen;
+      return "composer-2";
+    },
   };
-  let release!: () => void;
-  const gateOpen = new Promise<void>((r) => (release = r));
   const pool: AccountPool = {
     acquire: async (): Promise<AccountLease> => {
       if (gate === "acquire") await gateOpen;
@@ -54,10 +58,6 @@ function setup(gate: "acquire" | "model") {
   const input: TurnInput = {
     conversationId: "conv-1",
     clientModel: "m",
-    cursorModelFor: async () => {
-      if (gate === "model") await gateOpen;
-      return "composer-2";
-    },
     systemPrompt: "",
     newestUserText: "hi",
     hasHistory: false,
