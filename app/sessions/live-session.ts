@@ -103,29 +103,6 @@ export function createLiveSessions(deps: { clock: Clock; logger: Logger; list: S
     changed();
   }
 
-  function resume(s: LiveSession, results: ToolResultInput[]): boolean {
-    if (s.state !== "waiting_tool_result" || s.run.closed || results.length === 0) return false;
-    if (!results.some((r) => s.pendingCalls.has(r.toolCallId))) return false;
-    s.parkTimer?.cancel();
-    s.parkTimer = null;
-    try {
-      for (const r of results) {
-        const call = s.pendingCalls.get(r.toolCallId);
-        if (!call) continue;
-        s.pendingCalls.delete(r.toolCallId);
-        s.run.sendToolResult(call, { text: r.text, isError: r.isError });
-      }
-      // A call the client did not answer must still be answered, or the upstream waits forever.
-      for (const call of s.pendingCalls.values()) s.run.sendToolResult(call, { text: NO_RESULT_TEXT, isError: true });
-    } catch {
-      return false; // the stream closed under us: rebuild the turn on a fresh Run
-    }
-    s.pendingCalls.clear();
-    s.state = "streaming";
-    changed();
-    return true;
-  }
-
   return {
     get: (key) => sessions.get(key),
     all: () => [...sessions.values()],
@@ -156,7 +133,11 @@ export function createLiveSessions(deps: { clock: Clock; logger: Logger; list: S
       }, deps.parkTimeoutMs);
       changed();
     },
-    resume,
+    resume(s, results) {
+      if (!sendResults(s, results)) return false;
+      changed();
+      return true;
+    },
     changed,
     onChange(listener) {
       listeners.add(listener);
@@ -166,4 +147,27 @@ export function createLiveSessions(deps: { clock: Clock; logger: Logger; list: S
       return sessions.size;
     },
   };
+}
+
+/** Hands the client's results to the parked stream's calls; false when they are not its calls or the stream closed. */
+function sendResults(s: LiveSession, results: ToolResultInput[]): boolean {
+  if (s.state !== "waiting_tool_result" || s.run.closed || results.length === 0) return false;
+  if (!results.some((r) => s.pendingCalls.has(r.toolCallId))) return false;
+  s.parkTimer?.cancel();
+  s.parkTimer = null;
+  try {
+    for (const r of results) {
+      const call = s.pendingCalls.get(r.toolCallId);
+      if (!call) continue;
+      s.pendingCalls.delete(r.toolCallId);
+      s.run.sendToolResult(call, { text: r.text, isError: r.isError });
+    }
+    // A call the client did not answer must still be answered, or the upstream waits forever.
+    for (const call of s.pendingCalls.values()) s.run.sendToolResult(call, { text: NO_RESULT_TEXT, isError: true });
+  } catch {
+    return false; // the stream closed under us: rebuild the turn on a fresh Run
+  }
+  s.pendingCalls.clear();
+  s.state = "streaming";
+  return true;
 }

@@ -1,10 +1,8 @@
-// Live sessions: one per conversation. A turn either resumes a stream parked on a tool
-// call (the client's tool results go back on the same upstream stream, protocol §5.3)
-// or starts a new Run on an account from the pool, replaying the conversation's
-// checkpoint when it belongs to that account and flattening the history otherwise
-// (§6.2, §6.4). Failures before the client saw content move the turn to the next
-// account, unseen by the client; after that the response ends with an error event and
-// the account is cooled down (§3.3).
+// The sessions' front: a parsed client request becomes a planned turn (turn-plan.ts),
+// and a turn either resumes the conversation's stream parked on the tool calls it
+// answers (parked-streams.ts) or starts a new Run, moved from account to account until
+// one serves it (failover.ts). The open streams live in live-session.ts, their events
+// reach the client through turn-pump.ts, and session-list.ts lists them for the dashboard.
 import type { AccountPool } from "../core/account-pool.ts";
 import type { Clock } from "../core/clock.ts";
 import type { LiveSessionView } from "../core/control-api.ts";

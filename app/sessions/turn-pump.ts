@@ -34,6 +34,7 @@ export type TurnPump = (s: LiveSession, input: TurnInput, sink: TurnSink) => Pro
 
 /** One response's progress on one stream. */
 interface Progress {
+  deps: TurnPumpDeps;
   s: LiveSession;
   input: TurnInput;
   sink: TurnSink;
@@ -49,135 +50,134 @@ interface Progress {
 type Next = "more" | "done";
 
 export function createTurnPump(deps: TurnPumpDeps): TurnPump {
-  const { live, pool, checkpoints, clock, logger } = deps;
-
-  function finishTurn(s: LiveSession, sink: TurnSink, reason: StopReason): void {
-    pool.succeeded(s.accountId);
-    sink.end(reason);
-    live.dispose(s);
-  }
-
-  /** The request counts for the account that first shows the client something. */
-  function countRequest(p: Progress): void {
-    if (p.counted) return;
-    p.counted = true;
-    p.s.served = true;
-    pool.recordRequest(p.s.accountId);
-    pool.recordUsage(p.s.accountId, { input: p.input.inputTokens });
-    p.s.tokens.input += p.input.inputTokens;
-  }
-
-  function onTokens(p: Progress, event: Extract<CursorEvent, { type: "tokens" }>): Next {
-    const { s, sink, input } = p;
-    const tokens = event.tokens;
-    s.tokens.output += tokens;
-    p.output += tokens;
-    pool.recordUsage(s.accountId, { output: tokens });
-    sink.handle(event);
-    live.changed();
-    if (input.maxTokens === undefined || p.output < input.maxTokens || p.handedOut > 0) return "more";
-    countRequest(p);
-    pool.succeeded(s.accountId);
-    sink.end("max_tokens");
-    live.dispose(s);
-    return "done";
-  }
-
-  function onToolCall(p: Progress, event: Extract<CursorEvent, { type: "tool_call" }>): Next {
-    const { s, sink, input } = p;
-    if (input.allowedTools && !input.allowedTools.has(event.call.name)) {
-      // tool_choice rules it out: the model hears why on the stream, the client never sees it.
-      logger.debug("refused a tool call the client's tool_choice does not allow", { tool: event.call.name });
-      try {
-        s.run.sendToolResult(event.call, { text: refusedToolCallText(event.call.name), isError: true, rejected: true });
-      } catch {
-        // the stream is closing: its end is read next
-      }
-      return "more";
-    }
-    countRequest(p);
-    const raw = event.call.toolCallId === "" ? randomUUID() : event.call.toolCallId;
-    const call = { ...event.call, toolCallId: raw };
-    s.pendingCalls.set(toClientToolId(raw), call);
-    p.handedOut++;
-    p.pinger.pause(true);
-    sink.handle({ type: "tool_call", call });
-    if (input.parallelToolCalls !== false) return "more";
-    // One call per response: a further call Cursor makes is handed out in the next one.
-    live.park(s);
-    sink.end("tool_use");
-    return "done";
-  }
-
-  function onEvent(p: Progress, ev: CursorEvent): Next {
-    const { s, sink } = p;
-    switch (ev.type) {
-      case "checkpoint":
-        // Only the stream that owns the conversation writes its checkpoint.
-        if (!s.detached && live.owns(s)) {
-          checkpoints.put(s.conversationId, { bytes: ev.bytes, blobs: ev.blobs, accountId: s.accountId });
-        }
-        return "more";
-      case "turn_ended":
-        finishTurn(s, sink, p.handedOut > 0 ? "tool_use" : "end_turn");
-        return "done";
-      case "tokens":
-        return onTokens(p, ev);
-      case "tool_call":
-        return onToolCall(p, ev);
-      case "thinking_done":
-        sink.handle(ev);
-        return "more";
-      case "text":
-      case "thinking":
-        if (ev.text.length === 0) return "more";
-        countRequest(p);
-        sink.handle(ev);
-        return "more";
-    }
-  }
-
-  /** The stream ended without turn_ended. */
-  function onStreamEnd(p: Progress): void {
-    const { s } = p;
-    // Closed by us: the client went away (nothing to render), or the account or the
-    // relay went away under the turn (it fails, so the client gets an error, not silence).
-    if (s.run.closed && s.run.error === undefined && s.state === "idle") {
-      if (s.closedWith) throw s.closedWith;
-      return;
-    }
-    finishTurn(s, p.sink, p.handedOut > 0 ? "tool_use" : "end_turn");
-  }
-
-  async function pumpEvents(p: Progress): Promise<void> {
-    for (;;) {
-      // A client that is not reading gets nothing more until it has: the run then stops
-      // reading Cursor's stream, and the output tokens counted are those sent to the client.
-      const room = p.sink.whenWritable?.();
-      if (room) {
-        await room;
-        p.pinger.seen();
-      }
-      // After a tool call, wait only toolGatherMs for more calls (no pings then); else as
-      // long as the upstream takes.
-      const r = p.handedOut > 0 ? await p.s.events.nextWithin(deps.toolGatherMs) : await p.s.events.next();
-      p.pinger.seen();
-      if (r === TIMEOUT) {
-        live.park(p.s);
-        p.sink.end("tool_use");
-        return;
-      }
-      if (r.done) return onStreamEnd(p);
-      if (onEvent(p, r.value) === "done") return;
-    }
-  }
-
   return async (s, input, sink) => {
-    const pinger = createSilencePinger(clock, deps.pingIntervalMs, () => sink.ping());
+    const pinger = createSilencePinger(deps.clock, deps.pingIntervalMs, () => sink.ping());
     try {
-      await pumpEvents({ s, input, sink, pinger, handedOut: 0, output: 0, counted: sink.contentStarted });
+      await pumpEvents({ deps, s, input, sink, pinger, handedOut: 0, output: 0, counted: sink.contentStarted });
     } finally {
       pinger.stop();
     }
   };
+}
+
+function finishTurn(p: Progress, reason: StopReason): void {
+  p.deps.pool.succeeded(p.s.accountId);
+  p.sink.end(reason);
+  p.deps.live.dispose(p.s);
+}
+
+/** The request counts for the account that first shows the client something. */
+function countRequest(p: Progress): void {
+  if (p.counted) return;
+  p.counted = true;
+  p.s.served = true;
+  p.deps.pool.recordRequest(p.s.accountId);
+  p.deps.pool.recordUsage(p.s.accountId, { input: p.input.inputTokens });
+  p.s.tokens.input += p.input.inputTokens;
+}
+
+function onTokens(p: Progress, event: Extract<CursorEvent, { type: "tokens" }>): Next {
+  const { s, sink, input } = p;
+  const { pool, live } = p.deps;
+  const tokens = event.tokens;
+  s.tokens.output += tokens;
+  p.output += tokens;
+  pool.recordUsage(s.accountId, { output: tokens });
+  sink.handle(event);
+  live.changed();
+  if (input.maxTokens === undefined || p.output < input.maxTokens || p.handedOut > 0) return "more";
+  countRequest(p);
+  pool.succeeded(s.accountId);
+  sink.end("max_tokens");
+  live.dispose(s);
+  return "done";
+}
+
+function onToolCall(p: Progress, event: Extract<CursorEvent, { type: "tool_call" }>): Next {
+  const { s, sink, input } = p;
+  if (input.allowedTools && !input.allowedTools.has(event.call.name)) {
+    // tool_choice rules it out: the model hears why on the stream, the client never sees it.
+    p.deps.logger.debug("refused a tool call the client's tool_choice does not allow", { tool: event.call.name });
+    try {
+      s.run.sendToolResult(event.call, { text: refusedToolCallText(event.call.name), isError: true, rejected: true });
+    } catch {
+      // the stream is closing: its end is read next
+    }
+    return "more";
+  }
+  countRequest(p);
+  const raw = event.call.toolCallId === "" ? randomUUID() : event.call.toolCallId;
+  const call = { ...event.call, toolCallId: raw };
+  s.pendingCalls.set(toClientToolId(raw), call);
+  p.handedOut++;
+  p.pinger.pause(true);
+  sink.handle({ type: "tool_call", call });
+  if (input.parallelToolCalls !== false) return "more";
+  // One call per response: a further call Cursor makes is handed out in the next one.
+  p.deps.live.park(s);
+  sink.end("tool_use");
+  return "done";
+}
+
+function onEvent(p: Progress, ev: CursorEvent): Next {
+  const { s, sink } = p;
+  switch (ev.type) {
+    case "checkpoint":
+      // Only the stream that owns the conversation writes its checkpoint.
+      if (!s.detached && p.deps.live.owns(s)) {
+        p.deps.checkpoints.put(s.conversationId, { bytes: ev.bytes, blobs: ev.blobs, accountId: s.accountId });
+      }
+      return "more";
+    case "turn_ended":
+      finishTurn(p, p.handedOut > 0 ? "tool_use" : "end_turn");
+      return "done";
+    case "tokens":
+      return onTokens(p, ev);
+    case "tool_call":
+      return onToolCall(p, ev);
+    case "thinking_done":
+      sink.handle(ev);
+      return "more";
+    case "text":
+    case "thinking":
+      if (ev.text.length === 0) return "more";
+      countRequest(p);
+      sink.handle(ev);
+      return "more";
+  }
+}
+
+/** The stream ended without turn_ended. */
+function onStreamEnd(p: Progress): void {
+  const { s } = p;
+  // Closed by us: the client went away (nothing to render), or the account or the
+  // relay went away under the turn (it fails, so the client gets an error, not silence).
+  if (s.run.closed && s.run.error === undefined && s.state === "idle") {
+    if (s.closedWith) throw s.closedWith;
+    return;
+  }
+  finishTurn(p, p.handedOut > 0 ? "tool_use" : "end_turn");
+}
+
+async function pumpEvents(p: Progress): Promise<void> {
+  for (;;) {
+    // A client that is not reading gets nothing more until it has: the run then stops
+    // reading Cursor's stream, and the output tokens counted are those sent to the client.
+    const room = p.sink.whenWritable?.();
+    if (room) {
+      await room;
+      p.pinger.seen();
+    }
+    // After a tool call, wait only toolGatherMs for more calls (no pings then); else as
+    // long as the upstream takes.
+    const r = p.handedOut > 0 ? await p.s.events.nextWithin(p.deps.toolGatherMs) : await p.s.events.next();
+    p.pinger.seen();
+    if (r === TIMEOUT) {
+      p.deps.live.park(p.s);
+      p.sink.end("tool_use");
+      return;
+    }
+    if (r.done) return onStreamEnd(p);
+    if (onEvent(p, r.value) === "done") return;
+  }
 }
