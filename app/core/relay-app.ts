@@ -160,9 +160,11 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
   const pool = createAccountPool({ registry, conductor, logger: logger.child("pool"), quota: routing });
   // Loaded once listening (see start()): its modules are most of what start-up would import.
   const tuning = { ...readCursorTuning(accounts.settings, options.env ?? process.env, warn), ...options.cursor };
+  const modelNotices = createModelNotices(logger.child("models"));
   const cursor = createLazyCursorClient({
     ...tuning,
     modelMap: { ...readModelMap(accounts.settings, warn), ...options.cursor?.modelMap },
+    onModelResolved: (resolution, accountId) => modelNotices.resolved(resolution, accountId),
     baseUrl: options.cursorApi,
     clock,
     onDiagnostic: options.cursor?.onDiagnostic ?? ((m) => logger.debug(m)),
@@ -174,7 +176,8 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
   });
   // Checkpoints of accounts removed while the relay was stopped are never replayed.
   checkpoints.retainAccounts(new Set(registry.list().map((a) => a.id)));
-  const sessions = createSessionManager({ cursor, pool, checkpoints, clock, logger: logger.child("sessions"), ...options.sessions });
+  const threadIds = openThreadIds({ path: join(options.dataDir, "threads.json"), clock, logger: logger.child("threads") });
+  const sessions = createSessionManager({ cursor, pool, checkpoints, threads: threadIds.threads, clock, logger: logger.child("sessions"), ...options.sessions });
   const stats = createRequestStats(clock);
   const logins = createLoginManager({
     cursorApi: options.cursorApi,
@@ -206,18 +209,10 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     return [...FALLBACK_MODELS];
   }
 
-  const modelNotices = createModelNotices(logger.child("models"));
-  const threadIds = openThreadIds({ path: join(options.dataDir, "threads.json"), clock, logger: logger.child("threads") });
   const gateway = createGateway({
     sessions,
-    threads: threadIds.threads,
     relayKey: () => relayKey,
     proxyEnabled: () => proxyEnabled,
-    resolveModel: async (model, accountId, token) => {
-      const resolution = await cursor.explainModelId(model, token, accountId);
-      modelNotices.resolved(resolution, accountId);
-      return resolution.cursorModel;
-    },
     listModels,
     stats,
     logger: logger.child("gateway"),

@@ -3,7 +3,7 @@ import { createContextValues } from "@connectrpc/connect";
 import { createHash, randomUUID } from "node:crypto";
 import { systemClock, type Clock } from "../core/clock.ts";
 import { classifyCursorError } from "./error-classification.ts";
-import { cloneModels, explainModel, FALLBACK_MODELS, modelsFromResponse, resolveModel, type ModelResolution } from "./models.ts";
+import { cloneModels, explainModel, FALLBACK_MODELS, modelsFromResponse, type ModelResolution } from "./models.ts";
 import { CursorRunStream, type RunDeps } from "./run.ts";
 import { ACCESS_TOKEN, createCursorTransport, DEFAULT_BASE_URL, DEFAULT_CLIENT_VERSION } from "./transport.ts";
 import type { CursorClient, CursorModel, CursorRun, RunOptions } from "./types.ts";
@@ -31,6 +31,8 @@ export interface CursorClientOptions {
   modelsTimeoutMs?: number;
   /** Client model name (exact, or a `*` pattern) → Cursor model id; wins over built-in mapping. */
   modelMap?: Record<string, string>;
+  /** Told how each client model name of a turn was mapped, with the account (cache key) it was mapped for. */
+  onModelResolved?: (resolution: ModelResolution & { source: ModelList["source"] }, cacheKey: string) => void;
   /** Close the shared HTTP/2 connection after this long without streams (default 15000 ms). */
   idleConnectionTimeoutMs?: number;
   /** Largest server frame accepted (default 64 MiB); a bigger one fails that call with 502. */
@@ -42,8 +44,6 @@ export interface CursorClientOptions {
 
 /** The CursorClient contract plus what the owner of the client needs. */
 export interface CursorClientHandle extends CursorClient {
-  /** Client model name → Cursor model id, using this account's live list and the model map. */
-  resolveModelId(clientName: string, accessToken: string, cacheKey?: string): Promise<string>;
   /** The account's model list and where it came from: Cursor (now or earlier), or the built-in list. */
   modelList(accessToken: string, cacheKey?: string): Promise<ModelList>;
   /** resolveModelId, with how the name was matched and where the list came from. */
@@ -136,7 +136,9 @@ export function createCursorClient(options: CursorClientOptions = {}): CursorCli
     },
 
     async resolveModelId(clientName: string, accessToken: string, cacheKey?: string): Promise<string> {
-      return resolveModel(clientName, await client.getUsableModels(accessToken, cacheKey), options.modelMap ?? {});
+      const resolution = await client.explainModelId(clientName, accessToken, cacheKey);
+      if (cacheKey !== undefined) options.onModelResolved?.(resolution, cacheKey);
+      return resolution.cursorModel;
     },
 
     async modelList(accessToken: string, cacheKey?: string): Promise<ModelList> {

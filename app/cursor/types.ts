@@ -95,4 +95,6 @@ export interface CursorClient {
   run(options: RunOptions): CursorRun;
   /** Live model list for this token (cached, with last-good and a fallback list). */
   getUsableModels(accessToken: string, cacheKey?: string): Promise<CursorModel[]>;
+  /** Client model name → Cursor model id, using this account's live list and the user's model map. */
+  resolveModelId(clientName: string, accessToken: string, cacheKey?: string): Promise<string>;
 }

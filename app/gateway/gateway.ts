@@ -6,10 +6,7 @@ import { RelayError, toRelayError } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { CursorModel } from "../cursor/types.ts";
 import type { ChatRequest, ClientApi } from "../sessions/chat-request.ts";
-import { conversationIdOf } from "../sessions/conversation-id.ts";
 import type { SessionManager } from "../sessions/session-manager.ts";
-import type { ThreadIds } from "../sessions/threads.ts";
-import { turnInputFrom } from "../sessions/turn-input.ts";
 import type { TurnSink } from "../sessions/turn-sink.ts";
 import { anthropicErrorBody, anthropicErrorHeaders } from "./anthropic/errors.ts";
 import { anthropicModelInfo, anthropicModelList } from "./anthropic/models.ts";
@@ -46,13 +43,10 @@ import type { RequestStats } from "./request-stats.ts";
 
 export interface GatewayDeps {
   sessions: SessionManager;
-  threads: ThreadIds;
   /** The relay key clients must present (it may be regenerated while running). */
   relayKey(): string;
   /** False while the user has switched the proxy off: client routes answer 503. */
   proxyEnabled(): boolean;
-  /** Client model name → Cursor model id for this account. */
-  resolveModel(clientModel: string, accountId: string, accessToken: string): Promise<string>;
   listModels(): Promise<CursorModel[]>;
   stats: RequestStats;
   logger: Logger;
@@ -173,7 +167,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const readJson = async (req: IncomingMessage): Promise<unknown> =>
     parseJsonBody(decodeBody(await readBody(req, bodyLimit), req.headers["content-encoding"], bodyLimit));
 
-  /** Runs one chat turn: parse → conversation → session manager → the client's writer. */
+  /** Runs one chat turn: parse → the sessions plan and run the turn → the client's writer. */
   async function chat(req: IncomingMessage, res: ServerResponse, channel: ResponseChannel, api: ClientApi, gemini?: GeminiTurn): Promise<void> {
     const key = authorize(req, api);
     const body = await readJson(req);
@@ -191,17 +185,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
         retryAfterMs: 1000,
       });
     }
-    const firstUser = request.transcript.find((e) => e.role === "user");
     const previous = responses?.echo.previousResponseId ?? null;
-    const conversationId =
-      previous !== null
-        ? continuedConversation(key, previous)
-        : deps.threads.resolve(conversationIdOf(key, request), firstUser?.role === "user" ? firstUser.text : undefined);
-    const responseId = responses ? newItemId("resp") : undefined;
-    if (responseId !== undefined && responses?.echo.store !== false) responseIndex.remember(key, responseId, conversationId);
     // Estimated on first use (when usage is written), once the Run request is on its way.
     let estimate: number | undefined;
     const inputTokens = () => (estimate ??= estimateInputTokens(request));
+    const input = deps.sessions.planTurn(request, key, {
+      continues: previous !== null ? continuedConversation(key, previous) : undefined,
+      inputTokens,
+    });
+    const responseId = responses ? newItemId("resp") : undefined;
+    if (responseId !== undefined && responses?.echo.store !== false) responseIndex.remember(key, responseId, input.conversationId);
     const writer = responses
       ? makeResponsesSink(responses, responseId!, channel, inputTokens)
       : gemini && parsedGemini
@@ -217,11 +210,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
       ping: () => writer.ping(),
       whenWritable: () => channel.whenWritable?.(),
     };
-    const input = turnInputFrom(request, {
-      conversationId,
-      inputTokens,
-      cursorModelFor: (accountId, token) => deps.resolveModel(request.model, accountId, token),
-    });
     // A client that disconnects before its response finished frees the upstream stream.
     const abort = new AbortController();
     const onClose = () => {

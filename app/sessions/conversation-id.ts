@@ -48,11 +48,12 @@ export function conversationIdFor(clientKey: string, sessionId: string | null, s
   return conversationIdFrom(seed);
 }
 
-const firstUser = (t: TranscriptEntry[]): string | undefined => {
+/** The text of the transcript's first user message (what tells threads apart). */
+export const firstUserText = (t: readonly TranscriptEntry[]): string | undefined => {
   for (const e of t) if (e.role === "user") return e.text;
   return undefined;
 };
 
-export function conversationIdOf(clientKey: string, req: ChatRequest): string {
-  return conversationIdFor(clientKey, req.sessionId, req.system, req.sessionId ? undefined : firstUser(req.transcript));
+export function conversationIdOf(clientKey: string, req: ChatRequest, firstUser = firstUserText(req.transcript)): string {
+  return conversationIdFor(clientKey, req.sessionId, req.system, req.sessionId ? undefined : firstUser);
 }

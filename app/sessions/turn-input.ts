@@ -15,9 +15,8 @@ export interface ToolResultInput {
 
 export interface TurnInput {
   conversationId: string;
+  /** The client's model name: the Cursor client maps it for the account the turn lands on. */
   clientModel: string;
-  /** Maps the client's model name to a Cursor model id for the account the turn lands on. */
-  cursorModelFor(accountId: string, accessToken: string): Promise<string>;
   systemPrompt: string;
   /** The text of the newest message when it is a user message. */
   newestUserText: string | null;
@@ -44,7 +43,6 @@ export interface TurnInputOptions {
   conversationId: string;
   /** The prompt-token estimate, or a function computing it on first use (off the turn's critical path). */
   inputTokens: number | (() => number);
-  cursorModelFor(accountId: string, accessToken: string): Promise<string>;
 }
 
 function trailingToolResults(transcript: readonly TranscriptEntry[]): ToolResultInput[] {
@@ -80,7 +78,6 @@ export function turnInputFrom(req: ChatRequest, options: TurnInputOptions): Turn
   return {
     conversationId: options.conversationId,
     clientModel: req.model,
-    cursorModelFor: options.cursorModelFor,
     systemPrompt: req.system,
     // The instruction rides on the user text: the system prompt is fixed by a replayed checkpoint.
     newestUserText: newestUserText === null ? null : withToolInstruction(newestUserText, plan.instruction),

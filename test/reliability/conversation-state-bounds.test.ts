@@ -48,6 +48,7 @@ function scriptedCursor(checkpointBytes: number, runs: RunOptions[]): CursorClie
       };
     },
     getUsableModels: async () => [],
+    resolveModelId: async () => "composer-2",
   };
 }
 

@@ -1,5 +1,5 @@
 // A plain one-message turn for tests that drive the session manager directly: a fresh
-// conversation with one user message, no tools, mapped to one Cursor model.
+// conversation with one user message, no tools.
 import type { TurnInput } from "../../app/sessions/turn-input.ts";
 
 export function simpleTurnInput(over: Partial<TurnInput> & { text?: string } = {}): TurnInput {
@@ -7,7 +7,6 @@ export function simpleTurnInput(over: Partial<TurnInput> & { text?: string } = {
   return {
     conversationId: "conv-1",
     clientModel: "m",
-    cursorModelFor: async () => "composer-2",
     systemPrompt: "",
     newestUserText: text,
     hasHistory: false,

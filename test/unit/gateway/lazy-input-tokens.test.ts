@@ -32,7 +32,7 @@ test("writers and turn input compute the input estimate only when usage is writt
   let turnCalls = 0;
   const input = turnInputFrom(
     { api: "openai", model: "m", stream: true, system: "", transcript: [{ role: "user", text: "hi", images: [] }], tools: [], maxTokens: undefined, sessionId: null, showThinking: true, includeUsage: false },
-    { conversationId: "c", inputTokens: () => (++turnCalls, 7), cursorModelFor: async () => "m" },
+    { conversationId: "c", inputTokens: () => (++turnCalls, 7) },
   );
   assert.equal(turnCalls, 0);
   assert.equal(input.inputTokens, 7);

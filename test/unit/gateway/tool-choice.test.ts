@@ -26,7 +26,7 @@ function rejects(parse: () => unknown, expected: RegExp) {
   });
 }
 
-const turn = (req: ChatRequest) => turnInputFrom(req, { conversationId: "c", inputTokens: 1, cursorModelFor: async () => "m" });
+const turn = (req: ChatRequest) => turnInputFrom(req, { conversationId: "c", inputTokens: 1 });
 
 test("Anthropic tool_choice: auto, any, tool, none and disable_parallel_tool_use", () => {
   assert.equal(anthropic({}).toolChoice, undefined);

@@ -52,7 +52,7 @@ test("the session pulls no event while the client's sink is full, and counts onl
   const clock = new ManualClock();
   const events = new AsyncQueue<CursorEvent>();
   const run: CursorRun = { events, sendToolResult() {}, close: () => events.end(), error: undefined, closed: false };
-  const cursor: CursorClient = { run: () => run, getUsableModels: async () => [] };
+  const cursor: CursorClient = { run: () => run, getUsableModels: async () => [], resolveModelId: async () => "composer-2" };
   let counted = 0;
   const pool: AccountPool = {
     acquire: async (): Promise<AccountLease> => ({ accountId: "acc", accessToken: "tok" }),

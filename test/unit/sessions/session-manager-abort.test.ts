@@ -16,6 +16,8 @@ import { simpleTurnInput } from "../../support/turn-input.ts";
 function setup(gate: "acquire" | "model") {
   const clock = new ManualClock();
   const runs: { closed: boolean }[] = [];
+  let release!: () => void;
+  const gateOpen = new Promise<void>((r) => (release = r));
   const cursor: CursorClient = {
     run(): CursorRun {
       const queue = new AsyncQueue<CursorEvent>();
@@ -35,9 +37,11 @@ function setup(gate: "acquire" | "model") {
       };
     },
     getUsableModels: async () => [],
+    resolveModelId: async () => {
+      if (gate === "model") await gateOpen;
+      return "composer-2";
+    },
   };
-  let release!: () => void;
-  const gateOpen = new Promise<void>((r) => (release = r));
   const pool: AccountPool = {
     acquire: async (): Promise<AccountLease> => {
       if (gate === "acquire") await gateOpen;
@@ -52,12 +56,7 @@ function setup(gate: "acquire" | "model") {
   };
   const sessions = createSessionManager({ cursor, pool, checkpoints: createCheckpointStore({ clock }), clock, logger: silentLogger });
   const sink: TurnSink = { contentStarted: false, handle() {}, end() {}, fail() {}, ping() {} };
-  const input = simpleTurnInput({
-    cursorModelFor: async () => {
-      if (gate === "model") await gateOpen;
-      return "composer-2";
-    },
-  });
+  const input = simpleTurnInput();
   return { runs, release, sessions, sink, input };
 }
 

@@ -31,7 +31,7 @@ function setup() {
       return closed;
     },
   };
-  const cursor: CursorClient = { run: () => run, getUsableModels: async () => [] };
+  const cursor: CursorClient = { run: () => run, getUsableModels: async () => [], resolveModelId: async () => "composer-2" };
   const pool: AccountPool = {
     acquire: async () => ({ accountId: "acc", accessToken: "tok" }),
     failed: async () => "next",

@@ -17,7 +17,7 @@ const req = (transcript: TranscriptEntry[]): ChatRequest => ({
   showThinking: true,
   includeUsage: false,
 });
-const opts = { conversationId: "c", inputTokens: 7, cursorModelFor: async () => "m" };
+const opts = { conversationId: "c", inputTokens: 7 };
 
 test("a first turn: newest user text, no history, no tool results", () => {
   const t = turnInputFrom(req([{ role: "user", text: "hi", images: [] }]), opts);
