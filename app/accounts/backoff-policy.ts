@@ -1,4 +1,4 @@
-// How the conductor reacts to an upstream failure (protocol §3.3): which kind of
+// How the conductor reacts to an upstream failure (docs/protocol.md §3.3): which kind of
 // failure it is, and how long an account cools down for it. Pure functions; the
 // conductor keeps the per-account backoff levels.
 import type { RelayError } from "../core/errors.ts";

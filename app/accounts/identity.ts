@@ -1,14 +1,14 @@
-// Who an access token belongs to, and what we call that account (protocol §2.5, the
-// seed's ParseJWTSub / SubToShortHash / CredentialFileName / DisplayLabel). The JWT is
+// Who an access token belongs to, and what we call that account (docs/protocol.md
+// §2.5: the JWT's sub, its short hash, the account id and the display label). The JWT is
 // only decoded, never verified: its claims are trusted for naming and expiry and for
 // nothing else (Cursor verifies it).
 import { createHash } from "node:crypto";
 import { decodeJwt } from "jose/jwt/decode"; // the one function, not the whole library (start-up time)
 import { RelayError } from "../core/errors.ts";
 
-/** Safety margin taken off the JWT's `exp` (§2.3). */
+/** Safety margin taken off the JWT's `exp` (docs/protocol.md §2.3). */
 export const EXPIRY_MARGIN_MS = 5 * 60_000;
-/** Lifetime assumed when the token cannot be parsed (§2.3). */
+/** Lifetime assumed when the token cannot be parsed (docs/protocol.md §2.3). */
 export const UNKNOWN_LIFETIME_MS = 60 * 60_000;
 
 export interface TokenClaims {

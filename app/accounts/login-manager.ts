@@ -1,5 +1,5 @@
-// Browser logins started from a UI (the tray app, the web dashboard; the seed's
-// `/cursor-auth-url?label=`): each gets a handle and a LoginView that moves from
+// Browser logins started from a UI (the tray app, the web dashboard;
+// docs/protocol.md §2.1): each gets a handle and a LoginView that moves from
 // "waiting" to "succeeded" / "failed" / "cancelled". The control API returns the view
 // with the URL at once and publishes the outcome through onChange.
 import type { Clock } from "../core/clock.ts";

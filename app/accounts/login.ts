@@ -1,5 +1,5 @@
-// Browser login (protocol §2.1–2.2): PKCE, the login URL, then polling
-// `<api>/auth/poll` until the user has logged in, on the [GO] cadence, through the
+// Browser login (docs/protocol.md §2.1–2.2): PKCE, the login URL, then polling
+// `<api>/auth/poll` until the user has logged in, on the cadence of docs/protocol.md §2.2, through the
 // injected clock. Success stores the account in the registry; any failure (timeout,
 // rejection, network, cancel) leaves nothing behind because nothing is written
 // before the tokens have arrived and the registry's write undoes itself on failure.

@@ -1,4 +1,4 @@
-// PKCE material and the browser login URL (protocol §2.1).
+// PKCE material and the browser login URL (docs/protocol.md §2.1).
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { DEFAULT_CURSOR_API } from "./cursor-http.ts";
 

@@ -1,4 +1,4 @@
-// Token refresh (protocol §2.4, the [GO] path exercised in production):
+// Token refresh (docs/protocol.md §2.4; the path observed working in production):
 // POST <api>/auth/exchange_user_api_key with the refresh token as Bearer, body {}.
 // A missing/empty refreshToken in the answer means "keep the old one".
 import type { Clock } from "../core/clock.ts";

@@ -1,5 +1,5 @@
 // cursor-relay login [--label NAME] [--no-browser]: browser login for one Cursor
-// account. Prints exactly the three lines of protocol §2.1 to stdout, then the
+// account. Prints exactly the three lines of docs/protocol.md §2.1 to stdout, then the
 // account's display label; never the verifier or a token.
 import type { CommandIo } from "./io.ts";
 import { noPositionals, parseCommandArgs } from "./options.ts";

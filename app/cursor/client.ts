@@ -13,7 +13,7 @@ export interface CursorClientOptions {
   /** Default https://api2.cursor.sh; tests point it at the fake (h2c). */
   baseUrl?: string;
   clock?: Clock;
-  /** Client heartbeat cadence (default 5000 ms, protocol §5.6). */
+  /** Client heartbeat cadence (default 5000 ms, docs/protocol.md §5.6). */
   heartbeatMs?: number;
   /** Fail a Run with 504 when no frame arrives for this long (default 90000 ms). */
   stallTimeoutMs?: number;

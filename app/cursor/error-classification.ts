@@ -1,4 +1,4 @@
-// Turns whatever a Run or GetUsableModels failed with into a RelayError (protocol §3.3):
+// Turns whatever a Run or GetUsableModels failed with into a RelayError (docs/protocol.md §3.3):
 // Connect code → HTTP status, HTTP/2 resets and GOAWAY → 502, the stall watchdog → 504,
 // quota-ish text → 429. Every upstream error keeps Cursor's code and message, and a
 // retry hint when the server gave one (Retry-After header / google.rpc.RetryInfo).
@@ -184,7 +184,7 @@ export function undecodableFrameError(field: number, error: unknown): RelayError
   });
 }
 
-/** The stall watchdog fired: no frame arrived for `ms` (protocol §5.6). */
+/** The stall watchdog fired: no frame arrived for `ms` (docs/protocol.md §5.6). */
 export function stallError(ms: number): RelayError {
   return new RelayError({
     kind: "upstream_timeout",
@@ -194,7 +194,7 @@ export function stallError(ms: number): RelayError {
   });
 }
 
-/** Only heartbeats arrived for `ms`: the server keeps the stream open but does nothing (§5.6, [TS] idle cut). */
+/** Only heartbeats arrived for `ms`: the server keeps the stream open but does nothing (docs/protocol.md §5.6). */
 export function noProgressError(ms: number): RelayError {
   return new RelayError({
     kind: "upstream_timeout",

@@ -1,4 +1,4 @@
-// What the relay answers to every server request that needs a reply (protocol §4.9,
+// What the relay answers to every server request that needs a reply (docs/protocol.md §4.9,
 // §4.11, §4.14, §5.5). Rule: never leave the server waiting — each exec kind gets its
 // typed rejection with the result field of the same number, MCP calls become tool_call
 // events, and unknown kinds are answered with an empty result in the same field.
@@ -17,7 +17,7 @@ import { AgentClientFrameSchema, type AgentClientFrame } from "../../proto/gen/a
 import type { BlobStore, ToolCallRequest, ToolResult } from "./types.ts";
 import { mcpArgsToJson } from "./values.ts";
 
-/** The reason [GO] gives the model for every native tool it refuses. */
+/** The reason the model gets for every native tool the relay refuses: it steers it to the client's tools. */
 export const REJECTION_REASON = "Tool not available in this environment. Use the MCP tools provided instead.";
 
 /** ExecServerMessage fields that are not an exec kind. */
@@ -68,7 +68,7 @@ export function answerExec(exec: ExecServerMessage, tools: McpToolDefinition[]):
       return { kind: "reply", frame: execFrame(exec, { case: "requestContextResult", value: { result: { case: "success", value: { requestContext: { tools } } } } }), field: 10 };
     case "shellArgs":
     case "shellStreamArgs": {
-      // [GO] answers shell_stream_args on shell_result (field 2) too; see protocol §4.11.
+      // shell_stream_args is answered on shell_result (field 2) too, which works; see docs/protocol.md §4.11.
       const { command, workingDirectory } = m.value;
       return reply(2, { case: "shellResult", value: { result: { case: "rejected", value: { command, workingDirectory, reason } } } });
     }
@@ -159,7 +159,7 @@ export function answerKv(kv: KvServerMessage, blobs: BlobStore): AgentClientFram
   });
 }
 
-/** interaction_query → a rejection where the response type has one (§5.5), else an empty answer. */
+/** interaction_query → a rejection where the response type has one (docs/protocol.md §5.5), else an empty answer. */
 export function answerInteractionQuery(q: InteractionQuery): AgentClientFrame {
   const reason = "Not available through this client.";
   const rejected = { result: { case: "rejected" as const, value: { reason } } };

@@ -1,10 +1,10 @@
-// Cursor's model list (GetUsableModels, protocol §9) and the mapping from the model names
+// Cursor's model list (GetUsableModels, docs/protocol.md §9) and the mapping from the model names
 // clients send (claude-opus-4-5, gpt-5, …) to Cursor model ids.
 import type { GetUsableModelsResponse } from "../../proto/gen/agent/v1/agent_pb.ts";
 import { RelayError } from "../core/errors.ts";
 import type { CursorModel } from "./types.ts";
 
-/** §9.2 fallback list (early-2026 ids), used when no live list was ever fetched for an account. */
+/** docs/protocol.md §9.2 fallback list (early-2026 ids), used when no live list was ever fetched for an account. */
 export const FALLBACK_MODELS: readonly CursorModel[] = Object.freeze([
   { id: "composer-2", displayName: "composer-2", supportsThinking: true, aliases: [] },
   { id: "claude-4-sonnet", displayName: "claude-4-sonnet", supportsThinking: true, aliases: [] },

@@ -1,5 +1,5 @@
 // Builds the client frames of a Run: the first frame (run_request), heartbeats, and the
-// tool definitions (protocol §4.2–§4.7, §4.16).
+// tool definitions (docs/protocol.md §4.2–§4.7, §4.16).
 import { create, toBinary } from "@bufbuild/protobuf";
 import { createHash, randomUUID } from "node:crypto";
 import {
@@ -11,7 +11,7 @@ import { AgentClientFrameSchema, type AgentClientFrame } from "../../proto/gen/a
 import type { BlobStore, RunOptions, ToolDefinition } from "./types.ts";
 import { encodeJsonAsValue } from "./values.ts";
 
-/** Cursor's default when the client sent no system prompt (§4.3). */
+/** Cursor's default when the client sent no system prompt (docs/protocol.md §4.3). */
 export const DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant.";
 /** provider_identifier of every tool the relay declares. */
 export const TOOL_PROVIDER = "proxy";
@@ -21,8 +21,8 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 let lastBlob: { prompt: string; blob: { id: Uint8Array; idHex: string; data: Uint8Array } } | null = null;
 
 /**
- * The system-prompt blob exactly as [GO] writes it: keys `content` then `role`, with Go's
- * HTML-safe escaping of <, >, & (and U+2028/9), so the blob id matches the reference.
+ * The system-prompt blob (docs/protocol.md §4.3): keys `content` then `role`, with Go's
+ * HTML-safe escaping of <, >, & (and U+2028/9), byte for byte what a working client sends.
  */
 export function systemPromptBlob(prompt: string): { id: Uint8Array; idHex: string; data: Uint8Array } {
   // A client sends the same (often tens of KB) system prompt with every turn: encode and

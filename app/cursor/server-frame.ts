@@ -69,7 +69,7 @@ export function decodeServerFrame(frame: AgentServerFrame): ServerPart[] {
   return parts;
 }
 
-/** The client-visible events of one InteractionUpdate (§4.10); informational kinds yield none. */
+/** The client-visible events of one InteractionUpdate (docs/protocol.md §4.10); informational kinds yield none. */
 export function updateToEvents(update: InteractionUpdate): CursorEvent[] {
   const m = update.message;
   switch (m.case) {

@@ -1,13 +1,13 @@
 // The Connect transport to Cursor: HTTP/2 (h2 over TLS, or h2c for a local fake), binary
 // protobuf, one shared HTTP/2 session per client with an idle timeout, and an interceptor
-// that adds Cursor's headers (protocol §1.2) to every call.
+// that adds Cursor's headers (docs/protocol.md §1.2) to every call.
 import { createClient, createContextKey, type Client, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { randomUUID } from "node:crypto";
 import { AgentService } from "../../proto/gen/agent/v1/agent_service_pb.ts";
 
 export { DEFAULT_CURSOR_API as DEFAULT_BASE_URL } from "./default-api.ts";
-/** A client version of the official CLI's shape `cli-YYYY.MM.DD-<7 hex>` (§1.2). */
+/** A client version of the official CLI's shape `cli-YYYY.MM.DD-<7 hex>` (docs/protocol.md §1.2). */
 export const DEFAULT_CLIENT_VERSION = "cli-2026.02.13-41ac335";
 export const CLIENT_VERSION_PATTERN = /^cli-\d{4}\.\d{2}\.\d{2}-[0-9a-f]{7}$/;
 /**
@@ -66,7 +66,7 @@ export function createCursorTransport(options: CursorTransportOptions): CursorTr
     useBinaryFormat: true,
     sessionManager,
     readMaxBytes: options.maxFrameBytes ?? MAX_SERVER_FRAME_BYTES,
-    // Cursor's Go client never compresses; keep frames plain both ways.
+    // No compression advertised or used: frames stay plain both ways (docs/protocol.md §1.2).
     acceptCompression: [],
     interceptors: [cursorHeadersInterceptor(options.clientVersion, options.newRequestId), ...(options.extraInterceptors ?? [])],
   });

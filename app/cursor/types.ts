@@ -79,7 +79,7 @@ export interface CursorRun {
   sendToolResult(call: ToolCallRequest, result: ToolResult): void;
   /** Closes the stream (idempotent) and frees everything it holds. */
   close(): void;
-  /** The terminal error once the stream has failed (the seed's H2Stream.Err()). */
+  /** The terminal error once the stream has failed. */
   readonly error: RelayError | undefined;
   readonly closed: boolean;
 }

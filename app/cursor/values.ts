@@ -1,5 +1,5 @@
 // JSON <-> serialized google.protobuf.Value, the encoding Cursor uses for tool input
-// schemas and for MCP call arguments (protocol §4.7, §4.13).
+// schemas and for MCP call arguments (docs/protocol.md §4.7, §4.13).
 import { fromBinary, fromJson, toBinary, toJson, type JsonValue } from "@bufbuild/protobuf";
 import { ValueSchema } from "@bufbuild/protobuf/wkt";
 
@@ -17,7 +17,7 @@ export function encodeJsonAsValue(json: unknown): Uint8Array {
 
 /**
  * Decodes one MCP argument value: a serialized Value, else raw JSON text, else the
- * bytes as a string (what [GO] does, §4.13). Empty bytes mean null.
+ * bytes as a string (docs/protocol.md §4.13). Empty bytes mean null.
  */
 export function decodeArgValue(bytes: Uint8Array): unknown {
   if (bytes.length === 0) return null;

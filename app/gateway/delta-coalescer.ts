@@ -1,4 +1,4 @@
-// Bursty upstream deltas become fewer client events (protocol §10, 2d312f728): a delta
+// Bursty upstream deltas become fewer client events (docs/protocol.md §10): a delta
 // that arrives after a quiet spell goes out at once; the ones right behind it are
 // batched until the batch holds maxBytes or maxDelayMs have passed, whichever is first.
 // A batch holds one kind only (thinking or text). The writer flushes before anything that

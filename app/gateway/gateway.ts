@@ -236,7 +236,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   function makeSink(api: ClientApi, request: ChatRequest, channel: ResponseChannel, inputTokens: () => number): TurnSink {
     const common = { model: request.model, inputTokens, showThinking: request.showThinking };
-    // Streams batch bursts of small deltas: fewer events and socket writes (protocol §10).
+    // Streams batch bursts of small deltas: fewer events and socket writes (docs/protocol.md §10).
     const coalesce = deps.coalesce ?? DEFAULT_COALESCE;
     if (api === "anthropic") {
       return request.stream ? createAnthropicStreamSink(channel, { ...common, coalesce }) : createAnthropicJsonSink(channel, common);

@@ -1,4 +1,4 @@
-// Prompt-token estimate (protocol §7): Cursor reports no prompt count, so the relay
+// Prompt-token estimate (docs/protocol.md §7): Cursor reports no prompt count, so the relay
 // uses bytes of the request JSON ÷ 4, at least 1. It is computed over the neutral
 // request (system + transcript + tools), not the client's raw body, so the Anthropic
 // and the OpenAI door report the same number for the same conversation. Image bytes

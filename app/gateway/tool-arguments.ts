@@ -1,5 +1,5 @@
 // Tool-call arguments from Cursor as the client gets them. app/cursor already decodes
-// them to a JSON object string (protocol §4.13); should anything else ever arrive
+// them to a JSON object string (docs/protocol.md §4.13); should anything else ever arrive
 // (empty, invalid JSON, a non-object), the client gets `{}` rather than a payload its
 // JSON parser would choke on mid-stream.
 export interface ToolArguments {

@@ -1,4 +1,4 @@
-// Checkpoints per conversation (protocol §6.2): the raw conversation_checkpoint_update
+// Checkpoints per conversation (docs/protocol.md §6.2): the raw conversation_checkpoint_update
 // bytes, the blob store they reference, and the account that owns them. Replayed only
 // on the same account; entries expire 30 minutes after their last update, and the
 // store is bounded (entries and bytes), evicting the least recently used. With a
@@ -52,7 +52,7 @@ const sizeOf = (e: CheckpointEntry): number => {
   return n;
 };
 
-/** The bounds a store gets unless told otherwise (protocol §6.2: 30 min TTL, swept every minute). */
+/** The bounds a store gets unless told otherwise (docs/protocol.md §6.2: 30 min TTL, swept every minute). */
 export const CHECKPOINT_DEFAULTS = Object.freeze({ ttlMs: 30 * 60_000, maxEntries: 2000, maxBytes: 256 * 1024 * 1024, sweepEveryMs: 60_000 });
 
 export function createCheckpointStore(options: CheckpointStoreOptions): CheckpointStore {

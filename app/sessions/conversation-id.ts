@@ -1,4 +1,4 @@
-// Conversation ids (protocol §6.1): deterministic, so a conversation keeps its Cursor
+// Conversation ids (docs/protocol.md §6.1): deterministic, so a conversation keeps its Cursor
 // server state across requests, and salted with the client's relay key, so two keys
 // never share a conversation. The id is UUID-shaped (first 16 bytes of a SHA-256).
 import { createHash } from "node:crypto";
@@ -24,7 +24,7 @@ export function utf8Prefix(text: string, max: number): string {
 /**
  * The system prompt as a stable fallback key: Claude Code's per-request billing line
  * (`x-anthropic-billing-header: …`) is dropped, and the first `cch=…` token is cut up to
- * its terminator (`;`, space or newline), as [GO] does.
+ * its terminator (`;`, space or newline), when it has one (docs/protocol.md §6.1).
  */
 export function stableSystemPrefix(system: string): string {
   let s = system

@@ -89,7 +89,7 @@ function startRun(deps: FailoverDeps, turn: FreshTurn, lease: AccountLease, mode
   const { accountId, accessToken } = lease;
   const answeringTools = input.toolResults.length > 0;
   // The checkpoint of another account is dropped by get(); with tool results to
-  // deliver and no parked stream, the history is flattened instead (§10 gap 6).
+  // deliver and no parked stream, the history is flattened instead (docs/protocol.md §10 gap 6).
   const checkpoint = detached || answeringTools ? undefined : checkpoints.get(conversationId, accountId);
   if (answeringTools && !detached) checkpoints.delete(conversationId);
   const replay = checkpoint !== undefined && input.newestUserText !== null;

@@ -1,6 +1,6 @@
-// The fallback that always works (protocol §6.4): with no usable checkpoint, the whole
+// The fallback that always works (docs/protocol.md §6.4): with no usable checkpoint, the whole
 // transcript goes into UserMessage.text, in the client's order, one entry per block.
-// Tool results are complete (never truncated). Keys are sorted like [GO]'s JSON.
+// Tool results are complete (never truncated). JSON keys are sorted; the exact bytes do not matter to Cursor.
 import type { TranscriptEntry } from "./chat-request.ts";
 
 // One closing instruction, never two (a second "continue" line only repeats it).

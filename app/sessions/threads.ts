@@ -1,6 +1,6 @@
 // One Claude Code session id can carry several threads: the main conversation and side
 // requests (titles, command checks) with other messages. The first thread seen for a
-// conversation id keeps it (protocol §6.1); any other thread gets an id derived from
+// conversation id keeps it (docs/protocol.md §6.1); any other thread gets an id derived from
 // its first user message, so a side request never replays or overwrites the main
 // thread's checkpoint. Which thread came first is kept across restarts (see
 // thread-file.ts), or a side request after a restart could take the main thread's id.

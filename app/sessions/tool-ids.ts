@@ -1,4 +1,4 @@
-// Tool-call ids as clients see them (protocol §5.2): Cursor's raw ids may hold spaces
+// Tool-call ids as clients see them (docs/protocol.md §5.2): Cursor's raw ids may hold spaces
 // and newlines, so the client gets `cursor_call_` + base64url(raw bytes), which is
 // reversible and free of whitespace. Ids coming back from the client are never
 // re-encoded.

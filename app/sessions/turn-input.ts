@@ -1,6 +1,6 @@
 // From a neutral ChatRequest to what one Cursor turn needs: the newest user text, the
 // tool results the client is answering now, and the flattened transcript for a fresh
-// account (protocol §6.3–§6.4).
+// account (docs/protocol.md §6.3–§6.4).
 import type { ImageInput, ToolDefinition } from "../cursor/types.ts";
 import type { ChatRequest, ToolChoice, TranscriptEntry } from "./chat-request.ts";
 import { flattenTranscript } from "./flatten.ts";
@@ -22,7 +22,7 @@ export interface TurnInput {
   newestUserText: string | null;
   /** True when there is more history than the newest user message. */
   hasHistory: boolean;
-  /** The whole transcript flattened for a fresh account (protocol §6.4). */
+  /** The whole transcript flattened for a fresh account (docs/protocol.md §6.4). */
   flatten(): string;
   /** Tool results after the last assistant message: what the client is answering now. */
   toolResults: ToolResultInput[];

@@ -1,5 +1,5 @@
 // The HTTP/1.1 side of the fake: browser login page, login poll and token refresh
-// (protocol §2), scripted by scenario.login.
+// (docs/protocol.md §2), scripted by scenario.login.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createHash } from "node:crypto";
 import type { LoginRecord, RefreshRecord } from "./records.ts";

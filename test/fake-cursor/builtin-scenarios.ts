@@ -4,7 +4,7 @@ import { parseScenario, ScenarioError, type Scenario, type Step } from "./scenar
 /** The reply of the `text` scenario, exported so tests can compare against it. */
 export const TEXT_REPLY = "Hello from fake Cursor.";
 export const TEXT_THINKING = "The user said hello; answer briefly.";
-/** tool_call_id of the tool-bash scenario: contains a newline on purpose (protocol §5.2). */
+/** tool_call_id of the tool-bash scenario: contains a newline on purpose (docs/protocol.md §5.2). */
 export const BASH_TOOL_CALL_ID = "toolu_01\nbash";
 export const TOOL_REPLY_PREFIX = "Tool said: ";
 

@@ -1,4 +1,4 @@
-// GetUsableModels: Connect unary, binary protobuf in and out (protocol §1.3, §9).
+// GetUsableModels: Connect unary, binary protobuf in and out (docs/protocol.md §1.3, §9).
 import { create, toBinary } from "@bufbuild/protobuf";
 import { GetUsableModelsResponseSchema, ModelDetailsSchema } from "../../proto/gen/agent/v1/agent_pb.ts";
 import type { ModelsScenario, ModelSpec } from "./scenario.ts";

@@ -1,4 +1,4 @@
-// Plays one Run: authenticate, read run_request, the faithful prologue of protocol §11
+// Plays one Run: authenticate, read run_request, the faithful prologue of docs/protocol.md §11
 // (system-prompt KV get, request_context exec), then the scenario's steps for this
 // account and turn, then end-stream `{}` unless a step already ended the stream.
 import { create, fromBinary, fromJson, toBinary, type DescMessage, type JsonValue, type MessageInitShape } from "@bufbuild/protobuf";

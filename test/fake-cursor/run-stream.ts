@@ -327,7 +327,7 @@ export class RunStream {
     this.stream.respond({ ":status": 200, "content-type": "application/connect+proto" });
   }
 
-  /** A bare non-200 answer with no body (protocol §10 gap 1). */
+  /** A bare non-200 answer with no body (docs/protocol.md §10 gap 1). */
   respondStatus(status: number): void {
     if (this.responded || this.closed) return;
     this.responded = true;

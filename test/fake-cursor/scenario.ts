@@ -63,7 +63,7 @@ export interface ToolCallStep {
   announce?: boolean;
   /** Wait for the mcp_result on this stream (default true). */
   wait?: boolean;
-  /** While waiting, also send one KV get for a known blob (protocol §11 step 5). Default false. */
+  /** While waiting, also send one KV get for a known blob (docs/protocol.md §11 step 5). Default false. */
   kvWhileWaiting?: boolean;
 }
 

@@ -1,5 +1,5 @@
 // Per-account fake Cursor scripts for the load test, drawn from a seed: mostly ordinary
-// text and tool-call turns, with every failure of protocol §11 mixed in. Turn i of an
+// text and tool-call turns, with every failure of docs/protocol.md §11 mixed in. Turn i of an
 // account is its (i+1)-th Run (the fake's rule), so which failure a Run met is known from
 // the fake's records (accountKey + turnIndex) and the plan.
 //

@@ -1,7 +1,7 @@
 // Load + faults: many concurrent conversations (Anthropic and OpenAI, streaming and not,
 // tool calls answered by the client, several questions each) through one relay to the
 // fake Cursor with three accounts, while the fake's per-account scripts — drawn from a
-// seed — inject every failure of protocol §11: resource_exhausted before and after text,
+// seed — inject every failure of docs/protocol.md §11: resource_exhausted before and after text,
 // unauthenticated, internal, RST_STREAM, GOAWAY, heartbeats-only silence, total silence,
 // and a 16 KB initial window under requests over 200 KB.
 //
@@ -30,7 +30,7 @@ const FAKE_HEARTBEAT_MS = 100;
 const RAMP_MS = 1000;
 const ALLOWED_ERROR_STATUSES = new Set([429, 500, 502, 503, 504]);
 
-test("load: concurrent conversations through one relay while the fake injects every §11 failure", { timeout: 120_000 }, async (t) => {
+test("load: concurrent conversations through one relay while the fake injects every docs/protocol.md §11 failure", { timeout: 120_000 }, async (t) => {
   const seed = seedFromEnv("RELIABILITY_SEED", DEFAULT_SEED);
   const size = sizeFromEnv("RELIABILITY_CONVERSATIONS", DEFAULT_CONVERSATIONS);
   t.diagnostic(`seed ${seed} (set RELIABILITY_SEED to change), ${size} conversations (RELIABILITY_CONVERSATIONS)`);

@@ -3,7 +3,7 @@
 // JSON goes out on end(). contentStarted turns true with the first collected block:
 // the client has seen nothing yet, but a retry on another account would duplicate
 // what is already collected, so a failure after that is reported, not retried
-// (protocol §10, 551824696).
+// (docs/protocol.md §10).
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import { createJsonSink, type ContentEvent } from "../json-sink.ts";

@@ -1,4 +1,4 @@
-// Claude Code's session id (protocol §6.1), in order of preference:
+// Claude Code's session id (docs/protocol.md §6.1), in order of preference:
 // 1. metadata.user_id as a JSON string with `session_id` (Claude Code 2.1.x),
 // 2. the legacy `user_<hash>_account_<uuid>_session_<uuid>` user id,
 // 3. the `x-claude-code-session-id` header.

@@ -1,4 +1,4 @@
-// Anthropic usage object. Cursor reports no cache counts (protocol §7): both are 0.
+// Anthropic usage object. Cursor reports no cache counts (docs/protocol.md §7): both are 0.
 export interface AnthropicUsage {
   input_tokens: number;
   output_tokens: number;

@@ -153,7 +153,7 @@ test("is_error of a tool result is forwarded", async () => {
   assert.equal(lastRun().toolResults[0]?.isError, true);
 });
 
-// native exec kind → result field expected on the wire (protocol §4.11)
+// native exec kind → result field expected on the wire (docs/protocol.md §4.11)
 const NATIVE_FIELDS: Record<string, number> = {
   shell: 2, write: 3, delete: 4, grep: 5, read: 7, ls: 8, diagnostics: 9, shellStream: 2, backgroundShellSpawn: 16,
   listMcpResources: 17, readMcpResource: 18, fetch: 20, recordScreen: 21, computerUse: 22, writeShellStdin: 23,

@@ -1,5 +1,5 @@
 // A 2 MB request through a server that advertises a 16 KB initial window: connect-node
-// must honour HTTP/2 flow control (the [GO] client once died with FLOW_CONTROL_ERROR).
+// must honour HTTP/2 flow control (a client that ignored it died with FLOW_CONTROL_ERROR, docs/protocol.md §8).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";

@@ -1,5 +1,5 @@
 // The Cursor client over real loopback HTTP/2 against a scripted raw server: headers of
-// §1.2, non-200 answers are errors, and the GetUsableModels cache (last good, fallback).
+// docs/protocol.md §1.2, non-200 answers are errors, and the GetUsableModels cache (last good, fallback).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { create, toBinary } from "@bufbuild/protobuf";

@@ -59,7 +59,7 @@ test("an unparseable token names the account `cursor` and lives one hour", () =>
 });
 
 test("PKCE: the documented challenge vector, 128-char verifier, login URL", () => {
-  // protocol §2.1 prints this vector with a capital Y; sha256 = cbd7b7… so base64url starts with a lower-case y
+  // the docs/protocol.md §2.1 vector (sha256 = cbd7b7…, so base64url starts with a lower-case y)
   assert.equal(challengeFor("dBjftJeZ4CVP-mJ92ZNMTkz4Wl3uQwl0bqgd4ZtwOXk"), "y9e3IUVNNLOJj2k5JZ6lWrqMl724x3wLsEPGXp7iBM4");
   const p = createPkce();
   assert.equal(p.verifier.length, 128);

@@ -1,4 +1,4 @@
-// One test per row of the protocol §3.3 classification table (plus the relay's own rows:
+// One test per row of the docs/protocol.md §3.3 classification table (plus the relay's own rows:
 // stall → 504, non-200 status, retry hints).
 import { test } from "node:test";
 import assert from "node:assert/strict";

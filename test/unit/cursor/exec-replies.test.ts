@@ -14,7 +14,7 @@ import { toMcpToolDefinition } from "../../../app/cursor/request-builder.ts";
 import type { BlobStore } from "../../../app/cursor/types.ts";
 import { fieldNumbersAt, fromHex, toHex, wireFields } from "./wire-fields.ts";
 
-/** Decodes a §4.16 server envelope (hex incl. the 5-byte prefix) into its parts. */
+/** Decodes a docs/protocol.md §4.16 server envelope (hex incl. the 5-byte prefix) into its parts. */
 function serverParts(envelopeHex: string) {
   const bytes = fromHex(envelopeHex);
   assert.equal(bytes[0], 0);
@@ -30,7 +30,7 @@ function execOf(init: MessageInitShape<typeof ExecServerMessageSchema>): ExecSer
   return fromBinary(ExecServerMessageSchema, toBinary(ExecServerMessageSchema, create(ExecServerMessageSchema, init)));
 }
 
-test("§4.16 mcp_args exec becomes a tool call with tool_name, ids and Value-decoded args", () => {
+test("docs/protocol.md §4.16 mcp_args exec becomes a tool call with tool_name, ids and Value-decoded args", () => {
   const parts = serverParts(
     "00000000401" +
       "23e08025a320a047265616412130a0470617468120b1a09524541444d452e6d641a08746f6f6c755f3031220570726f78792a04726561647a06657865632d32",
@@ -79,10 +79,10 @@ test("tool name falls back to `name`; args: Value, raw JSON, plain string, none 
   assert.equal((none as { call: { argsJson: string } }).call.argsJson, "{}");
 });
 
-test("tool result frame matches the §4.16 hex; is_error is forwarded", () => {
+test("tool result frame matches the docs/protocol.md §4.16 hex; is_error is forwarded", () => {
   const call = { execId: 2, execIdString: "exec-2", toolCallId: "toolu_01", name: "read", argsJson: "{}" };
-  // Same fields and bytes as the reference; protobuf-es writes exec_id (15) after the result (11),
-  // [GO] before it — field order carries no meaning on the wire.
+  // Same fields and bytes as docs/protocol.md §4.16; protobuf-es writes exec_id (15) after the
+  // result (11), the example before it — field order carries no meaning on the wire.
   const ours = toBinary(AgentClientFrameSchema, toolResultFrame(call, { text: "file contents", isError: false }));
   const reference = fromHex("122108027a06657865632d325a150a130a110a0f0a0d66696c6520636f6e74656e7473");
   assert.equal(ours.length, reference.length);
@@ -96,7 +96,7 @@ test("tool result frame matches the §4.16 hex; is_error is forwarded", () => {
   assert.deepEqual(fieldNumbersAt(refused, [2, 11, 3]), [1]);
 });
 
-test("§4.16 request_context_args → request_context_result.success with the tool definitions", () => {
+test("docs/protocol.md §4.16 request_context_args → request_context_result.success with the tool definitions", () => {
   const parts = serverParts("000000000e120c080152007a06657865632d31");
   const out = answerExec((parts[0] as { exec: ExecServerMessage }).exec, tools);
   assert.equal(out.kind, "reply");
@@ -110,7 +110,7 @@ test("§4.16 request_context_args → request_context_result.success with the to
   assert.equal(toHex(toolBytes), toHex(toBinary(McpToolDefinitionSchema, tools[0]!)));
 });
 
-// args field → [result field, result oneof field] (protocol §4.11 table)
+// args field → [result field, result oneof field] (docs/protocol.md §4.11 table)
 const NATIVE: [string, MessageInitShape<typeof ExecServerMessageSchema>["message"], number, number | undefined][] = [
   ["shell", { case: "shellArgs", value: { command: "ls", workingDirectory: "/" } }, 2, 4],
   ["write", { case: "writeArgs", value: { path: "/a" } }, 3, 6],
@@ -119,7 +119,7 @@ const NATIVE: [string, MessageInitShape<typeof ExecServerMessageSchema>["message
   ["read", { case: "readArgs", value: { path: "/etc/hosts" } }, 7, 3],
   ["ls", { case: "lsArgs", value: { path: "/" } }, 8, 3],
   ["diagnostics", { case: "diagnosticsArgs", value: { path: "/a" } }, 9, undefined],
-  ["shell_stream (answered on shell_result like [GO])", { case: "shellStreamArgs", value: { command: "ls" } }, 2, 4],
+  ["shell_stream (answered on shell_result)", { case: "shellStreamArgs", value: { command: "ls" } }, 2, 4],
   ["background spawn", { case: "backgroundShellSpawnArgs", value: { command: "sleep 1" } }, 16, 3],
   ["list mcp resources", { case: "listMcpResourcesExecArgs", value: {} }, 17, 3],
   ["read mcp resource", { case: "readMcpResourceExecArgs", value: { uri: "u://x" } }, 18, 3],
@@ -153,7 +153,7 @@ test("each refusal names the native tool kind for the log; request_context is an
   assert.equal(context.refused, undefined);
 });
 
-test("§4.16 read rejection has the documented shape (field 7 → rejected 3 {path 1, reason 2})", () => {
+test("docs/protocol.md §4.16 read rejection has the documented shape (field 7 → rejected 3 {path 1, reason 2})", () => {
   const parts = serverParts("000000001a121808033a0c0a0a2f6574632f686f7374737a06657865632d33");
   const out = answerExec((parts[0] as { exec: ExecServerMessage }).exec, tools) as { frame: Parameters<typeof frameHex>[0] };
   const bytes = toBinary(AgentClientFrameSchema, out.frame);
@@ -181,7 +181,7 @@ test("an exec kind unknown to the schema is answered in the same field number, i
   assert.deepEqual(fieldNumbersAt(toBinary(AgentClientFrameSchema, out.frame), [2]), [1, 15, 40]);
 });
 
-test("KV get (§4.16): known blob → its bytes; unknown → empty get_blob_result (1a0408011200)", () => {
+test("KV get (docs/protocol.md §4.16): known blob → its bytes; unknown → empty get_blob_result (1a0408011200)", () => {
   const parts = serverParts("0000000028" + "2226080112220a20" + "4030df2327d6f4dde55e036b291f3a7435701d676514f3dc63c5e7e7575f4653");
   assert.equal(parts[0]!.kind, "kv");
   const kv = (parts[0] as { kv: Parameters<typeof answerKv>[0] }).kv;
@@ -193,7 +193,7 @@ test("KV get (§4.16): known blob → its bytes; unknown → empty get_blob_resu
   assert.deepEqual(wireFields(wireFields(wireFields(bytes)[0]!.data)[1]!.data)[0]!.data, blob);
 });
 
-test("KV set (§4.16): stores a copy under hex(id), replies 1a0408021a00", () => {
+test("KV set (docs/protocol.md §4.16): stores a copy under hex(id), replies 1a0408021a00", () => {
   const parts = serverParts("0000000031" + "222f08021a2b0a20" + "00".repeat(32) + "12077b2278223a317d");
   const kv = (parts[0] as { kv: Parameters<typeof answerKv>[0] }).kv;
   const blobs: BlobStore = new Map();

@@ -35,7 +35,7 @@ test("modelsFromResponse: id, display name fallbacks, thinking flag, aliases (+d
   ]);
 });
 
-test("fallback list is the §9.2 one", () => {
+test("fallback list is the docs/protocol.md §9.2 one", () => {
   assert.deepEqual(
     FALLBACK_MODELS.map((x) => x.id),
     ["composer-2", "claude-4-sonnet", "claude-3.5-sonnet", "gpt-4o", "cursor-small", "gemini-2.5-pro"],

@@ -31,11 +31,11 @@ const runRequestOf = (opts: RunOptions, ids = { messageId: "m-1", newUuid: () =>
   return back.message.value!;
 };
 
-test("heartbeat frame is exactly 3a00 (protocol §4.16)", () => {
+test("heartbeat frame is exactly 3a00 (docs/protocol.md §4.16)", () => {
   assert.equal(hex(toBinary(AgentClientFrameSchema, heartbeatFrame())), "3a00");
 });
 
-test("tool definition bytes match the §4.16 worked example", () => {
+test("tool definition bytes match the docs/protocol.md §4.16 worked example", () => {
   const def = toMcpToolDefinition({ name: "read", description: "Read a file", inputSchema: { type: "object" } });
   assert.equal(
     hex(toBinary(McpToolDefinitionSchema, def)),

@@ -19,7 +19,7 @@ const eventsOf = (h: string): CursorEvent[] =>
     p.kind === "update" ? updateToEvents(p.update) : [],
   );
 
-test("§4.16 interaction updates decode to events", () => {
+test("docs/protocol.md §4.16 interaction updates decode to events", () => {
   assert.deepEqual(eventsOf("000000000b0a090a070a0548656c6c6f"), [{ type: "text", text: "Hello" }]);
   assert.deepEqual(eventsOf("00000000090a0722050a03686d6d"), [{ type: "thinking", text: "hmm" }]);
   assert.deepEqual(eventsOf("00000000060a042a020878"), [{ type: "thinking_done", durationMs: 120 }]);
@@ -56,7 +56,7 @@ interface FixtureRecord {
 const records = JSON.parse(readFileSync(new URL("../../fixtures/cursor/toolcalls.json", import.meta.url), "utf8")) as FixtureRecord[];
 const IU_FIELD = { partial_tool_call: 7, tool_call_started: 2, tool_call_completed: 3 } as const;
 const CASE = { partial_tool_call: "partialToolCall", tool_call_started: "toolCallStarted", tool_call_completed: "toolCallCompleted" } as const;
-// ToolCall oneof field → generated case name, for the kinds the capture contains (§12)
+// ToolCall oneof field → generated case name, for the kinds the capture contains (docs/protocol.md §12)
 const KIND_BY_FIELD: Record<number, string> = {
   1: "shellToolCall", 3: "deleteToolCall", 4: "globToolCall", 5: "grepToolCall", 8: "readToolCall", 9: "updateTodosToolCall",
   12: "editToolCall", 13: "lsToolCall", 16: "semSearchToolCall", 20: "listMcpResourcesToolCall", 21: "readMcpResourceToolCall",

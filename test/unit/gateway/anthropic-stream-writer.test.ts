@@ -147,7 +147,7 @@ test("two parallel tool calls: two tool_use blocks, stop_reason tool_use", () =>
   ]);
 });
 
-test("a tool call id with a newline becomes a reversible cursor_call_ base64url id (protocol §5.2 vector)", () => {
+test("a tool call id with a newline becomes a reversible cursor_call_ base64url id (docs/protocol.md §5.2 vector)", () => {
   const raw = "call-cce860e6-ab07-414d-812c-785db35b17ca-4\nfc_d2335004-a95f-93b4-977b-e9eee6316be7_0";
   const { ch, sink, events } = setup();
   sink.handle({ type: "tool_call", call: call(raw, "Bash", "{}") });

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { conversationIdFor, conversationIdOf, stableSystemPrefix, utf8Prefix } from "../../../app/sessions/conversation-id.ts";
 import type { ChatRequest } from "../../../app/sessions/chat-request.ts";
 
-test("protocol §6.1 vectors", () => {
+test("docs/protocol.md §6.1 vectors", () => {
   assert.equal(conversationIdFor("sk-test", "abc-session", "ignored"), "5e2998b2-9c15-1aa0-e461-ccc0712bf471");
   assert.equal(conversationIdFor("", null, "You are a helpful assistant."), "66e016c9-9dc4-e0cc-2371-b3a24a20e243");
 });

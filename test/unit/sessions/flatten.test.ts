@@ -6,7 +6,7 @@ test("an empty transcript is only the closing instruction", () => {
   assert.equal(flattenTranscript([]), FLATTEN_INSTRUCTION);
 });
 
-test("protocol §6.4 layout: entries in order, tool calls and results as sorted-key JSON, trailer", () => {
+test("docs/protocol.md §6.4 layout: entries in order, tool calls and results as sorted-key JSON, trailer", () => {
   const text = flattenTranscript([
     { role: "user", text: "run echo", images: [] },
     { role: "assistant", text: "Running it.", toolCalls: [{ id: "toolu_01", name: "Bash", argumentsJson: '{"command":"echo hi"}' }] },

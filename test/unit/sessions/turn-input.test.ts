@@ -60,7 +60,7 @@ test("images come from the last user message only", () => {
   assert.equal(t.images.length, 1);
 });
 
-test("client tool ids are reversible and whitespace-free (protocol §5.2 vectors)", () => {
+test("client tool ids are reversible and whitespace-free (docs/protocol.md §5.2 vectors)", () => {
   assert.equal(toClientToolId("toolu_01"), "cursor_call_dG9vbHVfMDE");
   const raw = "call-cce860e6-ab07-414d-812c-785db35b17ca-4\nfc_d2335004-a95f-93b4-977b-e9eee6316be7_0";
   const id = toClientToolId(raw);
