@@ -18,16 +18,17 @@ export const AUTO_TOOL_CHOICE: ToolChoice = Object.freeze({ mode: "auto" });
 export interface ToolPlan {
   /** The tools declared to Cursor for this turn. */
   offered: ToolDefinition[];
-  /** Names a call may have to reach the client; null = any call (nothing restricted). */
+  /** Names a call may have to reach the client: only tools the client declared (it cannot run any other). */
   allowed: ReadonlySet<string> | null;
   /** Appended to the user text of a fresh Run; null when the model decides freely. */
   instruction: string | null;
 }
 
 export function planTools(tools: readonly ToolDefinition[], choice: ToolChoice = AUTO_TOOL_CHOICE): ToolPlan {
+  const declared = new Set(tools.map((t) => t.name));
   switch (choice.mode) {
     case "auto":
-      return { offered: [...tools], allowed: null, instruction: null };
+      return { offered: [...tools], allowed: declared, instruction: null };
     case "none":
       return {
         offered: [],
@@ -35,7 +36,7 @@ export function planTools(tools: readonly ToolDefinition[], choice: ToolChoice =
         instruction: tools.length > 0 ? "Do not call any tool in this response; answer directly." : null,
       };
     case "required":
-      return { offered: [...tools], allowed: null, instruction: "You must call at least one of the available tools in this response." };
+      return { offered: [...tools], allowed: declared, instruction: "You must call at least one of the available tools in this response." };
     case "tool": {
       const only = tools.filter((t) => t.name === choice.name);
       return { offered: only, allowed: new Set([choice.name]), instruction: `You must call the tool "${choice.name}" in this response.` };

@@ -3,7 +3,7 @@
 // not allow was answered upstream (rejected) while the client never saw it.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Scenario } from "../../fake-cursor/index.ts";
+import type { Scenario, Step } from "../../fake-cursor/index.ts";
 import { startHarness } from "../../support/relay-harness.ts";
 
 const MODEL = "claude-opus-4-8";
@@ -127,4 +127,24 @@ test("Responses API: tool_choice none offers no tool and a stray call is rejecte
   const named = await h.openai().responses.create({ model: "gpt-5", tools, tool_choice: { type: "function", name: "Read" }, input: "read it" });
   assert.deepEqual(named.output.map((o) => o.type === "function_call" && o.name), ["Read"]);
   assert.deepEqual(h.fake.runs[1]!.toolNames, ["Read"]);
+});
+
+test("a call of a tool the client never declared is rejected upstream and never reaches the client (Anthropic, OpenAI, Gemini)", async (t) => {
+  const turn: Step[] = [{ toolCall: { name: "relay_secret_tool", args: { x: "1" }, id: "call-undeclared" } }, { text: "answered without it" }, { tokens: 2 }, { turnEnded: true }];
+  const h = await startHarness(t, { scenario: { turns: [turn, turn, turn] } });
+  const a = await h.anthropic().messages.create({ model: MODEL, max_tokens: 100, tools: anthropicTools, messages: [{ role: "user", content: "one" }] });
+  assert.deepEqual(a.content.map((b) => b.type), ["text"]);
+  const o = await h.openai().chat.completions.create({ model: "gpt-5", messages: [{ role: "user", content: "two" }] });
+  assert.equal(o.choices[0]!.message.tool_calls, undefined);
+  const g = await fetch(`${h.url}/v1beta/models/gemini-2.5-pro:generateContent`, {
+    method: "POST",
+    headers: { "x-goog-api-key": h.key, "content-type": "application/json" },
+    body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "three" }] }] }),
+  });
+  const body = (await g.json()) as { candidates: { content: { parts: Record<string, unknown>[] } }[] };
+  assert.ok(body.candidates[0]!.content.parts.every((p) => !("functionCall" in p)), JSON.stringify(body));
+  assert.deepEqual(
+    h.fake.runs.map((r) => r.toolResults.map((x) => x.kind)),
+    [["rejected"], ["rejected"], ["rejected"]],
+  );
 });

@@ -1,7 +1,7 @@
 // The relay's view of AgentService. The RPC paths are the real ones
 // (/agent.v1.AgentService/Run, /agent.v1.AgentService/GetUsableModels), but Run
 // carries wire-compatible frame messages instead of AgentClientMessage /
-// AgentServerMessage, for two reasons from the protocol notes (§4.2, §4.8, §14):
+// AgentServerMessage, for two reasons (docs/protocol.md §4.2, §4.8, §14):
 //  - a checkpoint (ConversationStateStructure) must be replayed byte for byte, so
 //    AgentRunRequestFrame.conversation_state is `bytes`;
 //  - a server frame may carry more than one top-level field (an exec or KV request
