@@ -22,7 +22,7 @@ const haveKeyring = process.env.CURSOR_RELAY_TEST_SESSION === "keyring";
 const MODEL = "claude-opus-4-8";
 const QUOTA_MESSAGE = "You've hit your usage limit for this billing cycle";
 
-test("tray app main process: boot, tray, IPC, login, proxy switch, notifications, self-test, second instance, quit", async (t) => {
+test("tray app main process: boot, tray, IPC, login, quota meters, proxy switch, notifications, self-test, second instance, quit", async (t) => {
   const tag = randomBytes(4).toString("hex");
   const [subA, subB] = [`auth0|tray_${tag}_a`, `auth0|tray_${tag}_b`];
   const cursor = await startFakeCursor({
@@ -130,6 +130,28 @@ test("tray app main process: boot, tray, IPC, login, proxy switch, notifications
     const reply = (await booted.invoke("getSnapshot", {})) as { ok: boolean; value: Snapshot };
     assert.equal(reply.ok, true);
     assert.deepEqual(reply.value.accounts.map((a) => a.id), [snapshot.accounts[0]!.id]);
+  });
+
+  await t.test("Cursor's usage figures: the tray line and tooltip show the meters; crossing 80% and 100% notifies once each", async () => {
+    const cycleEnd = String(Date.now() + 10 * 86_400_000);
+    cursor.setUsage(subA, { billingCycleEnd: cycleEnd, planUsage: { autoPercentUsed: 12, apiPercentUsed: 85 }, enabled: true, planName: "Pro" });
+    const id = snapshot.accounts[0]!.id;
+    const refreshed = (await booted.invoke("refreshQuota", { id })) as { ok: boolean };
+    assert.equal(refreshed.ok, true, JSON.stringify(refreshed));
+    const line = await waitFor("the meters in the tray line", () => booted.trayLines().find((l) => l.includes("API 85%")));
+    assert.match(line, /Pro · Auto 12% · API 85% · resets in (9|10) days/);
+    assert.match(booted.trayToolTip(), /API 85%/);
+    const notice = await waitFor("the 80% notification", () => booted.notifications().find((n) => /85% of API usage used$/.test(n.title)));
+    assert.match(notice.body, /API pool/);
+    // A second reading in the same cycle does not notify again.
+    await booted.invoke("refreshQuota", { id });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(booted.notifications().filter((n) => /of API usage used$/.test(n.title)).length, 1);
+    cursor.setUsage(subA, { billingCycleEnd: cycleEnd, planUsage: { autoPercentUsed: 12, apiPercentUsed: 100 }, enabled: true, planName: "Pro" });
+    await booted.invoke("refreshQuota", { id });
+    await waitFor("the 100% notification", () => booted.notifications().find((n) => /API usage used up$/.test(n.title)));
+    cursor.setUsage(subA, null);
+    await booted.invoke("refreshQuota", { id });
   });
 
   await t.test("the tray's Run self-test runs the doctor's checks and says they passed", async () => {
