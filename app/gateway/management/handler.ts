@@ -8,16 +8,19 @@ import {
   EVENTS_PATH,
   MANAGEMENT_PREFIX,
   callAction,
+  controlActionNames,
   controlActions,
   httpInput,
   invalidArguments,
-  matchHttpRoute,
+  type ControlActionName,
 } from "../../core/control-contract.ts";
 import { RelayError, toRelayError } from "../../core/errors.ts";
 import type { Logger } from "../../core/log.ts";
 import { createEventStreams } from "./events.ts";
 import { checkHost, checkManagementKey, checkOrigin } from "./guards.ts";
-import { readJsonBody, sendError, sendJson, sendNoContent } from "./respond.ts";
+import { readJsonBody } from "../http/json-body.ts";
+import { MethodNotAllowed, createRouter, methodNotAllowed, type RouteSpec } from "../http/router.ts";
+import { MANAGEMENT_BODY_LIMIT, sendError, sendJson, sendNoContent } from "./respond.ts";
 import { UI_PREFIX, createStaticUi } from "./static-ui.ts";
 
 export interface ManagementHandlerOptions {
@@ -38,6 +41,12 @@ export type ManagementHandler = ((req: IncomingMessage, res: ServerResponse) => 
 };
 
 const MIN_KEY_LENGTH = 16;
+
+/** Every management route: the control contract's actions and the event stream. */
+const router = createRouter<ControlActionName | "events">([
+  { method: "GET", path: EVENTS_PATH, handler: "events" },
+  ...controlActionNames.map((name): RouteSpec<ControlActionName> => ({ method: controlActions[name].method, path: controlActions[name].path, handler: name })),
+]);
 
 export function createManagementHandler(options: ManagementHandlerOptions): ManagementHandler {
   const { control, managementKey, logger } = options;
@@ -70,29 +79,28 @@ export function createManagementHandler(options: ManagementHandlerOptions): Mana
       }
       checkManagementKey(req.headers, managementKey);
 
-      const relativePath = pathname.slice(MANAGEMENT_PREFIX.length);
-      if (relativePath === EVENTS_PATH) {
-        if (method !== "GET") throw methodNotAllowed(method, pathname, ["GET"]);
+      const route = router.match(method, pathname.slice(MANAGEMENT_PREFIX.length));
+      if (route.kind === "method_not_allowed") throw methodNotAllowed(method, pathname, route.allow);
+      const params = route.kind === "found" ? decodedParams(route.params) : undefined;
+      if (route.kind !== "found" || params === undefined) {
+        throw new RelayError({ kind: "not_found", status: 404, message: `no management route ${method} ${pathname}` });
+      }
+      if (route.handler === "events") {
         await streams.open(res);
         return true;
       }
-      const route = matchHttpRoute(method, relativePath);
-      if (route.kind === "not_found") {
-        throw new RelayError({ kind: "not_found", status: 404, message: `no management route ${method} ${pathname}` });
-      }
-      if (route.kind === "method_not_allowed") throw methodNotAllowed(method, pathname, route.allow);
-
-      const body = method === "GET" ? undefined : await readJsonBody(req);
-      const input = httpInput(route.name, route.params, url.searchParams, body);
-      if (!input.ok) throw invalidArguments(route.name, input.error);
-      const result = await callAction(control, route.name, input.value);
-      if (controlActions[route.name].status === 204) sendNoContent(res);
+      const name = route.handler;
+      const body = method === "GET" ? undefined : await readJsonBody(req, { limitBytes: MANAGEMENT_BODY_LIMIT, required: false, requireJsonType: true });
+      const input = httpInput(name, params, url.searchParams, body);
+      if (!input.ok) throw invalidArguments(name, input.error);
+      const result = await callAction(control, name, input.value);
+      if (controlActions[name].status === 204) sendNoContent(res);
       else sendJson(res, 200, result);
     } catch (e) {
       const err = toRelayError(e);
       const headers: Record<string, string> = {};
       if (err.status === 401) headers["www-authenticate"] = 'Bearer realm="cursor-relay management"';
-      if (err instanceof MethodNotAllowed) headers.allow = err.allow.join(", ");
+      if (err instanceof MethodNotAllowed) Object.assign(headers, err.headers);
       sendError(res, err, headers);
       if (err.status >= 500) logger.error("management request failed", { method, path: pathname, error: err.message });
     }
@@ -102,14 +110,13 @@ export function createManagementHandler(options: ManagementHandlerOptions): Mana
   return Object.assign(handle, { closeEventStreams: () => streams.closeAll() });
 }
 
-class MethodNotAllowed extends RelayError {
-  readonly allow: string[];
-  constructor(message: string, allow: string[]) {
-    super({ kind: "invalid_request", status: 405, message });
-    this.allow = allow;
+/** Path params percent-decoded; undefined when one is not valid percent-encoding (a 404). */
+function decodedParams(params: Record<string, string>): Record<string, string> | undefined {
+  const decoded: Record<string, string> = {};
+  try {
+    for (const [k, v] of Object.entries(params)) decoded[k] = decodeURIComponent(v);
+  } catch {
+    return undefined;
   }
-}
-
-function methodNotAllowed(method: string, path: string, allow: string[]): MethodNotAllowed {
-  return new MethodNotAllowed(`${method} is not allowed on ${path} (use ${allow.join(" or ")})`, allow);
+  return decoded;
 }
