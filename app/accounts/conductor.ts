@@ -12,6 +12,7 @@
 // Parts: the picker (account-picker.ts), the state writer (state-writer.ts), the
 // cooldown timers (cooldown-timers.ts), the cooldown policy (cooldown-policy.ts) and the
 // status views (account-status-view.ts); this file keeps the records and wires the parts.
+import { notifyAll } from "../core/listeners.ts";
 import { join } from "node:path";
 import type { RelayError } from "../core/errors.ts";
 import { writeJsonAtomic } from "../core/json-file.ts";
@@ -58,13 +59,7 @@ export function createConductor(options: ConductorOptions): Conductor {
   };
 
   const emit = (type: ConductorChangeType, accountId: string) => {
-    for (const l of [...listeners]) {
-      try {
-        l({ type, accountId });
-      } catch (e) {
-        log.error("conductor change listener failed", { error: e });
-      }
-    }
+    notifyAll(listeners, { type, accountId }, (e) => log.error("conductor change listener failed", { error: e }));
   };
 
   const writer = createStateWriter({

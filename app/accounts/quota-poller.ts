@@ -3,6 +3,7 @@
 // demand. A failed read keeps the last figures and notes the error; it never touches the
 // account's serving state. A 401 refreshes the token once and retries once, as a Run does;
 // a refresh that fails here is only a failed read (the Run path decides about sign-outs).
+import { notifyAll } from "../core/listeners.ts";
 import type { Clock, TimerHandle } from "../core/clock.ts";
 import { toRelayError } from "../core/errors.ts";
 import { silentLogger, type Logger } from "../core/log.ts";
@@ -76,13 +77,7 @@ export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
     } catch (e) {
       log.warn("could not save the quota figures", { error: toRelayError(e).message });
     }
-    for (const l of [...listeners]) {
-      try {
-        l(id);
-      } catch (e) {
-        log.error("quota change listener failed", { error: e });
-      }
-    }
+    notifyAll(listeners, id, (e) => log.error("quota change listener failed", { error: e }));
   };
 
   async function readWithToken(id: string) {

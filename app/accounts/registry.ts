@@ -14,6 +14,7 @@
 //   that other account); the user picks another label or removes the other account.
 // - rename() changes the label and display label only; the id stays stable, because
 //   sessions, checkpoints and usage are keyed by it.
+import { notifyAll } from "../core/listeners.ts";
 import type { Clock } from "../core/clock.ts";
 import { RelayError } from "../core/errors.ts";
 import { silentLogger, type Logger } from "../core/log.ts";
@@ -97,13 +98,7 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
   const { readAll, writeAll, update } = entries;
   const requireStored = (id: string) => entries.require(id);
   const emit = (change: AccountChange) => {
-    for (const l of [...listeners]) {
-      try {
-        l(change);
-      } catch (e) {
-        log.error("account change listener failed", { error: e });
-      }
-    }
+    notifyAll(listeners, change, (e) => log.error("account change listener failed", { error: e }));
   };
   const tokens = createTokenRefresher({
     entries,

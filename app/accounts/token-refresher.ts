@@ -4,7 +4,7 @@
 // token survives a failed refresh. Tokens are cached in memory and taught to the logger's
 // redactor; the secret store is re-read before a refresh (another process may have
 // rotated the refresh token).
-import type { Clock, TimerHandle } from "../core/clock.ts";
+import { MAX_TIMER_MS, type Clock, type TimerHandle } from "../core/clock.ts";
 import { RelayError } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { Secrets, SecretStore } from "./secret-store.ts";
@@ -18,7 +18,6 @@ import type { AccountChange, AccountInfo } from "./registry.ts";
 export const REFRESH_LEAD_MS = 10 * 60_000;
 const RETRY_FIRST_MS = 60_000;
 const RETRY_MAX_MS = 15 * 60_000;
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface TokenRefresherOptions {
   entries: AccountEntries;
