@@ -4,7 +4,7 @@
 // token survives a failed refresh. Tokens are cached in memory and taught to the logger's
 // redactor; the secret store is re-read before a refresh (another process may have
 // rotated the refresh token).
-import { MAX_TIMER_MS, type Clock, type TimerHandle } from "../core/clock.ts";
+import type { Clock } from "../core/clock.ts";
 import { RelayError } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { Secrets, SecretStore } from "./secret-store.ts";
@@ -13,11 +13,9 @@ import { exchangeRefreshToken } from "./refresh.ts";
 import type { FetchLike } from "./cursor-http.ts";
 import { notFound, toInfo, type AccountEntries } from "./account-entries.ts";
 import type { AccountChange, AccountInfo } from "./registry.ts";
+import { createRefreshTimers, REFRESH_LEAD_MS } from "./refresh-timers.ts";
 
-/** Refresh this long before `expires_at` (which is already exp − 5 min). */
-export const REFRESH_LEAD_MS = 10 * 60_000;
-const RETRY_FIRST_MS = 60_000;
-const RETRY_MAX_MS = 15 * 60_000;
+export { REFRESH_LEAD_MS };
 
 export interface TokenRefresherOptions {
   entries: AccountEntries;
@@ -50,9 +48,8 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
   const { entries, secrets, clock, log, emit } = options;
   const cache = new Map<string, Secrets>();
   const inflight = new Map<string, Promise<AccountInfo>>();
-  const timers = new Map<string, TimerHandle>();
-  const failures = new Map<string, number>();
-  let closed = false;
+  const timers = createRefreshTimers({ entries, clock, enabled: options.timers, refresh: (id) => refresh(id) });
+  const cancelTimer = (id: string) => timers.cancel(id);
 
   const remember = (id: string, s: Secrets) => {
     log.addSecret(s.accessToken);
@@ -86,35 +83,6 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
     return s;
   };
 
-  function cancelTimer(id: string) {
-    timers.get(id)?.cancel();
-    timers.delete(id);
-  }
-
-  function schedule(id: string, delayOverride?: number) {
-    if (!options.timers || closed) return;
-    cancelTimer(id);
-    const s = entries.readAll()[id];
-    if (!s || s.authExpiredAt !== null) return;
-    const due = s.expiresAt - REFRESH_LEAD_MS;
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, delayOverride ?? due - clock.now()));
-    timers.set(
-      id,
-      clock.setTimeout(() => {
-        timers.delete(id);
-        const current = entries.readAll()[id];
-        if (!current || current.authExpiredAt !== null) return;
-        // Another process (or a request) may have refreshed already: only refresh when due.
-        if (delayOverride === undefined && clock.now() < current.expiresAt - REFRESH_LEAD_MS) return schedule(id);
-        refresh(id).catch(() => {
-          const n = (failures.get(id) ?? 0) + 1;
-          failures.set(id, n);
-          schedule(id, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (n - 1)));
-        });
-      }, delay),
-    );
-  }
-
   async function refreshOnce(id: string): Promise<AccountInfo> {
     entries.require(id);
     // Read the store, not the cache: another process may have rotated the refresh token.
@@ -131,10 +99,10 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
     remember(id, next);
     const now = clock.now();
     const stored = entries.update(id, { expiresAt: tokenExpiresAt(next.accessToken, now), lastRefreshAt: now, updatedAt: now });
-    failures.delete(id);
+    timers.succeeded(id);
     log.info("token refreshed", { account: id, expiresAt: new Date(stored.expiresAt).toISOString() });
     emit({ type: "refreshed", accountId: id });
-    schedule(id);
+    timers.schedule(id);
     return toInfo(id, stored);
   }
 
@@ -160,22 +128,17 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
           // Keep going with the token we have: if Cursor rejects it, the 401 path decides.
         }
       }
-      if (!timers.has(id)) schedule(id);
+      if (!timers.has(id)) timers.schedule(id);
       return current.accessToken;
     },
     refresh,
     remember,
-    schedule: (id) => schedule(id),
+    schedule: (id) => timers.schedule(id),
     drop(id) {
-      cancelTimer(id);
+      timers.drop(id);
       cache.delete(id);
-      failures.delete(id);
     },
     cancelTimer,
-    close() {
-      closed = true;
-      for (const t of timers.values()) t.cancel();
-      timers.clear();
-    },
+    close: () => timers.close(),
   };
 }
