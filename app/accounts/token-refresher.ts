@@ -44,13 +44,9 @@ export interface TokenRefresher {
   close(): void;
 }
 
-export function createTokenRefresher(options: TokenRefresherOptions): TokenRefresher {
-  const { entries, secrets, clock, log, emit } = options;
-  const cache = new Map<string, Secrets>();
-  const inflight = new Map<string, Promise<AccountInfo>>();
-  const timers = createRefreshTimers({ entries, clock, enabled: options.timers, refresh: (id) => refresh(id) });
-  const cancelTimer = (id: string) => timers.cancel(id);
-
+/** Tokens read from the secret store, cached and taught to the redactor; a missing entry marks the account once. */
+function createTokenCache(deps: Pick<TokenRefresherOptions, "entries" | "secrets" | "clock" | "log" | "emit"> & { cache: Map<string, Secrets>; onMissing(id: string): void }) {
+  const { entries, secrets, clock, log, emit, cache, onMissing } = deps;
   const remember = (id: string, s: Secrets) => {
     log.addSecret(s.accessToken);
     log.addSecret(s.refreshToken);
@@ -63,7 +59,7 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
     if (stored && !stored.credentialsMissing) {
       const reason = `credentials missing — log in again (the ${secrets.kind} store has no stored credentials for ${id})`;
       entries.update(id, { credentialsMissing: true, authExpiredAt: stored.authExpiredAt ?? clock.now(), authExpiredReason: reason });
-      cancelTimer(id);
+      onMissing(id);
       log.warn("the account's stored credentials are missing; log in again", { account: id });
       emit({ type: "auth_expired", accountId: id });
     }
@@ -82,6 +78,17 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
     remember(id, s);
     return s;
   };
+  return { remember, loadSecrets };
+}
+
+export function createTokenRefresher(options: TokenRefresherOptions): TokenRefresher {
+  const { entries, secrets, clock, log, emit } = options;
+  const cache = new Map<string, Secrets>();
+  const inflight = new Map<string, Promise<AccountInfo>>();
+  const timers = createRefreshTimers({ entries, clock, enabled: options.timers, refresh: (id) => refresh(id) });
+  const cancelTimer = (id: string) => timers.cancel(id);
+
+  const { remember, loadSecrets } = createTokenCache({ entries, secrets, clock, log, emit, cache, onMissing: (id) => timers.cancel(id) });
 
   async function refreshOnce(id: string): Promise<AccountInfo> {
     entries.require(id);
