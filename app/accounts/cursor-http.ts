@@ -1,11 +1,10 @@
 // The two small HTTP/1.1 calls of the login/refresh flow (plain fetch, not the
 // Connect transport): shared timeout handling and error text that can never carry a token.
 import type { Clock } from "../core/clock.ts";
+import { RelayError } from "../core/errors.ts";
 import { createRedactor } from "../core/log.ts";
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
-
-export const DEFAULT_CURSOR_API = "https://api2.cursor.sh";
 
 /** Cuts an upstream body down to something safe and short enough for an error message. */
 export function safeBody(body: string): string {
@@ -50,4 +49,40 @@ export function errorText(e: unknown): string {
     return `${e.message}${cause}`;
   }
   return String(e);
+}
+
+export interface CursorPost {
+  fetch: FetchLike;
+  clock: Clock;
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * POSTs `{}` and returns the answer parsed as JSON. Every failure is a RelayError whose
+ * message starts with `what`: unreachable → 503, 401/403 → upstream_auth, other → 502.
+ */
+export async function postJsonToCursor(what: string, post: CursorPost, where = ""): Promise<unknown> {
+  let result;
+  try {
+    result = await fetchWithTimeout(post.fetch, post.clock, post.url, { method: "POST", headers: post.headers, body: "{}" }, post.timeoutMs, post.signal);
+  } catch (e) {
+    throw new RelayError({ kind: "upstream_unavailable", status: 503, message: `${what}: could not reach Cursor${where} (${errorText(e)})`, cause: e });
+  }
+  const { response, body } = result;
+  if (!response.ok) {
+    const rejected = response.status === 401 || response.status === 403;
+    throw new RelayError({
+      kind: rejected ? "upstream_auth" : "upstream_error",
+      status: rejected ? 401 : 502,
+      message: `${what} (status ${response.status}): ${safeBody(body)}`,
+    });
+  }
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    throw new RelayError({ kind: "upstream_error", status: 502, message: `${what}: Cursor answered with something that is not JSON` });
+  }
 }

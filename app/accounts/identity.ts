@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { decodeJwt } from "jose/jwt/decode"; // the one function, not the whole library (start-up time)
 import { RelayError } from "../core/errors.ts";
+import { LABEL_PATTERN } from "../core/control-contract.ts";
 
 /** Safety margin taken off the JWT's `exp` (docs/protocol.md §2.3). */
 export const EXPIRY_MARGIN_MS = 5 * 60_000;
@@ -40,8 +41,6 @@ export function subToShortHash(sub: string): string {
   return createHash("sha256").update(sub, "utf8").digest("hex").slice(0, 8);
 }
 
-const LABEL = /^[\p{L}\p{N}][\p{L}\p{N} ._@+-]{0,63}$/u;
-
 /**
  * Trims a user label; empty means "no label". Labels become part of the account id, so
  * they are limited to letters, digits, space and `._@+-` (no slashes or control chars).
@@ -50,7 +49,7 @@ export function normalizeLabel(label: string | null | undefined): string | null 
   if (label === null || label === undefined) return null;
   const trimmed = label.trim();
   if (trimmed === "") return null;
-  if (!LABEL.test(trimmed)) {
+  if (!LABEL_PATTERN.test(trimmed)) {
     throw new RelayError({
       kind: "invalid_request",
       status: 400,

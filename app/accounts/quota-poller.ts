@@ -3,6 +3,7 @@
 // demand. A failed read keeps the last figures and notes the error; it never touches the
 // account's serving state. A 401 refreshes the token once and retries once, as a Run does;
 // a refresh that fails here is only a failed read (the Run path decides about sign-outs).
+import { notifyAll } from "../core/listeners.ts";
 import type { Clock, TimerHandle } from "../core/clock.ts";
 import { toRelayError } from "../core/errors.ts";
 import { silentLogger, type Logger } from "../core/log.ts";
@@ -57,6 +58,42 @@ function usedUpSince(was: AccountQuota, figures: QuotaFigures, now: number): Par
 
 const isAuthError = (kind: string, status: number) => kind === "upstream_auth" || status === 401;
 
+/** One usage read; a 401 refreshes the token once and retries once. */
+async function readWithToken(registry: QuotaPollerOptions["registry"], api: UsageApi, id: string): Promise<QuotaFigures> {
+  const token = await registry.getAccessToken(id);
+  try {
+    return await api.read(token);
+  } catch (e) {
+    const err = toRelayError(e);
+    if (!isAuthError(err.kind, err.status)) throw err;
+    await registry.refreshNow(id);
+    return api.read(await registry.getAccessToken(id));
+  }
+}
+
+/** One timer per account asking for a read soon after a quota failure (a burst shares it). */
+function createSoonReads(clock: Clock, read: (id: string) => void) {
+  const soon = new Map<string, TimerHandle>();
+  let closed = false;
+  return {
+    ask(id: string) {
+      if (closed || soon.has(id)) return;
+      soon.set(
+        id,
+        clock.setTimeout(() => {
+          soon.delete(id);
+          read(id);
+        }, AFTER_FAILURE_DELAY_MS),
+      );
+    },
+    close() {
+      closed = true;
+      for (const t of soon.values()) t.cancel();
+      soon.clear();
+    },
+  };
+}
+
 export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
   const { registry, api, clock } = options;
   const random = options.random ?? Math.random;
@@ -64,7 +101,7 @@ export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
   const log = options.logger ?? silentLogger;
   const quotas = new Map<string, AccountQuota>(options.initial ?? []);
   const inFlight = new Map<string, Promise<void>>();
-  const soon = new Map<string, TimerHandle>();
+  const soon = createSoonReads(clock, (id) => void read(id));
   const listeners = new Set<(id: string) => void>();
   let roundTimer: TimerHandle | null = null;
   let nextAt: number | null = null;
@@ -76,31 +113,13 @@ export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
     } catch (e) {
       log.warn("could not save the quota figures", { error: toRelayError(e).message });
     }
-    for (const l of [...listeners]) {
-      try {
-        l(id);
-      } catch (e) {
-        log.error("quota change listener failed", { error: e });
-      }
-    }
+    notifyAll(listeners, id, (e) => log.error("quota change listener failed", { error: e }));
   };
-
-  async function readWithToken(id: string) {
-    const token = await registry.getAccessToken(id);
-    try {
-      return await api.read(token);
-    } catch (e) {
-      const err = toRelayError(e);
-      if (!isAuthError(err.kind, err.status)) throw err;
-      await registry.refreshNow(id);
-      return api.read(await registry.getAccessToken(id));
-    }
-  }
 
   async function readOne(id: string): Promise<void> {
     const was = quotas.get(id) ?? EMPTY_QUOTA;
     try {
-      const figures = await readWithToken(id);
+      const figures = await readWithToken(registry, api, id);
       if (closed) return;
       const now = clock.now();
       quotas.set(id, { figures, readAt: now, readError: null, readErrorAt: null, usedUpSince: usedUpSince(was, figures, now) });
@@ -144,16 +163,7 @@ export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
       if (accountId !== undefined) return read(accountId);
       await Promise.all(readable().map((a) => read(a.id)));
     },
-    afterQuotaFailure(id) {
-      if (closed || soon.has(id)) return;
-      soon.set(
-        id,
-        clock.setTimeout(() => {
-          soon.delete(id);
-          void read(id);
-        }, AFTER_FAILURE_DELAY_MS),
-      );
-    },
+    afterQuotaFailure: (id) => soon.ask(id),
     quotaOf: (id) => quotas.get(id) ?? EMPTY_QUOTA,
     onChange(listener) {
       listeners.add(listener);
@@ -163,8 +173,7 @@ export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
     close() {
       closed = true;
       roundTimer?.cancel();
-      for (const t of soon.values()) t.cancel();
-      soon.clear();
+      soon.close();
     },
   };
 }

@@ -4,7 +4,7 @@
 import type { Clock } from "../core/clock.ts";
 import { RelayError } from "../core/errors.ts";
 import type { Secrets } from "./secret-store.ts";
-import { errorText, fetchWithTimeout, safeBody, type FetchLike } from "./cursor-http.ts";
+import { postJsonToCursor, type FetchLike } from "./cursor-http.ts";
 
 export const REFRESH_TIMEOUT_MS = 10_000;
 
@@ -20,39 +20,19 @@ export interface RefreshOptions {
 export async function exchangeRefreshToken(options: RefreshOptions): Promise<Secrets> {
   const url = `${options.cursorApi.replace(/\/+$/, "")}/auth/exchange_user_api_key`;
   const timeoutMs = options.timeoutMs ?? REFRESH_TIMEOUT_MS;
-  let result;
-  try {
-    result = await fetchWithTimeout(
-      options.fetch ?? fetch,
-      options.clock,
+  const answer = await postJsonToCursor(
+    "token refresh failed",
+    {
+      fetch: options.fetch ?? fetch,
+      clock: options.clock,
       url,
-      { method: "POST", headers: { authorization: `Bearer ${options.refreshToken}`, "content-type": "application/json" }, body: "{}" },
+      headers: { authorization: `Bearer ${options.refreshToken}`, "content-type": "application/json" },
       timeoutMs,
-      options.signal,
-    );
-  } catch (e) {
-    throw new RelayError({
-      kind: "upstream_unavailable",
-      status: 503,
-      message: `token refresh failed: could not reach Cursor at ${url} (${errorText(e)})`,
-      cause: e,
-    });
-  }
-  const { response, body } = result;
-  if (!response.ok) {
-    const rejected = response.status === 401 || response.status === 403;
-    throw new RelayError({
-      kind: rejected ? "upstream_auth" : "upstream_error",
-      status: rejected ? 401 : 502,
-      message: `token refresh failed (status ${response.status}): ${safeBody(body)}`,
-    });
-  }
-  let parsed: { accessToken?: unknown; refreshToken?: unknown };
-  try {
-    parsed = JSON.parse(body) as typeof parsed;
-  } catch {
-    throw new RelayError({ kind: "upstream_error", status: 502, message: "token refresh failed: Cursor answered with something that is not JSON" });
-  }
+      signal: options.signal,
+    },
+    ` at ${url}`,
+  );
+  const parsed = (typeof answer === "object" && answer !== null ? answer : {}) as { accessToken?: unknown; refreshToken?: unknown };
   if (typeof parsed.accessToken !== "string" || parsed.accessToken === "") {
     throw new RelayError({ kind: "upstream_error", status: 502, message: "token refresh failed: Cursor's answer has no accessToken" });
   }

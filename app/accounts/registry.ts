@@ -14,15 +14,16 @@
 //   that other account); the user picks another label or removes the other account.
 // - rename() changes the label and display label only; the id stays stable, because
 //   sessions, checkpoints and usage are keyed by it.
+import { notifyAll } from "../core/listeners.ts";
 import type { Clock } from "../core/clock.ts";
-import { RelayError } from "../core/errors.ts";
 import { silentLogger, type Logger } from "../core/log.ts";
 import type { SettingsStore } from "./settings-store.ts";
 import type { Secrets, SecretStore } from "./secret-store.ts";
-import { displayLabelFor, identify, normalizeLabel } from "./identity.ts";
+import { normalizeLabel } from "./identity.ts";
 import type { FetchLike } from "./cursor-http.ts";
-import { createAccountEntries, toInfo, type StoredAccount } from "./account-entries.ts";
-import { createTokenRefresher } from "./token-refresher.ts";
+import { createAccountEntries, toInfo, type AccountEntries } from "./account-entries.ts";
+import { createTokenRefresher, type TokenRefresher } from "./token-refresher.ts";
+import { addFromLogin } from "./add-from-login.ts";
 
 export { malformedAccountEntries, notFound } from "./account-entries.ts";
 export { REFRESH_LEAD_MS } from "./token-refresher.ts";
@@ -89,6 +90,47 @@ export interface AccountRegistryOptions {
   refreshTimers?: boolean;
 }
 
+type AuthExpiry = Pick<AccountRegistry, "onUnauthorized" | "markAuthExpired" | "clearAuthExpired">;
+
+/** The "401 → one refresh → retry, else auth expired" dance and the auth-expired mark. */
+function createAuthExpiry(deps: { entries: AccountEntries; tokens: TokenRefresher; clock: Clock; log: Logger; emit(change: AccountChange): void }): AuthExpiry {
+  const { entries, tokens, clock, log, emit } = deps;
+  const expiry: AuthExpiry = {
+    async onUnauthorized(id, alreadyRefreshed) {
+      entries.require(id);
+      let reason = "Cursor rejected the token again right after a refresh";
+      if (!alreadyRefreshed) {
+        try {
+          await tokens.refresh(id);
+          return "retry_same";
+        } catch (e) {
+          reason = `Cursor rejected the token and the refresh failed: ${e instanceof Error ? e.message : String(e)}`;
+        }
+      }
+      expiry.markAuthExpired(id, reason);
+      return "auth_expired";
+    },
+
+    markAuthExpired(id, reason) {
+      // "credentials missing" says more than whatever failed because of it.
+      const missing = entries.require(id).credentialsMissing;
+      entries.update(id, { authExpiredAt: clock.now(), ...(missing ? {} : { authExpiredReason: reason }) });
+      tokens.cancelTimer(id);
+      log.warn("account auth expired; log in again", { account: id, reason });
+      emit({ type: "auth_expired", accountId: id });
+    },
+
+    clearAuthExpired(id) {
+      const s = entries.require(id);
+      if (s.authExpiredAt === null) return;
+      entries.update(id, { authExpiredAt: null, authExpiredReason: null, credentialsMissing: false });
+      tokens.schedule(id);
+      emit({ type: "auth_restored", accountId: id });
+    },
+  };
+  return expiry;
+}
+
 export function createAccountRegistry(options: AccountRegistryOptions): AccountRegistry {
   const { settings, secrets, clock } = options;
   const log = options.logger ?? silentLogger;
@@ -97,13 +139,7 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
   const { readAll, writeAll, update } = entries;
   const requireStored = (id: string) => entries.require(id);
   const emit = (change: AccountChange) => {
-    for (const l of [...listeners]) {
-      try {
-        l(change);
-      } catch (e) {
-        log.error("account change listener failed", { error: e });
-      }
-    }
+    notifyAll(listeners, change, (e) => log.error("account change listener failed", { error: e }));
   };
   const tokens = createTokenRefresher({
     entries,
@@ -115,6 +151,8 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
     timers: options.refreshTimers ?? true,
     emit,
   });
+
+  const authExpiry = createAuthExpiry({ entries, tokens, clock, log, emit });
 
   const registry: AccountRegistry = {
     list() {
@@ -130,65 +168,7 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
       return toInfo(id, requireStored(id));
     },
 
-    async addFromLogin(loginTokens, rawLabel) {
-      const label = normalizeLabel(rawLabel);
-      const now = clock.now();
-      const ident = identify(loginTokens.accessToken, label, now);
-      const all = readAll();
-      const sameSub = ident.sub === null ? [] : Object.keys(all).filter((id) => all[id]!.sub === ident.sub);
-      const targetId = label === null ? (sameSub[0] ?? ident.accountId) : ident.accountId;
-      const atTarget = all[targetId];
-      if (atTarget && atTarget.sub !== null && ident.sub !== null && atTarget.sub !== ident.sub) {
-        throw new RelayError({
-          kind: "invalid_request",
-          status: 409,
-          message:
-            `the account id ${targetId} already belongs to another Cursor user (${displayLabelFor(atTarget.label, atTarget.subHash)}); ` +
-            `log in with a different --label, or remove ${targetId} first`,
-        });
-      }
-      const replaced = sameSub.filter((id) => id !== targetId);
-      const previous = atTarget ?? (replaced[0] === undefined ? undefined : all[replaced[0]]);
-      const stored: StoredAccount = {
-        label: label ?? atTarget?.label ?? null,
-        sub: ident.sub,
-        subHash: ident.subHash,
-        expiresAt: ident.expiresAt,
-        addedAt: previous?.addedAt ?? now,
-        updatedAt: now,
-        lastRefreshAt: null,
-        authExpiredAt: null,
-        authExpiredReason: null,
-        credentialsMissing: false,
-      };
-
-      // Secret first, then metadata; undo the secret if the metadata cannot be written,
-      // so a failure leaves the previous state, not half an account.
-      const oldSecret = atTarget ? await secrets.get(targetId).catch(() => null) : null;
-      await secrets.set(targetId, loginTokens);
-      try {
-        const fresh = readAll();
-        for (const id of replaced) delete fresh[id];
-        fresh[targetId] = stored;
-        writeAll(fresh);
-      } catch (e) {
-        await (oldSecret ? secrets.set(targetId, oldSecret) : secrets.delete(targetId)).catch(() => undefined);
-        throw e;
-      }
-      tokens.drop(targetId); // a new login: no retry count, no cached token of the old one
-      tokens.remember(targetId, loginTokens);
-      for (const id of replaced) {
-        tokens.drop(id);
-        await secrets.delete(id).catch((e: unknown) => log.warn("could not delete the replaced account's secret", { account: id, error: e }));
-      }
-      tokens.schedule(targetId);
-      log.info(atTarget || replaced.length > 0 ? "account updated by login" : "account added", {
-        account: targetId,
-        ...(replaced.length > 0 ? { replaced } : {}),
-      });
-      emit({ type: atTarget || replaced.length > 0 ? "updated" : "added", accountId: targetId, replaced });
-      return toInfo(targetId, stored);
-    },
+    addFromLogin: (loginTokens, rawLabel) => addFromLogin({ entries, secrets, tokens, clock, log, emit }, loginTokens, rawLabel),
 
     async remove(id) {
       requireStored(id);
@@ -211,37 +191,7 @@ export function createAccountRegistry(options: AccountRegistryOptions): AccountR
     getAccessToken: (id) => tokens.accessToken(id),
     refreshNow: (id) => tokens.refresh(id),
 
-    async onUnauthorized(id, alreadyRefreshed) {
-      requireStored(id);
-      let reason = "Cursor rejected the token again right after a refresh";
-      if (!alreadyRefreshed) {
-        try {
-          await tokens.refresh(id);
-          return "retry_same";
-        } catch (e) {
-          reason = `Cursor rejected the token and the refresh failed: ${e instanceof Error ? e.message : String(e)}`;
-        }
-      }
-      registry.markAuthExpired(id, reason);
-      return "auth_expired";
-    },
-
-    markAuthExpired(id, reason) {
-      // "credentials missing" says more than whatever failed because of it.
-      const missing = requireStored(id).credentialsMissing;
-      update(id, { authExpiredAt: clock.now(), ...(missing ? {} : { authExpiredReason: reason }) });
-      tokens.cancelTimer(id);
-      log.warn("account auth expired; log in again", { account: id, reason });
-      emit({ type: "auth_expired", accountId: id });
-    },
-
-    clearAuthExpired(id) {
-      const s = requireStored(id);
-      if (s.authExpiredAt === null) return;
-      update(id, { authExpiredAt: null, authExpiredReason: null, credentialsMissing: false });
-      tokens.schedule(id);
-      emit({ type: "auth_restored", accountId: id });
-    },
+    ...authExpiry,
 
     onChange(listener) {
       listeners.add(listener);

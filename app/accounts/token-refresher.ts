@@ -4,7 +4,7 @@
 // token survives a failed refresh. Tokens are cached in memory and taught to the logger's
 // redactor; the secret store is re-read before a refresh (another process may have
 // rotated the refresh token).
-import type { Clock, TimerHandle } from "../core/clock.ts";
+import type { Clock } from "../core/clock.ts";
 import { RelayError } from "../core/errors.ts";
 import type { Logger } from "../core/log.ts";
 import type { Secrets, SecretStore } from "./secret-store.ts";
@@ -13,12 +13,9 @@ import { exchangeRefreshToken } from "./refresh.ts";
 import type { FetchLike } from "./cursor-http.ts";
 import { notFound, toInfo, type AccountEntries } from "./account-entries.ts";
 import type { AccountChange, AccountInfo } from "./registry.ts";
+import { createRefreshTimers, REFRESH_LEAD_MS } from "./refresh-timers.ts";
 
-/** Refresh this long before `expires_at` (which is already exp − 5 min). */
-export const REFRESH_LEAD_MS = 10 * 60_000;
-const RETRY_FIRST_MS = 60_000;
-const RETRY_MAX_MS = 15 * 60_000;
-const MAX_TIMER_MS = 2 ** 31 - 1;
+export { REFRESH_LEAD_MS };
 
 export interface TokenRefresherOptions {
   entries: AccountEntries;
@@ -47,14 +44,9 @@ export interface TokenRefresher {
   close(): void;
 }
 
-export function createTokenRefresher(options: TokenRefresherOptions): TokenRefresher {
-  const { entries, secrets, clock, log, emit } = options;
-  const cache = new Map<string, Secrets>();
-  const inflight = new Map<string, Promise<AccountInfo>>();
-  const timers = new Map<string, TimerHandle>();
-  const failures = new Map<string, number>();
-  let closed = false;
-
+/** Tokens read from the secret store, cached and taught to the redactor; a missing entry marks the account once. */
+function createTokenCache(deps: Pick<TokenRefresherOptions, "entries" | "secrets" | "clock" | "log" | "emit"> & { cache: Map<string, Secrets>; onMissing(id: string): void }) {
+  const { entries, secrets, clock, log, emit, cache, onMissing } = deps;
   const remember = (id: string, s: Secrets) => {
     log.addSecret(s.accessToken);
     log.addSecret(s.refreshToken);
@@ -67,7 +59,7 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
     if (stored && !stored.credentialsMissing) {
       const reason = `credentials missing — log in again (the ${secrets.kind} store has no stored credentials for ${id})`;
       entries.update(id, { credentialsMissing: true, authExpiredAt: stored.authExpiredAt ?? clock.now(), authExpiredReason: reason });
-      cancelTimer(id);
+      onMissing(id);
       log.warn("the account's stored credentials are missing; log in again", { account: id });
       emit({ type: "auth_expired", accountId: id });
     }
@@ -86,35 +78,17 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
     remember(id, s);
     return s;
   };
+  return { remember, loadSecrets };
+}
 
-  function cancelTimer(id: string) {
-    timers.get(id)?.cancel();
-    timers.delete(id);
-  }
+export function createTokenRefresher(options: TokenRefresherOptions): TokenRefresher {
+  const { entries, secrets, clock, log, emit } = options;
+  const cache = new Map<string, Secrets>();
+  const inflight = new Map<string, Promise<AccountInfo>>();
+  const timers = createRefreshTimers({ entries, clock, enabled: options.timers, refresh: (id) => refresh(id) });
+  const cancelTimer = (id: string) => timers.cancel(id);
 
-  function schedule(id: string, delayOverride?: number) {
-    if (!options.timers || closed) return;
-    cancelTimer(id);
-    const s = entries.readAll()[id];
-    if (!s || s.authExpiredAt !== null) return;
-    const due = s.expiresAt - REFRESH_LEAD_MS;
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, delayOverride ?? due - clock.now()));
-    timers.set(
-      id,
-      clock.setTimeout(() => {
-        timers.delete(id);
-        const current = entries.readAll()[id];
-        if (!current || current.authExpiredAt !== null) return;
-        // Another process (or a request) may have refreshed already: only refresh when due.
-        if (delayOverride === undefined && clock.now() < current.expiresAt - REFRESH_LEAD_MS) return schedule(id);
-        refresh(id).catch(() => {
-          const n = (failures.get(id) ?? 0) + 1;
-          failures.set(id, n);
-          schedule(id, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (n - 1)));
-        });
-      }, delay),
-    );
-  }
+  const { remember, loadSecrets } = createTokenCache({ entries, secrets, clock, log, emit, cache, onMissing: (id) => timers.cancel(id) });
 
   async function refreshOnce(id: string): Promise<AccountInfo> {
     entries.require(id);
@@ -132,10 +106,10 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
     remember(id, next);
     const now = clock.now();
     const stored = entries.update(id, { expiresAt: tokenExpiresAt(next.accessToken, now), lastRefreshAt: now, updatedAt: now });
-    failures.delete(id);
+    timers.succeeded(id);
     log.info("token refreshed", { account: id, expiresAt: new Date(stored.expiresAt).toISOString() });
     emit({ type: "refreshed", accountId: id });
-    schedule(id);
+    timers.schedule(id);
     return toInfo(id, stored);
   }
 
@@ -161,22 +135,17 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
           // Keep going with the token we have: if Cursor rejects it, the 401 path decides.
         }
       }
-      if (!timers.has(id)) schedule(id);
+      if (!timers.has(id)) timers.schedule(id);
       return current.accessToken;
     },
     refresh,
     remember,
-    schedule: (id) => schedule(id),
+    schedule: (id) => timers.schedule(id),
     drop(id) {
-      cancelTimer(id);
+      timers.drop(id);
       cache.delete(id);
-      failures.delete(id);
     },
     cancelTimer,
-    close() {
-      closed = true;
-      for (const t of timers.values()) t.cancel();
-      timers.clear();
-    },
+    close: () => timers.close(),
   };
 }

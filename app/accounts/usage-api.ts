@@ -5,7 +5,7 @@
 import type { Clock } from "../core/clock.ts";
 import { RelayError } from "../core/errors.ts";
 import type { OnDemandSpend, QuotaFigures } from "../core/quota.ts";
-import { errorText, fetchWithTimeout, safeBody, type FetchLike } from "./cursor-http.ts";
+import { postJsonToCursor, type FetchLike } from "./cursor-http.ts";
 
 export const USAGE_TIMEOUT_MS = 10_000;
 const USAGE_PATH = "/aiserver.v1.DashboardService/GetCurrentPeriodUsage";
@@ -75,38 +75,14 @@ export function createUsageApi(options: UsageApiOptions): UsageApi {
 
   const call = async (path: string, accessToken: string, signal?: AbortSignal): Promise<Json> => {
     const url = `${base}${path}`;
-    let result;
-    try {
-      result = await fetchWithTimeout(
-        options.fetch ?? fetch,
-        options.clock,
-        url,
-        {
-          method: "POST",
-          headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json", "connect-protocol-version": "1" },
-          body: "{}",
-        },
-        timeoutMs,
-        signal,
-      );
-    } catch (e) {
-      throw new RelayError({ kind: "upstream_unavailable", status: 503, message: `usage read failed: could not reach Cursor (${errorText(e)})`, cause: e });
-    }
-    const { response, body } = result;
-    if (!response.ok) {
-      const rejected = response.status === 401 || response.status === 403;
-      throw new RelayError({
-        kind: rejected ? "upstream_auth" : "upstream_error",
-        status: rejected ? 401 : 502,
-        message: `usage read failed (status ${response.status}): ${safeBody(body)}`,
-      });
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      throw new RelayError({ kind: "upstream_error", status: 502, message: "usage read failed: Cursor answered with something that is not JSON" });
-    }
+    const parsed = await postJsonToCursor("usage read failed", {
+      fetch: options.fetch ?? fetch,
+      clock: options.clock,
+      url,
+      headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json", "connect-protocol-version": "1" },
+      timeoutMs,
+      signal,
+    });
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw new RelayError({ kind: "upstream_error", status: 502, message: "usage read failed: Cursor's answer is not a JSON object" });
     }

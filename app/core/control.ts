@@ -46,9 +46,11 @@ export interface ControlImpl {
 const notListening = () =>
   new RelayError({ kind: "config", status: 409, message: "the relay is not listening yet, so there is no address to configure" });
 
-export function createControlApi(deps: ControlDeps): ControlImpl {
+/** Snapshots from the relay's parts (never a secret); each one gets the next version number. */
+function createSnapshotBuilder(deps: ControlDeps): () => Snapshot {
   const { registry, conductor, sessions, logins, stats, clock } = deps;
   let version = 0;
+
 
   function buildSnapshot(): Snapshot {
     const proxy = deps.proxy();
@@ -79,11 +81,54 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
       drift: drift.entries(),
     };
   }
+  return buildSnapshot;
+}
 
+type ClientConfigActions = Pick<
+  ControlApi,
+  "getClientSetup" | "configureClaudeCode" | "undoConfigureClaudeCode" | "configureCodex" | "undoConfigureCodex"
+>;
+
+/** Set-up lines and config-file edits for the clients; all need the relay's address. */
+function clientConfigActions(deps: ControlDeps): ClientConfigActions {
+  const listeningUrl = () => {
+    const url = deps.proxy().url;
+    if (!url) throw notListening();
+    return url;
+  };
+  const home = deps.home ? { home: deps.home } : {};
+  return {
+    async getClientSetup(options) {
+      return clientSetup(listeningUrl(), options?.revealKey ? deps.relayKey() : KEY_PLACEHOLDER);
+    },
+    async configureClaudeCode() {
+      return configureClaudeCode({
+        baseUrl: listeningUrl(),
+        relayKey: deps.relayKey(),
+        now: deps.clock.now(),
+        ephemeralPort: deps.proxy().ephemeralPort === true,
+        ...home,
+      });
+    },
+    async undoConfigureClaudeCode() {
+      undoConfigureClaudeCode(home);
+    },
+    async configureCodex() {
+      return configureCodex({ baseUrl: listeningUrl(), now: deps.clock.now(), ...home });
+    },
+    async undoConfigureCodex() {
+      undoConfigureCodex(home);
+    },
+  };
+}
+
+export function createControlApi(deps: ControlDeps): ControlImpl {
+  const { registry, conductor, logins } = deps;
+  const buildSnapshot = createSnapshotBuilder(deps);
   const changed = () => deps.publisher()?.changed();
-  const baseUrl = () => deps.proxy().url;
 
   const api: ControlApi = {
+    ...clientConfigActions(deps),
     getSnapshot: async () => buildSnapshot(),
     subscribe(listener) {
       const publisher = deps.publisher();
@@ -121,38 +166,11 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
     async revealRelayKey() {
       return deps.relayKey();
     },
-    async getClientSetup(options) {
-      const url = baseUrl();
-      if (!url) throw notListening();
-      return clientSetup(url, options?.revealKey ? deps.relayKey() : KEY_PLACEHOLDER);
-    },
-    async configureClaudeCode() {
-      const url = baseUrl();
-      if (!url) throw notListening();
-      return configureClaudeCode({
-        baseUrl: url,
-        relayKey: deps.relayKey(),
-        now: clock.now(),
-        ephemeralPort: deps.proxy().ephemeralPort === true,
-        ...(deps.home ? { home: deps.home } : {}),
-      });
-    },
-    async undoConfigureClaudeCode() {
-      undoConfigureClaudeCode(deps.home ? { home: deps.home } : {});
-    },
     async runSelfTest() {
       if (!deps.selfTest) throw new RelayError({ kind: "config", status: 409, message: "this relay cannot run the self-test; run `cursor-relay doctor`" });
       const report = await deps.selfTest();
       changed(); // the drift counters may have moved
       return report;
-    },
-    async configureCodex() {
-      const url = baseUrl();
-      if (!url) throw notListening();
-      return configureCodex({ baseUrl: url, now: clock.now(), ...(deps.home ? { home: deps.home } : {}) });
-    },
-    async undoConfigureCodex() {
-      undoConfigureCodex(deps.home ? { home: deps.home } : {});
     },
     async refreshQuota(id) {
       if (id !== null) registry.require(id);
