@@ -13,9 +13,9 @@
 // cooldown timers (cooldown-timers.ts), the cooldown policy (cooldown-policy.ts) and the
 // status views (account-status-view.ts); this file keeps the records and wires the parts.
 import { join } from "node:path";
-import type { RelayError } from "../core/errors.ts";
-import { writeJsonAtomic } from "../core/json-file.ts";
-import { createRedactor, silentLogger } from "../core/log.ts";
+import type { RelayError } from "../base/errors.ts";
+import { writeJsonAtomic } from "../base/json-file.ts";
+import { createRedactor, silentLogger } from "../base/log.ts";
 import { STATE_FILE } from "./status-source.ts";
 import { DEFAULT_BACKOFF_POLICY, type BackoffPolicy } from "./backoff-policy.ts";
 import { applyFailure, cleanErrorText, clearCooldown, clearHistory } from "./cooldown-policy.ts";

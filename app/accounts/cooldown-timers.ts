@@ -1,6 +1,6 @@
 // One timer per running cooldown. State comes from the clock (a cooldown in the past is
 // over even if no timer fired); the timer only announces the end so the UI updates.
-import type { Clock, TimerHandle } from "../core/clock.ts";
+import type { Clock, TimerHandle } from "../base/clock.ts";
 
 /** The longest delay Node's timers take (a longer one fires at once). */
 const MAX_TIMER_MS = 2 ** 31 - 1;

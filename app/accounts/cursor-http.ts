@@ -1,7 +1,7 @@
 // The two small HTTP/1.1 calls of the login/refresh flow (plain fetch, not the
 // Connect transport): shared timeout handling and error text that can never carry a token.
-import type { Clock } from "../core/clock.ts";
-import { createRedactor } from "../core/log.ts";
+import type { Clock } from "../base/clock.ts";
+import { createRedactor } from "../base/log.ts";
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 

@@ -1,7 +1,7 @@
 // JSON in and out for the management API: a small body limit, bad JSON as a 400, and
 // every error as {"error":{"type","message"}}. No response ever carries a CORS header.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { RelayError, toRelayError } from "../../core/errors.ts";
+import { RelayError, toRelayError } from "../../base/errors.ts";
 import { parseJsonBody, readBody } from "../http/body.ts";
 
 export const MANAGEMENT_BODY_LIMIT = 64 * 1024;
