@@ -1,7 +1,7 @@
 // The accounts' metadata in settings.json (`accounts.<id>`, never a token): the one place
 // that reads and writes it. Read leniently (a field of the wrong type is dropped, and
 // malformedAccountEntries names it); written whole, through the settings store.
-import { RelayError } from "../core/errors.ts";
+import { RelayError } from "../base/errors.ts";
 import type { SettingsStore } from "./settings-store.ts";
 import { displayLabelFor, subToShortHash } from "./identity.ts";
 import type { AccountInfo } from "./registry.ts";

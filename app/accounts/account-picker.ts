@@ -1,7 +1,7 @@
 // Routing: which ready account serves the next turn. Round-robin (least recently picked
 // first) over ready accounts, or the most quota headroom when the request's pool says so;
 // `prefer` wins when it is ready. Asking (`whyNoneReady`) never moves the round-robin.
-import { RelayError } from "../core/errors.ts";
+import { RelayError } from "../base/errors.ts";
 import type { AccountStatus } from "./status-source.ts";
 import type { QuotaGate } from "./quota-routing.ts";
 import { unavailableError } from "./unavailable-accounts.ts";

@@ -1,9 +1,9 @@
-// The AccountPool (app/core/account-pool.ts) over the registry and the conductor: the
+// The AccountPool (app/base/account-pool.ts) over the registry and the conductor: the
 // conductor picks, the registry supplies a fresh token; failures go to whichever of
 // the two owns them (401 → the registry's refresh-once dance, the rest → cooldowns).
-import type { AccountLease, AccountPool } from "../core/account-pool.ts";
-import { RelayError, toRelayError } from "../core/errors.ts";
-import { silentLogger, type Logger } from "../core/log.ts";
+import type { AccountLease, AccountPool } from "../base/account-pool.ts";
+import { RelayError, toRelayError } from "../base/errors.ts";
+import { silentLogger, type Logger } from "../base/log.ts";
 import type { AccountRegistry } from "./registry.ts";
 import type { Conductor } from "./conductor.ts";
 import type { QuotaRouting } from "./quota-routing.ts";

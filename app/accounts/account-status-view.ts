@@ -1,6 +1,6 @@
 // What a UI, the CLI and the picker read about one account, from the conductor's record
 // and the registry's marks. Pure: the record and the clock reading come in.
-import type { AccountState } from "../core/control-api.ts";
+import type { AccountState } from "../base/control-api.ts";
 import type { ConductorAccount, ConductorAccountView } from "./conductor-api.ts";
 import type { AccountRecord } from "./conductor-state.ts";
 import type { AccountStatus } from "./status-source.ts";

@@ -1,9 +1,9 @@
 // A login adds an account, or updates the one of the same Cursor user (see the naming
 // decisions in registry.ts): secret first, then metadata, so a failure leaves the previous
 // state, not half an account.
-import type { Clock } from "../core/clock.ts";
-import { RelayError } from "../core/errors.ts";
-import type { Logger } from "../core/log.ts";
+import type { Clock } from "../base/clock.ts";
+import { RelayError } from "../base/errors.ts";
+import type { Logger } from "../base/log.ts";
 import type { Secrets, SecretStore } from "./secret-store.ts";
 import { displayLabelFor, identify, normalizeLabel } from "./identity.ts";
 import { toInfo, type AccountEntries, type StoredAccount } from "./account-entries.ts";

@@ -1,7 +1,7 @@
 // How the conductor reacts to an upstream failure (docs/protocol.md §3.3): which kind of
 // failure it is, and how long an account cools down for it. Pure functions; the
 // conductor keeps the per-account backoff levels.
-import type { RelayError } from "../core/errors.ts";
+import type { RelayError } from "../base/errors.ts";
 
 export interface BackoffPolicy {
   /** First cooldown after a 429 without a retry hint; doubles per repeated 429. */

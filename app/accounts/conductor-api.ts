@@ -1,8 +1,8 @@
 // What the conductor offers and needs, as types only (the implementation is conductor.ts).
-import type { Clock } from "../core/clock.ts";
-import type { AccountState, AccountView, TokenCounts } from "../core/control-api.ts";
-import type { RelayError } from "../core/errors.ts";
-import type { Logger } from "../core/log.ts";
+import type { Clock } from "../base/clock.ts";
+import type { AccountState, AccountView, TokenCounts } from "../base/control-api.ts";
+import type { RelayError } from "../base/errors.ts";
+import type { Logger } from "../base/log.ts";
 import type { AccountChange } from "./registry.ts";
 import type { AccountStatus, AccountStatusSource } from "./status-source.ts";
 import type { BackoffPolicy } from "./backoff-policy.ts";

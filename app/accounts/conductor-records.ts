@@ -2,9 +2,9 @@
 // back by the state writer (only listed accounts are kept), one cooldown timer each, and
 // moved or dropped when the account list changes.
 import { join } from "node:path";
-import type { Clock } from "../core/clock.ts";
-import { writeJsonAtomic } from "../core/json-file.ts";
-import type { Logger } from "../core/log.ts";
+import type { Clock } from "../base/clock.ts";
+import { writeJsonAtomic } from "../base/json-file.ts";
+import type { Logger } from "../base/log.ts";
 import { STATE_FILE } from "./status-source.ts";
 import { clearCooldown } from "./cooldown-policy.ts";
 import type { ConductorAccount, ConductorChangeType, ConductorOptions } from "./conductor-api.ts";

@@ -9,8 +9,8 @@
 // The auth-expired mark is not here: it belongs to the registry (settings.json).
 // No token ever goes in: error texts are redacted before they are stored.
 import { renameSync } from "node:fs";
-import type { Logger } from "../core/log.ts";
-import { readJson } from "../core/json-file.ts";
+import type { Logger } from "../base/log.ts";
+import { readJson } from "../base/json-file.ts";
 import { emptyUsage, usageFromJson, usageToJson, type UsageRecord } from "./usage-meter.ts";
 
 export const STATE_VERSION = 1;

@@ -13,8 +13,8 @@
 // (account-picker.ts), the answers to failures, successes and resets (cooldown-actions.ts,
 // following cooldown-policy.ts) and the status views (account-status-view.ts); this file
 // wires the parts.
-import { notifyAll } from "../core/listeners.ts";
-import { silentLogger } from "../core/log.ts";
+import { notifyAll } from "../base/listeners.ts";
+import { silentLogger } from "../base/log.ts";
 import { DEFAULT_BACKOFF_POLICY, type BackoffPolicy } from "./backoff-policy.ts";
 import { createCooldownActions } from "./cooldown-actions.ts";
 import { createRecordBook } from "./conductor-records.ts";

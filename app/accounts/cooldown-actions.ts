@@ -1,9 +1,9 @@
 // The conductor's answers to what happened on an account: a failure (recorded, or a
 // cooldown as the cooldown policy says), a success, a reset, Cursor's figures ending a
 // cooldown. Each one updates the record, persists it and announces the change.
-import type { Clock } from "../core/clock.ts";
-import type { RelayError } from "../core/errors.ts";
-import { createRedactor, type Logger } from "../core/log.ts";
+import type { Clock } from "../base/clock.ts";
+import type { RelayError } from "../base/errors.ts";
+import { createRedactor, type Logger } from "../base/log.ts";
 import type { BackoffPolicy } from "./backoff-policy.ts";
 import { applyFailure, cleanErrorText, clearCooldown, clearHistory } from "./cooldown-policy.ts";
 import type { Conductor, ConductorChangeType, FailureOutcome } from "./conductor-api.ts";

@@ -2,7 +2,7 @@
 // hint (clamped), else an exponential backoff; 5xx / reset / stall → a brief backoff;
 // 403 → a long one (30 min, doubling) with Cursor's reason. 401 and failures that say
 // nothing about the account are only counted. Pure: the caller arms timers and persists.
-import type { RelayError } from "../core/errors.ts";
+import type { RelayError } from "../base/errors.ts";
 import { backoffMs, clampRetryAfter, classifyFailure, type BackoffPolicy } from "./backoff-policy.ts";
 import type { AccountRecord } from "./conductor-state.ts";
 

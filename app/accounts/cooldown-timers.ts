@@ -1,6 +1,6 @@
 // One timer per running cooldown. State comes from the clock (a cooldown in the past is
 // over even if no timer fired); the timer only announces the end so the UI updates.
-import { MAX_TIMER_MS, type Clock, type TimerHandle } from "../core/clock.ts";
+import { MAX_TIMER_MS, type Clock, type TimerHandle } from "../base/clock.ts";
 
 export interface CooldownTimers {
   /** (Re)arms the account's timer for `until`; onDue(id, until) runs when the clock passes it. */

@@ -1,8 +1,8 @@
 // The two small HTTP/1.1 calls of the login/refresh flow (plain fetch, not the
 // Connect transport): shared timeout handling and error text that can never carry a token.
-import type { Clock } from "../core/clock.ts";
-import { RelayError } from "../core/errors.ts";
-import { createRedactor } from "../core/log.ts";
+import type { Clock } from "../base/clock.ts";
+import { RelayError } from "../base/errors.ts";
+import { createRedactor } from "../base/log.ts";
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 

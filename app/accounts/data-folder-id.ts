@@ -5,8 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { linkSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { RelayError } from "../core/errors.ts";
-import { writeFileAtomic } from "../core/json-file.ts";
+import { RelayError } from "../base/errors.ts";
+import { writeFileAtomic } from "../base/json-file.ts";
 
 export const DATA_FOLDER_ID_FILE = "data-folder-id";
 const ID = /^[0-9a-f]{24}$/;

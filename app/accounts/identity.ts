@@ -4,8 +4,8 @@
 // nothing else (Cursor verifies it).
 import { createHash } from "node:crypto";
 import { decodeJwt } from "jose/jwt/decode"; // the one function, not the whole library (start-up time)
-import { RelayError } from "../core/errors.ts";
-import { LABEL_PATTERN } from "../core/control-contract.ts";
+import { RelayError } from "../base/errors.ts";
+import { LABEL_PATTERN } from "../base/control-contract.ts";
 
 /** Safety margin taken off the JWT's `exp` (docs/protocol.md §2.3). */
 export const EXPIRY_MARGIN_MS = 5 * 60_000;

@@ -2,9 +2,9 @@
 // docs/protocol.md §2.1): each gets a handle and a LoginView that moves from
 // "waiting" to "succeeded" / "failed" / "cancelled". The control API returns the view
 // with the URL at once and publishes the outcome through onChange.
-import type { Clock } from "../core/clock.ts";
-import { RelayError } from "../core/errors.ts";
-import type { LoginView } from "../core/control-api.ts";
+import type { Clock } from "../base/clock.ts";
+import { RelayError } from "../base/errors.ts";
+import type { LoginView } from "../base/control-api.ts";
 import type { AccountInfo } from "./registry.ts";
 import { isLoginCancelled, startLogin, type LoginHandle, type StartLoginOptions } from "./login.ts";
 

@@ -4,8 +4,8 @@
 // rejection, network, cancel) leaves nothing behind because nothing is written
 // before the tokens have arrived and the registry's write undoes itself on failure.
 import { randomBytes } from "node:crypto";
-import type { Clock } from "../core/clock.ts";
-import { RelayError } from "../core/errors.ts";
+import type { Clock } from "../base/clock.ts";
+import { RelayError } from "../base/errors.ts";
 import type { AccountInfo, AccountRegistry } from "./registry.ts";
 import type { Secrets } from "./secret-store.ts";
 import { createPkce, loginUrl, type Pkce } from "./pkce.ts";

@@ -1,8 +1,8 @@
 // Wires the accounts layer for one process from the global options: the settings file,
 // the chosen secret backend (opened lazily, so listing works without a keychain) and
 // the registry. `serve` and the CLI commands share it.
-import { systemClock, type Clock } from "../core/clock.ts";
-import type { Logger } from "../core/log.ts";
+import { systemClock, type Clock } from "../base/clock.ts";
+import type { Logger } from "../base/log.ts";
 import { createFileSettingsStore, type SettingsStore } from "./settings-store.ts";
 import { lazySecretStore, type SecretStore } from "./secret-store.ts";
 import { openSecretStore } from "./secret-store-open.ts";

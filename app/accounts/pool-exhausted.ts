@@ -1,8 +1,8 @@
 // The answer when the requested model's pool (Auto or API) is used up on every account
 // that could take the request: a 429 naming the pool, since when, when the first account
 // resets (retry-after is the real time to that reset) and whether the other pool has room.
-import { RelayError } from "../core/errors.ts";
-import type { QuotaPool } from "../core/quota.ts";
+import { RelayError } from "../base/errors.ts";
+import type { QuotaPool } from "../base/quota.ts";
 import { CLIENT_RETRY_WAIT_LIMIT_MS } from "./unavailable-accounts.ts";
 
 export interface UsedUpAccount {

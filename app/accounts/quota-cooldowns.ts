@@ -4,8 +4,8 @@
 // resets or a reading shows room. A reading that shows room after one that showed a pool
 // used up ends a quota cooldown at once (a renewal, an upgrade, a reset). Without figures
 // the conductor's backoff stays as it is.
-import type { Clock } from "../core/clock.ts";
-import { poolUsedUp, type QuotaPool } from "../core/quota.ts";
+import type { Clock } from "../base/clock.ts";
+import { poolUsedUp, type QuotaPool } from "../base/quota.ts";
 import type { Conductor } from "./conductor.ts";
 import type { QuotaPoller } from "./quota-poller.ts";
 

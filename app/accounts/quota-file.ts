@@ -2,8 +2,8 @@
 // process) shows them and a restart starts from them. Two writers (the relay's poller and
 // `accounts --refresh`) may touch it: each account keeps whichever reading is newer.
 import { join } from "node:path";
-import { readJson, writeJsonAtomic } from "../core/json-file.ts";
-import { EMPTY_QUOTA, type AccountQuota, type QuotaPool } from "../core/quota.ts";
+import { readJson, writeJsonAtomic } from "../base/json-file.ts";
+import { EMPTY_QUOTA, type AccountQuota, type QuotaPool } from "../base/quota.ts";
 
 export const QUOTA_FILE = "quota.json";
 const VERSION = 1;

@@ -3,11 +3,11 @@
 // demand. A failed read keeps the last figures and notes the error; it never touches the
 // account's serving state. A 401 refreshes the token once and retries once, as a Run does;
 // a refresh that fails here is only a failed read (the Run path decides about sign-outs).
-import { notifyAll } from "../core/listeners.ts";
-import type { Clock, TimerHandle } from "../core/clock.ts";
-import { toRelayError } from "../core/errors.ts";
-import { silentLogger, type Logger } from "../core/log.ts";
-import { EMPTY_QUOTA, poolUsedUp, type AccountQuota, type QuotaFigures, type QuotaPool } from "../core/quota.ts";
+import { notifyAll } from "../base/listeners.ts";
+import type { Clock, TimerHandle } from "../base/clock.ts";
+import { toRelayError } from "../base/errors.ts";
+import { silentLogger, type Logger } from "../base/log.ts";
+import { EMPTY_QUOTA, poolUsedUp, type AccountQuota, type QuotaFigures, type QuotaPool } from "../base/quota.ts";
 import type { AccountRegistry } from "./registry.ts";
 import type { UsageApi } from "./usage-api.ts";
 

@@ -1,10 +1,10 @@
 // What the figures say about routing one request: which pool its model draws from, which
 // accounts have that pool used up (skipped without opening a Run), how much headroom each
 // has (the default policy prefers the most), and the answer when the pool is used up everywhere.
-import type { Clock } from "../core/clock.ts";
-import type { RelayError } from "../core/errors.ts";
-import { headroom, poolOfModel, poolUsedUp, type QuotaPool } from "../core/quota.ts";
-import type { RoutingPolicyName } from "../core/quota-settings.ts";
+import type { Clock } from "../base/clock.ts";
+import type { RelayError } from "../base/errors.ts";
+import { headroom, poolOfModel, poolUsedUp, type QuotaPool } from "../base/quota.ts";
+import type { RoutingPolicyName } from "../base/quota.ts";
 import { poolExhaustedError } from "./pool-exhausted.ts";
 import type { QuotaPoller } from "./quota-poller.ts";
 

@@ -1,6 +1,6 @@
 // The relay's knowledge of an account's quota as the faces show it (snapshot, CLI).
-import type { QuotaView } from "../core/control-api.ts";
-import type { AccountQuota } from "../core/quota.ts";
+import type { QuotaView } from "../base/control-api.ts";
+import type { AccountQuota } from "../base/quota.ts";
 
 export function quotaView(q: AccountQuota): QuotaView {
   const f = q.figures;

@@ -1,6 +1,6 @@
 // One refresh timer per account, due REFRESH_LEAD_MS before its stored expiry. A failed
 // timed refresh retries with backoff; a success (succeeded) resets the backoff.
-import { MAX_TIMER_MS, type Clock, type TimerHandle } from "../core/clock.ts";
+import { MAX_TIMER_MS, type Clock, type TimerHandle } from "../base/clock.ts";
 import type { AccountEntries } from "./account-entries.ts";
 
 /** Refresh this long before `expires_at` (which is already exp − 5 min). */

@@ -1,8 +1,8 @@
 // Token refresh (docs/protocol.md §2.4; the path observed working in production):
 // POST <api>/auth/exchange_user_api_key with the refresh token as Bearer, body {}.
 // A missing/empty refreshToken in the answer means "keep the old one".
-import type { Clock } from "../core/clock.ts";
-import { RelayError } from "../core/errors.ts";
+import type { Clock } from "../base/clock.ts";
+import { RelayError } from "../base/errors.ts";
 import type { Secrets } from "./secret-store.ts";
 import { postJsonToCursor, type FetchLike } from "./cursor-http.ts";
 

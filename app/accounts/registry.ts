@@ -14,9 +14,9 @@
 //   that other account); the user picks another label or removes the other account.
 // - rename() changes the label and display label only; the id stays stable, because
 //   sessions, checkpoints and usage are keyed by it.
-import { notifyAll } from "../core/listeners.ts";
-import type { Clock } from "../core/clock.ts";
-import { silentLogger, type Logger } from "../core/log.ts";
+import { notifyAll } from "../base/listeners.ts";
+import type { Clock } from "../base/clock.ts";
+import { silentLogger, type Logger } from "../base/log.ts";
 import type { SettingsStore } from "./settings-store.ts";
 import type { Secrets, SecretStore } from "./secret-store.ts";
 import { normalizeLabel } from "./identity.ts";

@@ -9,8 +9,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { RelayError } from "../core/errors.ts";
-import { readJson, writeFileAtomic, writeJsonAtomic } from "../core/json-file.ts";
+import { RelayError } from "../base/errors.ts";
+import { readJson, writeFileAtomic, writeJsonAtomic } from "../base/json-file.ts";
 import { secretStoreOver, type SecretStore } from "./secret-store.ts";
 
 export const SECRETS_FILE = "secrets.json";

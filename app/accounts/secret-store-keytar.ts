@@ -2,7 +2,7 @@
 // Manager, Secret Service on Linux). Any keytar failure, including "no D-Bus / no
 // Secret Service / keyring locked" on a headless Linux box, becomes one clear
 // RelayError of kind "keychain" that names the way out (`--secret-store file`).
-import { RelayError } from "../core/errors.ts";
+import { RelayError } from "../base/errors.ts";
 import { SECRET_SERVICE, secretStoreOver, type SecretStore } from "./secret-store.ts";
 
 /** The part of keytar's API we use (the Electron shell may pass its own instance). */

@@ -8,7 +8,7 @@
 // `relay-key` holding the relay's client API key (a plain string). Account ids can
 // never collide with it because they all start with "cursor".
 
-import { RelayError } from "../core/errors.ts";
+import { RelayError } from "../base/errors.ts";
 import { readTokenClaims, subToShortHash } from "./identity.ts";
 
 export interface Secrets {

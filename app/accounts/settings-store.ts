@@ -8,8 +8,8 @@
 // notation (`a.b`; `\.` for a literal dot).
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { readJson, writeJsonAtomic } from "../core/json-file.ts";
-import { RelayError } from "../core/errors.ts";
+import { readJson, writeJsonAtomic } from "../base/json-file.ts";
+import { RelayError } from "../base/errors.ts";
 
 export interface SettingsStore {
   get(key: string): unknown;

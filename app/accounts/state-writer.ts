@@ -2,8 +2,8 @@
 // debounce for usage counters, at once for what a restart or `cursor-relay accounts` must
 // see (a cooldown, a 403 mark, a reset). A failed write is retried on the next tick and
 // logged once, not per attempt.
-import type { Clock, TimerHandle } from "../core/clock.ts";
-import type { Logger } from "../core/log.ts";
+import type { Clock, TimerHandle } from "../base/clock.ts";
+import type { Logger } from "../base/log.ts";
 
 export interface StateWriterOptions {
   path: string;

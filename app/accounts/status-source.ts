@@ -4,10 +4,10 @@
 // without one (the CLI) the status comes from the file through the same reader. The
 // auth-expired mark lives in the registry (settings.json).
 import { join } from "node:path";
-import type { TokenCounts } from "../core/control-api.ts";
-import { RelayError } from "../core/errors.ts";
-import { writeJsonAtomic } from "../core/json-file.ts";
-import { silentLogger } from "../core/log.ts";
+import type { TokenCounts } from "../base/control-api.ts";
+import { RelayError } from "../base/errors.ts";
+import { writeJsonAtomic } from "../base/json-file.ts";
+import { silentLogger } from "../base/log.ts";
 import { isStateFileDamaged, loadStateFile, resetRecord, stateToJson, type LoadedState } from "./conductor-state.ts";
 import { statusOf } from "./account-status-view.ts";
 

@@ -4,9 +4,9 @@
 // token survives a failed refresh. Tokens are cached in memory and taught to the logger's
 // redactor; the secret store is re-read before a refresh (another process may have
 // rotated the refresh token).
-import type { Clock } from "../core/clock.ts";
-import { RelayError } from "../core/errors.ts";
-import type { Logger } from "../core/log.ts";
+import type { Clock } from "../base/clock.ts";
+import { RelayError } from "../base/errors.ts";
+import type { Logger } from "../base/log.ts";
 import type { Secrets, SecretStore } from "./secret-store.ts";
 import { tokenExpiresAt } from "./identity.ts";
 import { exchangeRefreshToken } from "./refresh.ts";

@@ -6,7 +6,7 @@
 // that needs the user (a new login, a reset). `x-should-retry: false` (retryable=false)
 // stops the Anthropic and OpenAI SDKs and Claude Code; their own waits top out at 60 s,
 // so a quota wait longer than that is not retryable either.
-import { RelayError } from "../core/errors.ts";
+import { RelayError } from "../base/errors.ts";
 
 export interface AccountAvailability {
   id: string;

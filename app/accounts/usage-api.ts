@@ -2,9 +2,9 @@
 // JSON body on the agent API host. Every field of the answers is optional: a field of the
 // wrong type is treated as absent, never as an error. Timestamps are unix ms as strings;
 // money is in cents.
-import type { Clock } from "../core/clock.ts";
-import { RelayError } from "../core/errors.ts";
-import type { OnDemandSpend, QuotaFigures } from "../core/quota.ts";
+import type { Clock } from "../base/clock.ts";
+import { RelayError } from "../base/errors.ts";
+import type { OnDemandSpend, QuotaFigures } from "../base/quota.ts";
 import { postJsonToCursor, type FetchLike } from "./cursor-http.ts";
 
 export const USAGE_TIMEOUT_MS = 10_000;

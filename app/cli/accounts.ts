@@ -2,8 +2,8 @@
 import type { CommandIo } from "./io.ts";
 import { parseCommandArgs, UsageError } from "./options.ts";
 import { checkDataDir } from "./data-dir-check.ts";
-import { systemClock, type Clock } from "../core/clock.ts";
-import type { AccountState, TokenCounts } from "../core/control-api.ts";
+import { systemClock, type Clock } from "../base/clock.ts";
+import type { AccountState, TokenCounts } from "../base/control-api.ts";
 import { openAccounts } from "../accounts/open-accounts.ts";
 import type { AccountRegistry } from "../accounts/registry.ts";
 import {
@@ -23,7 +23,7 @@ import { quotaJson, type QuotaJson } from "../accounts/quota-view.ts";
 import { createUsageApi } from "../accounts/usage-api.ts";
 import { runningRelay } from "./running-relay.ts";
 import type { FetchLike } from "../accounts/cursor-http.ts";
-import { EMPTY_QUOTA, type AccountQuota } from "../core/quota.ts";
+import { EMPTY_QUOTA, type AccountQuota } from "../base/quota.ts";
 
 const usage = `usage: cursor-relay accounts [--json] [--refresh] list accounts (--refresh: read Cursor's usage figures first)
        cursor-relay accounts remove <id>           delete an account and its stored tokens

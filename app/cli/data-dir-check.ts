@@ -5,8 +5,8 @@
 // holding our files); someone else's folder is only warned about.
 import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { RelayError } from "../core/errors.ts";
-import { defaultDataDir } from "../core/paths.ts";
+import { RelayError } from "../base/errors.ts";
+import { defaultDataDir } from "../base/paths.ts";
 
 /** Files only cursor-relay writes: a folder holding one of them is ours. */
 const OUR_FILES = ["settings.json", "state.json", "relay.json", "data-folder-id", "secrets.json", "secrets.key"];

@@ -7,11 +7,11 @@ import { createAccountRegistry } from "../accounts/registry.ts";
 import { openSecretStore } from "../accounts/secret-store-open.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
 import { createFileSettingsStore } from "../accounts/settings-store.ts";
-import { systemClock, type Clock } from "../core/clock.ts";
+import { systemClock, type Clock } from "../base/clock.ts";
 import { runDoctor } from "../doctor/doctor.ts";
 import { formatReport } from "../doctor/format.ts";
 import { writeBundle } from "../doctor/bundle.ts";
-import { readCursorTuning } from "../core/cursor-tuning.ts";
+import { readCursorTuning } from "../relay/cursor-tuning.ts";
 
 const usage = `usage: cursor-relay doctor [--json] [--account ID] [--bundle FILE] [--timeout SECONDS]
                           [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]

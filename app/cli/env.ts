@@ -7,10 +7,10 @@ import { noPositionals, parseCommandArgs, portOption } from "./options.ts";
 import { checkDataDir } from "./data-dir-check.ts";
 import { openSecretStore } from "../accounts/secret-store-open.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
-import { clientSetup, geminiCliSetup, setupBlocksAsShell } from "../core/client-setup.ts";
-import { DEFAULT_HOST, DEFAULT_PORT } from "../core/relay-app.ts";
-import { ensureRelayKey } from "../core/relay-key.ts";
-import { readRuntimeInfo } from "../core/runtime-file.ts";
+import { clientSetup, geminiCliSetup, setupBlocksAsShell } from "../relay/client-setup.ts";
+import { DEFAULT_HOST, DEFAULT_PORT } from "../relay/relay-app.ts";
+import { ensureRelayKey } from "../relay/relay-key.ts";
+import { readRuntimeInfo } from "../relay/runtime-file.ts";
 
 const usage = `usage: cursor-relay env [--port N] [--json] [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]
 

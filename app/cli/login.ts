@@ -4,7 +4,7 @@
 import type { CommandIo } from "./io.ts";
 import { noPositionals, parseCommandArgs } from "./options.ts";
 import { checkDataDir } from "./data-dir-check.ts";
-import { systemClock, type Clock } from "../core/clock.ts";
+import { systemClock, type Clock } from "../base/clock.ts";
 import { openAccounts } from "../accounts/open-accounts.ts";
 import { isLoginCancelled, startLogin, type PollPolicy } from "../accounts/login.ts";
 import { openSystemBrowser, type OpenBrowser } from "../accounts/browser.ts";

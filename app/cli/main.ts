@@ -1,6 +1,6 @@
 // cursor-relay: dispatches to one subcommand; every failure becomes a clear message
 // and an exit code, never a stack trace for a user mistake.
-import { isRelayError } from "../core/errors.ts";
+import { isRelayError } from "../base/errors.ts";
 import { USAGE, UsageError } from "./options.ts";
 import { DataDirError } from "./data-dir-check.ts";
 import type { CommandIo } from "./io.ts";

@@ -4,9 +4,9 @@
 // list is used. modelMap in settings.json is applied as the relay applies it.
 import type { CommandIo } from "./io.ts";
 import { parseCommandArgs } from "./options.ts";
-import { systemClock } from "../core/clock.ts";
-import { toRelayError } from "../core/errors.ts";
-import { readModelMap } from "../core/model-map.ts";
+import { systemClock } from "../base/clock.ts";
+import { toRelayError } from "../base/errors.ts";
+import { readModelMap } from "../relay/model-map.ts";
 import { openAccounts } from "../accounts/open-accounts.ts";
 import { accountStateOf, createStateFileStatusSource } from "../accounts/status-source.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";

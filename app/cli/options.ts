@@ -1,17 +1,12 @@
 // The options every subcommand shares, each also readable from an environment variable.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { RelayError } from "../core/errors.ts";
-import { defaultDataDir } from "../core/paths.ts";
+import { RelayError } from "../base/errors.ts";
 import { DEFAULT_CURSOR_API } from "../cursor/default-api.ts";
+import { readPort, readRelayConfig, type RelayConfig, type SecretStoreKind } from "../relay/relay-config.ts";
 
 export { DEFAULT_CURSOR_API };
-export type SecretStoreKind = "keychain" | "file";
-
-export interface GlobalOptions {
-  dataDir: string;
-  cursorApi: string;
-  secretStore: SecretStoreKind;
-}
+export type { SecretStoreKind };
+export type GlobalOptions = RelayConfig;
 
 export const USAGE = `usage: cursor-relay <command> [options]
 
@@ -67,35 +62,13 @@ export function resolveGlobalOptions(
   env: NodeJS.ProcessEnv,
   usage: string = USAGE,
 ): GlobalOptions {
-  const str = (flag: string, envName: string): string | undefined => {
-    const v = values[flag];
-    if (typeof v === "string") return v;
-    const e = env[envName];
-    return e === undefined || e === "" ? undefined : e;
-  };
-  const dataDir = str("data-dir", "CURSOR_RELAY_DATA_DIR") ?? defaultDataDir(env);
-  const cursorApi = (str("cursor-api", "CURSOR_RELAY_CURSOR_API") ?? DEFAULT_CURSOR_API).replace(/\/+$/, "");
-  let url: URL;
-  try {
-    url = new URL(cursorApi);
-  } catch {
-    throw new UsageError(`--cursor-api: not a URL: ${JSON.stringify(cursorApi)}`, usage);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UsageError(`--cursor-api: must be an http(s) URL, got ${url.protocol}`, usage);
-  }
-  const store = str("secret-store", "CURSOR_RELAY_SECRET_STORE") ?? "keychain";
-  if (store !== "keychain" && store !== "file") {
-    throw new UsageError(`--secret-store: must be "keychain" or "file", got ${JSON.stringify(store)}`, usage);
-  }
-  return { dataDir, cursorApi, secretStore: store };
+  return readRelayConfig(values, env, (message) => new UsageError(message, usage));
 }
 
 /** The --port value (else CURSOR_RELAY_PORT, else the default) as written, checked to be a port number. */
 export function portOption(value: unknown, env: NodeJS.ProcessEnv, defaultPort: number, usage: string): string {
   const text = (value as string | undefined) ?? env.CURSOR_RELAY_PORT ?? String(defaultPort);
-  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw new UsageError(`--port: not a port number: ${JSON.stringify(text)}`, usage);
-  return text;
+  return readPort(text, (message) => new UsageError(`--port: ${message}`, usage));
 }
 
 /** For commands that take no positional arguments: the first one is a usage error. */

@@ -8,10 +8,10 @@
 // `management-key-running` while it runs; a process of the same user can read it, nobody
 // else can, and it never lands in a plain file. Without it (e.g. a relay from an older
 // version) the command says so instead of editing files under a running relay.
-import { httpCallFor, inputFromArgs, type ControlActionName } from "../core/control-contract.ts";
-import type { ControlApi } from "../core/control-api.ts";
-import { RelayError, type RelayErrorKind } from "../core/errors.ts";
-import { MANAGEMENT_KEY_ENTRY, readRuntimeInfo } from "../core/runtime-file.ts";
+import { httpCallFor, inputFromArgs, type ControlActionName } from "../base/control-contract.ts";
+import type { ControlApi } from "../base/control-api.ts";
+import { RelayError, type RelayErrorKind } from "../base/errors.ts";
+import { MANAGEMENT_KEY_ENTRY, readRuntimeInfo } from "../relay/runtime-file.ts";
 import type { SecretStore } from "../accounts/secret-store.ts";
 
 /** The account actions the CLI sends to a running relay. */

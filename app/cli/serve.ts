@@ -4,10 +4,10 @@
 import type { CommandIo } from "./io.ts";
 import { noPositionals, parseCommandArgs, portOption, UsageError } from "./options.ts";
 import { checkDataDir } from "./data-dir-check.ts";
-import { createRelayApp, DEFAULT_HOST, DEFAULT_PORT, type RelayApp, type RelayAppOptions } from "../core/relay-app.ts";
-import { tuneHeapForRelay } from "../core/heap-tuning.ts";
-import { createLogger, type LogLevel } from "../core/log.ts";
-import { ensureRendererBuilt } from "../core/renderer-dir.ts";
+import { createRelayApp, DEFAULT_HOST, DEFAULT_PORT, type RelayApp, type RelayAppOptions } from "../relay/relay-app.ts";
+import { tuneHeapForRelay } from "../relay/heap-tuning.ts";
+import { createLogger, type LogLevel } from "../base/log.ts";
+import { ensureRendererBuilt } from "../relay/renderer-dir.ts";
 import { LOOPBACK_HOSTS } from "../gateway/listen.ts";
 
 const usage = `usage: cursor-relay serve [--port N] [--host ADDR] [--api-key KEY] [--log-level LEVEL]

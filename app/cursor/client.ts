@@ -1,7 +1,7 @@
 // createCursorClient: Runs and the model list over one shared Connect/HTTP/2 transport.
 import { createContextValues } from "@connectrpc/connect";
 import { createHash, randomUUID } from "node:crypto";
-import { systemClock, type Clock } from "../core/clock.ts";
+import { systemClock, type Clock } from "../base/clock.ts";
 import { classifyCursorError } from "./error-classification.ts";
 import { cloneModels, explainModel, FALLBACK_MODELS, modelsFromResponse, type ModelResolution } from "./models.ts";
 import { CursorRunStream, type RunDeps } from "./run.ts";

@@ -6,7 +6,7 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { DurationSchema } from "@bufbuild/protobuf/wkt";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { RelayError, type RelayErrorKind } from "../core/errors.ts";
+import { RelayError, type RelayErrorKind } from "../base/errors.ts";
 import { noteDrift } from "./drift.ts";
 
 /** Connect's wire names for codes (`resource_exhausted`, …). */

@@ -4,7 +4,7 @@
 // them in the background once the relay is listening, so that turn does not wait.
 import type { CursorClientHandle, CursorClientOptions } from "./client.ts";
 import type { CursorEvent, CursorModel, CursorRun, RunOptions, ToolCallRequest, ToolResult } from "./types.ts";
-import { toRelayError, type RelayError } from "../core/errors.ts";
+import { toRelayError, type RelayError } from "../base/errors.ts";
 
 export interface LazyCursorClient extends CursorClientHandle {
   /** Loads the client now (idempotent); turns started before it finished wait for it. */

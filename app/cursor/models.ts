@@ -1,7 +1,7 @@
 // Cursor's model list (GetUsableModels, docs/protocol.md §9) and the mapping from the model names
 // clients send (claude-opus-4-5, gpt-5, …) to Cursor model ids.
 import type { GetUsableModelsResponse } from "../../proto/gen/agent/v1/agent_pb.ts";
-import { RelayError } from "../core/errors.ts";
+import { RelayError } from "../base/errors.ts";
 import type { CursorModel } from "./types.ts";
 
 /** docs/protocol.md §9.2 fallback list (early-2026 ids), used when no live list was ever fetched for an account. */

@@ -5,7 +5,7 @@
 // never charged to the accounts it would be tried on; 8 MiB leaves room below 10 MB.
 import { toBinary } from "@bufbuild/protobuf";
 import { AgentClientFrameSchema, type AgentClientFrame } from "../../proto/gen/agent/v1/agent_service_pb.ts";
-import { RelayError } from "../core/errors.ts";
+import { RelayError } from "../base/errors.ts";
 
 /** Bytes of the first Run frame plus the blobs it brings (the system prompt), encoded. */
 export const MAX_RUN_REQUEST_BYTES = 8 * 1024 * 1024;

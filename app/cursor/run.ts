@@ -5,8 +5,8 @@
 import { createContextValues, type Client } from "@connectrpc/connect";
 import type { McpToolDefinition } from "../../proto/gen/agent/v1/agent_pb.ts";
 import type { AgentClientFrame, AgentService, AgentServerFrame } from "../../proto/gen/agent/v1/agent_service_pb.ts";
-import type { Clock, TimerHandle } from "../core/clock.ts";
-import { RelayError } from "../core/errors.ts";
+import type { Clock, TimerHandle } from "../base/clock.ts";
+import { RelayError } from "../base/errors.ts";
 import { AsyncQueue } from "./async-queue.ts";
 import { classifyCursorError, noProgressError, stallError, undecodableFrameError } from "./error-classification.ts";
 import { answerExec, answerInteractionQuery, answerKv, toolResultFrame } from "./exec-replies.ts";

@@ -1,6 +1,6 @@
 // The contract between the Cursor client (app/cursor) and everything above it.
 // Only app/cursor knows the wire protocol; callers see these types.
-import type { RelayError } from "../core/errors.ts";
+import type { RelayError } from "../base/errors.ts";
 
 /** A client-side tool the model may call, as the client declared it (JSON Schema input). */
 export interface ToolDefinition {

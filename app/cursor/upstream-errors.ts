@@ -1,6 +1,6 @@
 // The last upstream errors (code, kind, status, time — never Cursor's message text,
 // which may quote a prompt), kept in a small ring for `cursor-relay doctor --bundle`.
-import type { RelayError } from "../core/errors.ts";
+import type { RelayError } from "../base/errors.ts";
 
 export interface UpstreamErrorRecord {
   at: number;

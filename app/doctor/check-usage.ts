@@ -4,9 +4,9 @@
 // A pool used up is Cursor's answer, not a fault: the relay routes around it and serves
 // again at the reset, so the line passes and says so; only a failed read is a ✗.
 import type { UsageApi } from "../accounts/usage-api.ts";
-import type { Clock } from "../core/clock.ts";
-import { toRelayError } from "../core/errors.ts";
-import { poolUsedUp, type QuotaFigures, type QuotaPool } from "../core/quota.ts";
+import type { Clock } from "../base/clock.ts";
+import { toRelayError } from "../base/errors.ts";
+import { poolUsedUp, type QuotaFigures, type QuotaPool } from "../base/quota.ts";
 import { fail, pass, type CheckOutcome } from "./check.ts";
 
 const RELOGIN = "log in again with `cursor-relay login` (the same Cursor user replaces the account), then `cursor-relay doctor` once more";

@@ -1,8 +1,8 @@
 // One self-test check: a stable id, a title, what was found and — on failure — the
 // user's next step, timed with the injected clock. A check that throws is a failure
 // with the error's message (RelayErrors carry a message a user can act on).
-import type { Clock } from "../core/clock.ts";
-import type { SelfTestCheck, SelfTestStatus } from "../core/control-api.ts";
+import type { Clock } from "../base/clock.ts";
+import type { SelfTestCheck, SelfTestStatus } from "../base/control-api.ts";
 
 export interface CheckOutcome {
   status: SelfTestStatus;

@@ -3,7 +3,7 @@
 // (the relay's cached model list would quietly fall back to its built-in list).
 import { createContextValues } from "@connectrpc/connect";
 import { REFRESH_LEAD_MS, type AccountRegistry } from "../accounts/registry.ts";
-import type { Clock } from "../core/clock.ts";
+import type { Clock } from "../base/clock.ts";
 import { classifyCursorError } from "../cursor/error-classification.ts";
 import { modelsFromResponse } from "../cursor/models.ts";
 import { ACCESS_TOKEN, type CursorTransport } from "../cursor/transport.ts";

@@ -5,11 +5,11 @@
 import type { AccountRegistry } from "../accounts/registry.ts";
 import { createUsageApi } from "../accounts/usage-api.ts";
 import type { SecretStore } from "../accounts/secret-store.ts";
-import { systemClock, type Clock } from "../core/clock.ts";
-import type { SelfTestCheck, SelfTestReport } from "../core/control-api.ts";
+import { systemClock, type Clock } from "../base/clock.ts";
+import type { SelfTestCheck, SelfTestReport } from "../base/control-api.ts";
 import { drift, type DriftEntry } from "../cursor/drift.ts";
 import { FALLBACK_MODELS } from "../cursor/models.ts";
-import { readRuntimeInfo } from "../core/runtime-file.ts";
+import { readRuntimeInfo } from "../relay/runtime-file.ts";
 import { createCursorTransport, DEFAULT_CLIENT_VERSION } from "../cursor/transport.ts";
 import { fail, pass, skip, timedCheck, type CheckOutcome } from "./check.ts";
 import { checkRunningRelay } from "./check-relay.ts";

@@ -1,6 +1,6 @@
 // The doctor's report as terminal lines: one per check with ✓ / ✗ / –, its timing, and
 // on failure the user's next step on the line below.
-import type { SelfTestCheck, SelfTestReport } from "../core/control-api.ts";
+import type { SelfTestCheck, SelfTestReport } from "../base/control-api.ts";
 
 const MARK = { pass: "✓", fail: "✗", skip: "–" } as const;
 

@@ -5,8 +5,8 @@
 // its result, the checkpoint and the end of the turn are all exercised. Its tokens are
 // counted here only: nothing reaches the accounts' usage figures.
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../core/clock.ts";
-import { RelayError } from "../core/errors.ts";
+import type { Clock } from "../base/clock.ts";
+import { RelayError } from "../base/errors.ts";
 import { CursorRunStream } from "../cursor/run.ts";
 import type { CursorTransport } from "../cursor/transport.ts";
 import type { ToolDefinition } from "../cursor/types.ts";

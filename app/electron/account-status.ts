@@ -1,6 +1,6 @@
 // How an account reads in the tray and in notifications. A cooldown whose end has
 // passed counts as over even before the next snapshot says so.
-import type { AccountState, AccountView, Snapshot } from "../core/control-api.ts";
+import type { AccountState, AccountView, Snapshot } from "../base/control-api.ts";
 
 export function effectiveState(a: AccountView, now: number): AccountState {
   if (a.state === "cooling" && a.cooldownUntil !== null && a.cooldownUntil <= now) return "ready";

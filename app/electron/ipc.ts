@@ -5,7 +5,7 @@
 // when they cross IPC). What goes to the renderer: snapshots (no secret, by contract)
 // and action results, among which the relay key only when the user asks for it
 // (revealRelayKey, getClientSetup({revealKey:true})).
-import type { ControlApi, Snapshot } from "../core/control-api.ts";
+import type { ControlApi, Snapshot } from "../base/control-api.ts";
 import {
   IPC_SNAPSHOT,
   IPC_SUBSCRIBE,
@@ -17,9 +17,9 @@ import {
   parseActionInput,
   type ControlActionName,
   type IpcReply,
-} from "../core/control-contract.ts";
-import { RelayError, toRelayError } from "../core/errors.ts";
-import type { Logger } from "../core/log.ts";
+} from "../base/control-contract.ts";
+import { RelayError, toRelayError } from "../base/errors.ts";
+import type { Logger } from "../base/log.ts";
 import { isTrustedRendererUrl } from "./urls.ts";
 
 export type IpcValidation = { ok: true; name: ControlActionName; input: object } | { ok: false; error: RelayError };

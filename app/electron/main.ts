@@ -4,11 +4,11 @@
 import { app, clipboard, dialog, ipcMain, Notification, shell, type BrowserWindow } from "electron";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Snapshot } from "../core/control-api.ts";
+import type { Snapshot } from "../base/control-api.ts";
 import { errorMessage } from "./errors.ts";
-import { tuneHeapForRelay } from "../core/heap-tuning.ts";
-import { createLogger } from "../core/log.ts";
-import { createRelayApp, type RelayApp } from "../core/relay-app.ts";
+import { tuneHeapForRelay } from "../relay/heap-tuning.ts";
+import { createLogger } from "../base/log.ts";
+import { createRelayApp, type RelayApp } from "../relay/relay-app.ts";
 import { registerControlIpc } from "./ipc.ts";
 import { launchAtLogin, setLaunchAtLogin } from "./launch-at-login.ts";
 import { electronRelayOptions } from "./relay-options.ts";

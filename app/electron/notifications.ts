@@ -2,7 +2,7 @@
 // into cooldown, and the moment the last ready account is gone (then that one message
 // replaces the per-account one). Nothing on the first snapshot: starting the app is
 // not news.
-import type { Snapshot } from "../core/control-api.ts";
+import type { Snapshot } from "../base/control-api.ts";
 import { allExhausted, effectiveState, timeLeft } from "./account-status.ts";
 
 export interface Notice {

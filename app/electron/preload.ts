@@ -3,7 +3,7 @@
 // channel with the contract's input object. Runs sandboxed (bundled to CommonJS);
 // no Node or Electron object reaches the page.
 import { contextBridge, ipcRenderer } from "electron";
-import type { ControlApi, Snapshot } from "../core/control-api.ts";
+import type { ControlApi, Snapshot } from "../base/control-api.ts";
 import {
   IPC_SNAPSHOT,
   IPC_SUBSCRIBE,
@@ -13,7 +13,7 @@ import {
   inputFromArgs,
   type ControlActionName,
   type IpcReply,
-} from "../core/control-contract.ts";
+} from "../base/control-contract.ts";
 
 async function invoke(name: ControlActionName, args: unknown[]): Promise<unknown> {
   const input = inputFromArgs(name, args as never);

@@ -1,7 +1,7 @@
 // Desktop notices from Cursor's usage figures: an account crossing 80% and 100% of a pool
 // (each once per billing cycle), and a pool used up on every account. Remembers what it
 // announced, so a figure that wobbles around a threshold is announced once.
-import type { AccountView, QuotaView, Snapshot } from "../core/control-api.ts";
+import type { AccountView, QuotaView, Snapshot } from "../base/control-api.ts";
 
 export interface QuotaNotice {
   kind: "quota_80" | "quota_100" | "pool_used_up";

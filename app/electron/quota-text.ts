@@ -1,5 +1,5 @@
 // An account's Cursor usage figures in a tray line or tooltip: "Pro · Auto 40% · API 100% · resets in 3 days".
-import type { AccountView } from "../core/control-api.ts";
+import type { AccountView } from "../base/control-api.ts";
 
 const pct = (p: number | null) => (p === null ? "?" : `${Math.round(p)}%`);
 

@@ -1,6 +1,6 @@
 // The notification the tray's "Run self-test" ends with: a pass with the check count and
 // the tokens it used, or the first failed check with what to do next.
-import type { SelfTestReport } from "../core/control-api.ts";
+import type { SelfTestReport } from "../base/control-api.ts";
 
 export function selfTestNotice(report: SelfTestReport): { title: string; body: string } {
   const failed = report.checks.filter((c) => c.status === "fail");

@@ -9,7 +9,7 @@
 // watcher), so a change made by the CLI is seen by the running app, as with the twin.
 import ElectronStore from "electron-store";
 import { SETTINGS_FILE, type SettingsStore } from "../accounts/settings-store.ts";
-import { RelayError } from "../core/errors.ts";
+import { RelayError } from "../base/errors.ts";
 import { errorMessage } from "./errors.ts";
 
 const NAME = SETTINGS_FILE.replace(/\.json$/, "");

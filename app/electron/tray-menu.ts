@@ -1,7 +1,7 @@
 // The tray as plain data: which icon, which tooltip, which menu, for a snapshot and a
 // time. tray.ts turns this into Electron objects; tests check it without Electron.
 import type { MenuItemConstructorOptions } from "electron";
-import type { Snapshot } from "../core/control-api.ts";
+import type { Snapshot } from "../base/control-api.ts";
 import { accountStatusText, allExhausted, compactTokens, effectiveState } from "./account-status.ts";
 import { quotaText } from "./quota-text.ts";
 

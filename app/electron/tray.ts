@@ -2,7 +2,7 @@
 // cooldown counts down). The look per state comes from tray-menu.ts.
 import { Menu, Tray, nativeImage, type NativeImage } from "electron";
 import { join } from "node:path";
-import type { Snapshot } from "../core/control-api.ts";
+import type { Snapshot } from "../base/control-api.ts";
 import { buildTrayMenuTemplate, needsTicking, trayIconState, trayTooltip, type TrayActions, type TrayIconState } from "./tray-menu.ts";
 
 export interface TrayController {

@@ -2,7 +2,7 @@
 // turn → a writer in the client's format → the sessions run it. Errors before the first
 // byte propagate (the gateway renders them); errors during the run go to the writer.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { RelayError, toRelayError } from "../core/errors.ts";
+import { RelayError, toRelayError } from "../base/errors.ts";
 import type { ChatRequest, ClientApi } from "../sessions/chat-request.ts";
 import type { SessionManager } from "../sessions/session-manager.ts";
 import type { TurnInput } from "../sessions/turn-input.ts";

@@ -1,4 +1,4 @@
-import { RelayError } from "../core/errors.ts";
+import { RelayError } from "../base/errors.ts";
 
 /**
  * What a client may see of an upstream failure. Cursor refusing an account's credentials

@@ -1,7 +1,7 @@
 // The client API's route table (Anthropic, OpenAI chat, Responses, models) and the
 // dispatcher in front of it, which also hands Gemini paths to their own routes.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { RelayError } from "../core/errors.ts";
+import { RelayError } from "../base/errors.ts";
 import type { ClientApi } from "../sessions/chat-request.ts";
 import { countTokensResponse } from "./anthropic/count-tokens.ts";
 import type { ChatTurn } from "./chat-turn.ts";

@@ -6,7 +6,7 @@
 //
 // A burst of 64-byte deltas thus costs one JSON event and one socket write per ~512
 // bytes instead of one per delta, while a slow trickle is forwarded as it comes.
-import type { Clock, TimerHandle } from "../core/clock.ts";
+import type { Clock, TimerHandle } from "../base/clock.ts";
 
 export interface CoalesceOptions {
   /** Flush a batch once it holds this many characters (default 512). */

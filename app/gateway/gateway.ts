@@ -3,8 +3,8 @@
 // errors into the client's own error format. It knows the client APIs; the session layer
 // behind it does not.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { RelayError, toRelayError } from "../core/errors.ts";
-import type { Logger } from "../core/log.ts";
+import { RelayError, toRelayError } from "../base/errors.ts";
+import type { Logger } from "../base/log.ts";
 import type { CursorModel } from "../cursor/types.ts";
 import type { ClientApi } from "../sessions/chat-request.ts";
 import type { SessionManager } from "../sessions/session-manager.ts";

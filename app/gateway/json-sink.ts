@@ -4,7 +4,7 @@
 // what the final body looks like — comes from the collector. contentStarted turns true
 // with the first collected content, so a later failure is reported instead of retried
 // into a duplicate; ping() does nothing, as a JSON response cannot carry one.
-import type { RelayError } from "../core/errors.ts";
+import type { RelayError } from "../base/errors.ts";
 import type { SinkEvent, StopReason, TurnSink } from "../sessions/turn-sink.ts";
 import type { ResponseChannel } from "./http/channel.ts";
 

@@ -1,6 +1,6 @@
 // How many turns each client key runs at once: a key past its limit gets a 429 before
 // its turn starts, so one busy client cannot take every upstream stream.
-import { RelayError } from "../core/errors.ts";
+import { RelayError } from "../base/errors.ts";
 
 export interface KeyConcurrency {
   /** Takes a slot for `key` or throws a 429; the returned function gives it back (once). */

@@ -2,7 +2,7 @@
 // size and on how long a slow client may take to send its request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { RelayError } from "../core/errors.ts";
+import { RelayError } from "../base/errors.ts";
 
 export interface ListenOptions {
   host: string;

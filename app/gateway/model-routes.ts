@@ -1,6 +1,6 @@
 // GET /v1/models and GET /v1/models/{id}, answered in the client's format (Anthropic or OpenAI).
 import type { IncomingMessage } from "node:http";
-import { RelayError } from "../core/errors.ts";
+import { RelayError } from "../base/errors.ts";
 import type { CursorModel } from "../cursor/types.ts";
 import type { ClientApi } from "../sessions/chat-request.ts";
 import { anthropicModelInfo, anthropicModelList } from "./anthropic/models.ts";

@@ -1,7 +1,7 @@
 // What every gateway route needs from the relay: client auth (and the proxy switch), the
 // JSON body under the gateway's limit, and the query of a request.
 import type { IncomingMessage } from "node:http";
-import { RelayError } from "../core/errors.ts";
+import { RelayError } from "../base/errors.ts";
 import type { ClientApi } from "../sessions/chat-request.ts";
 import { requireGeminiKey } from "./gemini/auth.ts";
 import { requireKey } from "./http/auth.ts";

@@ -1,6 +1,6 @@
 // Requests per minute and errors in the last 5 minutes, for the proxy view. Counts
 // live in per-second buckets of a ring, so memory stays constant under load.
-import type { Clock } from "../core/clock.ts";
+import type { Clock } from "../base/clock.ts";
 
 export interface RequestStats {
   request(): void;

@@ -3,7 +3,7 @@
 // seconds. At least one second, so a 429 can never invite a hot retry loop. An error
 // retrying cannot help also says `x-should-retry: false`, which the Anthropic and OpenAI
 // SDKs and Claude Code obey before any status-based retry rule.
-import type { RelayError } from "../core/errors.ts";
+import type { RelayError } from "../base/errors.ts";
 
 export function retryHeaders(err: RelayError): Record<string, string> {
   const noRetry: Record<string, string> = err.retryable === false ? { "x-should-retry": "false" } : {};

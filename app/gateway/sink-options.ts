@@ -1,5 +1,5 @@
 // What a response writer needs to know about the turn it renders.
-import type { Clock } from "../core/clock.ts";
+import type { Clock } from "../base/clock.ts";
 import type { CoalesceOptions } from "./delta-coalescer.ts";
 
 export interface ResponseSinkOptions {

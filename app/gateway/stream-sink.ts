@@ -3,7 +3,7 @@
 // events, and a failure as a real HTTP error while nothing has gone out yet (so a client
 // still sees the status and retry-after) or as the format's own error event once the
 // stream started. The format-specific events come from the writer.
-import type { RelayError } from "../core/errors.ts";
+import type { RelayError } from "../base/errors.ts";
 import type { SinkEvent, StopReason, TurnSink } from "../sessions/turn-sink.ts";
 import type { ResponseChannel } from "./http/channel.ts";
 import type { ContentEvent, JsonErrorFormat } from "./json-sink.ts";

@@ -2,7 +2,7 @@
 // message names the field by its path (`messages.3.content.0.type: …`), so the client
 // sees exactly what to fix. Nothing here throws anything but RelayError, and nothing
 // reads inherited properties (a `__proto__` key in the body is just an unknown field).
-import { RelayError } from "../core/errors.ts";
+import { RelayError } from "../base/errors.ts";
 
 export type JsonObject = Record<string, unknown>;
 

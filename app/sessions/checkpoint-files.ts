@@ -7,9 +7,9 @@ import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { Clock, TimerHandle } from "../core/clock.ts";
-import { ensurePrivateDir, writeFileAtomic } from "../core/json-file.ts";
-import type { Logger } from "../core/log.ts";
+import type { Clock, TimerHandle } from "../base/clock.ts";
+import { ensurePrivateDir, writeFileAtomic } from "../base/json-file.ts";
+import type { Logger } from "../base/log.ts";
 import type { CheckpointEntry } from "./checkpoint-store.ts";
 
 export interface PersistedCheckpoint {

@@ -3,7 +3,7 @@
 // on the same account; entries expire 30 minutes after their last update, and the
 // store is bounded (entries and bytes), evicting the least recently used. With a
 // persistence, entries outlive a restart under the same TTL and bounds.
-import type { Clock, TimerHandle } from "../core/clock.ts";
+import type { Clock, TimerHandle } from "../base/clock.ts";
 import type { CheckpointPersistence } from "./checkpoint-files.ts";
 
 export interface CheckpointEntry {

@@ -1,7 +1,7 @@
 // Pulls a run's events one at a time, optionally with a deadline. A pull that times out
 // is kept and handed to the next call, so no event is lost between a tool call's
 // gather window and the pump that resumes the stream later.
-import type { Clock, TimerHandle } from "../core/clock.ts";
+import type { Clock, TimerHandle } from "../base/clock.ts";
 
 export const TIMEOUT = Symbol("timeout");
 

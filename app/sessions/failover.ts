@@ -6,9 +6,9 @@
 // content the response ends with an error event. A failure the request caused goes to
 // the client as it is and cools no account.
 import { randomUUID } from "node:crypto";
-import type { AccountLease, AccountPool } from "../core/account-pool.ts";
-import { RelayError, toRelayError } from "../core/errors.ts";
-import type { Logger } from "../core/log.ts";
+import type { AccountLease, AccountPool } from "../base/account-pool.ts";
+import { RelayError, toRelayError } from "../base/errors.ts";
+import type { Logger } from "../base/log.ts";
 import type { CursorClient } from "../cursor/types.ts";
 import type { CheckpointStore } from "./checkpoint-store.ts";
 import { relayStopping, type LiveSession, type LiveSessions } from "./live-session.ts";

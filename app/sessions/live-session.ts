@@ -2,10 +2,10 @@
 // beside a busy conversation. A stream streams into a client response, parks on tool
 // calls the client must run, resumes with their results on the same upstream stream,
 // and is closed (disposed) when its turn ends, is superseded, or its account goes away.
-import type { Clock, TimerHandle } from "../core/clock.ts";
-import type { SessionState, TokenCounts } from "../core/control-api.ts";
-import { RelayError, toRelayError } from "../core/errors.ts";
-import type { Logger } from "../core/log.ts";
+import type { Clock, TimerHandle } from "../base/clock.ts";
+import type { SessionState, TokenCounts } from "../base/control-api.ts";
+import { RelayError, toRelayError } from "../base/errors.ts";
+import type { Logger } from "../base/log.ts";
 import type { CursorEvent, CursorRun, ToolCallRequest } from "../cursor/types.ts";
 import { createEventPuller, type EventPuller } from "./event-puller.ts";
 import type { SessionList } from "./session-list.ts";

@@ -2,9 +2,9 @@
 // tool calls (its own and those serving requests beside a busy one): the one whose calls
 // it answers resumes on the same upstream stream; every other one is closed at once —
 // the client moved on without their results, so nobody will answer them.
-import type { AccountPool } from "../core/account-pool.ts";
-import { toRelayError } from "../core/errors.ts";
-import type { Logger } from "../core/log.ts";
+import type { AccountPool } from "../base/account-pool.ts";
+import { toRelayError } from "../base/errors.ts";
+import type { Logger } from "../base/log.ts";
 import type { LiveSession, LiveSessions } from "./live-session.ts";
 import type { TurnPump } from "./turn-pump.ts";
 import type { TurnInput } from "./turn-input.ts";

@@ -1,8 +1,8 @@
 // What the dashboard lists per account: the open streams and the sessions that finished
 // within the last idleListMs. Finished entries are pruned as they are added too, so a
 // headless relay nobody asks for the list never grows it.
-import type { Clock } from "../core/clock.ts";
-import type { LiveSessionView } from "../core/control-api.ts";
+import type { Clock } from "../base/clock.ts";
+import type { LiveSessionView } from "../base/control-api.ts";
 import type { LiveSession } from "./live-session.ts";
 
 interface FinishedEntry {

@@ -3,10 +3,10 @@
 // answers (parked-streams.ts) or starts a new Run, moved from account to account until
 // one serves it (failover.ts). The open streams live in live-session.ts, their events
 // reach the client through turn-pump.ts, and session-list.ts lists them for the dashboard.
-import type { AccountPool } from "../core/account-pool.ts";
-import type { Clock } from "../core/clock.ts";
-import type { LiveSessionView } from "../core/control-api.ts";
-import type { Logger } from "../core/log.ts";
+import type { AccountPool } from "../base/account-pool.ts";
+import type { Clock } from "../base/clock.ts";
+import type { LiveSessionView } from "../base/control-api.ts";
+import type { Logger } from "../base/log.ts";
 import type { CursorClient } from "../cursor/types.ts";
 import type { ChatRequest } from "./chat-request.ts";
 import type { CheckpointStore } from "./checkpoint-store.ts";

@@ -1,7 +1,7 @@
 // Keeps a client's connection alive while the upstream is silent: a ping after every
 // interval without an event. One timer that re-arms itself, not one per event (a 10 MB
 // reply has ~300k events).
-import type { Clock, TimerHandle } from "../core/clock.ts";
+import type { Clock, TimerHandle } from "../base/clock.ts";
 
 export interface SilencePinger {
   /** An event arrived: the silence starts again. */

@@ -2,9 +2,9 @@
 // a restart a conversation's main thread still owns its id and persisted checkpoint.
 // It holds conversation ids and 16-hex fingerprints of first user messages, no text.
 // Saved after a short debounce when a conversation is added; close() saves what is due.
-import type { Clock, TimerHandle } from "../core/clock.ts";
-import { readJson, writeJsonAtomic } from "../core/json-file.ts";
-import type { Logger } from "../core/log.ts";
+import type { Clock, TimerHandle } from "../base/clock.ts";
+import { readJson, writeJsonAtomic } from "../base/json-file.ts";
+import type { Logger } from "../base/log.ts";
 import { createThreadIds, type ThreadIds } from "./threads.ts";
 
 const FINGERPRINT = /^[0-9a-f]{16}$/;

@@ -4,9 +4,9 @@
 // keeps the books: the request and its tokens count for the account that first shows the
 // client something; the conversation's checkpoint is stored as it arrives.
 import { randomUUID } from "node:crypto";
-import type { AccountPool } from "../core/account-pool.ts";
-import type { Clock } from "../core/clock.ts";
-import type { Logger } from "../core/log.ts";
+import type { AccountPool } from "../base/account-pool.ts";
+import type { Clock } from "../base/clock.ts";
+import type { Logger } from "../base/log.ts";
 import type { CursorEvent } from "../cursor/types.ts";
 import type { CheckpointStore } from "./checkpoint-store.ts";
 import { TIMEOUT } from "./event-puller.ts";

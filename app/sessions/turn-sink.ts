@@ -1,5 +1,5 @@
 // Where a turn's events go: the Anthropic or OpenAI writer of one client response.
-import type { RelayError } from "../core/errors.ts";
+import type { RelayError } from "../base/errors.ts";
 import type { CursorEvent } from "../cursor/types.ts";
 
 export type StopReason = "end_turn" | "tool_use" | "max_tokens";

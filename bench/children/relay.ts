@@ -8,10 +8,10 @@ import { join } from "node:path";
 import { writeHeapSnapshot } from "node:v8";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { startLogin } from "../../app/accounts/login.ts";
-import { systemClock } from "../../app/core/clock.ts";
-import { tuneHeapForRelay } from "../../app/core/heap-tuning.ts";
-import { createLogger } from "../../app/core/log.ts";
-import { createRelayApp, type RelayAppOptions } from "../../app/core/relay-app.ts";
+import { systemClock } from "../../app/base/clock.ts";
+import { tuneHeapForRelay } from "../../app/relay/heap-tuning.ts";
+import { createLogger } from "../../app/base/log.ts";
+import { createRelayApp, type RelayAppOptions } from "../../app/relay/relay-app.ts";
 import { serveCalls } from "../lib/child.ts";
 
 interface RelayChildConfig {

@@ -1,5 +1,5 @@
 // Numbers and times the way the dashboard shows them.
-import type { AccountState, LiveSessionView, SessionState, TokenCounts } from "../../app/core/control-api.ts";
+import type { AccountState, LiveSessionView, SessionState, TokenCounts } from "../../app/base/control-api.ts";
 
 /** 999 → "999", 12_345 → "12.3k", 4_560_000 → "4.56M". */
 export function formatTokens(n: number): string {

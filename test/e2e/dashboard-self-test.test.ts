@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { chromium } from "playwright-core";
-import { ensureRendererBuilt } from "../../app/core/renderer-dir.ts";
+import { ensureRendererBuilt } from "../../app/relay/renderer-dir.ts";
 import { drift } from "../../app/cursor/drift.ts";
 import { DOCTOR_TURN, type Step } from "../fake-cursor/index.ts";
 import { startHarness } from "../support/relay-harness.ts";

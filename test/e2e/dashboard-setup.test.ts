@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { chromium } from "playwright-core";
-import type { SetupBlock } from "../../app/core/control-api.ts";
+import type { SetupBlock } from "../../app/base/control-api.ts";
 import { startFakeCursor } from "../fake-cursor/index.ts";
 import { RELAY_BIN, run, serve } from "./cli-process.ts";
 

@@ -13,7 +13,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { openSecretStore } from "../../app/accounts/secret-store-open.ts";
 import { main as cli } from "../../app/cli/main.ts";
-import type { Snapshot } from "../../app/core/control-api.ts";
+import type { Snapshot } from "../../app/base/control-api.ts";
 import { DOCTOR_TURN, startFakeCursor, TEXT_REPLY, TEXT_TURN } from "../fake-cursor/index.ts";
 import { bootElectronMain, fake } from "../support/electron-boot.ts";
 

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
-import { controlActions } from "../../app/core/control-contract.ts";
+import { controlActions } from "../../app/base/control-contract.ts";
 import { FUZZ_BATCH, FUZZ_CASES, FUZZ_SEED, fuzzParameters } from "./support/budget.ts";
 import { corsProblems, managementErrorProblems, type Problems } from "./support/formats.ts";
 import { parseSse } from "../support/sse.ts";

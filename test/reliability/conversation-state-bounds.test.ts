@@ -5,8 +5,8 @@
 // HTTP/2 layers add nothing per conversation and would only make it slow.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { AccountPool } from "../../app/core/account-pool.ts";
-import { silentLogger } from "../../app/core/log.ts";
+import type { AccountPool } from "../../app/base/account-pool.ts";
+import { silentLogger } from "../../app/base/log.ts";
 import { AsyncQueue } from "../../app/cursor/async-queue.ts";
 import type { CursorClient, CursorEvent, RunOptions } from "../../app/cursor/types.ts";
 import { CHECKPOINT_DEFAULTS, createCheckpointStore, type CheckpointStore } from "../../app/sessions/checkpoint-store.ts";

@@ -13,7 +13,7 @@ import { test } from "node:test";
 import { RELAY_BIN, run, serve, type Served } from "../e2e/cli-process.ts";
 import { startFakeCursor, type Scenario, type Step } from "../fake-cursor/index.ts";
 import type { AccountRow } from "../../app/cli/accounts.ts";
-import type { Snapshot } from "../../app/core/control-api.ts";
+import type { Snapshot } from "../../app/base/control-api.ts";
 import { sendChat, type Outcome } from "./chat-client.ts";
 
 const API_KEY = "sk-crash-test-relay-key";

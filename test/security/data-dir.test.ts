@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { writeFileAtomic } from "../../app/core/json-file.ts";
+import { writeFileAtomic } from "../../app/base/json-file.ts";
 import type { Scenario } from "../fake-cursor/index.ts";
 import { createFuzzClient } from "../fuzz/support/http-client.ts";
 import { startHarness } from "../support/relay-harness.ts";

@@ -6,8 +6,8 @@ import { rmSync } from "node:fs";
 import { register } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Snapshot } from "../../app/core/control-api.ts";
-import { IPC_SNAPSHOT, IPC_SUBSCRIBE } from "../../app/core/control-contract.ts";
+import type { Snapshot } from "../../app/base/control-api.ts";
+import { IPC_SNAPSHOT, IPC_SUBSCRIBE } from "../../app/base/control-contract.ts";
 import { buildElectron } from "../../scripts/build-electron.ts";
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Notification, shell, Tray, type FakeMenuItem } from "./fake-electron.ts";
 

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from "../../app/core/clock.ts";
+import type { Clock, TimerHandle } from "../../app/base/clock.ts";
 
 interface Timer {
   id: number;

@@ -1,7 +1,7 @@
 // Asserting that something failed with the relay's one error type, of a given kind and
 // status; the error is handed back for further checks (message, retryAfterMs, …).
 import assert from "node:assert/strict";
-import { RelayError } from "../../app/core/errors.ts";
+import { RelayError } from "../../app/base/errors.ts";
 
 function check(e: unknown, kind: string, status: number): RelayError {
   assert.ok(e instanceof RelayError, `expected a RelayError, got ${String(e)}`);

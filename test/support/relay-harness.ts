@@ -9,9 +9,9 @@ import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { startLogin } from "../../app/accounts/login.ts";
-import { systemClock } from "../../app/core/clock.ts";
-import { createLogger } from "../../app/core/log.ts";
-import { createRelayApp, type RelayApp, type RelayAppOptions } from "../../app/core/relay-app.ts";
+import { systemClock } from "../../app/base/clock.ts";
+import { createLogger } from "../../app/base/log.ts";
+import { createRelayApp, type RelayApp, type RelayAppOptions } from "../../app/relay/relay-app.ts";
 import { filesUnder } from "./files.ts";
 import { resolveScenario, startFakeCursor, type FakeCursor, type Scenario } from "../fake-cursor/index.ts";
 

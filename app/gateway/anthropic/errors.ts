@@ -5,7 +5,7 @@
 // 504 timeout_error, 529 overloaded_error. A 503 from Cursor (unavailable) means the
 // same as Anthropic's 529, so it is overloaded_error (Claude Code retries those); 503
 // "no accounts configured" is not an overload, so it stays api_error. 502 is api_error.
-import type { RelayError } from "../../core/errors.ts";
+import type { RelayError } from "../../base/errors.ts";
 import { retryHeaders } from "../retry-headers.ts";
 
 export type AnthropicErrorType =

@@ -19,8 +19,8 @@
 // With options.coalesce (the gateway sets it), bursts of small text/thinking deltas are
 // batched into fewer content_block_delta events (delta-coalescer.ts); everything that
 // must keep its order flushes the batch first.
-import { systemClock } from "../../core/clock.ts";
-import type { RelayError } from "../../core/errors.ts";
+import { systemClock } from "../../base/clock.ts";
+import type { RelayError } from "../../base/errors.ts";
 import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";

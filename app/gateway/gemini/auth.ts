@@ -3,7 +3,7 @@
 // on the URL (headers first: a URL is the likelier place for a stale key). Checked with
 // the same constant-time comparison as every other route.
 import type { IncomingHttpHeaders } from "node:http";
-import { RelayError } from "../../core/errors.ts";
+import { RelayError } from "../../base/errors.ts";
 import { keysEqual, presentedKey } from "../http/auth.ts";
 
 export function presentedGeminiKey(headers: IncomingHttpHeaders, query: URLSearchParams): string | null {

@@ -1,7 +1,7 @@
 // RelayError → Google's error shape `{error:{code, message, status}}`, where `code` is
 // the HTTP status and `status` the google.rpc code name the Gemini SDKs and Gemini CLI
 // switch on (429 RESOURCE_EXHAUSTED and 503 UNAVAILABLE are retried by the CLI).
-import type { RelayError } from "../../core/errors.ts";
+import type { RelayError } from "../../base/errors.ts";
 import { retryHeaders } from "../retry-headers.ts";
 
 export interface GeminiErrorBody {

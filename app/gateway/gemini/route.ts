@@ -3,7 +3,7 @@
 // default since 2.x; Gemini CLI uses v1beta). The colon may arrive percent-encoded.
 // `/v1/models` alone is shared with the OpenAI and Anthropic model lists: it is a Gemini
 // request only when a Google client header says so.
-import { RelayError } from "../../core/errors.ts";
+import { RelayError } from "../../base/errors.ts";
 
 export const GEMINI_PREFIX = "/v1beta/";
 

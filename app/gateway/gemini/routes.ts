@@ -1,7 +1,7 @@
 // Every Gemini path (/v1beta/…, and /v1/models… from Google clients): the model list, one
 // model, and generate / stream / countTokens calls on a model.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { RelayError } from "../../core/errors.ts";
+import { RelayError } from "../../base/errors.ts";
 import type { CursorModel } from "../../cursor/types.ts";
 import type { ChatTurn } from "../chat-turn.ts";
 import type { ResponseChannel } from "../http/channel.ts";

@@ -12,8 +12,8 @@
 //
 // In JSON mode (responseMimeType application/json) the text is held back and sent once,
 // cleaned to the JSON value, at the end: a half-sent fence cannot be taken back.
-import { systemClock } from "../../core/clock.ts";
-import type { RelayError } from "../../core/errors.ts";
+import { systemClock } from "../../base/clock.ts";
+import type { RelayError } from "../../base/errors.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import type { ContentEvent } from "../json-sink.ts";
 import { createStreamSink, type StreamWriter } from "../stream-sink.ts";

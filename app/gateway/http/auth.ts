@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { createHash, timingSafeEqual } from "node:crypto";
-import { RelayError } from "../../core/errors.ts";
+import { RelayError } from "../../base/errors.ts";
 
 /** The key a client presented: `x-api-key`, else `Authorization: Bearer`. */
 export function presentedKey(headers: IncomingHttpHeaders): string | null {

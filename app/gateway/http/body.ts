@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { RelayError } from "../../core/errors.ts";
+import { RelayError } from "../../base/errors.ts";
 
 /**
  * Reads the whole request body, refusing (413) as soon as it passes the limit. Past the

@@ -4,7 +4,7 @@
 // (Codex CLI 0.171 advertises `accept-encoding: zstd,gzip` but, with a custom provider and
 // an API key, sends its request bodies uncompressed.)
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
-import { RelayError } from "../../core/errors.ts";
+import { RelayError } from "../../base/errors.ts";
 
 const unsupported = (encoding: string) =>
   new RelayError({

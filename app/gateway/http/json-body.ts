@@ -1,7 +1,7 @@
 // The one JSON body reader of both HTTP faces: the size limit (413), optional
 // content-encoding, optional content-type check (415) and bad JSON as a 400.
 import type { IncomingMessage } from "node:http";
-import { RelayError } from "../../core/errors.ts";
+import { RelayError } from "../../base/errors.ts";
 import { parseJsonBody, readBody } from "./body.ts";
 import { decodeBody } from "./content-encoding.ts";
 

@@ -1,7 +1,7 @@
 // The one router of both HTTP faces: a table of method + path patterns (`:name` segments
 // match one non-empty segment, handed over still percent-encoded). A path that matches
 // under another method is a 405 that lists the methods it allows.
-import { RelayError } from "../../core/errors.ts";
+import { RelayError } from "../../base/errors.ts";
 
 export interface RouteSpec<H> {
   method: string;

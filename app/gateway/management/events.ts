@@ -2,9 +2,9 @@
 // then every one the ControlApi publishes (it already coalesces). A slow reader never
 // piles up old snapshots: while the socket is full only the newest one waits.
 import type { ServerResponse } from "node:http";
-import type { ControlApi, Snapshot } from "../../core/control-api.ts";
-import { SNAPSHOT_EVENT } from "../../core/control-contract.ts";
-import type { Logger } from "../../core/log.ts";
+import type { ControlApi, Snapshot } from "../../base/control-api.ts";
+import { SNAPSHOT_EVENT } from "../../base/control-contract.ts";
+import type { Logger } from "../../base/log.ts";
 import { BASE_HEADERS } from "./respond.ts";
 
 export interface EventStreams {

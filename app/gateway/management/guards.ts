@@ -5,7 +5,7 @@
 // management key as a Bearer token (401).
 import type { IncomingHttpHeaders } from "node:http";
 import { createHash, timingSafeEqual } from "node:crypto";
-import { RelayError } from "../../core/errors.ts";
+import { RelayError } from "../../base/errors.ts";
 
 const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost", "[::1]"]);
 

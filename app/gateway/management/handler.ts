@@ -3,7 +3,7 @@
 // routes. Every action goes through the control contract: the same routes, the same
 // validation and the same errors as the Electron IPC bridge.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ControlApi } from "../../core/control-api.ts";
+import type { ControlApi } from "../../base/control-api.ts";
 import {
   EVENTS_PATH,
   MANAGEMENT_PREFIX,
@@ -13,9 +13,9 @@ import {
   httpInput,
   invalidArguments,
   type ControlActionName,
-} from "../../core/control-contract.ts";
-import { RelayError, toRelayError } from "../../core/errors.ts";
-import type { Logger } from "../../core/log.ts";
+} from "../../base/control-contract.ts";
+import { RelayError, toRelayError } from "../../base/errors.ts";
+import type { Logger } from "../../base/log.ts";
 import { createEventStreams } from "./events.ts";
 import { checkHost, checkManagementKey, checkOrigin } from "./guards.ts";
 import { readJsonBody } from "../http/json-body.ts";

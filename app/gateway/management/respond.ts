@@ -1,7 +1,7 @@
 // JSON out for the management API (and the small body limit it reads with), and
 // every error as {"error":{"type","message"}}. No response ever carries a CORS header.
 import type { ServerResponse } from "node:http";
-import { RelayError, toRelayError } from "../../core/errors.ts";
+import { RelayError, toRelayError } from "../../base/errors.ts";
 
 export const MANAGEMENT_BODY_LIMIT = 64 * 1024;
 

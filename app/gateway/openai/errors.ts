@@ -1,7 +1,7 @@
 // RelayError → OpenAI's error shape `{error:{message, type, param, code}}`. The SDK picks
 // its exception class from the HTTP status; `type` follows the names OpenAI-compatible
 // servers use per status, and `code` says what happened in a word a client can switch on.
-import type { RelayError } from "../../core/errors.ts";
+import type { RelayError } from "../../base/errors.ts";
 import { retryHeaders } from "../retry-headers.ts";
 
 export interface OpenAiErrorBody {

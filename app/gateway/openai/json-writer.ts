@@ -3,7 +3,7 @@
 // Anthropic JSON writer, contentStarted turns true with the first collected content so
 // a later failure is reported instead of retried into a duplicate (docs/protocol.md §10,
 // 551824696).
-import { systemClock } from "../../core/clock.ts";
+import { systemClock } from "../../base/clock.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import { createJsonSink, type ContentEvent } from "../json-sink.ts";

@@ -16,8 +16,8 @@
 // the OpenAI SDK throws an APIError on a chunk with `error` (core/streaming.mjs), and a
 // client that ignores the field still sees the stream end without the success marker.
 import { randomBytes } from "node:crypto";
-import { systemClock } from "../../core/clock.ts";
-import type { RelayError } from "../../core/errors.ts";
+import { systemClock } from "../../base/clock.ts";
+import type { RelayError } from "../../base/errors.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import type { ContentEvent } from "../json-sink.ts";

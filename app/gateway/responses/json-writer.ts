@@ -2,7 +2,7 @@
 // collected, tool calls listed in order, and the JSON goes out on end(). As for the
 // other JSON writers, contentStarted turns true with the first collected content so a
 // later failure is reported instead of retried into a duplicate.
-import { systemClock } from "../../core/clock.ts";
+import { systemClock } from "../../base/clock.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import { createJsonSink, type ContentEvent } from "../json-sink.ts";

@@ -16,8 +16,8 @@
 //
 // With options.coalesce, bursts of small text/thinking deltas are batched into fewer
 // delta events (delta-coalescer.ts), flushed before anything that must follow them.
-import { systemClock } from "../../core/clock.ts";
-import type { RelayError } from "../../core/errors.ts";
+import { systemClock } from "../../base/clock.ts";
+import type { RelayError } from "../../base/errors.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import type { ContentEvent } from "../json-sink.ts";

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import type { AccountView } from "../../../app/core/control-api.ts";
+import type { AccountView } from "../../../app/base/control-api.ts";
 import type { ControlClient } from "../control/client.ts";
 import { formatAgo, formatIn } from "../format.ts";
 import { useAction } from "../hooks/use-action.ts";

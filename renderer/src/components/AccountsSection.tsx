@@ -1,4 +1,4 @@
-import type { Snapshot } from "../../../app/core/control-api.ts";
+import type { Snapshot } from "../../../app/base/control-api.ts";
 import type { ControlClient } from "../control/client.ts";
 import { useNow } from "../hooks/use-now.ts";
 import type { Logins } from "../hooks/use-logins.ts";

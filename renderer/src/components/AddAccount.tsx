@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import type { AccountView, LoginView } from "../../../app/core/control-api.ts";
+import type { AccountView, LoginView } from "../../../app/base/control-api.ts";
 import type { ControlClient } from "../control/client.ts";
 import { useAction } from "../hooks/use-action.ts";
 import type { Logins } from "../hooks/use-logins.ts";

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import type { ClientSetup, ProxyView, SetupBlock } from "../../../app/core/control-api.ts";
+import type { ClientSetup, ProxyView, SetupBlock } from "../../../app/base/control-api.ts";
 import type { ControlClient } from "../control/client.ts";
 import { formatUptime } from "../format.ts";
 import { useAction } from "../hooks/use-action.ts";

@@ -1,4 +1,4 @@
-import type { QuotaView } from "../../../app/core/control-api.ts";
+import type { QuotaView } from "../../../app/base/control-api.ts";
 import { formatAgo, formatIn } from "../format.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { InlineError } from "./InlineError.tsx";

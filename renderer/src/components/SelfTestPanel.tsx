@@ -2,7 +2,7 @@
 // line per check with its mark, timing and next step; plus the protocol drift counters
 // the Cursor layer keeps (counts and first seen, never contents).
 import { useState } from "react";
-import type { DriftEntryView, SelfTestReport } from "../../../app/core/control-api.ts";
+import type { DriftEntryView, SelfTestReport } from "../../../app/base/control-api.ts";
 import type { ControlClient } from "../control/client.ts";
 import { useAction } from "../hooks/use-action.ts";
 import { InlineError } from "./InlineError.tsx";

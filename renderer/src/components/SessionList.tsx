@@ -1,4 +1,4 @@
-import type { LiveSessionView } from "../../../app/core/control-api.ts";
+import type { LiveSessionView } from "../../../app/base/control-api.ts";
 import { SESSION_STATE_LABEL, exactNumber, formatAgo, formatTokens, sessionModelLabel } from "../format.ts";
 
 export function SessionList({ sessions, now }: { sessions: LiveSessionView[]; now: number }) {

@@ -1,4 +1,4 @@
-import type { AccountState } from "../../../app/core/control-api.ts";
+import type { AccountState } from "../../../app/base/control-api.ts";
 import { ACCOUNT_STATE_LABEL } from "../format.ts";
 
 export function StateBadge({ state }: { state: AccountState }) {

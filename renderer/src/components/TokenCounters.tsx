@@ -1,4 +1,4 @@
-import type { TokenCounts } from "../../../app/core/control-api.ts";
+import type { TokenCounts } from "../../../app/base/control-api.ts";
 import { exactNumber, formatTokens } from "../format.ts";
 
 const KINDS = [

@@ -1,6 +1,6 @@
 // What the React app talks to: the ControlApi, plus how the connection to it is doing
 // (always fine over Electron IPC; over HTTP the event stream can drop and retry).
-import type { ControlApi } from "../../../app/core/control-api.ts";
+import type { ControlApi } from "../../../app/base/control-api.ts";
 
 export type ConnectionState =
   | { status: "connecting" }

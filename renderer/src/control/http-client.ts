@@ -2,7 +2,7 @@
 // action (routes from the shared contract), and snapshots from the SSE stream read
 // with fetch (EventSource cannot send the Authorization header), reconnecting with
 // exponential backoff while anyone is subscribed.
-import type { ControlApi, Snapshot } from "../../../app/core/control-api.ts";
+import type { ControlApi, Snapshot } from "../../../app/base/control-api.ts";
 import {
   EVENTS_PATH,
   MANAGEMENT_PREFIX,
@@ -11,7 +11,7 @@ import {
   httpCallFor,
   inputFromArgs,
   type ControlActionName,
-} from "../../../app/core/control-contract.ts";
+} from "../../../app/base/control-contract.ts";
 import { ControlError, errorMessage, type ConnectionState, type ControlClient } from "./client.ts";
 import { createSseParser } from "./sse-parser.ts";
 

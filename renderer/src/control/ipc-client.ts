@@ -2,8 +2,8 @@
 // has exactly the ControlApi's shape. Errors cross the context bridge as plain Errors
 // whose message the preload formats as "[type] message"; we turn them back into
 // ControlErrors. IPC does not drop, so the connection is always "connected".
-import type { ControlApi } from "../../../app/core/control-api.ts";
-import { controlActionNames } from "../../../app/core/control-contract.ts";
+import type { ControlApi } from "../../../app/base/control-api.ts";
+import { controlActionNames } from "../../../app/base/control-contract.ts";
 import { ControlError, errorMessage, type ControlClient } from "./client.ts";
 
 declare global {

@@ -1,6 +1,6 @@
 // The latest snapshot and the connection state of a ControlClient, for React.
 import { useEffect, useState } from "react";
-import type { Snapshot } from "../../../app/core/control-api.ts";
+import type { Snapshot } from "../../../app/base/control-api.ts";
 import type { ConnectionState, ControlClient } from "../control/client.ts";
 
 export function useControl(client: ControlClient): { snapshot: Snapshot | null; connection: ConnectionState } {

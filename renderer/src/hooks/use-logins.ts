@@ -1,7 +1,7 @@
 // Starting browser logins from this window: opens the login page, remembers which
 // logins this window started (their failures and successes are ours to show).
 import { useCallback, useState } from "react";
-import type { LoginView } from "../../../app/core/control-api.ts";
+import type { LoginView } from "../../../app/base/control-api.ts";
 import type { ControlClient } from "../control/client.ts";
 import { openPendingTab } from "../open-url.ts";
 import { useAction } from "./use-action.ts";

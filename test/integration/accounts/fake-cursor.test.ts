@@ -1,7 +1,7 @@
 // The same login and refresh flows against the shared fake Cursor (test/fake-cursor).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { systemClock } from "../../../app/core/clock.ts";
+import { systemClock } from "../../../app/base/clock.ts";
 import { startLogin } from "../../../app/accounts/login.ts";
 import { subToShortHash } from "../../../app/accounts/identity.ts";
 import { makeEnv } from "./helpers.ts";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { systemClock } from "../../../app/core/clock.ts";
-import { RelayError } from "../../../app/core/errors.ts";
+import { systemClock } from "../../../app/base/clock.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { startLogin } from "../../../app/accounts/login.ts";
 import { subToShortHash } from "../../../app/accounts/identity.ts";
 import { main } from "../../../app/cli/main.ts";

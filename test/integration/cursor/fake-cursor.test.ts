@@ -3,7 +3,7 @@
 // exec rejections, unknown kinds, Connect errors, resets, flow control, stream cleanup.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { createCursorClient, type CursorClientHandle } from "../../../app/cursor/client.ts";
 import type { CursorEvent, CursorRun, RunOptions, ToolCallRequest } from "../../../app/cursor/types.ts";
 import { startFakeCursor, type FakeCursor } from "../../fake-cursor/index.ts";

@@ -7,7 +7,7 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { InteractionUpdateSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { AgentServerFrameSchema } from "../../../proto/gen/agent/v1/agent_service_pb.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { createCursorClient } from "../../../app/cursor/client.ts";
 import type { CursorEvent, RunOptions } from "../../../app/cursor/types.ts";
 import { envelope, startRawServer } from "./raw-h2-server.ts";

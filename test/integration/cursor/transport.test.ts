@@ -6,7 +6,7 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { GetUsableModelsResponseSchema, InteractionUpdateSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { AgentServerFrameSchema } from "../../../proto/gen/agent/v1/agent_service_pb.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { CLIENT_VERSION_PATTERN } from "../../../app/cursor/transport.ts";
 import { createCursorClient } from "../../../app/cursor/client.ts";
 import { FALLBACK_MODELS } from "../../../app/cursor/models.ts";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { SelfTestReport, Snapshot } from "../../../app/core/control-api.ts";
+import type { SelfTestReport, Snapshot } from "../../../app/base/control-api.ts";
 import { DOCTOR_TURN, type Step } from "../../fake-cursor/index.ts";
 import { haveKeyring, startHarness } from "../../support/relay-harness.ts";
 import { RELAY_BIN, run } from "../../e2e/cli-process.ts";

@@ -1,7 +1,7 @@
 // Runs `cursor-relay doctor` in-process (the real command, real sockets, the real secret
 // store) against a relay harness and its fake Cursor, capturing what it prints.
 import { doctorCommand, type DoctorDeps } from "../../../app/cli/doctor.ts";
-import type { SelfTestReport } from "../../../app/core/control-api.ts";
+import type { SelfTestReport } from "../../../app/base/control-api.ts";
 import { haveKeyring, type Harness } from "../../support/relay-harness.ts";
 
 export interface DoctorRun {

@@ -2,9 +2,9 @@
 // real sockets: per-account answers by key precedence, per-Run increments, failures.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { systemClock } from "../../../app/core/clock.ts";
+import { systemClock } from "../../../app/base/clock.ts";
 import { createUsageApi } from "../../../app/accounts/usage-api.ts";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { startFakeCursor, USAGE_PATH, type Scenario } from "../../fake-cursor/index.ts";
 import { parseScenario, ScenarioError } from "../../fake-cursor/scenario.ts";
 import { RunClient } from "./run-client.ts";

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
-import { systemClock, type Clock } from "../../../app/core/clock.ts";
+import { systemClock, type Clock } from "../../../app/base/clock.ts";
 import type { UsageSpec } from "../../fake-cursor/index.ts";
 import { startHarness, type Harness } from "../../support/relay-harness.ts";
 

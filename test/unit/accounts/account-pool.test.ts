@@ -4,7 +4,7 @@ import { createAccountPool } from "../../../app/accounts/account-pool.ts";
 import { createAccountRegistry } from "../../../app/accounts/registry.ts";
 import { createFileSettingsStore } from "../../../app/accounts/settings-store.ts";
 import type { SecretStore } from "../../../app/accounts/secret-store.ts";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { json, mintJwt } from "./helpers.ts";
 import { makeRig, rateLimited, upstream, HOUR } from "./conductor-helpers.ts";
 import { rejectsWithRelayError } from "../../support/relay-error.ts";

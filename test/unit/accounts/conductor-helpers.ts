@@ -7,9 +7,9 @@ import { createAccountRegistry, type AccountRegistry } from "../../../app/accoun
 import { createFileSettingsStore } from "../../../app/accounts/settings-store.ts";
 import { createMemorySecretStore, type SecretStore } from "../../../app/accounts/secret-store.ts";
 import { createConductor, type Conductor, type ConductorChange, type ConductorOptions } from "../../../app/accounts/conductor.ts";
-import { writeJsonAtomic } from "../../../app/core/json-file.ts";
-import { RelayError, type RelayErrorKind } from "../../../app/core/errors.ts";
-import { createLogger, type Logger } from "../../../app/core/log.ts";
+import { writeJsonAtomic } from "../../../app/base/json-file.ts";
+import { RelayError, type RelayErrorKind } from "../../../app/base/errors.ts";
+import { createLogger, type Logger } from "../../../app/base/log.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 import { mintJwt, scriptedFetch, type Script } from "./helpers.ts";
 

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { usageDayKey } from "../../../app/accounts/status-source.ts";
 import { makeRig, rateLimited, upstream, HOUR } from "./conductor-helpers.ts";
 import { expectRelayError } from "../../support/relay-error.ts";

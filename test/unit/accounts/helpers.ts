@@ -2,7 +2,7 @@
 // waits it was asked for, and a scripted fetch for logic-only tests (the socket-level
 // tests against the fake Cursor live in test/integration/accounts).
 import { SignJWT } from "jose";
-import type { Clock } from "../../../app/core/clock.ts";
+import type { Clock } from "../../../app/base/clock.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 
 const key = new TextEncoder().encode("unit-test-key-unit-test-key-1234");

@@ -5,7 +5,7 @@ import { createAccountRegistry } from "../../../app/accounts/registry.ts";
 import { createMemorySettingsStore } from "../../../app/accounts/settings-store.ts";
 import { createMemorySecretStore } from "../../../app/accounts/secret-store.ts";
 import { createLoginManager } from "../../../app/accounts/login-manager.ts";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { RecordingClock, flush, json, mintJwt, scriptedFetch } from "./helpers.ts";
 
 const pkce = { uuid: "11111111-2222-3333-4444-555555555555", verifier: "V".repeat(128), challenge: "c" };

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createAccountRegistry, REFRESH_LEAD_MS, type AccountChange } from "../../../app/accounts/registry.ts";
 import { createMemorySettingsStore, type SettingsStore } from "../../../app/accounts/settings-store.ts";
 import { createMemorySecretStore } from "../../../app/accounts/secret-store.ts";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { RecordingClock, flush, json, mintJwt, scriptedFetch, type Script } from "./helpers.ts";
 
 const HOUR = 3_600_000;

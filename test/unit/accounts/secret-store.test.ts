@@ -8,7 +8,7 @@ import { openFileSecretStore } from "../../../app/accounts/secret-store-file.ts"
 import { openKeytarSecretStore, type KeytarLike } from "../../../app/accounts/secret-store-keytar.ts";
 import { openSecretStore } from "../../../app/accounts/secret-store-open.ts";
 import { lazySecretStore, createMemorySecretStore } from "../../../app/accounts/secret-store.ts";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 
 const haveKeyring = process.env.CURSOR_RELAY_TEST_SESSION === "keyring";
 

@@ -54,7 +54,7 @@ test("file store: changes by another process are seen (atomic rename and in-plac
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
   const { createFileSettingsStore } = await import("../../../app/accounts/settings-store.ts");
-  const { writeJsonAtomic } = await import("../../../app/core/json-file.ts");
+  const { writeJsonAtomic } = await import("../../../app/base/json-file.ts");
   const dir = mkdtempSync(join(tmpdir(), "cr-settings-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const mine = createFileSettingsStore(dir);

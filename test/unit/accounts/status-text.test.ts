@@ -3,7 +3,7 @@
 // again or is reset.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { accountStatusText } from "../../../app/electron/account-status.ts";
 import { resetStatusInStateFile, createStateFileStatusSource } from "../../../app/accounts/status-source.ts";
 import { startHarness } from "../../support/relay-harness.ts";

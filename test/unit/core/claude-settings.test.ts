@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { claudeSettingsPath, configureClaudeCode, undoConfigureClaudeCode } from "../../../app/core/claude-settings.ts";
-import { isRelayError } from "../../../app/core/errors.ts";
+import { claudeSettingsPath, configureClaudeCode, undoConfigureClaudeCode } from "../../../app/relay/claude-settings.ts";
+import { isRelayError } from "../../../app/base/errors.ts";
 import { startHarness } from "../../support/relay-harness.ts";
 
 const home = (t: { after(fn: () => void): void }) => {

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RelayError } from "../../../app/core/errors.ts";
-import { codexConfigPath, configureCodex, undoConfigureCodex } from "../../../app/core/codex-config.ts";
+import { RelayError } from "../../../app/base/errors.ts";
+import { codexConfigPath, configureCodex, undoConfigureCodex } from "../../../app/relay/codex-config.ts";
 
 const NOW = Date.UTC(2026, 10, 29, 8, 0, 0);
 const OURS = [

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createMemorySettingsStore } from "../../../app/accounts/settings-store.ts";
-import { readCursorTuning } from "../../../app/core/cursor-tuning.ts";
+import { readCursorTuning } from "../../../app/relay/cursor-tuning.ts";
 
 function read(section: unknown, env: NodeJS.ProcessEnv = {}) {
   const settings = createMemorySettingsStore();

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { notifyAll } from "../../../app/core/listeners.ts";
+import { notifyAll } from "../../../app/base/listeners.ts";
 
 test("every listener hears the change even when one throws, and the throw is reported", () => {
   const heard: string[] = [];

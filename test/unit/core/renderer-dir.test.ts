@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { newestSourceMtime, rendererBuildIsStale } from "../../../app/core/renderer-dir.ts";
+import { newestSourceMtime, rendererBuildIsStale } from "../../../app/relay/renderer-dir.ts";
 
 function checkout(t: { after(fn: () => void): void }): { root: string; build: string; touch(path: string, seconds: number): void } {
   const root = mkdtempSync(join(tmpdir(), "renderer-dir-"));
@@ -22,7 +22,7 @@ function checkout(t: { after(fn: () => void): void }): { root: string; build: st
 test("a build older than a renderer source or a control type it imports is stale; a newer one is not", (t) => {
   const c = checkout(t);
   c.touch("renderer/src/App.tsx", 1_000);
-  c.touch("app/core/control-api.ts", 1_000);
+  c.touch("app/base/control-api.ts", 1_000);
   c.touch("dist/renderer/index.html", 2_000);
   assert.equal(newestSourceMtime(c.root), 1_000_000);
   assert.equal(rendererBuildIsStale(c.build, c.root), false);
@@ -30,7 +30,7 @@ test("a build older than a renderer source or a control type it imports is stale
   assert.equal(rendererBuildIsStale(c.build, c.root), true);
   c.touch("dist/renderer/index.html", 4_000);
   assert.equal(rendererBuildIsStale(c.build, c.root), false);
-  c.touch("app/core/control-contract.ts", 5_000);
+  c.touch("app/base/control-contract.ts", 5_000);
   assert.equal(rendererBuildIsStale(c.build, c.root), true);
 });
 

@@ -4,12 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { createMemorySecretStore } from "../../../app/accounts/secret-store.ts";
-import { clientSetup, setupBlocksAsShell } from "../../../app/core/client-setup.ts";
-import { silentLogger } from "../../../app/core/log.ts";
-import { ensureRelayKey, generateRelayKey, RELAY_KEY_PREFIX } from "../../../app/core/relay-key.ts";
-import { clearRuntimeInfo, readRuntimeInfo, writeRuntimeInfo } from "../../../app/core/runtime-file.ts";
-import { createSnapshotPublisher } from "../../../app/core/snapshot-publisher.ts";
-import type { Snapshot } from "../../../app/core/control-api.ts";
+import { clientSetup, setupBlocksAsShell } from "../../../app/relay/client-setup.ts";
+import { silentLogger } from "../../../app/base/log.ts";
+import { ensureRelayKey, generateRelayKey, RELAY_KEY_PREFIX } from "../../../app/relay/relay-key.ts";
+import { clearRuntimeInfo, readRuntimeInfo, writeRuntimeInfo } from "../../../app/relay/runtime-file.ts";
+import { createSnapshotPublisher } from "../../../app/relay/snapshot-publisher.ts";
+import type { Snapshot } from "../../../app/base/control-api.ts";
 import { createRequestStats } from "../../../app/gateway/request-stats.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 
@@ -128,7 +128,7 @@ test("snapshot publisher: many changes, at most one push per interval", () => {
 
 test("model map from settings: valid entries kept, malformed ones skipped with a warning", async () => {
   const { createMemorySettingsStore } = await import("../../../app/accounts/settings-store.ts");
-  const { readModelMap } = await import("../../../app/core/model-map.ts");
+  const { readModelMap } = await import("../../../app/relay/model-map.ts");
   const settings = createMemorySettingsStore();
   const warnings: string[] = [];
   assert.deepEqual(readModelMap(settings, (m) => warnings.push(m)), {});

@@ -6,7 +6,7 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { DurationSchema } from "@bufbuild/protobuf/wkt";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { classifyCursorError, connectCodeName, parseRetryAfter, stallError } from "../../../app/cursor/error-classification.ts";
 
 function check(e: unknown, status: number, kind: string, upstreamCode: string | undefined) {

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { create } from "@bufbuild/protobuf";
 import { GetUsableModelsResponseSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { FALLBACK_MODELS, modelsFromResponse, resolveModel } from "../../../app/cursor/models.ts";
 import type { CursorModel } from "../../../app/cursor/types.ts";
 

@@ -6,12 +6,12 @@ import assert from "node:assert/strict";
 import { create, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { ExecServerMessageSchema, InteractionUpdateSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { CursorRunStream } from "../../../app/cursor/run.ts";
 import type { CursorEvent, ToolCallRequest } from "../../../app/cursor/types.ts";
 import { ScriptedAgent, settle } from "./scripted-agent-client.ts";
 import { runTimeouts } from "../../../app/cursor/client.ts";
-import { readCursorTuning } from "../../../app/core/cursor-tuning.ts";
+import { readCursorTuning } from "../../../app/relay/cursor-tuning.ts";
 import { createMemorySettingsStore } from "../../../app/accounts/settings-store.ts";
 
 const iu = (m: MessageInitShape<typeof InteractionUpdateSchema>["message"]) =>

@@ -2,7 +2,7 @@
 // limit counts the first frame plus the system prompt blob it brings.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { CursorRunStream } from "../../../app/cursor/run.ts";
 import { MAX_RUN_REQUEST_BYTES } from "../../../app/cursor/request-limit.ts";
 import type { RunOptions } from "../../../app/cursor/types.ts";

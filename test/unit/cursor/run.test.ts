@@ -10,7 +10,7 @@ import {
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ManualClock } from "../../support/manual-clock.ts";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { CursorRunStream } from "../../../app/cursor/run.ts";
 import type { CursorEvent, RunOptions, ToolCallRequest } from "../../../app/cursor/types.ts";
 import { ScriptedAgent, settle } from "./scripted-agent-client.ts";

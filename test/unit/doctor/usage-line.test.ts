@@ -1,7 +1,7 @@
 // The doctor's usage line from one reading: what each kind of answer reads as.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { QuotaFigures } from "../../../app/core/quota.ts";
+import type { QuotaFigures } from "../../../app/base/quota.ts";
 import { usageLine } from "../../../app/doctor/check-usage.ts";
 
 const READ = Date.UTC(2031, 1, 20, 8, 0);

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { controlActionNames, controlActions, IPC_SNAPSHOT, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE, parseActionInput, type IpcReply } from "../../../app/core/control-contract.ts";
-import { RelayError } from "../../../app/core/errors.ts";
-import { silentLogger } from "../../../app/core/log.ts";
+import { controlActionNames, controlActions, IPC_SNAPSHOT, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE, parseActionInput, type IpcReply } from "../../../app/base/control-contract.ts";
+import { RelayError } from "../../../app/base/errors.ts";
+import { silentLogger } from "../../../app/base/log.ts";
 import { registerControlIpc, validateIpcCall } from "../../../app/electron/ipc.ts";
 import { isExternalUrlAllowed, isTrustedRendererUrl } from "../../../app/electron/urls.ts";
 import { createMemoryControl, sampleAccount, TEST_RELAY_KEY } from "../gateway/memory-control.ts";

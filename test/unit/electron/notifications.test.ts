@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { AccountView, Snapshot } from "../../../app/core/control-api.ts";
+import type { AccountView, Snapshot } from "../../../app/base/control-api.ts";
 import { notificationsFor } from "../../../app/electron/notifications.ts";
 import { sampleAccount } from "../gateway/memory-control.ts";
 

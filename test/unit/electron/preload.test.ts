@@ -3,9 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { register } from "node:module";
-import type { ControlApi, Snapshot } from "../../../app/core/control-api.ts";
-import { controlActionNames, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE } from "../../../app/core/control-contract.ts";
-import { silentLogger } from "../../../app/core/log.ts";
+import type { ControlApi, Snapshot } from "../../../app/base/control-api.ts";
+import { controlActionNames, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE } from "../../../app/base/control-contract.ts";
+import { silentLogger } from "../../../app/base/log.ts";
 import { registerControlIpc } from "../../../app/electron/ipc.ts";
 import { ControlError } from "../../../renderer/src/control/client.ts";
 import { createIpcClient } from "../../../renderer/src/control/ipc-client.ts";

@@ -2,7 +2,7 @@
 // account once until it has room again; nothing for the first snapshot.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { AccountView, QuotaView, Snapshot } from "../../../app/core/control-api.ts";
+import type { AccountView, QuotaView, Snapshot } from "../../../app/base/control-api.ts";
 import { createQuotaNotifier } from "../../../app/electron/quota-notifications.ts";
 import { sampleAccount } from "../gateway/memory-control.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { RelayError } from "../../../app/core/errors.ts";
-import { DEFAULT_PORT } from "../../../app/core/relay-app.ts";
+import { RelayError } from "../../../app/base/errors.ts";
+import { DEFAULT_PORT } from "../../../app/relay/relay-app.ts";
 import { electronRelayOptions } from "../../../app/electron/relay-options.ts";
 
 const env = { CURSOR_RELAY_DATA_DIR: "/tmp/cr-data" };

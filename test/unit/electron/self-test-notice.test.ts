@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { SelfTestCheck, SelfTestReport } from "../../../app/core/control-api.ts";
+import type { SelfTestCheck, SelfTestReport } from "../../../app/base/control-api.ts";
 import { selfTestNotice } from "../../../app/electron/self-test-notice.ts";
 
 const check = (id: string, status: SelfTestCheck["status"], next: string | null = null): SelfTestCheck => ({ id, title: `${id} check`, status, detail: `${id} detail`, next, durationMs: 1 });

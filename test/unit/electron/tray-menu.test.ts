@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { MenuItemConstructorOptions } from "electron";
-import type { Snapshot } from "../../../app/core/control-api.ts";
+import type { Snapshot } from "../../../app/base/control-api.ts";
 import { buildTrayMenuTemplate, needsTicking, trayIconState, trayTooltip, type TrayActions } from "../../../app/electron/tray-menu.ts";
 import { sampleAccount } from "../gateway/memory-control.ts";
 

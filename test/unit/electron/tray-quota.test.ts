@@ -1,7 +1,7 @@
 // The tray shows each account's Cursor usage figures in its menu line and in the tooltip.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { QuotaView, Snapshot } from "../../../app/core/control-api.ts";
+import type { QuotaView, Snapshot } from "../../../app/base/control-api.ts";
 import { buildTrayMenuTemplate, trayTooltip, type TrayActions } from "../../../app/electron/tray-menu.ts";
 import { sampleAccount } from "../gateway/memory-control.ts";
 

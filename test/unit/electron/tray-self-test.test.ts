@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildTrayMenuTemplate, type TrayActions } from "../../../app/electron/tray-menu.ts";
-import type { Snapshot } from "../../../app/core/control-api.ts";
+import type { Snapshot } from "../../../app/base/control-api.ts";
 
 const sampleSnapshot = (): Snapshot => ({
   version: 1,

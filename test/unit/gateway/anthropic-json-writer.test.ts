@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { createAnthropicJsonSink } from "../../../app/gateway/anthropic/json-writer.ts";
 import { thinkingSignature } from "../../../app/gateway/anthropic/thinking-signature.ts";
 import { toClientToolId } from "../../../app/sessions/tool-ids.ts";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { parseAnthropicRequest } from "../../../app/gateway/anthropic/parse-request.ts";
 import { countTokensResponse } from "../../../app/gateway/anthropic/count-tokens.ts";
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import type { ToolCallRequest } from "../../../app/cursor/types.ts";
 import { createAnthropicStreamSink } from "../../../app/gateway/anthropic/stream-writer.ts";
 import { thinkingSignature } from "../../../app/gateway/anthropic/thinking-signature.ts";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { decodeBody } from "../../../app/gateway/http/content-encoding.ts";
 import { createResponseIndex } from "../../../app/gateway/responses/response-index.ts";
 

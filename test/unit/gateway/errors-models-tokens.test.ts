@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { RelayError, type RelayErrorKind } from "../../../app/core/errors.ts";
+import { RelayError, type RelayErrorKind } from "../../../app/base/errors.ts";
 import type { CursorModel } from "../../../app/cursor/types.ts";
 import { anthropicErrorBody, anthropicErrorHeaders } from "../../../app/gateway/anthropic/errors.ts";
 import { anthropicModelList } from "../../../app/gateway/anthropic/models.ts";

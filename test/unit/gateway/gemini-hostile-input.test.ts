@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { geminiCountTokens } from "../../../app/gateway/gemini/count-tokens.ts";
 import { parseGeminiRequest } from "../../../app/gateway/gemini/parse-request.ts";
 

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { parseGeminiRequest } from "../../../app/gateway/gemini/parse-request.ts";
 import { geminiSchemaToJsonSchema } from "../../../app/gateway/gemini/schema.ts";
 import { geminiCountTokens } from "../../../app/gateway/gemini/count-tokens.ts";

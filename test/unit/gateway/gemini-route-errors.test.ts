@@ -1,7 +1,7 @@
 // Which paths are Gemini requests, what they name, Google's error statuses, the model list.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { apiOf } from "../../../app/gateway/gateway.ts";
 import { presentedGeminiKey } from "../../../app/gateway/gemini/auth.ts";
 import { geminiErrorBody, geminiErrorStatus } from "../../../app/gateway/gemini/errors.ts";

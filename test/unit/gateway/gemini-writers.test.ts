@@ -2,7 +2,7 @@
 // finishReason + usageMetadata last, JSON mode, and errors before and after the stream started.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { createGeminiJsonSink } from "../../../app/gateway/gemini/json-writer.ts";
 import { extractJsonText } from "../../../app/gateway/gemini/json-text.ts";
 import { createGeminiStreamSink } from "../../../app/gateway/gemini/stream-writer.ts";

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { parseAnthropicRequest } from "../../../app/gateway/anthropic/parse-request.ts";
 import { countTokensResponse } from "../../../app/gateway/anthropic/count-tokens.ts";
 import { parseOpenAiRequest } from "../../../app/gateway/openai/parse-request.ts";

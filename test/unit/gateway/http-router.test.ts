@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import type { IncomingMessage } from "node:http";
 import { gzipSync } from "node:zlib";
 import { test } from "node:test";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { readJsonBody } from "../../../app/gateway/http/json-body.ts";
 import { MethodNotAllowed, createRouter, methodNotAllowed } from "../../../app/gateway/http/router.ts";
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { createJsonSink, type ContentEvent, type JsonCollector } from "../../../app/gateway/json-sink.ts";
 import { createMemoryChannel } from "./memory-channel.ts";
 

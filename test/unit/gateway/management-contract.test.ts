@@ -14,8 +14,8 @@ import {
   matchHttpRoute,
   parseActionInput,
   type ControlActionName,
-} from "../../../app/core/control-contract.ts";
-import { RelayError } from "../../../app/core/errors.ts";
+} from "../../../app/base/control-contract.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { createMemoryControl } from "./memory-control.ts";
 
 /** What a server makes of a client's call: route, params, query/body → validated input. */

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { request, type IncomingMessage } from "node:http";
 import { once } from "node:events";
-import type { Snapshot } from "../../../app/core/control-api.ts";
+import type { Snapshot } from "../../../app/base/control-api.ts";
 import { MANAGEMENT_KEY, assertNoCors, startManagement, type Harness } from "./management-helpers.ts";
 import { sampleAccount } from "./memory-control.ts";
 import { createSseSplitter, type SseEvent } from "../../support/sse.ts";

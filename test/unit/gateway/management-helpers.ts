@@ -4,7 +4,7 @@ import { createServer, request, type IncomingHttpHeaders, type Server } from "no
 import type { AddressInfo } from "node:net";
 import type { TestContext } from "node:test";
 import { createManagementHandler, type ManagementHandler } from "../../../app/gateway/management/index.ts";
-import { silentLogger } from "../../../app/core/log.ts";
+import { silentLogger } from "../../../app/base/log.ts";
 import { createMemoryControl, type MemoryControl } from "./memory-control.ts";
 
 export const MANAGEMENT_KEY = "mgmt-key-abcdefghijklmnop";

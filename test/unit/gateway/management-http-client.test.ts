@@ -5,7 +5,7 @@ import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { createHttpClient } from "../../../renderer/src/control/http-client.ts";
 import { ControlError, type ConnectionState } from "../../../renderer/src/control/client.ts";
-import type { Snapshot } from "../../../app/core/control-api.ts";
+import type { Snapshot } from "../../../app/base/control-api.ts";
 import { MANAGEMENT_KEY, startManagement, type Harness } from "./management-helpers.ts";
 import { sampleAccount, TEST_RELAY_KEY } from "./memory-control.ts";
 

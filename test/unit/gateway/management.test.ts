@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseActionInput, type ControlActionName } from "../../../app/core/control-contract.ts";
-import { RelayError } from "../../../app/core/errors.ts";
+import { parseActionInput, type ControlActionName } from "../../../app/base/control-contract.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { MANAGEMENT_KEY, assertNoCors, startManagement } from "./management-helpers.ts";
 import { TEST_RELAY_KEY, sampleAccount } from "./memory-control.ts";
 
@@ -220,7 +220,7 @@ test("the handler refuses a short management key", () => {
 });
 
 import { createManagementHandler } from "../../../app/gateway/management/index.ts";
-import { silentLogger } from "../../../app/core/log.ts";
+import { silentLogger } from "../../../app/base/log.ts";
 import { createMemoryControl } from "./memory-control.ts";
 function startManagementWithKey(key: string) {
   return createManagementHandler({ control: createMemoryControl(), managementKey: key, uiDir: null, logger: silentLogger });

@@ -11,8 +11,8 @@ import type {
   LoginView,
   SelfTestReport,
   Snapshot,
-} from "../../../app/core/control-api.ts";
-import { RelayError } from "../../../app/core/errors.ts";
+} from "../../../app/base/control-api.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 
 export const TEST_RELAY_KEY = "relay-key-0123456789abcdef";
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { createOpenAiJsonSink } from "../../../app/gateway/openai/json-writer.ts";
 import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
 import type { ResponseSinkOptions } from "../../../app/gateway/sink-options.ts";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { parseOpenAiRequest } from "../../../app/gateway/openai/parse-request.ts";
 
 const base = (over: Record<string, unknown> = {}) => ({ model: "gpt-5", messages: [{ role: "user", content: "hi" }], ...over });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { createOpenAiStreamSink } from "../../../app/gateway/openai/stream-writer.ts";
 import { toClientToolId, fromClientToolId } from "../../../app/sessions/tool-ids.ts";
 import type { ResponseSinkOptions } from "../../../app/gateway/sink-options.ts";

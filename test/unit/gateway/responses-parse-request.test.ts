@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { parseResponsesRequest } from "../../../app/gateway/responses/parse-request.ts";
 
 const fixture = JSON.parse(readFileSync(new URL("../../fixtures/codex/first-turn-request.json", import.meta.url), "utf8")) as {

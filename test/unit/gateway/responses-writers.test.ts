@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { createResponsesStreamSink } from "../../../app/gateway/responses/stream-writer.ts";
 import { createResponsesJsonSink } from "../../../app/gateway/responses/json-writer.ts";
 import type { ResponsesSinkOptions } from "../../../app/gateway/responses/response-object.ts";

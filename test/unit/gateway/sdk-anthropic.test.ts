@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { createAnthropicStreamSink } from "../../../app/gateway/anthropic/stream-writer.ts";
 import { createAnthropicJsonSink } from "../../../app/gateway/anthropic/json-writer.ts";
 import { thinkingSignature } from "../../../app/gateway/anthropic/thinking-signature.ts";

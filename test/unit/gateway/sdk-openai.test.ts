@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import OpenAI from "openai";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { createOpenAiStreamSink } from "../../../app/gateway/openai/stream-writer.ts";
 import { createOpenAiJsonSink } from "../../../app/gateway/openai/json-writer.ts";
 import type { SinkEvent, TurnSink } from "../../../app/sessions/turn-sink.ts";

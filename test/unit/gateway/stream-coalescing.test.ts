@@ -3,7 +3,7 @@
 // boundaries, pings or the end.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { createAnthropicStreamSink } from "../../../app/gateway/anthropic/stream-writer.ts";
 import { createOpenAiStreamSink } from "../../../app/gateway/openai/stream-writer.ts";
 import type { ResponseSinkOptions } from "../../../app/gateway/sink-options.ts";

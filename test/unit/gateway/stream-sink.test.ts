@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { createStreamSink, type StreamWriter } from "../../../app/gateway/stream-sink.ts";
 import { createMemoryChannel } from "./memory-channel.ts";
 

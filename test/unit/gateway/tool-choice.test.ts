@@ -2,7 +2,7 @@
 // the tools offered upstream, the calls allowed through, the instruction on the user text.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { RelayError } from "../../../app/core/errors.ts";
+import { RelayError } from "../../../app/base/errors.ts";
 import { parseAnthropicRequest } from "../../../app/gateway/anthropic/parse-request.ts";
 import { parseOpenAiRequest } from "../../../app/gateway/openai/parse-request.ts";
 import { turnInputFrom } from "../../../app/sessions/turn-input.ts";

@@ -5,9 +5,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createQuotaRouting } from "../../../app/accounts/quota-routing.ts";
 import { followQuotaCooldowns } from "../../../app/accounts/quota-cooldowns.ts";
-import { RelayError } from "../../../app/core/errors.ts";
-import { EMPTY_QUOTA, headroom, poolOfModel, poolUsedUp, type AccountQuota, type QuotaFigures } from "../../../app/core/quota.ts";
-import type { RoutingPolicyName } from "../../../app/core/quota-settings.ts";
+import { RelayError } from "../../../app/base/errors.ts";
+import { EMPTY_QUOTA, headroom, poolOfModel, poolUsedUp, type AccountQuota, type QuotaFigures } from "../../../app/base/quota.ts";
+import type { RoutingPolicyName } from "../../../app/base/quota.ts";
 import { makeRig, rateLimited, upstream } from "../accounts/conductor-helpers.ts";
 
 const DAY = 86_400_000;

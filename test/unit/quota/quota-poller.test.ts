@@ -4,8 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createQuotaPoller, AFTER_FAILURE_DELAY_MS } from "../../../app/accounts/quota-poller.ts";
 import type { UsageApi } from "../../../app/accounts/usage-api.ts";
-import { RelayError } from "../../../app/core/errors.ts";
-import type { QuotaFigures } from "../../../app/core/quota.ts";
+import { RelayError } from "../../../app/base/errors.ts";
+import type { QuotaFigures } from "../../../app/base/quota.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 
 const figures = (api: number): QuotaFigures => ({

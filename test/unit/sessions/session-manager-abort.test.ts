@@ -3,8 +3,8 @@
 // read it, and it would stay open until the turn ends or a watchdog fires.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { AccountLease, AccountPool } from "../../../app/core/account-pool.ts";
-import { silentLogger } from "../../../app/core/log.ts";
+import type { AccountLease, AccountPool } from "../../../app/base/account-pool.ts";
+import { silentLogger } from "../../../app/base/log.ts";
 import { AsyncQueue } from "../../../app/cursor/async-queue.ts";
 import type { CursorClient, CursorEvent, CursorRun } from "../../../app/cursor/types.ts";
 import { createCheckpointStore } from "../../../app/sessions/checkpoint-store.ts";

@@ -3,8 +3,8 @@
 // counted from the turn's start), none while tool calls are being gathered.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { AccountPool } from "../../../app/core/account-pool.ts";
-import { silentLogger } from "../../../app/core/log.ts";
+import type { AccountPool } from "../../../app/base/account-pool.ts";
+import { silentLogger } from "../../../app/base/log.ts";
 import { AsyncQueue } from "../../../app/cursor/async-queue.ts";
 import type { CursorClient, CursorEvent, CursorRun } from "../../../app/cursor/types.ts";
 import { createCheckpointStore } from "../../../app/sessions/checkpoint-store.ts";

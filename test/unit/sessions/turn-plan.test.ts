@@ -3,8 +3,8 @@
 // name for the account the turn lands on, and the Run gets that id.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { AccountPool } from "../../../app/core/account-pool.ts";
-import { silentLogger } from "../../../app/core/log.ts";
+import type { AccountPool } from "../../../app/base/account-pool.ts";
+import { silentLogger } from "../../../app/base/log.ts";
 import { AsyncQueue } from "../../../app/cursor/async-queue.ts";
 import type { CursorClient, CursorEvent, RunOptions } from "../../../app/cursor/types.ts";
 import type { ChatRequest } from "../../../app/sessions/chat-request.ts";

@@ -5,7 +5,7 @@
 // user's own choice and are not logged.
 import type { ModelList } from "../cursor/client.ts";
 import { isGuess, type ModelResolution } from "../cursor/models.ts";
-import type { Logger } from "./log.ts";
+import type { Logger } from "../base/log.ts";
 
 export interface ModelNotices {
   /** Where an account's model list came from this time. */

@@ -73,3 +73,6 @@ export function headroom(figures: QuotaFigures | null, pool: QuotaPool, now: num
   const used = percentUsed(figures, pool);
   return used === null ? 100 : Math.max(0, 100 - used);
 }
+
+// How the pool picks among ready accounts: most room in the model's pool, or least recently picked.
+export type RoutingPolicyName = "headroom" | "round-robin";

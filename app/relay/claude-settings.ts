@@ -9,9 +9,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { RelayError } from "./errors.ts";
-import { writeFileAtomic } from "./json-file.ts";
-import type { ConfigureClaudeCodeResult } from "./control-api.ts";
+import { RelayError } from "../base/errors.ts";
+import { writeFileAtomic } from "../base/json-file.ts";
+import type { ConfigureClaudeCodeResult } from "../base/control-api.ts";
 
 export const claudeSettingsPath = (home: string = homedir()): string => join(home, ".claude", "settings.json");
 

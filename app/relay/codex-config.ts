@@ -9,9 +9,9 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { RelayError } from "./errors.ts";
-import { writeFileAtomic } from "./json-file.ts";
-import type { ConfigureCodexResult } from "./control-api.ts";
+import { RelayError } from "../base/errors.ts";
+import { writeFileAtomic } from "../base/json-file.ts";
+import type { ConfigureCodexResult } from "../base/control-api.ts";
 
 export const CODEX_PROVIDER_ID = "cursor-relay";
 export const CODEX_ENV_KEY = "CURSOR_RELAY_API_KEY";

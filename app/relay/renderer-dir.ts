@@ -17,7 +17,7 @@ export function builtRendererDir(dir: string = RENDERER_DIR): string | null {
 }
 
 /** What the dashboard build is made of: the renderer and the control types it imports from the core. */
-const RENDERER_SOURCES = ["renderer", "app/core/control-api.ts", "app/core/control-contract.ts", "vite.config.ts"];
+const RENDERER_SOURCES = ["renderer", "app/base/control-api.ts", "app/base/control-contract.ts", "vite.config.ts"];
 
 /** Newest modification time (ms) under the given paths; 0 when none exist (an installed app). */
 export function newestSourceMtime(root: string = PROJECT_ROOT, paths: readonly string[] = RENDERER_SOURCES): number {

@@ -11,10 +11,10 @@ import type { SessionManager } from "../sessions/session-manager.ts";
 import { configureClaudeCode, undoConfigureClaudeCode } from "./claude-settings.ts";
 import { configureCodex, undoConfigureCodex } from "./codex-config.ts";
 import { clientSetup } from "./client-setup.ts";
-import type { Clock } from "./clock.ts";
-import type { AccountView, ControlApi, SelfTestReport, Snapshot } from "./control-api.ts";
+import type { Clock } from "../base/clock.ts";
+import type { AccountView, ControlApi, SelfTestReport, Snapshot } from "../base/control-api.ts";
 import { drift } from "../cursor/drift.ts";
-import { RelayError } from "./errors.ts";
+import { RelayError } from "../base/errors.ts";
 import type { SnapshotPublisher } from "./snapshot-publisher.ts";
 
 export const KEY_PLACEHOLDER = "<relay key>";

@@ -1,6 +1,6 @@
 // The lines a user pastes to point each client at the relay: Claude Code, OpenAI SDKs,
 // Codex CLI and Gemini CLI. `cursor-relay env` and the dashboard both show these blocks.
-import type { ClientSetup, SetupBlock } from "./control-api.ts";
+import type { ClientSetup, SetupBlock } from "../base/control-api.ts";
 import { CODEX_ENV_KEY, CODEX_MODEL_PROVIDER_LINE, codexProviderToml } from "./codex-config.ts";
 
 /** Quotes a value for POSIX shells only when it needs it (relay keys and URLs never do). */

@@ -1,9 +1,9 @@
 // Pushes snapshots to subscribers when something changed, coalesced: at most one push
 // per interval however many changes arrive (token counters tick on every delta).
-import type { Clock, TimerHandle } from "./clock.ts";
-import { notifyAll } from "./listeners.ts";
-import type { Snapshot } from "./control-api.ts";
-import type { Logger } from "./log.ts";
+import type { Clock, TimerHandle } from "../base/clock.ts";
+import { notifyAll } from "../base/listeners.ts";
+import type { Snapshot } from "../base/control-api.ts";
+import type { Logger } from "../base/log.ts";
 
 export interface SnapshotPublisher {
   /** Something changed: a snapshot goes out within the interval. */

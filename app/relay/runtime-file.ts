@@ -3,7 +3,7 @@
 // holds the key the relay accepts (`keyEntry`); a stale file (dead pid) is ignored.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { readJson, writeJsonAtomic } from "./json-file.ts";
+import { readJson, writeJsonAtomic } from "../base/json-file.ts";
 import type { RelayKeyEntry } from "../accounts/secret-store.ts";
 
 export const RUNTIME_FILE = "relay.json";

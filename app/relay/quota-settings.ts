@@ -4,9 +4,9 @@
 //                or "round-robin" (least recently picked first)
 // A malformed value is named in a warning and ignored.
 import type { SettingsStore } from "../accounts/settings-store.ts";
+import type { RoutingPolicyName } from "../base/quota.ts";
 
 export const QUOTA_SETTINGS_KEY = "quota";
-export type RoutingPolicyName = "headroom" | "round-robin";
 
 export interface QuotaSettings {
   pollMs?: number;
