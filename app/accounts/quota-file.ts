@@ -2,7 +2,7 @@
 // process) shows them and a restart starts from them. Two writers (the relay's poller and
 // `accounts --refresh`) may touch it: each account keeps whichever reading is newer.
 import { join } from "node:path";
-import { readJson, writeJsonAtomic } from "../base/json-file.ts";
+import { readJson, writeFileAtomicAsync, writeJsonAtomic } from "../base/json-file.ts";
 import { EMPTY_QUOTA, type AccountQuota, type QuotaPool } from "../base/quota.ts";
 
 export const QUOTA_FILE = "quota.json";
@@ -56,8 +56,8 @@ export function readQuotaFile(dataDir: string): Map<string, AccountQuota> {
 
 const newer = (a: AccountQuota, b: AccountQuota) => Math.max(a.readAt ?? 0, a.readErrorAt ?? 0) >= Math.max(b.readAt ?? 0, b.readErrorAt ?? 0);
 
-/** Writes `quotas`, keeping an account's entry from the file when the file's is newer. Returns what was written. */
-export function writeQuotaFile(dataDir: string, quotas: ReadonlyMap<string, AccountQuota>, keep: (id: string) => boolean): Map<string, AccountQuota> {
+/** `quotas` merged with the file: an account's entry from the file wins when it is newer. */
+function mergedWithFile(dataDir: string, quotas: ReadonlyMap<string, AccountQuota>, keep: (id: string) => boolean): Map<string, AccountQuota> {
   const merged = new Map<string, AccountQuota>();
   const onDisk = readQuotaFile(dataDir);
   for (const [id, q] of quotas) {
@@ -65,8 +65,60 @@ export function writeQuotaFile(dataDir: string, quotas: ReadonlyMap<string, Acco
     merged.set(id, disk && !newer(q, disk) ? disk : q);
   }
   for (const [id, q] of onDisk) if (!merged.has(id) && keep(id)) merged.set(id, q);
-  writeJsonAtomic(join(dataDir, QUOTA_FILE), { version: VERSION, accounts: Object.fromEntries(merged) });
   return merged;
+}
+
+const fileBody = (merged: ReadonlyMap<string, AccountQuota>) => ({ version: VERSION, accounts: Object.fromEntries(merged) });
+
+/** Writes `quotas`, keeping an account's entry from the file when the file's is newer. Returns what was written. */
+export function writeQuotaFile(dataDir: string, quotas: ReadonlyMap<string, AccountQuota>, keep: (id: string) => boolean): Map<string, AccountQuota> {
+  const merged = mergedWithFile(dataDir, quotas, keep);
+  writeJsonAtomic(join(dataDir, QUOTA_FILE), fileBody(merged));
+  return merged;
+}
+
+export interface QuotaFileWriter {
+  /** Queues the figures; the write happens off the event loop, and saves made meanwhile are merged into one. */
+  save(quotas: ReadonlyMap<string, AccountQuota>): void;
+  /** Resolves once the last figures saved are on disk (called on stop, so quitting keeps them). */
+  flush(): Promise<void>;
+}
+
+/**
+ * The relay's writer: a usage read must never hold up a request, and an fsync on the main
+ * thread did (several ms, tens under load). At most one write runs; the newest figures
+ * queued while it runs are written next; older queued ones are dropped as superseded.
+ */
+export function createQuotaFileWriter(dataDir: string, keep: (id: string) => boolean, onError: (e: unknown) => void = () => {}): QuotaFileWriter {
+  let next: ReadonlyMap<string, AccountQuota> | null = null;
+  let running: Promise<void> | null = null;
+  const drain = async (): Promise<void> => {
+    while (next !== null) {
+      const quotas = next;
+      next = null;
+      try {
+        await writeFileAtomicAsync(join(dataDir, QUOTA_FILE), JSON.stringify(fileBody(mergedWithFile(dataDir, quotas, keep)), null, 2) + "\n");
+      } catch (e) {
+        onError(e);
+      }
+    }
+  };
+  const kick = (): void => {
+    if (running) return;
+    running = drain().finally(() => {
+      running = null;
+      if (next !== null) kick();
+    });
+  };
+  return {
+    save(quotas) {
+      next = quotas;
+      kick();
+    },
+    async flush() {
+      while (running) await running;
+    },
+  };
 }
 
 export const quotaOr = (q: AccountQuota | undefined): AccountQuota => q ?? EMPTY_QUOTA;

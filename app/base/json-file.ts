@@ -3,6 +3,7 @@
 import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, readFileSync, chmodSync, rmSync } from "node:fs";
 import { dirname, join, basename } from "node:path";
 import { randomBytes } from "node:crypto";
+import { open, chmod, rename, rm } from "node:fs/promises";
 
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -23,6 +24,26 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** writeFileAtomic off the event loop: the write and the fsync run on libuv's thread pool. */
+export async function writeFileAtomicAsync(path: string, data: string | Uint8Array): Promise<void> {
+  ensurePrivateDir(dirname(path));
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const fh = await open(tmp, "w", 0o600);
+  try {
+    await fh.writeFile(typeof data === "string" ? Buffer.from(data, "utf8") : data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await chmod(tmp, 0o600);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
     throw e;
   }
 }

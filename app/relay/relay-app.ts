@@ -12,7 +12,7 @@ import { createLoginManager, type LoginManager } from "../accounts/login-manager
 import { openAccounts, type OpenedAccounts } from "../accounts/open-accounts.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
 import type { RelayKeyEntry } from "../accounts/secret-store.ts";
-import { readQuotaFile, writeQuotaFile } from "../accounts/quota-file.ts";
+import { createQuotaFileWriter, readQuotaFile } from "../accounts/quota-file.ts";
 import { createQuotaPoller, type QuotaPoller } from "../accounts/quota-poller.ts";
 import { followQuotaCooldowns } from "../accounts/quota-cooldowns.ts";
 import { createQuotaRouting } from "../accounts/quota-routing.ts";
@@ -147,6 +147,9 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
 
   const conductor = createConductor({ dataDir: options.dataDir, clock, accounts: registry, logger: logger.child("conductor"), ...options.conductor });
   const quotaSettings = readQuotaSettings(accounts.settings, warn);
+  const quotaFile = createQuotaFileWriter(options.dataDir, (id) => registry.get(id) !== null, (e) =>
+    logger.warn("could not save the usage figures", { error: e instanceof Error ? e.message : String(e) }),
+  );
   const quota = createQuotaPoller({
     registry,
     api: createUsageApi({ cursorApi: options.cursorApi, clock, ...(options.fetch ? { fetch: options.fetch } : {}) }),
@@ -154,9 +157,17 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     ...(options.quota?.random ? { random: options.quota.random } : {}),
     ...(options.quota?.pollMs ?? quotaSettings.pollMs ? { intervalMs: options.quota?.pollMs ?? quotaSettings.pollMs! } : {}),
     initial: readQuotaFile(options.dataDir),
-    persist: (quotas) => writeQuotaFile(options.dataDir, quotas, (id) => registry.get(id) !== null),
+    persist: (quotas) => quotaFile.save(quotas),
     logger: logger.child("quota"),
   });
+  // A refresh someone asked for (Refresh button, accounts --refresh, tests) resolves once its figures are on disk too.
+  const quotaSaved: QuotaPoller = {
+    ...quota,
+    refresh: async (id) => {
+      await quota.refresh(id);
+      await quotaFile.flush();
+    },
+  };
   const routing = createQuotaRouting({ quota, clock, policy: () => options.quota?.routing ?? quotaSettings.routing });
   const pool = createAccountPool({ registry, conductor, logger: logger.child("pool"), quota: routing });
   // Loaded once listening (see start()): its modules are most of what start-up would import.
@@ -248,7 +259,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
       const run = { dataDir: options.dataDir, cursorApi: options.cursorApi, clock, relayKey, openSecrets: async () => secrets, registry: () => registry };
       return (await runDoctor({ ...run, ...(tuning.clientVersion ? { clientVersion: tuning.clientVersion } : {}) })).report;
     },
-    quota,
+    quota: quotaSaved,
   });
   publisher = createSnapshotPublisher({ clock, build: control.buildSnapshot, logger });
   const poke = () => publisher?.changed();
@@ -272,7 +283,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
 
   const app: RelayApp = {
     control: control.api,
-    parts: { accounts, conductor, cursor, sessions, checkpoints, gateway, logins, stats, quota },
+    parts: { accounts, conductor, cursor, sessions, checkpoints, gateway, logins, stats, quota: quotaSaved },
     managementKey,
     get url() {
       return listener?.url ?? null;
@@ -313,6 +324,7 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
     async stop() {
       for (const u of unsubscribers) u();
       quota.close();
+      await quotaFile.flush();
       management?.closeEventStreams();
       sessions.close();
       logins.close();
