@@ -3,12 +3,12 @@
 // sees a Run; with the pool used up on both, Claude Code prints the relay's answer, which
 // names the pool and when the first account resets.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { startFakeCursor, TEXT_REPLY, type UsageSpec } from "../fake-cursor/index.ts";
-import { CLAUDE_BIN, RELAY_BIN, run, serve } from "./cli-process.ts";
+import { TEXT_REPLY, type UsageSpec } from "../fake-cursor/index.ts";
+import { CLAUDE_BIN, RELAY_BIN, run } from "./cli-process.ts";
+import { e2eWorkspace } from "./workspace.ts";
 
 const CLAUDE_VERSION = JSON.parse(readFileSync(new URL("../../node_modules/@anthropic-ai/claude-code/package.json", import.meta.url), "utf8")).version as string;
 const SUBS = ["auth0|e2e_quota_a", "auth0|e2e_quota_b"];
@@ -37,31 +37,20 @@ async function figuresRead(dataDir: string, count: number): Promise<void> {
 }
 
 async function setup(t: { after(fn: () => unknown): void }, figures: Record<string, UsageSpec>) {
-  const fake = await startFakeCursor({ scenario: { turns: [[{ text: TEXT_REPLY }, { tokens: 3 }, { turnEnded: true }]], login: { pendingPolls: 1, subs: SUBS }, usage: figures } });
-  const dataDir = mkdtempSync(join(tmpdir(), "cr-e2e-data-"));
-  const home = mkdtempSync(join(tmpdir(), "cr-e2e-home-"));
-  const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
-  let served: Awaited<ReturnType<typeof serve>> | undefined;
-  t.after(async () => {
-    await served?.stop();
-    for (const id of ["cursor.quota-a", "cursor.quota-b"]) await run(process.execPath, [RELAY_BIN, "accounts", "remove", id], { env }).catch(() => undefined);
-    await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
+  const w = await e2eWorkspace(t, {
+    scenario: { turns: [[{ text: TEXT_REPLY }, { tokens: 3 }, { turnEnded: true }]], login: { pendingPolls: 1, subs: SUBS }, usage: figures },
+    labels: ["quota-a", "quota-b"],
   });
-  for (const label of ["quota-a", "quota-b"]) {
-    const r = await run(process.execPath, [RELAY_BIN, "login", "--no-browser", "--label", label], { env });
-    assert.equal(r.status, 0, r.stderr);
-  }
-  served = await serve(["--port", "0", "--api-key", "sk-e2e-quota-key"], env);
+  const { fake, dataDir, home } = w;
+  const served = await w.serve(["--port", "0", "--api-key", "sk-e2e-quota-key"]);
   await figuresRead(dataDir, 2);
   const claude = () =>
     run(CLAUDE_BIN, ["-p", "say hello", "--output-format", "json"], {
-      env: { ...process.env, HOME: home, ANTHROPIC_BASE_URL: served!.url, ANTHROPIC_AUTH_TOKEN: "sk-e2e-quota-key", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
+      env: { ...process.env, HOME: home, ANTHROPIC_BASE_URL: served.url, ANTHROPIC_AUTH_TOKEN: "sk-e2e-quota-key", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
       cwd: home,
       timeoutMs: 120_000,
     });
-  return { fake, claude, relayLog: () => served!.stderr() };
+  return { fake, claude, relayLog: () => served.stderr() };
 }
 
 test(`Claude Code ${CLAUDE_VERSION}: A's API pool used up, B fine → the turn succeeds with no Run on A`, async (t) => {

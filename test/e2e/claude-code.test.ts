@@ -3,12 +3,11 @@
 // added with `cursor-relay login`, the relay runs as `cursor-relay serve --port 0`, and
 // Claude Code runs headless with `-p`.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { BASH_TOOL_CALL_ID, startFakeCursor, TEXT_REPLY, TOOL_REPLY_PREFIX, TEXT_TURN, type Step } from "../fake-cursor/index.ts";
-import { CLAUDE_BIN, RELAY_BIN, run, serve } from "./cli-process.ts";
+import { BASH_TOOL_CALL_ID, TEXT_REPLY, TOOL_REPLY_PREFIX, TEXT_TURN, type Step } from "../fake-cursor/index.ts";
+import { CLAUDE_BIN, RELAY_BIN, run, type Served } from "./cli-process.ts";
+import { e2eWorkspace } from "./workspace.ts";
 
 const CLAUDE_VERSION = JSON.parse(readFileSync(new URL("../../node_modules/@anthropic-ai/claude-code/package.json", import.meta.url), "utf8")).version as string;
 
@@ -33,25 +32,13 @@ interface ClaudeResult {
 }
 
 test(`Claude Code ${CLAUDE_VERSION}: a plain answer, a Bash tool call resumed on the same stream, and --resume replaying the checkpoint`, async (t) => {
-  const fake = await startFakeCursor({ scenario: { accounts: { "*": BASH_THEN_TEXT }, login: { pendingPolls: 1 } } });
-  const dataDir = mkdtempSync(join(tmpdir(), "cr-e2e-data-"));
-  const home = mkdtempSync(join(tmpdir(), "cr-e2e-home-"));
-  const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
-  let served: Awaited<ReturnType<typeof serve>> | undefined;
-  t.after(async () => {
-    await served?.stop();
-    await run(process.execPath, [RELAY_BIN, "accounts", "remove", "cursor.e2e"], { env }).catch(() => undefined);
-    await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
-  });
-
   // A new user: log in (the fake completes the browser login on its second poll), then serve.
-  const login = await run(process.execPath, [RELAY_BIN, "login", "--no-browser", "--label", "e2e"], { env });
-  assert.equal(login.status, 0, login.stderr);
+  const w = await e2eWorkspace(t, { scenario: { accounts: { "*": BASH_THEN_TEXT }, login: { pendingPolls: 1 } }, labels: ["e2e"] });
+  const { fake, home, env } = w;
+  const login = w.logins[0]!;
   assert.match(login.stdout, /Please visit this URL to log in: http/);
   assert.match(login.stdout, /Logged in: Cursor e2e \(account id cursor\.e2e\)/);
-  served = await serve(["--port", "0"], env);
+  let served: Served | undefined = await w.serve(["--port", "0"]);
   const envOut = await run(process.execPath, [RELAY_BIN, "env", "--json"], { env });
   assert.equal(envOut.status, 0, envOut.stderr);
   const setup = JSON.parse(envOut.stdout) as { baseUrl: string; relayRunning: boolean; claudeCode: string[] };
@@ -115,23 +102,9 @@ test(`Claude Code ${CLAUDE_VERSION}: a plain answer, a Bash tool call resumed on
 });
 
 test(`Claude Code ${CLAUDE_VERSION} with two accounts: A is out of quota before any text, the turn succeeds on B`, async (t) => {
-  const fake = await startFakeCursor({ scenario: "exhausted-first" });
-  const dataDir = mkdtempSync(join(tmpdir(), "cr-e2e-data-"));
-  const home = mkdtempSync(join(tmpdir(), "cr-e2e-home-"));
-  const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
-  let served: Awaited<ReturnType<typeof serve>> | undefined;
-  t.after(async () => {
-    await served?.stop();
-    for (const id of ["cursor.e2e-a", "cursor.e2e-b"]) await run(process.execPath, [RELAY_BIN, "accounts", "remove", id], { env }).catch(() => undefined);
-    await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
-  });
-  for (const label of ["e2e-a", "e2e-b"]) {
-    const r = await run(process.execPath, [RELAY_BIN, "login", "--no-browser", "--label", label], { env });
-    assert.equal(r.status, 0, r.stderr);
-  }
-  served = await serve(["--port", "0", "--api-key", "sk-e2e-failover-key"], env);
+  const w = await e2eWorkspace(t, { scenario: "exhausted-first", labels: ["e2e-a", "e2e-b"] });
+  const { fake, home, env } = w;
+  const served = await w.serve(["--port", "0", "--api-key", "sk-e2e-failover-key"]);
   const r = await run(CLAUDE_BIN, ["-p", "say hello", "--output-format", "json"], {
     env: { ...process.env, HOME: home, ANTHROPIC_BASE_URL: served.url, ANTHROPIC_AUTH_TOKEN: "sk-e2e-failover-key", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
     cwd: home,
@@ -150,21 +123,10 @@ test(`Claude Code ${CLAUDE_VERSION} with two accounts: A is out of quota before 
 });
 
 test(`Claude Code ${CLAUDE_VERSION}: --resume after a relay restart replays the persisted checkpoint`, async (t) => {
-  const fake = await startFakeCursor({ scenario: { accounts: { "*": [TEXT_TURN] }, login: { pendingPolls: 0 } } });
-  const dataDir = mkdtempSync(join(tmpdir(), "cr-e2e-data-"));
-  const home = mkdtempSync(join(tmpdir(), "cr-e2e-home-"));
-  const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
+  const w = await e2eWorkspace(t, { scenario: { accounts: { "*": [TEXT_TURN] }, login: { pendingPolls: 0 } }, labels: ["e2e-restart"] });
+  const { fake, home } = w;
   const key = "sk-e2e-restart-key";
-  let served: Awaited<ReturnType<typeof serve>> | undefined;
-  t.after(async () => {
-    await served?.stop();
-    await run(process.execPath, [RELAY_BIN, "accounts", "remove", "cursor.e2e-restart"], { env }).catch(() => undefined);
-    await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
-  });
-  const login = await run(process.execPath, [RELAY_BIN, "login", "--no-browser", "--label", "e2e-restart"], { env });
-  assert.equal(login.status, 0, login.stderr);
+  let served: Served | undefined;
   const claude = async (args: string[]): Promise<ClaudeResult> => {
     const r = await run(CLAUDE_BIN, ["--output-format", "json", ...args], {
       env: { ...process.env, HOME: home, ANTHROPIC_BASE_URL: served!.url, ANTHROPIC_AUTH_TOKEN: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
@@ -175,7 +137,7 @@ test(`Claude Code ${CLAUDE_VERSION}: --resume after a relay restart replays the 
     return JSON.parse(r.stdout) as ClaudeResult;
   };
 
-  served = await serve(["--port", "0", "--api-key", key], env);
+  served = await w.serve(["--port", "0", "--api-key", key]);
   const first = await claude(["-p", "say hello"]);
   assert.equal(first.result, TEXT_REPLY);
   assert.equal(fake.runs.length, 1);
@@ -183,7 +145,7 @@ test(`Claude Code ${CLAUDE_VERSION}: --resume after a relay restart replays the 
 
   // The relay restarts (an app update, a reboot); Claude Code resumes its session.
   assert.equal(await served.stop(), 0);
-  served = await serve(["--port", "0", "--api-key", key], env);
+  served = await w.serve(["--port", "0", "--api-key", key]);
   const resumed = await claude(["-p", "--resume", first.session_id, "and now say goodbye"]);
   assert.equal(resumed.result, TEXT_REPLY);
   const resumeRun = fake.runs[fake.runs.length - 1]!;

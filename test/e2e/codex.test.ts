@@ -10,12 +10,12 @@
 // declares `exec_command` as a plain function tool. Both are exercised.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { startFakeCursor, TEXT_REPLY, TEXT_TURN, TOOL_REPLY_PREFIX, type FakeCursor, type Step } from "../fake-cursor/index.ts";
-import { CODEX_BIN, RELAY_BIN, run, serve } from "./cli-process.ts";
+import { TEXT_REPLY, TEXT_TURN, TOOL_REPLY_PREFIX, type FakeCursor, type Step } from "../fake-cursor/index.ts";
+import { CODEX_BIN, RELAY_BIN, run } from "./cli-process.ts";
+import { e2eWorkspace } from "./workspace.ts";
 
 const CODEX_VERSION = JSON.parse(readFileSync(new URL("../../node_modules/@openai/codex/package.json", import.meta.url), "utf8")).version as string;
 const EXEC_CALL_ID = "call_exec\n1";
@@ -42,24 +42,12 @@ interface CodexRig {
 }
 
 async function startRig(t: { after(fn: () => unknown): void }, turns: Step[][], extraConfig: string[] = []): Promise<CodexRig> {
-  const fake = await startFakeCursor({ scenario: { accounts: { "*": turns }, login: { pendingPolls: 1 } } });
-  const dataDir = mkdtempSync(join(tmpdir(), "cr-e2e-data-"));
-  const home = mkdtempSync(join(tmpdir(), "cr-e2e-home-"));
   // An explicit key: the keychain's relay key is one per OS user, and tests running in
   // parallel in the same keyring session may regenerate it.
   const relayKey = `sk-relay-codex-e2e-${randomBytes(8).toString("hex")}`;
-  const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url, CURSOR_RELAY_API_KEY: relayKey };
-  let served: Awaited<ReturnType<typeof serve>> | undefined;
-  t.after(async () => {
-    await served?.stop();
-    await run(process.execPath, [RELAY_BIN, "accounts", "remove", "cursor.e2e"], { env }).catch(() => undefined);
-    await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
-  });
-  const login = await run(process.execPath, [RELAY_BIN, "login", "--no-browser", "--label", "e2e"], { env });
-  assert.equal(login.status, 0, login.stderr);
-  served = await serve(["--port", "0"], env);
+  const w = await e2eWorkspace(t, { scenario: { accounts: { "*": turns }, login: { pendingPolls: 1 } }, labels: ["e2e"], env: { CURSOR_RELAY_API_KEY: relayKey } });
+  const { fake, home, env } = w;
+  const served = await w.serve(["--port", "0"]);
   const envOut = await run(process.execPath, [RELAY_BIN, "env", "--json"], { env });
   assert.equal(envOut.status, 0, envOut.stderr);
   // Set up exactly as the README says: the key line and config.toml lines from `cursor-relay env`.
@@ -74,10 +62,10 @@ async function startRig(t: { after(fn: () => unknown): void }, turns: Step[][], 
   const codexEnv = { ...process.env, HOME: home, CURSOR_RELAY_API_KEY: key, RUST_LOG: "warn" };
   return {
     fake,
-    relayStderr: () => served?.stderr() ?? "",
+    relayStderr: () => served.stderr(),
     async codex(args) {
       const r = await run(CODEX_BIN, ["exec", ...args], { env: codexEnv, cwd: work, timeoutMs: 120_000 });
-      assert.equal(r.status, 0, `codex exited ${r.status}: ${r.stdout}\n${r.stderr}\n--- relay stderr ---\n${served?.stderr()}`);
+      assert.equal(r.status, 0, `codex exited ${r.status}: ${r.stdout}\n${r.stderr}\n--- relay stderr ---\n${served.stderr()}`);
       return r.stdout
         .split("\n")
         .filter((l) => l.startsWith("{"))
