@@ -2,6 +2,7 @@
 // beside a busy conversation. A stream streams into a client response, parks on tool
 // calls the client must run, resumes with their results on the same upstream stream,
 // and is closed (disposed) when its turn ends, is superseded, or its account goes away.
+import { notifyAll } from "../base/listeners.ts";
 import type { Clock, TimerHandle } from "../base/clock.ts";
 import type { SessionState, TokenCounts } from "../base/control-api.ts";
 import { RelayError, toRelayError } from "../base/errors.ts";
@@ -80,15 +81,7 @@ export function createLiveSessions(deps: { clock: Clock; logger: Logger; list: S
   const sessions = new Map<string, LiveSession>();
   const listeners = new Set<() => void>();
 
-  const changed = () => {
-    for (const l of listeners) {
-      try {
-        l();
-      } catch (e) {
-        logger.warn("session listener failed", { error: toRelayError(e).message });
-      }
-    }
-  };
+  const changed = () => notifyAll(listeners, undefined, (e) => logger.warn("session listener failed", { error: toRelayError(e).message }));
 
   function dispose(s: LiveSession, reason?: RelayError): void {
     if (reason && s.state === "streaming") s.closedWith ??= reason;

@@ -54,7 +54,11 @@ export function createSessionList(clock: Clock, idleListMs: number): SessionList
     views(open, isOpen) {
       const now = clock.now();
       const out = new Map<string, LiveSessionView[]>();
-      const add = (accountId: string, v: LiveSessionView) => out.set(accountId, [...(out.get(accountId) ?? []), v]);
+      const add = (accountId: string, v: LiveSessionView) => {
+        const list = out.get(accountId);
+        if (list) list.push(v);
+        else out.set(accountId, [v]);
+      };
       for (const [key, e] of finished) if (e.until <= now || isOpen(key)) finished.delete(key);
       for (const s of open) add(s.accountId, viewOf(s));
       for (const e of finished.values()) add(e.accountId, e.view);

@@ -87,9 +87,7 @@ function onTokens(p: Progress, event: Extract<CursorEvent, { type: "tokens" }>):
   live.changed();
   if (input.maxTokens === undefined || p.output < input.maxTokens || p.handedOut > 0) return "more";
   countRequest(p);
-  pool.succeeded(s.accountId);
-  sink.end("max_tokens");
-  live.dispose(s);
+  finishTurn(p, "max_tokens");
   return "done";
 }
 
