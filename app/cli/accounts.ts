@@ -87,6 +87,8 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
     switch (sub) {
       case undefined:
       case "list": {
+        // With --refresh, what was just written is what the listing shows (no second read of quota.json).
+        let written: Map<string, AccountQuota> | undefined;
         if (values.refresh === true) {
           // Read here, with this process's own token access; quota.json keeps the newer figures per account.
           const started = clock.now();
@@ -98,11 +100,11 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
           });
           await poller.refresh();
           poller.close();
-          const quotas = new Map(registry.list().map((a) => [a.id, poller.quotaOf(a.id)]));
-          writeQuotaFile(global.dataDir, quotas, (id) => registry.get(id) !== null);
-          for (const [id, q] of quotas) if (q.readError !== null && (q.readErrorAt ?? 0) >= started) io.err(`warning: ${id}: could not read its usage figures: ${q.readError}`);
+          const read = new Map(registry.list().map((a) => [a.id, poller.quotaOf(a.id)]));
+          written = writeQuotaFile(global.dataDir, read, (id) => registry.get(id) !== null);
+          for (const [id, q] of read) if (q.readError !== null && (q.readErrorAt ?? 0) >= started) io.err(`warning: ${id}: could not read its usage figures: ${q.readError}`);
         }
-        const quotas = readQuotaFile(global.dataDir);
+        const quotas = written ?? readQuotaFile(global.dataDir);
         const rows = listRows(registry, deps.statusSource ?? createStateFileStatusSource(global.dataDir, () => clock.now()), clock.now(), quotas);
         if (values.json === true) io.out(JSON.stringify(rows, null, 2));
         else for (const line of formatTable(rows, clock.now())) io.out(line);
