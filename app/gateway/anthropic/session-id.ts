@@ -4,28 +4,13 @@
 // 3. the `x-claude-code-session-id` header.
 // Anything odd (not JSON, no session, absurdly long, control characters) just yields
 // no id: user_id is opaque to Anthropic, so it must never make a request fail.
-import { header, isObject, own } from "../validation.ts";
+import { sessionIdInJson, usableSessionId as usable } from "../session-id.ts";
+import { header } from "../validation.ts";
 
-const MAX_SESSION_ID = 200;
 const LEGACY = /_session_([A-Za-z0-9-]{1,200})$/;
 
-function usable(id: unknown): string | null {
-  if (typeof id !== "string") return null;
-  const s = id.trim();
-  if (s === "" || s.length > MAX_SESSION_ID || /[\u0000-\u001f\u007f]/.test(s)) return null;
-  return s;
-}
-
 function fromUserId(userId: string): string | null {
-  if (userId.trimStart().startsWith("{")) {
-    try {
-      const parsed: unknown = JSON.parse(userId);
-      if (isObject(parsed)) return usable(own(parsed, "session_id"));
-    } catch {
-      return null;
-    }
-    return null;
-  }
+  if (userId.trimStart().startsWith("{")) return sessionIdInJson(userId);
   // Only look at the tail: a legacy id is short, a hostile one may be megabytes.
   return usable(LEGACY.exec(userId.slice(-300))?.[1]);
 }

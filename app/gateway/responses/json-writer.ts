@@ -56,7 +56,7 @@ export function createResponsesJsonSink(channel: ResponseChannel, options: Respo
           break;
         case "tool_call":
           closeOpen();
-          output.push(toolCallItem(event.call, options.toolNames, "completed"));
+          output.push(toolCallItem(event.call, options.toolNames));
           break;
       }
     },
@@ -68,7 +68,6 @@ export function createResponsesJsonSink(channel: ResponseChannel, options: Respo
         status: finalStatus(reason),
         output,
         usage: responsesUsage(inputTokensOf(options), outputTokens),
-        ...(reason === "max_tokens" ? { incomplete: reason } : {}),
       });
     },
   };

@@ -51,13 +51,14 @@ export const reasoningItem = (id: string, summary: string | null): OutputItem =>
 });
 
 /** A Cursor tool call as the client's item: function_call (with namespace) or custom_tool_call. */
-export function toolCallItem(call: ToolCallRequest, names: ReadonlyMap<string, ClientToolName>, status: "in_progress" | "completed"): OutputItem {
+/** The completed item (its in-progress announcement is derived from it by the stream writer). */
+export function toolCallItem(call: ToolCallRequest, names: ReadonlyMap<string, ClientToolName>): OutputItem {
   const known = names.get(call.name);
   const args = toolArguments(call.argsJson);
   const callId = toClientToolId(call.toolCallId);
   if (known?.custom) {
     const input = typeof args.value.input === "string" ? args.value.input : "";
-    return { type: "custom_tool_call", id: newItemId("ctc"), call_id: callId, name: known.name, input: status === "completed" ? input : "", status };
+    return { type: "custom_tool_call", id: newItemId("ctc"), call_id: callId, name: known.name, input, status: "completed" };
   }
   return {
     type: "function_call",
@@ -65,8 +66,8 @@ export function toolCallItem(call: ToolCallRequest, names: ReadonlyMap<string, C
     call_id: callId,
     name: known?.name ?? call.name,
     ...(known?.namespace !== undefined ? { namespace: known.namespace } : {}),
-    arguments: status === "completed" ? args.json : "",
-    status,
+    arguments: args.json,
+    status: "completed",
   };
 }
 
@@ -80,7 +81,6 @@ export interface ResponseState {
   output: OutputItem[];
   usage: ResponsesUsage | null;
   error?: { code: string; message: string } | null;
-  incomplete?: StopReason;
 }
 
 export function responseObject(options: ResponsesSinkOptions, state: ResponseState): Record<string, unknown> {
@@ -92,7 +92,8 @@ export function responseObject(options: ResponsesSinkOptions, state: ResponseSta
     status: state.status,
     background: false,
     error: state.error ?? null,
-    incomplete_details: state.incomplete === "max_tokens" ? { reason: "max_output_tokens" } : null,
+    // Only the output limit ends a turn as incomplete (finalStatus).
+    incomplete_details: state.status === "incomplete" ? { reason: "max_output_tokens" } : null,
     instructions: e.instructions,
     max_output_tokens: e.maxOutputTokens,
     model: options.model,

@@ -156,7 +156,7 @@ export function createResponsesStreamSink(channel: ResponseChannel, options: Res
           break;
         case "tool_call":
           flush();
-          toolCall(toolCallItem(event.call, options.toolNames, "completed"));
+          toolCall(toolCallItem(event.call, options.toolNames));
           break;
       }
     },
@@ -166,7 +166,6 @@ export function createResponsesStreamSink(channel: ResponseChannel, options: Res
       openStream();
       closeOpen();
       state.status = finalStatus(reason);
-      if (reason === "max_tokens") state.incomplete = reason;
       state.usage = responsesUsage(inputTokensOf(options), outputTokens);
       emit(state.status === "incomplete" ? "response.incomplete" : "response.completed", { response: responseObject(options, state) });
     },
