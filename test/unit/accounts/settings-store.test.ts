@@ -153,3 +153,21 @@ test("the headless store (Conf) and the Electron face's store (electron-store) r
   assert.equal(statSync(join(dir, "settings.json")).mode & 0o777, 0o600);
   assert.deepEqual(readdirSync(dir), ["settings.json"]);
 });
+
+test("conf store: repeated reads parse the file once while it is unchanged, and again after another writer", async (t) => {
+  const { default: Conf } = await import("conf");
+  const { createConfSettingsStore, SETTINGS_NAME } = await import("../../../app/accounts/settings-store.ts");
+  const dir = mkdtempSync(join(tmpdir(), "cr-settings-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "settings.json"), JSON.stringify({ accounts: { a: { label: "work" } } }), { mode: 0o600 });
+  let parses = 0;
+  const s = createConfSettingsStore(dir, (options) =>
+    new Conf<Record<string, unknown>>({ ...options, configName: SETTINGS_NAME, deserialize: (text) => (parses++, options.deserialize!(text)) }),
+  );
+  for (let i = 0; i < 10; i++) assert.deepEqual(s.get("accounts.a"), { label: "work" });
+  const afterReads = parses;
+  assert.ok(afterReads <= 2, `conf's own open, then one parse for ten reads (was ${afterReads})`);
+  createFileSettingsStore(dir).set("accounts.a.label", "home");
+  for (let i = 0; i < 10; i++) assert.equal(s.get("accounts.a.label"), "home");
+  assert.equal(parses, afterReads + 1, "one parse after the other writer's change");
+});
