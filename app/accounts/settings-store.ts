@@ -1,156 +1,157 @@
-// Non-secret settings (account metadata: label, sub, expiry, added-at, disabled) in
-// one JSON file, `<dataDir>/settings.json`. The API is the subset of electron-store the
-// relay uses: the Electron face opens the same file with electron-store
-// (app/electron/settings-store-electron.ts); the headless face and the CLI, which must
-// run on Node 20 where electron-store does not, use this file-backed twin.
-// Like electron-store, every read checks the file (a stat; it is parsed again only when
-// it changed), so a CLI change is seen by a running relay. Keys use electron-store's dot
-// notation (`a.b`; `\.` for a literal dot).
+// Non-secret settings (account metadata: label, sub, expiry, added-at, disabled; quota,
+// model map and Cursor tuning sections) in one JSON file, `<dataDir>/settings.json`.
+// Both faces use the same implementation: conf (the library under electron-store) opens
+// the file; the headless face and the CLI construct Conf, the Electron face electron-store
+// (app/electron/settings-store-electron.ts), which is a Conf. conf 14 is pinned because it
+// runs on Node 20; newer majors need Node 22, and the core must run on plain Node 20.
+// Keys use conf's dot notation (dot-prop: `a.b`, `\.` for a literal dot, see escapeKey).
+//
+// conf reads and parses the whole file on every access, so a change made by another
+// process (the CLI while the relay runs) is seen at once. The registry reads settings
+// several times per request, so reads go through a cache of the parsed file kept while
+// the file's stat fingerprint is unchanged; writes go through conf (atomic, 0600).
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { readJson, writeJsonAtomic } from "../base/json-file.ts";
+import Conf, { type Options } from "conf";
+import { deleteProperty, escapePath, getProperty, hasProperty, setProperty } from "dot-prop";
+import { ensurePrivateDir } from "../base/json-file.ts";
 import { RelayError } from "../base/errors.ts";
 
 export interface SettingsStore {
   get(key: string): unknown;
+  /** `undefined` removes the key. */
   set(key: string, value: unknown): void;
   delete(key: string): void;
-  /** The whole store (a fresh copy from disk for the file store). */
+  /** The whole store (a copy: changing it changes nothing). */
   readonly store: Record<string, unknown>;
 }
 
 export const SETTINGS_FILE = "settings.json";
+/** The file's name without `.json`, as conf (`configName`) and electron-store (`name`) take it. */
+export const SETTINGS_NAME = SETTINGS_FILE.replace(/\.json$/, "");
 
 type Obj = Record<string, unknown>;
+export type SettingsConf = Conf<Obj>;
+/** The options both faces open the file with (the caller adds the file name). */
+export type SettingsFileOptions = Pick<Options<Obj>, "cwd" | "configFileMode" | "serialize" | "deserialize" | "clearInvalidConfig">;
+
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Splits a dot-notation key the way electron-store (dot-prop) does. */
-export function splitKey(key: string): string[] {
-  const parts: string[] = [];
-  let cur = "";
-  for (let i = 0; i < key.length; i++) {
-    const c = key[i]!;
-    if (c === "\\" && key[i + 1] === ".") {
-      cur += ".";
-      i++;
-    } else if (c === ".") {
-      parts.push(cur);
-      cur = "";
-    } else cur += c;
-  }
-  parts.push(cur);
-  if (parts.some((p) => p === "" || p === "__proto__" || p === "constructor" || p === "prototype")) {
-    throw new RelayError({ kind: "internal", status: 500, message: `settings: bad key ${JSON.stringify(key)}` });
-  }
-  return parts;
-}
-
 /** Escapes a literal key segment (e.g. an account id containing dots). */
-export const escapeKey = (segment: string): string => segment.replace(/\./g, "\\.");
+export const escapeKey = (segment: string): string => escapePath(segment);
 
-function getPath(root: Obj, parts: string[]): unknown {
-  let node: unknown = root;
-  for (const part of parts) {
-    if (!isObj(node) || !Object.hasOwn(node, part)) return undefined;
-    node = node[part];
+// A JSON round trip, as the file would do: no shared references, no undefined. A function
+// can only be an inherited member (`a.toString`), never a stored value.
+const copy = <T>(v: T): T => (v === undefined || typeof v === "function" ? (undefined as T) : (JSON.parse(JSON.stringify(v)) as T));
+
+function parseSettings(path: string, text: string): Obj {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new RelayError({ kind: "config", status: 500, message: `settings file ${path} is not valid JSON (${reason}); fix or remove it`, cause: e });
   }
-  return node;
+  if (!isObj(value)) throw new RelayError({ kind: "config", status: 500, message: `settings file ${path} must hold a JSON object; fix or remove it` });
+  return value;
 }
 
-function setPath(root: Obj, parts: string[], value: unknown): void {
-  let node: Obj = root;
-  for (const part of parts.slice(0, -1)) {
-    if (!isObj(node[part])) node[part] = {};
-    node = node[part] as Obj;
-  }
-  const last = parts[parts.length - 1]!;
-  // A JSON round trip, as the file would do: no shared references, no undefined.
-  if (value === undefined) delete node[last];
-  else node[last] = JSON.parse(JSON.stringify(value)) as unknown;
-}
-
-/** True when something was deleted. */
-function deletePath(root: Obj, parts: string[]): boolean {
-  const parent = getPath(root, parts.slice(0, -1));
-  const last = parts[parts.length - 1]!;
-  if (!isObj(parent) || !Object.hasOwn(parent, last)) return false;
-  delete parent[last];
-  return true;
-}
-
-const copy = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
-
-export function createFileSettingsStore(dataDir: string): SettingsStore {
+export function settingsFileOptions(dataDir: string): SettingsFileOptions {
   const path = join(dataDir, SETTINGS_FILE);
-  // The parsed file, reused while the file is unchanged: the registry reads it several
-  // times per request. Writes here and in the CLI are atomic renames (a new inode), and
-  // an editor's in-place save changes mtime or size, so the fingerprint sees every change.
+  return {
+    cwd: dataDir,
+    configFileMode: 0o600,
+    serialize: (value) => JSON.stringify(value, null, 2) + "\n",
+    // Throws on a damaged file, so conf never replaces the user's settings with `{}`.
+    deserialize: (text) => parseSettings(path, text),
+    clearInvalidConfig: false,
+  };
+}
+
+/** Where the store's content lives; the store adds key paths, copies and "undefined removes". */
+interface SettingsBackend {
+  /** The current content (shared: the store copies what leaves it). */
+  read(): Obj;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+}
+
+function storeOver(backend: SettingsBackend): SettingsStore {
+  const remove = (key: string) => {
+    if (hasProperty(backend.read(), key)) backend.delete(key);
+  };
+  return {
+    get: (key) => copy(getProperty(backend.read(), key)),
+    set: (key, value) => (value === undefined ? remove(key) : backend.set(key, copy(value))),
+    delete: remove,
+    get store() {
+      return copy(backend.read());
+    },
+  };
+}
+
+/** "Has the file changed since it was parsed": its inode, size and times (null: no file). */
+function fingerprintOf(path: string): string | null {
+  try {
+    const st = statSync(path, { bigint: true });
+    return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw e;
+  }
+}
+
+/**
+ * The settings file through conf. `open` builds the Conf (or electron-store) from the
+ * options; it runs on first need (a read of an existing file, or a write), so opening the
+ * store creates nothing and a damaged file fails the first read, not the open.
+ */
+export function createConfSettingsStore(dataDir: string, open: (options: SettingsFileOptions) => SettingsConf): SettingsStore {
+  const path = join(dataDir, SETTINGS_FILE);
+  let conf: SettingsConf | null = null;
+  const confOf = (): SettingsConf => {
+    // conf would create a missing folder with the default mode; the data folder is private.
+    if (!conf) ensurePrivateDir(dataDir);
+    return (conf ??= open(settingsFileOptions(dataDir)));
+  };
+  // Writes here and in other processes are atomic renames (a new inode), and an editor's
+  // in-place save changes mtime or size, so the fingerprint sees every change.
   let cached: { fingerprint: string; root: Obj } | null = null;
-  const fingerprint = (): string | null => {
-    try {
-      const st = statSync(path, { bigint: true });
-      return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
-      throw e;
-    }
-  };
-  const parse = (): Obj => {
-    let value: unknown;
-    try {
-      value = readJson(path);
-    } catch (e) {
-      throw new RelayError({
-        kind: "config",
-        status: 500,
-        message: `settings file ${path} is not valid JSON (${e instanceof Error ? e.message : String(e)}); fix or remove it`,
-        cause: e,
-      });
-    }
-    if (value === undefined) return {};
-    if (!isObj(value)) throw new RelayError({ kind: "config", status: 500, message: `settings file ${path} must hold a JSON object` });
-    return value;
-  };
-  /** The current content (shared: callers copy before they change it). */
-  const read = (): Obj => {
-    const fp = fingerprint();
-    if (fp === null) {
-      cached = null;
-      return {};
-    }
-    if (cached?.fingerprint !== fp) cached = { fingerprint: fp, root: parse() };
-    return cached.root;
-  };
-  const write = (root: Obj) => {
-    writeJsonAtomic(path, root);
+  const written = () => {
     cached = null;
   };
-  return {
-    get: (key) => copy(getPath(read(), splitKey(key))),
+  return storeOver({
+    read() {
+      const fingerprint = fingerprintOf(path);
+      if (fingerprint === null) {
+        cached = null;
+        return {};
+      }
+      if (cached?.fingerprint !== fingerprint) cached = { fingerprint, root: confOf().store };
+      return cached.root;
+    },
     set(key, value) {
-      const root = copy(read());
-      setPath(root, splitKey(key), copy(value));
-      write(root);
+      confOf().set(key, value);
+      written();
     },
     delete(key) {
-      const root = copy(read());
-      if (deletePath(root, splitKey(key))) write(root);
+      confOf().delete(key);
+      written();
     },
-    get store() {
-      return copy(read());
-    },
-  };
+  });
 }
 
-/** An in-memory store with the same API (tests, and callers that persist nothing). */
+/** The headless face's store (serve, the CLI): conf itself. */
+export function createFileSettingsStore(dataDir: string): SettingsStore {
+  return createConfSettingsStore(dataDir, (options) => new Conf<Obj>({ ...options, configName: SETTINGS_NAME }));
+}
+
+/** An in-memory store with the same key paths and copies (tests, and callers that persist nothing). */
 export function createMemorySettingsStore(initial: Record<string, unknown> = {}): SettingsStore {
   const root: Obj = copy(initial);
-  return {
-    get: (key) => copy(getPath(root, splitKey(key))),
-    set: (key, value) => setPath(root, splitKey(key), value),
-    delete: (key) => void deletePath(root, splitKey(key)),
-    get store() {
-      return copy(root);
-    },
-  };
+  return storeOver({
+    read: () => root,
+    set: (key, value) => void setProperty(root, key, value),
+    delete: (key) => void deleteProperty(root, key),
+  });
 }
