@@ -23,7 +23,7 @@ export interface OpenAccountsOptions {
   refreshTimers?: boolean;
   /** Open (and probe) the secret store now instead of on first use. */
   eager?: boolean;
-  /** Another implementation over the same settings file (the Electron face's electron-store). */
+  /** The settings store to use instead of opening one (the Electron face hands in its electron-store, the same conf-based store). */
   settings?: SettingsStore;
 }
 
