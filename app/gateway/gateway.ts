@@ -27,7 +27,6 @@ import { createSinkFactory } from "./turn-sinks.ts";
 
 export { apiOf } from "./client-api.ts";
 export { clientFacing } from "./client-facing.ts";
-export { modelIdOfPath } from "./model-routes.ts";
 
 export interface GatewayDeps {
   sessions: SessionManager;
