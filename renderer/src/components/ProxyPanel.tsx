@@ -185,22 +185,26 @@ function RelayKey(props: {
           </button>
         )}
       </div>
-      {confirming && (
-        <div className="confirm" role="alertdialog" aria-labelledby="regen-q" onKeyDown={(e) => e.key === "Escape" && setConfirming(false)}>
-          <p id="regen-q" className="small">
-            Make a new relay key? Clients still using the old one stop working until you update them.
-          </p>
-          <div className="confirm-actions">
-            <button type="button" className="button button-danger" data-testid="relay-key-regenerate-confirm" disabled={regenState.pending} onClick={() => void doRegenerate()} autoFocus>
-              Regenerate key
-            </button>
-            <button type="button" className="button button-quiet" data-testid="relay-key-regenerate-cancel" onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-          </div>
-        </div>
-      )}
+      {confirming && <RegenerateConfirm pending={regenState.pending} onConfirm={() => void doRegenerate()} onCancel={() => setConfirming(false)} />}
       <InlineError message={showState.error ?? regenState.error} />
+    </div>
+  );
+}
+
+function RegenerateConfirm({ pending, onConfirm, onCancel }: { pending: boolean; onConfirm(): void; onCancel(): void }) {
+  return (
+    <div className="confirm" role="alertdialog" aria-labelledby="regen-q" onKeyDown={(e) => e.key === "Escape" && onCancel()}>
+      <p id="regen-q" className="small">
+        Make a new relay key? Clients still using the old one stop working until you update them.
+      </p>
+      <div className="confirm-actions">
+        <button type="button" className="button button-danger" data-testid="relay-key-regenerate-confirm" disabled={pending} onClick={onConfirm} autoFocus>
+          Regenerate key
+        </button>
+        <button type="button" className="button button-quiet" data-testid="relay-key-regenerate-cancel" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
     </div>
   );
 }
