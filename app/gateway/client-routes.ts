@@ -7,7 +7,7 @@ import { countTokensResponse } from "./anthropic/count-tokens.ts";
 import type { ChatTurn } from "./chat-turn.ts";
 import type { GeminiRoutes } from "./gemini/routes.ts";
 import type { ResponseChannel } from "./http/channel.ts";
-import { createRouter, methodNotAllowed, type RouteSpec } from "./http/router.ts";
+import { createRouter, methodNotAllowed, type RouteSpec } from "../base/router.ts";
 import { decodeSegment, type ModelRoutes } from "./model-routes.ts";
 import type { RequestContext } from "./request-context.ts";
 import type { RequestStats } from "./request-stats.ts";

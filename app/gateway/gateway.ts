@@ -17,7 +17,7 @@ import { geminiErrorBody, geminiErrorHeaders } from "./gemini/errors.ts";
 import { createGeminiRoutes } from "./gemini/routes.ts";
 import type { ResponseChannel } from "./http/channel.ts";
 import { nodeChannel } from "./http/node-channel.ts";
-import { MethodNotAllowed } from "./http/router.ts";
+import { MethodNotAllowed } from "../base/router.ts";
 import { createKeyConcurrency } from "./key-concurrency.ts";
 import { createModelRoutes } from "./model-routes.ts";
 import { openAiErrorBody, openAiErrorHeaders } from "./openai/errors.ts";
@@ -27,7 +27,6 @@ import { createSinkFactory } from "./turn-sinks.ts";
 
 export { apiOf } from "./client-api.ts";
 export { clientFacing } from "./client-facing.ts";
-export { modelIdOfPath } from "./model-routes.ts";
 
 export interface GatewayDeps {
   sessions: SessionManager;

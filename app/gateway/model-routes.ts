@@ -8,15 +8,6 @@ import type { ResponseChannel } from "./http/channel.ts";
 import { openAiModel, openAiModelList } from "./openai/models.ts";
 import type { RequestContext } from "./request-context.ts";
 
-/** GET /v1/models/{id}: one path segment after the list's path. */
-const MODEL_PATH = /^\/v1\/models\/([^/]+)\/?$/;
-
-/** The model id of a /v1/models/{id} path (percent-decoded), or undefined for any other path. */
-export function modelIdOfPath(path: string): string | undefined {
-  const m = MODEL_PATH.exec(path);
-  return m ? decodeSegment(m[1]!) : undefined;
-}
-
 /** A percent-decoded path segment; invalid encoding is looked up as written, so it is a plain 404. */
 export function decodeSegment(segment: string): string {
   try {

@@ -16,8 +16,12 @@ export function builtRendererDir(dir: string = RENDERER_DIR): string | null {
   return existsSync(join(dir, "index.html")) ? dir : null;
 }
 
-/** What the dashboard build is made of: the renderer and the control types it imports from the core. */
-const RENDERER_SOURCES = ["renderer", "app/base/control-api.ts", "app/base/control-contract.ts", "vite.config.ts"];
+/** What the dashboard build is made of: the renderer and the control contract files it imports from app/base. */
+const RENDERER_SOURCES = [
+  "renderer",
+  ...["control-api", "control-contract", "control-actions", "control-fields", "control-http", "control-ipc", "router", "errors"].map((f) => `app/base/${f}.ts`),
+  "vite.config.ts",
+];
 
 /** Newest modification time (ms) under the given paths; 0 when none exist (an installed app). */
 export function newestSourceMtime(root: string = PROJECT_ROOT, paths: readonly string[] = RENDERER_SOURCES): number {

@@ -2,7 +2,7 @@
 // `cursor-relay serve`: each block (Claude Code, OpenAI SDKs, Codex CLI and its
 // config.toml, Gemini CLI and its settings.json) is shown with the key hidden, and its
 // copy button puts exactly the lines `cursor-relay env --json` prints, with the real key,
-// on the clipboard.
+// on the clipboard. The relay key row shows, hides and regenerates the key.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -62,4 +62,34 @@ test("dashboard: every client's set-up lines are shown, and each copy button cop
   }
   const copiedSettings = blocks.find((b) => b.id === "gemini-settings")!.lines.join("\n");
   assert.deepEqual(JSON.parse(copiedSettings), { security: { auth: { selectedType: "gemini-api-key" } } }, "the settings block is a valid settings.json");
+
+  // The relay key: hidden until Show; Regenerate asks first; the lines and the relay follow the new key.
+  const keyBox = page.getByTestId("relay-key");
+  assert.equal(await keyBox.textContent(), "•".repeat(24));
+  await page.getByTestId("relay-key-reveal").click();
+  await page.locator('[data-testid="relay-key"][data-revealed="true"]').waitFor();
+  assert.equal(await keyBox.textContent(), KEY);
+  await page.locator('[data-testid="env-gemini-cli"]', { hasText: `GEMINI_API_KEY=${KEY}` }).waitFor();
+  await page.getByTestId("relay-key-regenerate").click();
+  await page.getByTestId("relay-key-regenerate-confirm").waitFor();
+  await page.keyboard.press("Escape");
+  await page.getByTestId("relay-key-regenerate").waitFor();
+  assert.equal(await keyBox.textContent(), KEY, "Escape leaves the key as it was");
+  await page.getByTestId("relay-key-regenerate").click();
+  await page.getByTestId("relay-key-regenerate-confirm").click();
+  await page.locator('[data-testid="relay-key"][data-revealed="true"]', { hasNotText: KEY }).waitFor();
+  const fresh = (await keyBox.textContent()) ?? "";
+  assert.match(fresh, /^\S{16,}$/, "a new key, still shown");
+  await page.locator('[data-testid="env-gemini-cli"]', { hasText: `GEMINI_API_KEY=${fresh}` }).waitFor();
+  const countTokens = (key: string) =>
+    fetch(`${served.url}/v1/messages/count_tokens`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "claude-4.5-sonnet", messages: [{ role: "user", content: "hi" }] }),
+    });
+  assert.equal((await countTokens(fresh)).status, 200, "the new key is the relay's key");
+  assert.equal((await countTokens(KEY)).status, 401, "the old key is refused");
+  await page.getByTestId("relay-key-reveal").click();
+  await page.locator('[data-testid="relay-key"][data-revealed="false"]').waitFor();
+  await page.locator('[data-testid="env-gemini-cli"]', { hasText: "GEMINI_API_KEY='<relay key>'" }).waitFor();
 });

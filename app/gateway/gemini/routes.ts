@@ -5,7 +5,7 @@ import { RelayError } from "../../base/errors.ts";
 import type { CursorModel } from "../../cursor/types.ts";
 import type { ChatTurn } from "../chat-turn.ts";
 import type { ResponseChannel } from "../http/channel.ts";
-import { methodNotAllowed } from "../http/router.ts";
+import { methodNotAllowed } from "../../base/router.ts";
 import { queryOf, type RequestContext } from "../request-context.ts";
 import { geminiCountTokens } from "./count-tokens.ts";
 import { geminiModel, geminiModelList } from "./models.ts";

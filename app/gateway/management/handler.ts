@@ -4,22 +4,13 @@
 // validation and the same errors as the Electron IPC bridge.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ControlApi } from "../../base/control-api.ts";
-import {
-  EVENTS_PATH,
-  MANAGEMENT_PREFIX,
-  callAction,
-  controlActionNames,
-  controlActions,
-  httpInput,
-  invalidArguments,
-  type ControlActionName,
-} from "../../base/control-contract.ts";
+import { MANAGEMENT_PREFIX, callAction, controlActions, httpInput, invalidArguments, matchHttpRoute } from "../../base/control-contract.ts";
 import { RelayError, toRelayError } from "../../base/errors.ts";
 import type { Logger } from "../../base/log.ts";
 import { createEventStreams } from "./events.ts";
 import { checkHost, checkManagementKey, checkOrigin } from "./guards.ts";
 import { readJsonBody } from "../http/json-body.ts";
-import { MethodNotAllowed, createRouter, methodNotAllowed, type RouteSpec } from "../http/router.ts";
+import { MethodNotAllowed, methodNotAllowed } from "../../base/router.ts";
 import { MANAGEMENT_BODY_LIMIT, sendError, sendJson, sendNoContent } from "./respond.ts";
 import { UI_PREFIX, createStaticUi } from "./static-ui.ts";
 
@@ -41,12 +32,6 @@ export type ManagementHandler = ((req: IncomingMessage, res: ServerResponse) => 
 };
 
 const MIN_KEY_LENGTH = 16;
-
-/** Every management route: the control contract's actions and the event stream. */
-const router = createRouter<ControlActionName | "events">([
-  { method: "GET", path: EVENTS_PATH, handler: "events" },
-  ...controlActionNames.map((name): RouteSpec<ControlActionName> => ({ method: controlActions[name].method, path: controlActions[name].path, handler: name })),
-]);
 
 export function createManagementHandler(options: ManagementHandlerOptions): ManagementHandler {
   const { control, managementKey, logger } = options;
@@ -79,17 +64,14 @@ export function createManagementHandler(options: ManagementHandlerOptions): Mana
       }
       checkManagementKey(req.headers, managementKey);
 
-      const route = router.match(method, pathname.slice(MANAGEMENT_PREFIX.length));
+      const route = matchHttpRoute(method, pathname.slice(MANAGEMENT_PREFIX.length));
       if (route.kind === "method_not_allowed") throw methodNotAllowed(method, pathname, route.allow);
-      const params = route.kind === "found" ? decodedParams(route.params) : undefined;
-      if (route.kind !== "found" || params === undefined) {
-        throw new RelayError({ kind: "not_found", status: 404, message: `no management route ${method} ${pathname}` });
-      }
-      if (route.handler === "events") {
+      if (route.kind === "not_found") throw new RelayError({ kind: "not_found", status: 404, message: `no management route ${method} ${pathname}` });
+      if (route.kind === "events") {
         await streams.open(res);
         return true;
       }
-      const name = route.handler;
+      const { name, params } = route;
       const body = method === "GET" ? undefined : await readJsonBody(req, { limitBytes: MANAGEMENT_BODY_LIMIT, required: false, requireJsonType: true });
       const input = httpInput(name, params, url.searchParams, body);
       if (!input.ok) throw invalidArguments(name, input.error);
@@ -108,15 +90,4 @@ export function createManagementHandler(options: ManagementHandlerOptions): Mana
   };
 
   return Object.assign(handle, { closeEventStreams: () => streams.closeAll() });
-}
-
-/** Path params percent-decoded; undefined when one is not valid percent-encoding (a 404). */
-function decodedParams(params: Record<string, string>): Record<string, string> | undefined {
-  const decoded: Record<string, string> = {};
-  try {
-    for (const [k, v] of Object.entries(params)) decoded[k] = decodeURIComponent(v);
-  } catch {
-    return undefined;
-  }
-  return decoded;
 }

@@ -20,9 +20,6 @@ interface Props {
 }
 
 export function AccountCard({ account: a, client, now, onLogInAgain }: Props) {
-  const [mode, setMode] = useState<"view" | "rename" | "remove">("view");
-  const [reset, resetState] = useAction(() => client.resetCooldown(a.id));
-  const cooling = a.state === "cooling";
   return (
     <article
       className={`card account account-${a.state}`}
@@ -31,19 +28,51 @@ export function AccountCard({ account: a, client, now, onLogInAgain }: Props) {
       data-state={a.state}
       aria-labelledby={`account-title-${a.id}`}
     >
-      <header className="card-header">
-        <div className="card-title">
-          <h3 id={`account-title-${a.id}`} data-testid="account-label">
-            {a.displayLabel}
-          </h3>
-          <span className="muted small mono" data-testid="account-id">
-            {a.id}
-          </span>
-        </div>
-        <StateBadge state={a.state} />
-      </header>
+      <AccountHeader account={a} />
+      <AccountNotices account={a} client={client} onLogInAgain={onLogInAgain} />
 
-      {cooling && (
+      {a.quota && <QuotaMeters quota={a.quota} now={now} onRefresh={() => client.refreshQuota(a.id)} />}
+
+      <section className="card-section" aria-label="Token usage">
+        <TokenCounters today={a.tokensToday} total={a.tokensTotal} />
+        <TokenChart perMinute={a.tokensPerMinute} />
+      </section>
+
+      <section className="card-section" aria-label="Live sessions">
+        <h4 className="section-label">
+          Live sessions <span className="count" data-testid="session-count">{a.sessions.length}</span>
+        </h4>
+        <SessionList sessions={a.sessions} now={now} />
+      </section>
+
+      <AccountMeta account={a} now={now} />
+      <AccountFooter account={a} client={client} />
+    </article>
+  );
+}
+
+function AccountHeader({ account: a }: { account: AccountView }) {
+  return (
+    <header className="card-header">
+      <div className="card-title">
+        <h3 id={`account-title-${a.id}`} data-testid="account-label">
+          {a.displayLabel}
+        </h3>
+        <span className="muted small mono" data-testid="account-id">
+          {a.id}
+        </span>
+      </div>
+      <StateBadge state={a.state} />
+    </header>
+  );
+}
+
+/** What a cooling, disabled or signed-out account needs from the user, and the reset action's error. */
+function AccountNotices({ account: a, client, onLogInAgain }: { account: AccountView; client: ControlClient; onLogInAgain(label: string | null): void }) {
+  const [reset, resetState] = useAction(() => client.resetCooldown(a.id));
+  return (
+    <>
+      {a.state === "cooling" && (
         <div className="notice notice-cooling">
           <div>
             <strong>Back in {a.cooldownUntil !== null ? <Countdown until={a.cooldownUntil} /> : "a moment"}</strong>
@@ -67,74 +96,74 @@ export function AccountCard({ account: a, client, now, onLogInAgain }: Props) {
           </button>
         </div>
       )}
-      {a.state === "auth_expired" && (
-        <div className="notice notice-expired">
-          <p className="small" data-testid="auth-expired-text">
-            {a.credentialsMissing
-              ? "Credentials missing — log in again. The stored sign-in for this account is gone (removed from the keychain or the data folder)."
-              : "Cursor signed this account out. Log in again to keep using it."}
-          </p>
-          <button type="button" className="button" data-testid="log-in-again" onClick={() => onLogInAgain(a.label ?? null)}>
-            Log in again
-          </button>
+      {a.state === "auth_expired" && <SignedOutNotice account={a} onLogInAgain={onLogInAgain} />}
+      <InlineError message={resetState.error} onDismiss={resetState.clearError} />
+    </>
+  );
+}
+
+function SignedOutNotice({ account: a, onLogInAgain }: { account: AccountView; onLogInAgain(label: string | null): void }) {
+  return (
+    <div className="notice notice-expired">
+      <p className="small" data-testid="auth-expired-text">
+        {a.credentialsMissing
+          ? "Credentials missing — log in again. The stored sign-in for this account is gone (removed from the keychain or the data folder)."
+          : "Cursor signed this account out. Log in again to keep using it."}
+      </p>
+      <button type="button" className="button" data-testid="log-in-again" onClick={() => onLogInAgain(a.label ?? null)}>
+        Log in again
+      </button>
+    </div>
+  );
+}
+
+function AccountMeta({ account: a, now }: { account: AccountView; now: number }) {
+  return (
+    <dl className="meta small">
+      <div>
+        <dt>Requests</dt>
+        <dd data-testid="account-requests" data-value={a.requests}>
+          {a.requests.toLocaleString("en-US")}
+        </dd>
+      </div>
+      <div>
+        <dt>Last used</dt>
+        <dd>{a.lastUsedAt ? formatAgo(a.lastUsedAt, now) : "never"}</dd>
+      </div>
+      {a.tokenExpiresAt !== null && a.state !== "auth_expired" && (
+        <div>
+          <dt>Sign-in token</dt>
+          <dd>{a.tokenExpiresAt > now ? `renews ${formatIn(a.tokenExpiresAt, now)}` : "expired"}</dd>
         </div>
       )}
-      <InlineError message={resetState.error} onDismiss={resetState.clearError} />
-
-      {a.quota && <QuotaMeters quota={a.quota} now={now} onRefresh={() => client.refreshQuota(a.id)} />}
-
-      <section className="card-section" aria-label="Token usage">
-        <TokenCounters today={a.tokensToday} total={a.tokensTotal} />
-        <TokenChart perMinute={a.tokensPerMinute} />
-      </section>
-
-      <section className="card-section" aria-label="Live sessions">
-        <h4 className="section-label">
-          Live sessions <span className="count" data-testid="session-count">{a.sessions.length}</span>
-        </h4>
-        <SessionList sessions={a.sessions} now={now} />
-      </section>
-
-      <dl className="meta small">
-        <div>
-          <dt>Requests</dt>
-          <dd data-testid="account-requests" data-value={a.requests}>
-            {a.requests.toLocaleString("en-US")}
-          </dd>
+      {a.lastError && (
+        <div className="meta-wide">
+          <dt>Last error</dt>
+          <dd data-testid="account-last-error">{a.lastError}</dd>
         </div>
-        <div>
-          <dt>Last used</dt>
-          <dd>{a.lastUsedAt ? formatAgo(a.lastUsedAt, now) : "never"}</dd>
-        </div>
-        {a.tokenExpiresAt !== null && a.state !== "auth_expired" && (
-          <div>
-            <dt>Sign-in token</dt>
-            <dd>{a.tokenExpiresAt > now ? `renews ${formatIn(a.tokenExpiresAt, now)}` : "expired"}</dd>
-          </div>
-        )}
-        {a.lastError && (
-          <div className="meta-wide">
-            <dt>Last error</dt>
-            <dd data-testid="account-last-error">{a.lastError}</dd>
-          </div>
-        )}
-      </dl>
+      )}
+    </dl>
+  );
+}
 
-      <footer className="card-footer">
-        {mode === "view" && (
-          <>
-            <button type="button" className="button button-quiet" data-testid="rename-account" onClick={() => setMode("rename")}>
-              Rename
-            </button>
-            <button type="button" className="button button-quiet button-danger-text" data-testid="remove-account" onClick={() => setMode("remove")}>
-              Remove
-            </button>
-          </>
-        )}
-        {mode === "rename" && <RenameForm account={a} client={client} onDone={() => setMode("view")} />}
-        {mode === "remove" && <RemoveConfirm account={a} client={client} onCancel={() => setMode("view")} />}
-      </footer>
-    </article>
+/** Rename and Remove, each opening its own small form in place of the buttons. */
+function AccountFooter({ account: a, client }: { account: AccountView; client: ControlClient }) {
+  const [mode, setMode] = useState<"view" | "rename" | "remove">("view");
+  return (
+    <footer className="card-footer">
+      {mode === "view" && (
+        <>
+          <button type="button" className="button button-quiet" data-testid="rename-account" onClick={() => setMode("rename")}>
+            Rename
+          </button>
+          <button type="button" className="button button-quiet button-danger-text" data-testid="remove-account" onClick={() => setMode("remove")}>
+            Remove
+          </button>
+        </>
+      )}
+      {mode === "rename" && <RenameForm account={a} client={client} onDone={() => setMode("view")} />}
+      {mode === "remove" && <RemoveConfirm account={a} client={client} onCancel={() => setMode("view")} />}
+    </footer>
   );
 }
 

@@ -10,61 +10,15 @@ import { InlineError } from "./InlineError.tsx";
 import { Switch } from "./Switch.tsx";
 
 export function ProxyPanel({ proxy, client }: { proxy: ProxyView; client: ControlClient }) {
-  const now = useNow(1000, proxy.running);
-  const [toggle, toggleState] = useAction((running: boolean) => client.setProxyRunning(running));
   const [revealed, setRevealed] = useState<string | null>(null);
-  const [setup, setSetup] = useState<ClientSetup | null>(null);
-  const [setupError, setSetupError] = useState<string | null>(null);
   const [keyVersion, setKeyVersion] = useState(0);
-
   // The lines as shown: with the key only while the user has it revealed.
-  const reveal = revealed !== null;
-  useEffect(() => {
-    let live = true;
-    client.getClientSetup({ revealKey: reveal }).then(
-      (s) => live && (setSetup(s), setSetupError(null)),
-      (e: unknown) => live && setSetupError(e instanceof Error ? e.message : String(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [client, proxy.address, reveal, keyVersion]);
+  const { setup, setupError } = useClientSetup(client, proxy.address, revealed !== null, keyVersion);
 
   return (
     <section className="panel card" aria-labelledby="proxy-title" data-testid="proxy-panel">
-      <header className="card-header">
-        <div className="card-title">
-          <h2 id="proxy-title">Proxy</h2>
-          <span className="muted small" data-testid="proxy-status" data-running={proxy.running}>
-            {proxy.running ? "Serving Claude Code, OpenAI, Codex and Gemini clients" : "Off: clients are refused"}
-          </span>
-        </div>
-        <Switch checked={proxy.running} label="Proxy on" disabled={toggleState.pending} onChange={(next) => void toggle(next)} testId="proxy-switch" />
-      </header>
-      <InlineError message={toggleState.error} onDismiss={toggleState.clearError} />
-
-      <dl className="meta">
-        <div>
-          <dt>Address</dt>
-          <dd className="mono" data-testid="proxy-address">
-            {proxy.address ?? "not listening"}
-          </dd>
-        </div>
-        <div>
-          <dt>Requests / min</dt>
-          <dd data-testid="proxy-rpm">{proxy.requestsPerMinute}</dd>
-        </div>
-        <div>
-          <dt>Errors (5 min)</dt>
-          <dd data-testid="proxy-errors" className={proxy.errorsLast5Min > 0 ? "text-warn" : ""}>
-            {proxy.errorsLast5Min}
-          </dd>
-        </div>
-        <div>
-          <dt>Up</dt>
-          <dd>{proxy.running && proxy.startedAt !== null ? formatUptime(now - proxy.startedAt) : "–"}</dd>
-        </div>
-      </dl>
+      <ProxyHeader proxy={proxy} client={client} />
+      <ProxyStats proxy={proxy} />
 
       <RelayKey client={client} keyRequired={proxy.keyRequired} revealed={revealed} setRevealed={setRevealed} onRegenerated={() => setKeyVersion((v) => v + 1)} />
 
@@ -79,6 +33,79 @@ export function ProxyPanel({ proxy, client }: { proxy: ProxyView; client: Contro
       )}
       <InlineError message={setupError} />
 
+      <ConfigureClients client={client} />
+    </section>
+  );
+}
+
+/** The set-up lines, fetched again when the address, the reveal choice or the key changes. */
+function useClientSetup(client: ControlClient, address: string | null, reveal: boolean, keyVersion: number) {
+  const [setup, setSetup] = useState<ClientSetup | null>(null);
+  const [setupError, setSetupError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    client.getClientSetup({ revealKey: reveal }).then(
+      (s) => live && (setSetup(s), setSetupError(null)),
+      (e: unknown) => live && setSetupError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, address, reveal, keyVersion]);
+  return { setup, setupError };
+}
+
+/** The title, what the proxy is doing, and the on/off switch. */
+function ProxyHeader({ proxy, client }: { proxy: ProxyView; client: ControlClient }) {
+  const [toggle, toggleState] = useAction((running: boolean) => client.setProxyRunning(running));
+  return (
+    <>
+      <header className="card-header">
+        <div className="card-title">
+          <h2 id="proxy-title">Proxy</h2>
+          <span className="muted small" data-testid="proxy-status" data-running={proxy.running}>
+            {proxy.running ? "Serving Claude Code, OpenAI, Codex and Gemini clients" : "Off: clients are refused"}
+          </span>
+        </div>
+        <Switch checked={proxy.running} label="Proxy on" disabled={toggleState.pending} onChange={(next) => void toggle(next)} testId="proxy-switch" />
+      </header>
+      <InlineError message={toggleState.error} onDismiss={toggleState.clearError} />
+    </>
+  );
+}
+
+function ProxyStats({ proxy }: { proxy: ProxyView }) {
+  const now = useNow(1000, proxy.running);
+  return (
+    <dl className="meta">
+      <div>
+        <dt>Address</dt>
+        <dd className="mono" data-testid="proxy-address">
+          {proxy.address ?? "not listening"}
+        </dd>
+      </div>
+      <div>
+        <dt>Requests / min</dt>
+        <dd data-testid="proxy-rpm">{proxy.requestsPerMinute}</dd>
+      </div>
+      <div>
+        <dt>Errors (5 min)</dt>
+        <dd data-testid="proxy-errors" className={proxy.errorsLast5Min > 0 ? "text-warn" : ""}>
+          {proxy.errorsLast5Min}
+        </dd>
+      </div>
+      <div>
+        <dt>Up</dt>
+        <dd>{proxy.running && proxy.startedAt !== null ? formatUptime(now - proxy.startedAt) : "–"}</dd>
+      </div>
+    </dl>
+  );
+}
+
+/** Configure / Undo for the clients whose config files the relay writes. */
+function ConfigureClients({ client }: { client: ControlClient }) {
+  return (
+    <>
       <ConfigureClient
         client={client}
         clientName="Claude Code"
@@ -103,7 +130,7 @@ export function ProxyPanel({ proxy, client }: { proxy: ProxyView; client: Contro
         }}
         undo={(c) => c.undoConfigureCodex()}
       />
-    </section>
+    </>
   );
 }
 
@@ -158,22 +185,26 @@ function RelayKey(props: {
           </button>
         )}
       </div>
-      {confirming && (
-        <div className="confirm" role="alertdialog" aria-labelledby="regen-q" onKeyDown={(e) => e.key === "Escape" && setConfirming(false)}>
-          <p id="regen-q" className="small">
-            Make a new relay key? Clients still using the old one stop working until you update them.
-          </p>
-          <div className="confirm-actions">
-            <button type="button" className="button button-danger" data-testid="relay-key-regenerate-confirm" disabled={regenState.pending} onClick={() => void doRegenerate()} autoFocus>
-              Regenerate key
-            </button>
-            <button type="button" className="button button-quiet" data-testid="relay-key-regenerate-cancel" onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-          </div>
-        </div>
-      )}
+      {confirming && <RegenerateConfirm pending={regenState.pending} onConfirm={() => void doRegenerate()} onCancel={() => setConfirming(false)} />}
       <InlineError message={showState.error ?? regenState.error} />
+    </div>
+  );
+}
+
+function RegenerateConfirm({ pending, onConfirm, onCancel }: { pending: boolean; onConfirm(): void; onCancel(): void }) {
+  return (
+    <div className="confirm" role="alertdialog" aria-labelledby="regen-q" onKeyDown={(e) => e.key === "Escape" && onCancel()}>
+      <p id="regen-q" className="small">
+        Make a new relay key? Clients still using the old one stop working until you update them.
+      </p>
+      <div className="confirm-actions">
+        <button type="button" className="button button-danger" data-testid="relay-key-regenerate-confirm" disabled={pending} onClick={onConfirm} autoFocus>
+          Regenerate key
+        </button>
+        <button type="button" className="button button-quiet" data-testid="relay-key-regenerate-cancel" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
     </div>
   );
 }

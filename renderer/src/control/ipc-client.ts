@@ -3,7 +3,7 @@
 // whose message the preload formats as "[type] message"; we turn them back into
 // ControlErrors. IPC does not drop, so the connection is always "connected".
 import type { ControlApi } from "../../../app/base/control-api.ts";
-import { controlActionNames } from "../../../app/base/control-contract.ts";
+import { bindControlActions, type ControlActionName } from "../../../app/base/control-contract.ts";
 import { ControlError, errorMessage, type ControlClient } from "./client.ts";
 
 declare global {
@@ -21,13 +21,14 @@ export function fromBridgeError(e: unknown): ControlError {
 }
 
 export function createIpcClient(bridge: ControlApi): ControlClient {
-  const wrapped: Record<string, unknown> = {};
-  for (const name of controlActionNames) {
-    const method = bridge[name] as (...args: unknown[]) => Promise<unknown>;
-    wrapped[name] = (...args: unknown[]) => method(...args).catch((e: unknown) => Promise.reject(fromBridgeError(e)));
-  }
+  const act =
+    <K extends ControlActionName>(name: K) =>
+    (...args: Parameters<ControlApi[K]>) => {
+      const method = bridge[name] as (...a: unknown[]) => Promise<unknown>;
+      return method(...args).catch((e: unknown) => Promise.reject(fromBridgeError(e))) as ReturnType<ControlApi[K]>;
+    };
   return {
-    ...(wrapped as unknown as Omit<ControlApi, "subscribe">),
+    ...bindControlActions(act),
     transport: "ipc",
     subscribe: (listener) => bridge.subscribe(listener),
     connection: () => ({ status: "connected" }),

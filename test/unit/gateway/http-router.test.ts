@@ -6,7 +6,7 @@ import { gzipSync } from "node:zlib";
 import { test } from "node:test";
 import { RelayError } from "../../../app/base/errors.ts";
 import { readJsonBody } from "../../../app/gateway/http/json-body.ts";
-import { MethodNotAllowed, createRouter, methodNotAllowed } from "../../../app/gateway/http/router.ts";
+import { MethodNotAllowed, createRouter, methodNotAllowed } from "../../../app/base/router.ts";
 
 test("the router matches method + path, hands over :params still encoded, and lists the allowed methods on a 405", () => {
   const router = createRouter([

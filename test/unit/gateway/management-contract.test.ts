@@ -104,3 +104,14 @@ test("labels follow the accounts layer's rule", () => {
     assert.throws(() => parseActionInput("startLogin", { label: bad }), /is not allowed|must be/, bad);
   }
 });
+
+test("matchHttpRoute goes through the one router: decoded params, the event stream, 405 with the allowed methods, 404", () => {
+  assert.deepEqual(matchHttpRoute("DELETE", "accounts/a%2Fb%20c"), { kind: "action", name: "removeAccount", params: { id: "a/b c" } });
+  assert.deepEqual(matchHttpRoute("PATCH", "accounts/x"), { kind: "action", name: "renameAccount", params: { id: "x" } });
+  assert.deepEqual(matchHttpRoute("GET", "events"), { kind: "events" });
+  assert.deepEqual(matchHttpRoute("POST", "events"), { kind: "method_not_allowed", allow: ["GET"] });
+  assert.deepEqual(matchHttpRoute("GET", "accounts/x"), { kind: "method_not_allowed", allow: ["DELETE", "PATCH"] });
+  assert.deepEqual(matchHttpRoute("DELETE", "accounts/%ZZ"), { kind: "not_found" }, "a malformed escape is not found");
+  assert.deepEqual(matchHttpRoute("DELETE", "accounts/"), { kind: "not_found" });
+  assert.deepEqual(matchHttpRoute("GET", "no-such-route"), { kind: "not_found" });
+});

@@ -1,22 +1,24 @@
-// The one router of both HTTP faces: a table of method + path patterns (`:name` segments
-// match one non-empty segment, handed over still percent-encoded). A path that matches
-// under another method is a 405 that lists the methods it allows.
-import { RelayError } from "../../base/errors.ts";
+// The one router of both HTTP faces (the client gateway and the management API, whose
+// table comes from the control contract): a table of method + path patterns (`:name`
+// segments match one non-empty segment, handed over still percent-encoded). A path that
+// matches under another method is a 405 that lists the methods it allows.
+// Plain TypeScript with no Node or DOM dependency: the renderer bundles it with the contract.
+import { RelayError } from "./errors.ts";
 
-export interface RouteSpec<H> {
-  method: string;
+export interface RouteSpec<H, M extends string = string> {
+  method: M;
   /** Segments separated by "/"; `:name` matches one non-empty segment. */
   path: string;
   handler: H;
 }
 
-export type RouteMatch<H> =
+export type RouteMatch<H, M extends string = string> =
   | { kind: "found"; handler: H; params: Record<string, string> }
-  | { kind: "method_not_allowed"; allow: string[] }
+  | { kind: "method_not_allowed"; allow: M[] }
   | { kind: "not_found" };
 
-export interface Router<H> {
-  match(method: string, path: string): RouteMatch<H>;
+export interface Router<H, M extends string = string> {
+  match(method: string, path: string): RouteMatch<H, M>;
 }
 
 function matchPath(pattern: string[], segments: string[]): Record<string, string> | null {
@@ -35,12 +37,12 @@ function matchPath(pattern: string[], segments: string[]): Record<string, string
   return params;
 }
 
-export function createRouter<H>(routes: readonly RouteSpec<H>[]): Router<H> {
+export function createRouter<H, M extends string = string>(routes: readonly RouteSpec<H, M>[]): Router<H, M> {
   const compiled = routes.map((r) => ({ ...r, pattern: r.path.split("/") }));
   return {
     match(method, path) {
       const segments = path.split("/");
-      const allow: string[] = [];
+      const allow: M[] = [];
       for (const route of compiled) {
         const params = matchPath(route.pattern, segments);
         if (params === null) continue;
@@ -50,6 +52,17 @@ export function createRouter<H>(routes: readonly RouteSpec<H>[]): Router<H> {
       return allow.length > 0 ? { kind: "method_not_allowed", allow } : { kind: "not_found" };
     },
   };
+}
+
+/** Path params percent-decoded; undefined when one is not valid percent-encoding. */
+export function decodeParams(params: Record<string, string>): Record<string, string> | undefined {
+  const decoded: Record<string, string> = {};
+  try {
+    for (const [k, v] of Object.entries(params)) decoded[k] = decodeURIComponent(v);
+  } catch {
+    return undefined;
+  }
+  return decoded;
 }
 
 /** A 405 that knows its `Allow` header. */
