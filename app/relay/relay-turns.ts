@@ -36,7 +36,7 @@ export function createRelayTurns(ctx: RelayContext, accounts: RelayAccounts, rou
   const { options, clock, logger } = ctx;
   const { registry, settings } = accounts.opened;
   const pool = createAccountPool({ registry, conductor: accounts.conductor, logger: logger.child("pool"), quota: routing });
-  // Loaded once listening (see start()): its modules are most of what start-up would import.
+  // The client's modules load once the relay listens (start() preloads them): they are most of what start-up would import.
   const tuning = { ...readCursorTuning(settings, options.env ?? process.env, ctx.warn), ...options.cursor };
   const modelNotices = createModelNotices(logger.child("models"));
   const cursor = createLazyCursorClient({
