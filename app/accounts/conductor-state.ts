@@ -114,18 +114,21 @@ export interface LoadedState {
   accounts: Map<string, AccountRecord>;
   /** Top-level keys the conductor does not own, written back unchanged. */
   extra: Record<string, unknown>;
+  /** The file was damaged and has been moved aside: the warning (also logged); null otherwise. */
+  damaged: string | null;
 }
 
 /**
- * Loads state.json. Missing → empty. Not JSON / not an object → a warning, the file is
- * moved aside to `state.json.corrupt-<ms>` and the relay starts empty: usage history is
- * worth less than a relay that starts.
+ * Loads state.json, the one parse of it for any command. Missing → empty. Not JSON / not
+ * an object → the file is moved aside to `state.json.corrupt-<ms>` with a warning and
+ * the command starts empty: usage history is worth less than a relay that starts.
  */
 export function loadStateFile(path: string, now: number, log: Logger): LoadedState {
-  const empty = (): LoadedState => ({ accounts: new Map(), extra: {} });
+  const empty = (damaged: string | null = null): LoadedState => ({ accounts: new Map(), extra: {}, damaged });
   const moveAside = (): LoadedState => {
-    log.warn(moveDamagedStateAside(path, now), { path });
-    return empty();
+    const warning = moveDamagedStateAside(path, now);
+    log.warn(warning, { path });
+    return empty(warning);
   };
   let raw: unknown;
   try {
@@ -140,7 +143,7 @@ export function loadStateFile(path: string, now: number, log: Logger): LoadedSta
   const { accounts: rawAccounts, version: _version, updatedAt: _updatedAt, ...extra } = raw as Record<string, unknown>;
   const accounts = new Map<string, AccountRecord>();
   for (const [id, entry] of Object.entries(obj(rawAccounts))) accounts.set(id, recordFromJson(entry, now));
-  return { accounts, extra };
+  return { accounts, extra, damaged: null };
 }
 
 /**
@@ -148,23 +151,13 @@ export function loadStateFile(path: string, now: number, log: Logger): LoadedSta
  * the file is moved aside to `state.json.corrupt-<ms>` and the command goes on with empty
  * usage and no cooldowns. Returns the warning to show.
  */
-export function moveDamagedStateAside(path: string, now: number): string {
+function moveDamagedStateAside(path: string, now: number): string {
   const aside = `${path}.corrupt-${now}`;
   try {
     renameSync(path, aside);
     return `the account state file ${path} was damaged; moved it to ${aside} and started with empty usage and no cooldowns`;
   } catch (e) {
     return `the account state file ${path} was damaged and could not be moved aside (${e instanceof Error ? e.message : String(e)}); it will be overwritten`;
-  }
-}
-
-/** True when state.json exists but does not hold a JSON object (e.g. a truncated write). */
-export function isStateFileDamaged(path: string): boolean {
-  try {
-    const v = readJson(path);
-    return v !== undefined && (typeof v !== "object" || v === null || Array.isArray(v));
-  } catch (e) {
-    return e instanceof SyntaxError;
   }
 }
 

@@ -2,6 +2,7 @@
 // Cursor's own models (Auto, Composer) use the Auto allowance; other vendors' models
 // (Claude, GPT, Gemini, …) use the API allowance. An account can be used up in one and
 // still have room in the other.
+import type { QuotaView } from "./control-api.ts";
 
 export type QuotaPool = "auto" | "api";
 
@@ -55,15 +56,36 @@ export function percentUsed(figures: QuotaFigures, pool: QuotaPool): number | nu
 
 const hasOnDemandRoom = (f: QuotaFigures) => f.onDemand !== null && f.onDemand.remainingCents > 0;
 
+/** What the used-up rule reads of one pool, whether from the figures or from a snapshot's QuotaView. */
+interface PoolReading {
+  tracked: boolean;
+  percentUsed: number | null;
+  onDemandRoom: boolean;
+  cycleEnd: number | null;
+}
+
 /**
- * The pool is used up and no on-demand spend can cover it. Unknown figures are never
- * "used up", and a billing cycle that ended at `now` means the figures are stale.
+ * The one used-up rule: the pool is at 100 % and no on-demand spend can cover it. Unknown
+ * figures are never "used up", and a billing cycle that ended at `now` means the figures are stale.
  */
+function readingUsedUp(r: PoolReading, now: number): boolean {
+  if (!r.tracked) return false;
+  if (r.cycleEnd !== null && r.cycleEnd <= now) return false;
+  return r.percentUsed !== null && r.percentUsed >= 100 && !r.onDemandRoom;
+}
+
+/** Routing's verdict: requests for this pool skip the account. */
 export function poolUsedUp(figures: QuotaFigures | null, pool: QuotaPool, now: number): boolean {
-  if (figures === null || !figures.enabled) return false;
-  if (figures.cycleEnd !== null && figures.cycleEnd <= now) return false;
-  const used = percentUsed(figures, pool);
-  return used !== null && used >= 100 && !hasOnDemandRoom(figures);
+  if (figures === null) return false;
+  return readingUsedUp({ tracked: figures.enabled, percentUsed: percentUsed(figures, pool), onDemandRoom: hasOnDemandRoom(figures), cycleEnd: figures.cycleEnd }, now);
+}
+
+/** The same verdict over the snapshot's view of the figures (what the tray and its notices see). */
+export function viewPoolUsedUp(view: QuotaView | undefined, pool: QuotaPool, now: number): boolean {
+  if (view === undefined) return false;
+  const onDemandRoom = view.onDemand !== null && view.onDemand.spentCents < view.onDemand.limitCents;
+  const percent = pool === "auto" ? view.autoPercentUsed : view.apiPercentUsed;
+  return readingUsedUp({ tracked: view.tracked, percentUsed: percent, onDemandRoom, cycleEnd: view.resetsAt }, now);
 }
 
 /** Percent left in the pool (100 when unknown, so unread accounts are not starved). */

@@ -8,15 +8,15 @@ import { openAccounts } from "../accounts/open-accounts.ts";
 import type { AccountRegistry } from "../accounts/registry.ts";
 import {
   accountStateOf,
-  createStateFileStatusSource,
   forgetInStateFile,
+  readStateFile,
   resetStatusInStateFile,
-  STATE_FILE,
+  stateFileStatusSource,
   type AccountStatusSource,
+  type StateFileContents,
 } from "../accounts/status-source.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
-import { isStateFileDamaged, moveDamagedStateAside } from "../accounts/conductor-state.ts";
-import { join } from "node:path";
+import type { SecretStore } from "../accounts/secret-store.ts";
 import { readQuotaFile, writeQuotaFile } from "../accounts/quota-file.ts";
 import { createQuotaPoller } from "../accounts/quota-poller.ts";
 import { quotaJson, type QuotaJson } from "../accounts/quota-view.ts";
@@ -62,94 +62,123 @@ export interface AccountRow {
   quota: QuotaJson;
 }
 
+/** One `accounts` command: what it parsed, opened and read (state.json once). */
+interface AccountsRun {
+  dataDir: string;
+  cursorApi: string;
+  args: string[];
+  sub: string | undefined;
+  io: CommandIo;
+  deps: AccountsDeps;
+  clock: Clock;
+  registry: AccountRegistry;
+  secrets: SecretStore;
+  state: StateFileContents;
+}
+
 export async function accountsCommand(argv: string[], io: CommandIo, deps: AccountsDeps = {}): Promise<number> {
   const { help, global, values, positionals } = parseCommandArgs(argv, { json: { type: "boolean" }, refresh: { type: "boolean" } }, usage, io.env);
   if (help) {
     io.out(usage);
     return 0;
   }
-  checkDataDir(global.dataDir, io.env, (m) => io.err(`warning: ${m}`));
+  const warn = (m: string) => io.err(`warning: ${m}`);
+  checkDataDir(global.dataDir, io.env, warn);
   const clock = deps.clock ?? systemClock;
   const [sub, ...args] = positionals;
-  const statePath = join(global.dataDir, STATE_FILE);
-  if (isStateFileDamaged(statePath)) io.err(`warning: ${moveDamagedStateAside(statePath, clock.now())}`);
-  const { registry, secrets } = await openAccounts({
-    ...global,
-    warn: (m) => io.err(`warning: ${m}`),
-    refreshTimers: false,
-    clock,
-    ...(deps.keytar ? { keytar: deps.keytar } : {}),
-  });
-  const arity = (n: number, shape: string) => {
-    if (args.length !== n) throw new UsageError(`accounts ${sub} takes ${shape}`, usage);
-  };
+  // Read before the accounts open, so a damaged file is moved aside first, as `serve` does.
+  const state = readStateFile(global.dataDir, clock.now(), warn);
+  const { registry, secrets } = await openAccounts({ ...global, warn, refreshTimers: false, clock, ...(deps.keytar ? { keytar: deps.keytar } : {}) });
+  const run: AccountsRun = { dataDir: global.dataDir, cursorApi: global.cursorApi, args, sub, io, deps, clock, registry, secrets, state };
   try {
     switch (sub) {
       case undefined:
-      case "list": {
-        // With --refresh, what was just written is what the listing shows (no second read of quota.json).
-        let written: Map<string, AccountQuota> | undefined;
-        if (values.refresh === true) {
-          // Read here, with this process's own token access; quota.json keeps the newer figures per account.
-          const started = clock.now();
-          const poller = createQuotaPoller({
-            registry,
-            api: createUsageApi({ cursorApi: global.cursorApi, clock, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
-            clock,
-            initial: readQuotaFile(global.dataDir),
-          });
-          await poller.refresh();
-          poller.close();
-          const read = new Map(registry.list().map((a) => [a.id, poller.quotaOf(a.id)]));
-          written = writeQuotaFile(global.dataDir, read, (id) => registry.get(id) !== null);
-          for (const [id, q] of read) if (q.readError !== null && (q.readErrorAt ?? 0) >= started) io.err(`warning: ${id}: could not read its usage figures: ${q.readError}`);
-        }
-        const quotas = written ?? readQuotaFile(global.dataDir);
-        const rows = listRows(registry, deps.statusSource ?? createStateFileStatusSource(global.dataDir, () => clock.now()), clock.now(), quotas);
-        if (values.json === true) io.out(JSON.stringify(rows, null, 2));
-        else for (const line of formatTable(rows, clock.now())) io.out(line);
-        return 0;
-      }
-      // A running relay owns the account state: it makes the change (see running-relay.ts);
-      // the files are edited here only when no relay runs.
-      case "remove": {
-        arity(1, "one account id");
-        const info = registry.require(args[0]!);
-        const relay = await runningRelay(global.dataDir, secrets);
-        if (relay) await relay.removeAccount(info.id);
-        else {
-          await registry.remove(info.id);
-          forgetInStateFile(global.dataDir, info.id, clock.now());
-        }
-        io.out(`removed ${info.displayLabel} (${info.id}) and its stored tokens`);
-        return 0;
-      }
-      case "reset": {
-        arity(1, "one account id");
-        const info = registry.require(args[0]!);
-        const relay = await runningRelay(global.dataDir, secrets);
-        if (relay) await relay.resetCooldown(info.id);
-        else {
-          registry.clearAuthExpired(info.id);
-          resetStatusInStateFile(global.dataDir, info.id, clock.now());
-        }
-        io.out(`reset ${info.displayLabel} (${info.id}): cooldown, 403 disable and auth-expired mark cleared`);
-        return 0;
-      }
-      case "label": {
-        arity(2, "an account id and a label");
-        const relay = await runningRelay(global.dataDir, secrets);
-        if (relay) await relay.renameAccount(registry.require(args[0]!).id, args[1]!);
-        const info = relay ? registry.require(args[0]!) : registry.rename(args[0]!, args[1]!);
-        io.out(`${info.id} is now shown as ${info.displayLabel}`);
-        return 0;
-      }
+      case "list":
+        return await listAccounts(run, { json: values.json === true, refresh: values.refresh === true });
+      case "remove":
+        return await removeAccount(run);
+      case "reset":
+        return await resetAccount(run);
+      case "label":
+        return await labelAccount(run);
       default:
         throw new UsageError(`unknown accounts subcommand ${JSON.stringify(sub)}`, usage);
     }
   } finally {
     registry.close();
   }
+}
+
+function arity(run: AccountsRun, n: number, shape: string): void {
+  if (run.args.length !== n) throw new UsageError(`accounts ${run.sub} takes ${shape}`, usage);
+}
+
+async function listAccounts(run: AccountsRun, flags: { json: boolean; refresh: boolean }): Promise<number> {
+  const { clock, io } = run;
+  // With --refresh, what was just written is what the listing shows (no second read of quota.json).
+  const quotas = flags.refresh ? await refreshQuotas(run) : readQuotaFile(run.dataDir);
+  const source = run.deps.statusSource ?? stateFileStatusSource(run.state, () => clock.now());
+  const rows = listRows(run.registry, source, clock.now(), quotas);
+  if (flags.json) io.out(JSON.stringify(rows, null, 2));
+  else for (const line of formatTable(rows, clock.now())) io.out(line);
+  return 0;
+}
+
+/** Reads the usage figures here, with this process's own token access; quota.json keeps the newer figures per account. */
+async function refreshQuotas(run: AccountsRun): Promise<Map<string, AccountQuota>> {
+  const { registry, clock } = run;
+  const started = clock.now();
+  const poller = createQuotaPoller({
+    registry,
+    api: createUsageApi({ cursorApi: run.cursorApi, clock, ...(run.deps.fetch ? { fetch: run.deps.fetch } : {}) }),
+    clock,
+    initial: readQuotaFile(run.dataDir),
+  });
+  await poller.refresh();
+  poller.close();
+  const read = new Map(registry.list().map((a) => [a.id, poller.quotaOf(a.id)]));
+  const written = writeQuotaFile(run.dataDir, read, (id) => registry.get(id) !== null);
+  for (const [id, q] of read) if (q.readError !== null && (q.readErrorAt ?? 0) >= started) run.io.err(`warning: ${id}: could not read its usage figures: ${q.readError}`);
+  return written;
+}
+
+// A running relay owns the account state: it makes the change (see running-relay.ts);
+// the files are edited here only when no relay runs.
+
+async function removeAccount(run: AccountsRun): Promise<number> {
+  arity(run, 1, "one account id");
+  const info = run.registry.require(run.args[0]!);
+  const relay = await runningRelay(run.dataDir, run.secrets);
+  if (relay) await relay.removeAccount(info.id);
+  else {
+    await run.registry.remove(info.id);
+    forgetInStateFile(run.state, info.id, run.clock.now());
+  }
+  run.io.out(`removed ${info.displayLabel} (${info.id}) and its stored tokens`);
+  return 0;
+}
+
+async function resetAccount(run: AccountsRun): Promise<number> {
+  arity(run, 1, "one account id");
+  const info = run.registry.require(run.args[0]!);
+  const relay = await runningRelay(run.dataDir, run.secrets);
+  if (relay) await relay.resetCooldown(info.id);
+  else {
+    run.registry.clearAuthExpired(info.id);
+    resetStatusInStateFile(run.state, info.id, run.clock.now());
+  }
+  run.io.out(`reset ${info.displayLabel} (${info.id}): cooldown, 403 disable and auth-expired mark cleared`);
+  return 0;
+}
+
+async function labelAccount(run: AccountsRun): Promise<number> {
+  arity(run, 2, "an account id and a label");
+  const [id, label] = [run.args[0]!, run.args[1]!];
+  const relay = await runningRelay(run.dataDir, run.secrets);
+  if (relay) await relay.renameAccount(run.registry.require(id).id, label);
+  const info = relay ? run.registry.require(id) : run.registry.rename(id, label);
+  run.io.out(`${info.id} is now shown as ${info.displayLabel}`);
+  return 0;
 }
 
 export function listRows(

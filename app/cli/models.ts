@@ -8,7 +8,7 @@ import { systemClock } from "../base/clock.ts";
 import { toRelayError } from "../base/errors.ts";
 import { readModelMap } from "../relay/model-map.ts";
 import { openAccounts } from "../accounts/open-accounts.ts";
-import { accountStateOf, createStateFileStatusSource } from "../accounts/status-source.ts";
+import { accountStateOf, readStateFile, stateFileStatusSource } from "../accounts/status-source.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
 import type { CursorModel } from "../cursor/types.ts";
 import { cloneModels, COMMON_CLIENT_MODELS, explainModel, FALLBACK_MODELS, type ModelMatch } from "../cursor/models.ts";
@@ -40,7 +40,7 @@ export async function modelsCommand(argv: string[], io: CommandIo, deps: { keyta
   const { createCursorClient } = await import("../cursor/client.ts");
   const cursor = createCursorClient({ baseUrl: global.cursorApi, onDiagnostic: () => {} });
   try {
-    const status = createStateFileStatusSource(global.dataDir, () => systemClock.now());
+    const status = stateFileStatusSource(readStateFile(global.dataDir, systemClock.now(), warn), () => systemClock.now());
     const ready = registry.list().find((a) => accountStateOf(a, status.status(a.id), systemClock.now()) === "ready");
     let report: Omit<ModelsReport, "mappings">;
     if (!ready) {

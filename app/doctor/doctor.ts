@@ -2,15 +2,15 @@
 // account the token, GetUsableModels and the plan usage figures, a live self-test Run on each account whose token
 // is good (or only `accountId`), the protocol drift seen meanwhile, and the running relay.
 // The CLI and the relay's "Run self-test" action both call runDoctor.
-import type { AccountRegistry } from "../accounts/registry.ts";
-import { createUsageApi } from "../accounts/usage-api.ts";
+import type { AccountInfo, AccountRegistry } from "../accounts/registry.ts";
+import { createUsageApi, type UsageApi } from "../accounts/usage-api.ts";
 import type { SecretStore } from "../accounts/secret-store.ts";
 import { systemClock, type Clock } from "../base/clock.ts";
 import type { SelfTestCheck, SelfTestReport } from "../base/control-api.ts";
 import { drift, type DriftEntry } from "../cursor/drift.ts";
 import { FALLBACK_MODELS } from "../cursor/models.ts";
 import { readRuntimeInfo } from "../relay/runtime-file.ts";
-import { createCursorTransport, DEFAULT_CLIENT_VERSION } from "../cursor/transport.ts";
+import { createCursorTransport, DEFAULT_CLIENT_VERSION, type CursorTransport } from "../cursor/transport.ts";
 import { fail, pass, skip, timedCheck, type CheckOutcome } from "./check.ts";
 import { checkRunningRelay } from "./check-relay.ts";
 import { checkModels, checkToken } from "./checks-account.ts";
@@ -59,95 +59,123 @@ function driftSince(before: Map<string, number>): DriftEntry[] {
     .filter((e) => e.count > 0);
 }
 
+/** One doctor run: the checks so far, what they handled, and the Cursor clients they share. */
+interface DoctorRun {
+  options: DoctorOptions;
+  clock: Clock;
+  transport: CursorTransport;
+  usageApi: UsageApi;
+  checks: SelfTestCheck[];
+  secretsSeen: string[];
+  /** Tokens the self-test Runs spent. */
+  tokens: number;
+}
+
+async function addCheck(run: DoctorRun, id: string, title: string, check: () => Promise<CheckOutcome>, nextOnThrow = BUG_REPORT): Promise<void> {
+  run.checks.push(await timedCheck(run.clock, id, title, check, nextOnThrow));
+}
+
+/** The secret store, opened (and so probed) as a check; null when it cannot be opened. */
+async function openStore(run: DoctorRun): Promise<SecretStore | null> {
+  const opened: { store: SecretStore | null } = { store: null };
+  await addCheck(run, "secret_store", "secret store", async () => {
+    const r = await checkSecretStore(run.options.openSecrets);
+    opened.store = r.store;
+    return r.outcome;
+  });
+  return opened.store;
+}
+
+/**
+ * A key given explicitly is the one the user's clients use: check that one. Else the key
+ * the running relay published (whatever started it), as `cursor-relay env` prints it.
+ */
+async function relayKeyToCheck(options: DoctorOptions, store: SecretStore | null): Promise<string | null> {
+  const runningEntry = readRuntimeInfo(options.dataDir)?.keyEntry;
+  const published = store && runningEntry ? await store.getRelayKey(runningEntry).catch(() => null) : null;
+  return options.relayKey ?? published ?? (store ? await store.getRelayKey().catch(() => null) : null);
+}
+
+async function checkAccounts(run: DoctorRun, store: SecretStore): Promise<void> {
+  const registry = run.options.registry(store);
+  const accounts = run.options.accountId !== undefined ? [registry.require(run.options.accountId)] : registry.list();
+  if (accounts.length === 0) {
+    await addCheck(run, "accounts", "accounts", async () => fail("no account is set up", "add one with `cursor-relay login`"));
+  }
+  for (const account of accounts) await checkAccount(run, store, registry, account);
+}
+
+/** The token, then the model list, the usage figures and a self-test Run with it. */
+async function checkAccount(run: DoctorRun, store: SecretStore, registry: AccountRegistry, account: AccountInfo): Promise<void> {
+  const { options, clock, transport } = run;
+  const secrets = await store.get(account.id).catch(() => null);
+  if (secrets) run.secretsSeen.push(secrets.accessToken, secrets.refreshToken);
+  const name = `${account.displayLabel} (${account.id})`;
+  const got: { token: string | null; modelIds: string[] } = { token: null, modelIds: [] };
+  await addCheck(run, `token:${account.id}`, `token of ${name}`, async () => {
+    const r = await checkToken(registry, account.id, clock);
+    got.token = r.token;
+    return r.outcome;
+  }, "log in again with `cursor-relay login`");
+  const token = got.token;
+  if (token) run.secretsSeen.push(token);
+  await addCheck(run, `models:${account.id}`, `models of ${name}`, async () => {
+    if (!token) return skip("no usable token");
+    const r = await checkModels(transport, token, clock, options.modelsTimeoutMs ?? 10_000);
+    got.modelIds = r.modelIds;
+    return r.outcome;
+  });
+  await addCheck(run, `usage:${account.id}`, `usage of ${name}`, async () => (token ? checkUsage(run.usageApi, token, clock) : skip("no usable token")));
+  await addCheck(run, `run:${account.id}`, `self-test Run on ${name}`, async () => {
+    if (!token) return skip("no usable token");
+    if (got.modelIds.length === 0) return skip("no model list");
+    const modelId = got.modelIds.find((m) => FALLBACK_MODELS.some((f) => f.id === m)) ?? got.modelIds[0]!;
+    const r = await selfTestRun({ transport, clock, token, modelId, timeoutMs: options.runTimeoutMs ?? 90_000 });
+    run.tokens += r.tokens;
+    return r.outcome;
+  });
+}
+
+/** What Cursor sent during the checks that this relay does not know. */
+async function checkDrift(driftBefore: Map<string, number>): Promise<CheckOutcome> {
+  const seen = driftSince(driftBefore);
+  const sinceStart = drift.total();
+  if (seen.length === 0) return pass(`nothing unexpected during the checks${sinceStart > 0 ? ` (${sinceStart} seen since this relay started)` : ""}`);
+  const list = seen.map((e) => `${e.kind} ${e.key} ×${e.count}`).join(", ");
+  return fail(`Cursor sent what this relay does not know: ${list}`, `update Cursor Relay; if it is current, ${BUG_REPORT}`);
+}
+
 export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   const clock = options.clock ?? systemClock;
   const clientVersion = options.clientVersion ?? DEFAULT_CLIENT_VERSION;
   const startedAt = clock.now();
-  const checks: SelfTestCheck[] = [];
-  const secretsSeen: string[] = [];
-  let tokens = 0;
-  const add = async (id: string, title: string, run: () => Promise<CheckOutcome>, nextOnThrow = BUG_REPORT) => {
-    const c = await timedCheck(clock, id, title, run, nextOnThrow);
-    checks.push(c);
-    return c;
-  };
   const driftBefore = new Map(drift.entries().map((e) => [`${e.kind} ${e.key}`, e.count]));
   const capture = createHeaderCapture();
-  const transport = createCursorTransport({ baseUrl: options.cursorApi, clientVersion, extraInterceptors: [capture.interceptor] });
-  const usageApi = createUsageApi({ cursorApi: options.cursorApi, clock, ...(options.usageTimeoutMs ? { timeoutMs: options.usageTimeoutMs } : {}) });
-
+  const run: DoctorRun = {
+    options,
+    clock,
+    transport: createCursorTransport({ baseUrl: options.cursorApi, clientVersion, extraInterceptors: [capture.interceptor] }),
+    usageApi: createUsageApi({ cursorApi: options.cursorApi, clock, ...(options.usageTimeoutMs ? { timeoutMs: options.usageTimeoutMs } : {}) }),
+    checks: [],
+    secretsSeen: [],
+    tokens: 0,
+  };
   try {
-    await add("data_dir", "data folder", async () => checkDataDir(options.dataDir, options.platform));
-    const opened: { store: SecretStore | null } = { store: null };
-    await add("secret_store", "secret store", async () => {
-      const r = await checkSecretStore(options.openSecrets);
-      opened.store = r.store;
-      return r.outcome;
-    });
-    const store = opened.store;
-    // A key given explicitly is the one the user's clients use: check that one. Else the key
-    // the running relay published (whatever started it), as `cursor-relay env` prints it.
-    const runningEntry = readRuntimeInfo(options.dataDir)?.keyEntry;
-    const published = store && runningEntry ? await store.getRelayKey(runningEntry).catch(() => null) : null;
-    const relayKey = options.relayKey ?? published ?? (store ? await store.getRelayKey().catch(() => null) : null);
-    if (relayKey) secretsSeen.push(relayKey);
-
-    if (store) {
-      const registry = options.registry(store);
-      const all = registry.list();
-      const accounts = options.accountId !== undefined ? [registry.require(options.accountId)] : all;
-      if (accounts.length === 0) {
-        await add("accounts", "accounts", async () => fail("no account is set up", "add one with `cursor-relay login`"));
-      }
-      for (const account of accounts) {
-        const secrets = await store.get(account.id).catch(() => null);
-        if (secrets) secretsSeen.push(secrets.accessToken, secrets.refreshToken);
-        const name = `${account.displayLabel} (${account.id})`;
-        const got: { token: string | null; modelIds: string[] } = { token: null, modelIds: [] };
-        await add(`token:${account.id}`, `token of ${name}`, async () => {
-          const r = await checkToken(registry, account.id, clock);
-          got.token = r.token;
-          return r.outcome;
-        }, "log in again with `cursor-relay login`");
-        const token = got.token;
-        if (token) secretsSeen.push(token);
-        await add(`models:${account.id}`, `models of ${name}`, async () => {
-          if (!token) return skip("no usable token");
-          const r = await checkModels(transport, token, clock, options.modelsTimeoutMs ?? 10_000);
-          got.modelIds = r.modelIds;
-          return r.outcome;
-        });
-        await add(`usage:${account.id}`, `usage of ${name}`, async () => (token ? checkUsage(usageApi, token, clock) : skip("no usable token")));
-        await add(`run:${account.id}`, `self-test Run on ${name}`, async () => {
-          if (!token) return skip("no usable token");
-          if (got.modelIds.length === 0) return skip("no model list");
-          const modelId = got.modelIds.find((m) => FALLBACK_MODELS.some((f) => f.id === m)) ?? got.modelIds[0]!;
-          const r = await selfTestRun({ transport, clock, token, modelId, timeoutMs: options.runTimeoutMs ?? 90_000 });
-          tokens += r.tokens;
-          return r.outcome;
-        });
-      }
-    }
-
-    await add("drift", "protocol drift", async () => {
-      const seen = driftSince(driftBefore);
-      const sinceStart = drift.total();
-      if (seen.length === 0) return pass(`nothing unexpected during the checks${sinceStart > 0 ? ` (${sinceStart} seen since this relay started)` : ""}`);
-      const list = seen.map((e) => `${e.kind} ${e.key} ×${e.count}`).join(", ");
-      return fail(`Cursor sent what this relay does not know: ${list}`, `update Cursor Relay; if it is current, ${BUG_REPORT}`);
-    });
-
-    if (options.checkRelay !== false) {
-      await add("relay", "running relay", () => checkRunningRelay({ dataDir: options.dataDir, relayKey }));
-    }
+    await addCheck(run, "data_dir", "data folder", async () => checkDataDir(options.dataDir, options.platform));
+    const store = await openStore(run);
+    const relayKey = await relayKeyToCheck(options, store);
+    if (relayKey) run.secretsSeen.push(relayKey);
+    if (store) await checkAccounts(run, store);
+    await addCheck(run, "drift", "protocol drift", () => checkDrift(driftBefore));
+    if (options.checkRelay !== false) await addCheck(run, "relay", "running relay", () => checkRunningRelay({ dataDir: options.dataDir, relayKey }));
   } finally {
-    transport.close();
+    run.transport.close();
   }
-  const finishedAt = clock.now();
+  const { checks, tokens } = run;
   return {
-    report: { ok: checks.every((c) => c.status !== "fail"), startedAt, finishedAt, checks, selfTestTokens: tokens, drift: drift.entries() },
+    report: { ok: checks.every((c) => c.status !== "fail"), startedAt, finishedAt: clock.now(), checks, selfTestTokens: tokens, drift: drift.entries() },
     headers: capture.calls(),
     clientVersion,
-    secretsSeen,
+    secretsSeen: run.secretsSeen,
   };
 }

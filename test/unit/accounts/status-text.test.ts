@@ -3,9 +3,11 @@
 // again or is reset.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { RelayError } from "../../../app/base/errors.ts";
 import { accountStatusText } from "../../../app/electron/account-status.ts";
-import { resetStatusInStateFile, createStateFileStatusSource } from "../../../app/accounts/status-source.ts";
+import { readStateFile, resetStatusInStateFile, stateFileStatusSource } from "../../../app/accounts/status-source.ts";
 import { startHarness } from "../../support/relay-harness.ts";
 import { sampleAccount } from "../gateway/memory-control.ts";
 import { makeRig } from "./conductor-helpers.ts";
@@ -56,8 +58,31 @@ test("a last error is cleared when the account succeeds again, and by a reset (h
 
   conductor.reportFailure(a, new RelayError({ kind: "invalid_request", status: 400, message: "again" }));
   conductor.flush();
-  const source = createStateFileStatusSource(rig.dir, () => rig.clock.now());
-  assert.equal(source.status(a).lastError, "again");
-  assert.equal(resetStatusInStateFile(rig.dir, a, rig.clock.now()), true);
-  assert.equal(source.status(a).lastError, null, "`accounts reset` clears it in state.json");
+  const read = () => readStateFile(rig.dir, rig.clock.now(), (m) => assert.fail(m));
+  const state = read();
+  assert.equal(stateFileStatusSource(state, () => rig.clock.now()).status(a).lastError, "again");
+  assert.equal(resetStatusInStateFile(state, a, rig.clock.now()), true);
+  assert.equal(stateFileStatusSource(read(), () => rig.clock.now()).status(a).lastError, null, "`accounts reset` clears it in state.json");
+});
+
+test("state.json read once per command: a damaged file is moved aside with one warning and reads as empty; a good one gives every account's status", (t) => {
+  const rig = makeRig(t);
+  const path = join(rig.dir, "state.json");
+  writeFileSync(path, '{"version":1,"accounts":{"cursor.a":{"requests":3,"tok');
+  const warnings: string[] = [];
+  const damaged = readStateFile(rig.dir, 1_000, (m) => warnings.push(m));
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /state\.json was damaged; moved it to .*state\.json\.corrupt-1000 and started with empty usage and no cooldowns/);
+  assert.equal(damaged.damaged, warnings[0]);
+  assert.equal(damaged.accounts.size, 0);
+  assert.deepEqual(readdirSync(rig.dir).filter((f) => f.startsWith("state.json")), ["state.json.corrupt-1000"]);
+
+  writeFileSync(path, JSON.stringify({ version: 1, accounts: { "cursor.a": { requests: 3 }, "cursor.b": { requests: 5, lastError: "boom" } } }));
+  const state = readStateFile(rig.dir, 2_000, (m) => assert.fail(m));
+  assert.equal(state.damaged, null);
+  // The file changes after the read: the command keeps what it read (no second parse per account).
+  rmSync(path);
+  const source = stateFileStatusSource(state, () => 2_000);
+  assert.equal(source.status("cursor.a").requests, 3);
+  assert.equal(source.status("cursor.b").lastError, "boom");
 });

@@ -53,3 +53,31 @@ test("quota notices: a pool used up on every account, once until it has room aga
   assert.match(all[1]!.body, /first account resets 2026-12-23/);
   assert.deepEqual(kinds(notifier.noticesFor(snap([acc("a", q(100)), acc("b", q(100, 20, CYCLE - 86_400_000))]))), []);
 });
+
+const onDemand = (api: number, limitCents: number, spentCents: number): QuotaView => ({ ...q(api), onDemand: { limitCents, spentCents } });
+
+test("quota notices: 100 % with on-demand room left is served, so no 'used up' notice, only the percentage", () => {
+  const notifier = createQuotaNotifier();
+  notifier.noticesFor(snap([acc("a", q(50)), acc("b", q(50))]));
+  const notices = notifier.noticesFor(snap([acc("a", onDemand(100, 5000, 1234)), acc("b", onDemand(100, 5000, 0))]));
+  assert.deepEqual(kinds(notices), ["quota_80:a", "quota_80:b"], "no quota_100, no pool_used_up while on-demand spend covers requests");
+  assert.equal(notices[0]!.title, "Cursor a: 100% of API usage used");
+  assert.match(notices[0]!.body, /Requests go on as on-demand spend: \$12\.34 of \$50\.00 so far\./);
+  assert.doesNotMatch(notices.map((n) => `${n.title} ${n.body}`).join("\n"), /used up|refused/);
+});
+
+test("quota notices: 100 % with no on-demand room left is used up; on every account, requests are refused", () => {
+  const notifier = createQuotaNotifier();
+  notifier.noticesFor(snap([acc("a", onDemand(100, 5000, 1000)), acc("b", q(50))]));
+  const spent = notifier.noticesFor(snap([acc("a", onDemand(100, 5000, 5000)), acc("b", q(100))]));
+  assert.deepEqual(kinds(spent), ["quota_100:a", "quota_100:b", "pool_used_up:null"]);
+  assert.equal(spent[0]!.title, "Cursor a: API usage used up");
+  assert.equal(spent[2]!.title, "API usage used up on every account");
+  assert.match(spent[2]!.body, /^Requests for Claude, GPT, Gemini models are refused\./);
+});
+
+test("quota notices: figures of a billing cycle that already ended are stale, never 'used up'", () => {
+  const notifier = createQuotaNotifier();
+  notifier.noticesFor(snap([acc("a", q(50, 0, NOW - 1))]));
+  assert.deepEqual(kinds(notifier.noticesFor(snap([acc("a", q(100, 0, NOW - 1))]))), ["quota_80:a"]);
+});
