@@ -36,15 +36,8 @@ export interface LiveSession {
   closedWith: RelayError | null;
 }
 
-export interface NewSession {
-  key: string;
-  conversationId: string;
-  detached: boolean;
-  accountId: string;
-  model: string;
-  cursorModel: string;
-  run: CursorRun;
-}
+/** What opening a session takes; the rest of a LiveSession starts empty. */
+export type NewSession = Pick<LiveSession, "key" | "conversationId" | "detached" | "accountId" | "model" | "cursorModel" | "run">;
 
 /** A turn whose account was removed, disabled or logged out while it ran: retried on another account. */
 export const accountClosed = () =>
