@@ -1,6 +1,6 @@
 // PKCE material and the browser login URL (docs/protocol.md §2.1).
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { DEFAULT_CURSOR_API } from "../cursor/default-api.ts";
+import { DEFAULT_CURSOR_API } from "../base/cursor-api.ts";
 
 export interface Pkce {
   /** base64url (no padding) of 96 random bytes: 128 characters. Never printed or logged. */

@@ -9,6 +9,7 @@
 // never collide with it because they all start with "cursor".
 
 import { RelayError } from "../base/errors.ts";
+import type { RelayKeyEntry } from "../base/runtime-file.ts";
 import { readTokenClaims, subToShortHash } from "./identity.ts";
 
 export interface Secrets {
@@ -35,7 +36,7 @@ export interface SecretStore {
  * `management-key-running` holds the running relay's management key, so `cursor-relay accounts`
  * (another process of the same user) can drive that relay through its management API.
  */
-export type RelayKeyEntry = "relay-key" | "relay-key-running" | "management-key-running";
+export type { RelayKeyEntry } from "../base/runtime-file.ts";
 
 /** Keychain service name; a data folder's entries use `<this>/<data folder id>`. */
 export const SECRET_SERVICE = "cursor-relay";

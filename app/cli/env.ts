@@ -10,7 +10,7 @@ import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
 import { clientSetup, geminiCliSetup, setupBlocksAsShell } from "../relay/client-setup.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../relay/relay-app.ts";
 import { ensureRelayKey } from "../relay/relay-key.ts";
-import { readRuntimeInfo } from "../relay/runtime-file.ts";
+import { readRuntimeInfo } from "../base/runtime-file.ts";
 
 const usage = `usage: cursor-relay env [--port N] [--json] [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]
 

@@ -1,7 +1,7 @@
 // The options every subcommand shares, each also readable from an environment variable.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { RelayError } from "../base/errors.ts";
-import { DEFAULT_CURSOR_API } from "../cursor/default-api.ts";
+import { DEFAULT_CURSOR_API } from "../base/cursor-api.ts";
 import { readPort, readRelayConfig, type RelayConfig, type SecretStoreKind } from "../relay/relay-config.ts";
 
 export { DEFAULT_CURSOR_API };

@@ -11,7 +11,7 @@
 import { httpCallFor, inputFromArgs, type ControlActionName } from "../base/control-contract.ts";
 import type { ControlApi } from "../base/control-api.ts";
 import { RelayError, type RelayErrorKind } from "../base/errors.ts";
-import { MANAGEMENT_KEY_ENTRY, readRuntimeInfo } from "../relay/runtime-file.ts";
+import { MANAGEMENT_KEY_ENTRY, readRuntimeInfo } from "../base/runtime-file.ts";
 import type { SecretStore } from "../accounts/secret-store.ts";
 
 /** The account actions the CLI sends to a running relay. */

@@ -6,7 +6,7 @@ import { createConnectTransport, Http2SessionManager } from "@connectrpc/connect
 import { randomUUID } from "node:crypto";
 import { AgentService } from "../../proto/gen/agent/v1/agent_service_pb.ts";
 
-export { DEFAULT_CURSOR_API as DEFAULT_BASE_URL } from "./default-api.ts";
+export { DEFAULT_CURSOR_API as DEFAULT_BASE_URL } from "../base/cursor-api.ts";
 /** A client version of the official CLI's shape `cli-YYYY.MM.DD-<7 hex>` (docs/protocol.md §1.2). */
 export const DEFAULT_CLIENT_VERSION = "cli-2026.02.13-41ac335";
 export const CLIENT_VERSION_PATTERN = /^cli-\d{4}\.\d{2}\.\d{2}-[0-9a-f]{7}$/;

@@ -1,7 +1,7 @@
 // The running relay named by <dataDir>/relay.json, if any: it answers, accepts the
 // relay key, and has its proxy switched on. count_tokens is used because it checks the
 // key and the switch like a chat request does but never reaches Cursor.
-import { readRuntimeInfo } from "../relay/runtime-file.ts";
+import { readRuntimeInfo } from "../base/runtime-file.ts";
 import { errorText, fail, pass, skip, type CheckOutcome } from "./check.ts";
 
 export interface RelayCheckOptions {

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from "../base/clock.ts";
 import type { SelfTestCheck, SelfTestReport } from "../base/control-api.ts";
 import { drift, type DriftEntry } from "../cursor/drift.ts";
 import { FALLBACK_MODELS } from "../cursor/models.ts";
-import { readRuntimeInfo } from "../relay/runtime-file.ts";
+import { readRuntimeInfo } from "../base/runtime-file.ts";
 import { createCursorTransport, DEFAULT_CLIENT_VERSION, type CursorTransport } from "../cursor/transport.ts";
 import { fail, pass, skip, timedCheck, type CheckOutcome } from "./check.ts";
 import { checkRunningRelay } from "./check-relay.ts";

@@ -2,7 +2,7 @@
 // (`cursor-relay serve` and the tray app): data folder, Cursor URL, secret store, port.
 // Each bad value is reported through `fail`, so every face words its error its own way.
 import { defaultDataDir } from "../base/paths.ts";
-import { DEFAULT_CURSOR_API } from "../cursor/default-api.ts";
+import { DEFAULT_CURSOR_API } from "../base/cursor-api.ts";
 
 export type SecretStoreKind = "keychain" | "file";
 

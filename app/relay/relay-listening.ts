@@ -8,7 +8,7 @@ import { listen, type Listener } from "../gateway/listen.ts";
 import { createManagementHandler, type ManagementHandler } from "../gateway/management/index.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, type RelayContext } from "./relay-app-options.ts";
 import type { RelayKeyHolder } from "./relay-key.ts";
-import { clearRuntimeInfo, MANAGEMENT_KEY_ENTRY, writeRuntimeInfo } from "./runtime-file.ts";
+import { clearRuntimeInfo, MANAGEMENT_KEY_ENTRY, writeRuntimeInfo } from "../base/runtime-file.ts";
 
 export interface RelayListening {
   readonly url: string | null;

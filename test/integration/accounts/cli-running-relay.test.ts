@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { accountsCommand } from "../../../app/cli/accounts.ts";
 import { RelayError } from "../../../app/base/errors.ts";
-import { MANAGEMENT_KEY_ENTRY } from "../../../app/relay/runtime-file.ts";
+import { MANAGEMENT_KEY_ENTRY } from "../../../app/base/runtime-file.ts";
 import { haveKeyring, startHarness } from "../../support/relay-harness.ts";
 
 function capture() {

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { KeytarLike } from "../../../app/accounts/secret-store-keytar.ts";
 import { systemClock, type Clock } from "../../../app/base/clock.ts";
-import { writeRuntimeInfo } from "../../../app/relay/runtime-file.ts";
+import { writeRuntimeInfo } from "../../../app/base/runtime-file.ts";
 import { ECHO_TOOL_NAME } from "../../../app/doctor/self-test-run.ts";
 import { DOCTOR_TURN, ECHO_TOOL_ARGS, resolveScenario, type Scenario, type Step } from "../../fake-cursor/index.ts";
 import { startHarness } from "../../support/relay-harness.ts";

@@ -20,10 +20,10 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   accounts: ["base"],
   sessions: ["base", "cursor"],
   gateway: ["base", "cursor", "sessions"],
-  relay: ["base", "cursor", "accounts", "sessions", "gateway"],
-  cli: ["base", "cursor", "accounts", "sessions", "gateway", "relay", "doctor"],
-  doctor: ["base", "cursor", "accounts", "sessions", "gateway", "relay"],
-  electron: ["base", "cursor", "accounts", "sessions", "gateway", "relay"],
+  doctor: ["base", "cursor", "accounts"],
+  relay: ["base", "cursor", "accounts", "sessions", "gateway", "doctor"],
+  cli: ["base", "cursor", "accounts", "sessions", "gateway", "doctor", "relay"],
+  electron: ["base", "cursor", "accounts", "sessions", "gateway", "doctor", "relay"],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { main } from "../../../app/cli/main.ts";
-import { writeRuntimeInfo } from "../../../app/relay/runtime-file.ts";
+import { writeRuntimeInfo } from "../../../app/base/runtime-file.ts";
 
 function capture(env: NodeJS.ProcessEnv) {
   const out: string[] = [];

@@ -7,7 +7,7 @@ import { createMemorySecretStore } from "../../../app/accounts/secret-store.ts";
 import { clientSetup, setupBlocksAsShell } from "../../../app/relay/client-setup.ts";
 import { silentLogger } from "../../../app/base/log.ts";
 import { ensureRelayKey, generateRelayKey, RELAY_KEY_PREFIX } from "../../../app/relay/relay-key.ts";
-import { clearRuntimeInfo, readRuntimeInfo, writeRuntimeInfo } from "../../../app/relay/runtime-file.ts";
+import { clearRuntimeInfo, readRuntimeInfo, writeRuntimeInfo } from "../../../app/base/runtime-file.ts";
 import { createSnapshotPublisher } from "../../../app/relay/snapshot-publisher.ts";
 import type { Snapshot } from "../../../app/base/control-api.ts";
 import { createRequestStats } from "../../../app/gateway/request-stats.ts";

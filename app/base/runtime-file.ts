@@ -4,7 +4,8 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { readJson, writeJsonAtomic } from "../base/json-file.ts";
-import type { RelayKeyEntry } from "../accounts/secret-store.ts";
+/** A secret-store entry holding a relay key (the stored key, one given at start, the management key). */
+export type RelayKeyEntry = "relay-key" | "relay-key-running" | "management-key-running";
 
 export const RUNTIME_FILE = "relay.json";
 
