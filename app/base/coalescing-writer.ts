@@ -37,7 +37,7 @@ export interface CoalescingWriter<T> {
   schedule(next: T | (() => T)): void;
   /** True while a scheduled value is not yet handed to a write. */
   readonly pending: boolean;
-  /** Starts writing what is scheduled now; resolves once nothing is pending or in flight. */
+  /** Starts writing what is scheduled now; resolves once nothing is pending or in flight (after stop(): once a write still in flight settled). */
   flush(): Promise<void>;
   /** Writes what is pending or in flight synchronously; nothing is written afterwards. */
   stop(): void;

@@ -55,7 +55,7 @@ test("a last error is cleared when the account succeeds again, and by a reset (h
   assert.equal(conductor.view(a).lastError, null, "a reset clears it");
 
   conductor.reportFailure(a, new RelayError({ kind: "invalid_request", status: 400, message: "again" }));
-  conductor.flush();
+  await conductor.flush();
   const source = createStateFileStatusSource(rig.dir, () => rig.clock.now());
   assert.equal(source.status(a).lastError, "again");
   assert.equal(resetStatusInStateFile(rig.dir, a, rig.clock.now()), true);
