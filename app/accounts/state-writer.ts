@@ -1,7 +1,7 @@
 // Writes the conductor's records to `<dataDir>/state.json` through the shared coalescing
-// writer (atomic, off the event loop): at most once per debounce for usage counters, at
-// once for what a restart or `cursor-relay accounts` must see (a cooldown, a 403 mark, a
-// reset). A failed write is retried after the debounce and logged once, not per attempt.
+// writer: at most once per debounce, off the event loop, for usage counters; at once, on
+// the caller's turn, for what a restart (even after a crash a moment later) or `cursor-relay
+// accounts` must see (a cooldown, a 403 mark, a reset). A failed write is retried after the debounce and logged once, not per attempt.
 import type { Clock } from "../base/clock.ts";
 import { createCoalescingWriter, type AtomicFileWrites } from "../base/coalescing-writer.ts";
 import type { Logger } from "../base/log.ts";
@@ -22,7 +22,7 @@ export interface StateWriterOptions {
 export interface StateWriter {
   /** Something changed: write within the debounce. */
   schedule(): void;
-  /** Something a restart must keep changed: start writing now. */
+  /** Something a restart must keep changed: written now, synchronously. */
   writeNow(): void;
   /** Writes now if anything changed; resolves once it is on disk. */
   flush(): Promise<void>;
@@ -53,10 +53,7 @@ export function createStateWriter(options: StateWriterOptions): StateWriter {
   };
   return {
     schedule: () => writer.schedule(produce),
-    writeNow() {
-      writer.schedule(produce);
-      void writer.flush();
-    },
+    writeNow: () => writer.writeNow(produce),
     flush: () => writer.flush(),
     close: () => writer.stop(),
   };

@@ -1,9 +1,10 @@
 // One file kept up to date from memory: changes are scheduled, coalesced (only the newest
 // value is written) and written after a debounce, atomically and off the event loop (temp
 // file 0600 written and fsynced on the thread pool, then renamed). At most one write runs;
-// what is scheduled meanwhile is written next. stop() writes what is still pending, and
-// what was in flight, synchronously, so a clean stop loses nothing; a write still in
-// flight then never lands over it. A failed write is tried again after the debounce unless
+// what is scheduled meanwhile is written next. writeNow() writes on the caller's turn, for
+// what must be on disk before anything else happens (it survives a crash a moment later);
+// stop() writes what is still pending, or was in flight, the same way, so a clean stop
+// loses nothing. An older write still in flight never lands over a synchronous one. A failed write is tried again after the debounce unless
 // something newer is scheduled first (with no debounce, the next schedule tries again).
 import type { Clock, TimerHandle } from "./clock.ts";
 import { writeFileAtomic, writeFileAtomicAsync } from "./json-file.ts";
@@ -39,6 +40,8 @@ export interface CoalescingWriter<T> {
   readonly pending: boolean;
   /** Starts writing what is scheduled now; resolves once nothing is pending or in flight (after stop(): once a write still in flight settled). */
   flush(): Promise<void>;
+  /** Writes this value (or the producer's) synchronously, now: it is on disk when this returns. */
+  writeNow(next: T | (() => T)): void;
   /** Writes what is pending or in flight synchronously; nothing is written afterwards. */
   stop(): void;
 }
@@ -56,6 +59,7 @@ export function createCoalescingWriter<T>(options: CoalescingWriterOptions<T>): 
   let running: Promise<void> | null = null;
   let timer: TimerHandle | null = null;
   let stopped = false;
+  let syncWrites = 0; // an async write started before a synchronous one must not land after it
 
   const arm = () => {
     if (debounceMs === 0) startWriting();
@@ -67,8 +71,9 @@ export function createCoalescingWriter<T>(options: CoalescingWriterOptions<T>): 
     while (pending !== null && !stopped) {
       const produce = (inFlight = pending);
       pending = null;
+      const startedAfter = syncWrites;
       try {
-        if (await files.write(path, serialize(produce()), () => !stopped)) options.onWritten?.();
+        if (await files.write(path, serialize(produce()), () => !stopped && syncWrites === startedAfter)) options.onWritten?.();
         if (inFlight === produce) inFlight = null;
       } catch (e) {
         if (inFlight === produce) inFlight = null;
@@ -92,11 +97,33 @@ export function createCoalescingWriter<T>(options: CoalescingWriterOptions<T>): 
     });
   }
 
+  const toProducer = (next: T | (() => T)): (() => T) => (typeof next === "function" ? (next as () => T) : () => next);
+  /** What is pending or in flight, written on the caller's turn. */
+  const writeSyncNow = (produce: () => T) => {
+    timer?.cancel();
+    timer = null;
+    pending = inFlight = null;
+    syncWrites++;
+    try {
+      files.writeSync(path, serialize(produce()));
+      options.onWritten?.();
+    } catch (e) {
+      options.onError?.(e);
+      if (!stopped) {
+        pending = produce;
+        arm();
+      }
+    }
+  };
+
   return {
     schedule(next) {
       if (stopped) return;
-      pending = typeof next === "function" ? (next as () => T) : () => next;
+      pending = toProducer(next);
       arm();
+    },
+    writeNow(next) {
+      if (!stopped) writeSyncNow(toProducer(next));
     },
     get pending() {
       return pending !== null;
@@ -108,17 +135,10 @@ export function createCoalescingWriter<T>(options: CoalescingWriterOptions<T>): 
     stop() {
       if (stopped) return;
       stopped = true;
+      const last = pending ?? inFlight;
+      if (last !== null) writeSyncNow(last);
       timer?.cancel();
       timer = null;
-      const last = pending ?? inFlight;
-      pending = inFlight = null;
-      if (last === null) return;
-      try {
-        files.writeSync(path, serialize(last()));
-        options.onWritten?.();
-      } catch (e) {
-        options.onError?.(e);
-      }
     },
   };
 }

@@ -91,3 +91,21 @@ test("a failed write is reported and tried again after the debounce; flush after
   w.stop();
   assert.equal(clock.pending, 0);
 });
+
+test("writeNow() is on disk when it returns, and an older write still in flight does not land over it", async (t) => {
+  const { path, seen, files, read } = setup(t);
+  const clock = new ManualClock();
+  const w = createCoalescingWriter<string>({ path, clock, debounceMs: 1000, files });
+  w.schedule("usage");
+  clock.advance(1000); // "usage" is in flight
+  w.writeNow("cooldown");
+  assert.equal(read(), "cooldown");
+  await w.flush();
+  assert.equal(read(), "cooldown", "the older write was dropped at its rename");
+  assert.deepEqual([seen.writes, seen.syncWrites], [1, 1]);
+  w.schedule("later");
+  await w.flush();
+  assert.equal(read(), "later", "writes after it land as usual");
+  w.stop();
+  assert.equal(clock.pending, 0);
+});
