@@ -48,97 +48,127 @@ export interface CoalescingWriter<T> {
 
 const prettyJson = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
 
-export function createCoalescingWriter<T>(options: CoalescingWriterOptions<T>): CoalescingWriter<T> {
-  const { path, clock } = options;
-  const debounceMs = Math.max(0, options.debounceMs ?? 0);
-  if (debounceMs > 0 && !clock) throw new Error("a debounced writer needs a clock");
-  const serialize = options.serialize ?? prettyJson;
-  const files = options.files ?? atomicFileWrites;
-  let pending: (() => T) | null = null;
-  let inFlight: (() => T) | null = null; // handed to a write that has not landed yet
-  let running: Promise<void> | null = null;
-  let timer: TimerHandle | null = null;
-  let stopped = false;
-  let syncWrites = 0; // an async write started before a synchronous one must not land after it
+type Producer<T> = () => T;
 
-  const arm = () => {
-    if (debounceMs === 0) startWriting();
-    else timer ??= clock!.setTimeout(startWriting, debounceMs);
-  };
+/** One writer's state; the functions below move it. */
+interface WriterState<T> {
+  path: string;
+  debounceMs: number;
+  clock: Clock | undefined;
+  serialize: (value: T) => string;
+  files: AtomicFileWrites;
+  onError: (error: unknown) => void;
+  onWritten: () => void;
+  pending: Producer<T> | null;
+  /** Handed to an async write that has not landed yet. */
+  inFlight: Producer<T> | null;
+  running: Promise<void> | null;
+  timer: TimerHandle | null;
+  stopped: boolean;
+  /** Synchronous writes so far: an async write started before one must not land after it. */
+  syncWrites: number;
+}
 
-  /** Writes until nothing is pending; a failure keeps its value for the retry. */
-  async function writeAll(): Promise<void> {
-    while (pending !== null && !stopped) {
-      const produce = (inFlight = pending);
-      pending = null;
-      const startedAfter = syncWrites;
-      try {
-        if (await files.write(path, serialize(produce()), () => !stopped && syncWrites === startedAfter)) options.onWritten?.();
-        if (inFlight === produce) inFlight = null;
-      } catch (e) {
-        if (inFlight === produce) inFlight = null;
-        options.onError?.(e);
-        if (debounceMs > 0 && pending === null && !stopped) {
-          pending = produce;
-          arm();
-          return;
-        }
-      }
-    }
-  }
+function cancelTimer(st: { timer: TimerHandle | null }): void {
+  st.timer?.cancel();
+  st.timer = null;
+}
 
-  function startWriting(): void {
-    timer?.cancel();
-    timer = null;
-    if (running || stopped || pending === null) return;
-    running = writeAll().finally(() => {
-      running = null;
-      if (pending !== null && timer === null) startWriting();
-    });
-  }
+/** Writing starts after the debounce (at once without one). */
+function arm<T>(st: WriterState<T>): void {
+  if (st.debounceMs === 0) startWriting(st);
+  else st.timer ??= st.clock!.setTimeout(() => startWriting(st), st.debounceMs);
+}
 
-  const toProducer = (next: T | (() => T)): (() => T) => (typeof next === "function" ? (next as () => T) : () => next);
-  /** What is pending or in flight, written on the caller's turn. */
-  const writeSyncNow = (produce: () => T) => {
-    timer?.cancel();
-    timer = null;
-    pending = inFlight = null;
-    syncWrites++;
+function startWriting<T>(st: WriterState<T>): void {
+  cancelTimer(st);
+  if (st.running || st.stopped || st.pending === null) return;
+  st.running = writeAll(st).finally(() => {
+    st.running = null;
+    if (st.pending !== null && st.timer === null) startWriting(st);
+  });
+}
+
+/** Writes until nothing is pending; with a debounce, a failed value is kept for the retry. */
+async function writeAll<T>(st: WriterState<T>): Promise<void> {
+  while (st.pending !== null && !st.stopped) {
+    const produce = (st.inFlight = st.pending);
+    st.pending = null;
+    const startedAfter = st.syncWrites;
     try {
-      files.writeSync(path, serialize(produce()));
-      options.onWritten?.();
+      if (await st.files.write(st.path, st.serialize(produce()), () => !st.stopped && st.syncWrites === startedAfter)) st.onWritten();
+      if (st.inFlight === produce) st.inFlight = null;
     } catch (e) {
-      options.onError?.(e);
-      if (!stopped) {
-        pending = produce;
-        arm();
+      if (st.inFlight === produce) st.inFlight = null;
+      st.onError(e);
+      if (st.debounceMs > 0 && st.pending === null && !st.stopped) {
+        st.pending = produce;
+        arm(st);
+        return;
       }
     }
-  };
+  }
+}
 
+/** Writes on the caller's turn; whatever was pending or in flight is superseded by it. */
+function writeSyncNow<T>(st: WriterState<T>, produce: Producer<T>): void {
+  cancelTimer(st);
+  st.pending = st.inFlight = null;
+  st.syncWrites++;
+  try {
+    st.files.writeSync(st.path, st.serialize(produce()));
+    st.onWritten();
+  } catch (e) {
+    st.onError(e);
+    if (!st.stopped) {
+      st.pending = produce;
+      arm(st);
+    }
+  }
+}
+
+const toProducer = <T>(next: T | Producer<T>): Producer<T> => (typeof next === "function" ? (next as Producer<T>) : () => next);
+
+export function createCoalescingWriter<T>(options: CoalescingWriterOptions<T>): CoalescingWriter<T> {
+  const debounceMs = Math.max(0, options.debounceMs ?? 0);
+  if (debounceMs > 0 && !options.clock) throw new Error("a debounced writer needs a clock");
+  const st: WriterState<T> = {
+    path: options.path,
+    debounceMs,
+    clock: options.clock,
+    serialize: options.serialize ?? prettyJson,
+    files: options.files ?? atomicFileWrites,
+    onError: options.onError ?? (() => {}),
+    onWritten: options.onWritten ?? (() => {}),
+    pending: null,
+    inFlight: null,
+    running: null,
+    timer: null,
+    stopped: false,
+    syncWrites: 0,
+  };
   return {
     schedule(next) {
-      if (stopped) return;
-      pending = toProducer(next);
-      arm();
+      if (st.stopped) return;
+      st.pending = toProducer(next);
+      arm(st);
     },
     writeNow(next) {
-      if (!stopped) writeSyncNow(toProducer(next));
+      if (!st.stopped) writeSyncNow(st, toProducer(next));
     },
     get pending() {
-      return pending !== null;
+      return st.pending !== null;
     },
     async flush() {
-      startWriting();
-      while (running) await running;
+      startWriting(st);
+      while (st.running) await st.running;
     },
     stop() {
-      if (stopped) return;
-      stopped = true;
-      const last = pending ?? inFlight;
-      if (last !== null) writeSyncNow(last);
-      timer?.cancel();
-      timer = null;
+      if (st.stopped) return;
+      st.stopped = true;
+      const last = st.pending ?? st.inFlight;
+      if (last !== null) writeSyncNow(st, last);
+      cancelTimer(st);
     },
   };
 }
