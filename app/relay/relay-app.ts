@@ -344,6 +344,8 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
       cursor.close();
       conductor.close();
       registry.close();
+      // close() wrote what was due; a write still in flight is dropped, and its temp file goes once it settles.
+      await Promise.all([threadIds.flush(), conductor.flush()]);
     },
   };
   return app;
