@@ -1,5 +1,6 @@
 // What the conductor offers and needs, as types only (the implementation is conductor.ts).
 import type { Clock } from "../base/clock.ts";
+import type { AtomicFileWrites } from "../base/coalescing-writer.ts";
 import type { AccountState, AccountView, TokenCounts } from "../base/control-api.ts";
 import type { RelayError } from "../base/errors.ts";
 import type { Logger } from "../base/log.ts";
@@ -32,8 +33,8 @@ export interface ConductorOptions {
   /** At most one state.json write per this many ms (default 1000). */
   persistDebounceMs?: number;
   backoff?: Partial<BackoffPolicy>;
-  /** Writes the state file (default writeJsonAtomic). */
-  writeState?: (path: string, value: unknown) => void;
+  /** How the state file is written (default: atomic, off the event loop). */
+  stateFiles?: AtomicFileWrites;
 }
 
 export type ConductorChangeType =
@@ -93,8 +94,8 @@ export interface Conductor extends AccountStatusSource {
   onChange(listener: (change: ConductorChange) => void): () => void;
   /** The conductor's clock reading. */
   now(): number;
-  /** Writes state.json now if anything changed. */
-  flush(): void;
+  /** Writes state.json now if anything changed; resolves once it is on disk. */
+  flush(): Promise<void>;
   /** Flushes and stops every timer and subscription. */
   close(): void;
 }

@@ -3,7 +3,6 @@
 // moved or dropped when the account list changes.
 import { join } from "node:path";
 import type { Clock } from "../base/clock.ts";
-import { writeJsonAtomic } from "../base/json-file.ts";
 import type { Logger } from "../base/log.ts";
 import { STATE_FILE } from "./status-source.ts";
 import { clearCooldown } from "./cooldown-policy.ts";
@@ -13,7 +12,7 @@ import { createStateWriter } from "./state-writer.ts";
 import { createCooldownTimers } from "./cooldown-timers.ts";
 
 export interface RecordBookDeps {
-  options: Pick<ConductorOptions, "dataDir" | "persistDebounceMs" | "writeState">;
+  options: Pick<ConductorOptions, "dataDir" | "persistDebounceMs" | "stateFiles">;
   clock: Clock;
   log: Logger;
   listAccounts(): ConductorAccount[];
@@ -39,7 +38,7 @@ export function createRecordBook(deps: RecordBookDeps) {
     clock,
     log,
     debounceMs: Math.max(0, options.persistDebounceMs ?? 1000),
-    writeState: options.writeState ?? writeJsonAtomic,
+    ...(options.stateFiles ? { files: options.stateFiles } : {}),
     content: () => stateToJson(records, loaded.extra, clock.now()),
     beforeWrite: () => dropUnlisted(),
   });

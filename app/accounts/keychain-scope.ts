@@ -3,13 +3,15 @@
 // or relay key. Entries written before scoping (service `cursor-relay`, shared by every
 // folder) are moved into the folder's scope when the folder lists that account id AND the
 // entry's token belongs to the same Cursor user (JWT `sub`) as the listed account; any
-// other old entry belongs to another folder and is left alone.
+// other old entry belongs to another folder and is left alone. The migration runs once per
+// data folder (KEYCHAIN_MIGRATION_FILE notes it), not on every open.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { readJson, writeJsonAtomic } from "../base/json-file.ts";
 import { readTokenClaims } from "./identity.ts";
 import { SECRET_SERVICE, type SecretStore } from "./secret-store.ts";
 import { openKeytarSecretStore, type KeytarLike } from "./secret-store-keytar.ts";
-import { dataFolderId } from "./data-folder-id.ts";
+import { DATA_FOLDER_ID_FILE, dataFolderId } from "./data-folder-id.ts";
 import { createFileSettingsStore, SETTINGS_FILE } from "./settings-store.ts";
 
 export interface ScopedKeychainOptions {
@@ -50,10 +52,12 @@ export async function migrateLegacyEntries(options: {
   const moved: string[] = [];
   for (const account of options.accounts) {
     if (account.sub === null || !(account.id === "cursor" || account.id.startsWith("cursor."))) continue;
-    if ((await scoped.get(account.id)) !== null) continue;
     const old = await legacy.get(account.id);
     if (old === null || readTokenClaims(old.accessToken).sub !== account.sub) continue;
-    await scoped.set(account.id, old);
+    // Already in the scope (a newer login, or a run interrupted before the delete): the old copy just goes.
+    const inScope = await scoped.get(account.id);
+    if (inScope === null) await scoped.set(account.id, old);
+    else if (readTokenClaims(inScope.accessToken).sub !== account.sub) continue; // not this folder's user: keep both
     await legacy.delete(account.id);
     moved.push(account.id);
   }
@@ -66,13 +70,45 @@ export async function migrateLegacyEntries(options: {
   return moved;
 }
 
+/**
+ * Where a data folder notes its migration: written before the migration starts (with whether
+ * the old shared relay key is to be copied, decided once while the folder still has no id)
+ * and marked done after it. An open that finds it done reads nothing under the old name; an
+ * open that finds it not done (interrupted) runs the migration again, which is harmless:
+ * moved entries are skipped and the relay key decision is the one noted.
+ */
+export const KEYCHAIN_MIGRATION_FILE = "keychain-migration.json";
+
+interface MigrationNote {
+  version: 1;
+  copyRelayKey: boolean;
+  done: boolean;
+}
+
+function readMigrationNote(dataDir: string): MigrationNote | null {
+  try {
+    const v = readJson(join(dataDir, KEYCHAIN_MIGRATION_FILE)) as Partial<MigrationNote> | undefined;
+    if (v?.version === 1 && typeof v.copyRelayKey === "boolean" && typeof v.done === "boolean") return v as MigrationNote;
+  } catch {
+    // unreadable: migrating again is harmless
+  }
+  return null;
+}
+
+const writeMigrationNote = (dataDir: string, note: MigrationNote) => writeJsonAtomic(join(dataDir, KEYCHAIN_MIGRATION_FILE), note);
+
 export async function openScopedKeychainStore(options: ScopedKeychainOptions): Promise<SecretStore> {
+  const { dataDir } = options;
   const keytar = options.keytar ? { keytar: options.keytar } : {};
+  const note = readMigrationNote(dataDir);
+  if (note?.done) return openKeytarSecretStore({ ...keytar, service: scopedService(dataFolderId(dataDir).id) });
   // Probed first, so a missing keychain is reported before anything is written to the folder.
   const legacy = await openKeytarSecretStore({ ...keytar, service: SECRET_SERVICE });
-  const folderExisted = existsSync(join(options.dataDir, SETTINGS_FILE));
-  const folder = dataFolderId(options.dataDir);
-  const scoped = await openKeytarSecretStore({ ...keytar, service: scopedService(folder.id) });
-  await migrateLegacyEntries({ legacy, scoped, accounts: listedAccounts(options.dataDir), relayKey: folder.created && folderExisted });
+  // Only a folder from before scoping (settings but no id yet) had the old shared relay key.
+  const copyRelayKey = note?.copyRelayKey ?? (existsSync(join(dataDir, SETTINGS_FILE)) && !existsSync(join(dataDir, DATA_FOLDER_ID_FILE)));
+  writeMigrationNote(dataDir, { version: 1, copyRelayKey, done: false });
+  const scoped = await openKeytarSecretStore({ ...keytar, service: scopedService(dataFolderId(dataDir).id) });
+  await migrateLegacyEntries({ legacy, scoped, accounts: listedAccounts(dataDir), relayKey: copyRelayKey });
+  writeMigrationNote(dataDir, { version: 1, copyRelayKey, done: true });
   return scoped;
 }

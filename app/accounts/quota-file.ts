@@ -2,7 +2,8 @@
 // process) shows them and a restart starts from them. Two writers (the relay's poller and
 // `accounts --refresh`) may touch it: each account keeps whichever reading is newer.
 import { join } from "node:path";
-import { readJson, writeFileAtomicAsync, writeJsonAtomic } from "../base/json-file.ts";
+import { createCoalescingWriter } from "../base/coalescing-writer.ts";
+import { readJson, writeJsonAtomic } from "../base/json-file.ts";
 import { EMPTY_QUOTA, type AccountQuota, type QuotaPool } from "../base/quota.ts";
 
 export const QUOTA_FILE = "quota.json";
@@ -86,38 +87,14 @@ export interface QuotaFileWriter {
 
 /**
  * The relay's writer: a usage read must never hold up a request, and an fsync on the main
- * thread did (several ms, tens under load). At most one write runs; the newest figures
- * queued while it runs are written next; older queued ones are dropped as superseded.
+ * thread did (several ms, tens under load). The shared coalescing writer: at most one write
+ * runs; the newest figures queued while it runs are written next, older ones are dropped.
  */
 export function createQuotaFileWriter(dataDir: string, keep: (id: string) => boolean, onError: (e: unknown) => void = () => {}): QuotaFileWriter {
-  let next: ReadonlyMap<string, AccountQuota> | null = null;
-  let running: Promise<void> | null = null;
-  const drain = async (): Promise<void> => {
-    while (next !== null) {
-      const quotas = next;
-      next = null;
-      try {
-        await writeFileAtomicAsync(join(dataDir, QUOTA_FILE), JSON.stringify(fileBody(mergedWithFile(dataDir, quotas, keep)), null, 2) + "\n");
-      } catch (e) {
-        onError(e);
-      }
-    }
-  };
-  const kick = (): void => {
-    if (running) return;
-    running = drain().finally(() => {
-      running = null;
-      if (next !== null) kick();
-    });
-  };
+  const writer = createCoalescingWriter<ReturnType<typeof fileBody>>({ path: join(dataDir, QUOTA_FILE), onError });
   return {
-    save(quotas) {
-      next = quotas;
-      kick();
-    },
-    async flush() {
-      while (running) await running;
-    },
+    save: (quotas) => writer.schedule(() => fileBody(mergedWithFile(dataDir, quotas, keep))),
+    flush: () => writer.flush(),
   };
 }
 

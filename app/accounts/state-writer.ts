@@ -1,8 +1,9 @@
-// Writes the conductor's records to `<dataDir>/state.json`: atomically, at most once per
-// debounce for usage counters, at once for what a restart or `cursor-relay accounts` must
-// see (a cooldown, a 403 mark, a reset). A failed write is retried on the next tick and
-// logged once, not per attempt.
-import type { Clock, TimerHandle } from "../base/clock.ts";
+// Writes the conductor's records to `<dataDir>/state.json` through the shared coalescing
+// writer: at most once per debounce, off the event loop, for usage counters; at once, on
+// the caller's turn, for what a restart (even after a crash a moment later) or `cursor-relay
+// accounts` must see (a cooldown, a 403 mark, a reset). A failed write is retried after the debounce and logged once, not per attempt.
+import type { Clock } from "../base/clock.ts";
+import { createCoalescingWriter, type AtomicFileWrites } from "../base/coalescing-writer.ts";
 import type { Logger } from "../base/log.ts";
 
 export interface StateWriterOptions {
@@ -12,8 +13,8 @@ export interface StateWriterOptions {
   debounceMs: number;
   /** The file's content now (called right before each write). */
   content(): unknown;
-  /** Writes the file (writeJsonAtomic in the relay). */
-  writeState(path: string, value: unknown): void;
+  /** How the file is written (default: atomic, off the event loop). */
+  files?: AtomicFileWrites;
   /** Called right before content() on each write (drops unlisted accounts). */
   beforeWrite(): void;
 }
@@ -21,63 +22,39 @@ export interface StateWriterOptions {
 export interface StateWriter {
   /** Something changed: write within the debounce. */
   schedule(): void;
-  /** Something a restart must keep changed: write now. */
+  /** Something a restart must keep changed: written now, synchronously. */
   writeNow(): void;
-  /** Writes now if anything changed. */
-  flush(): void;
-  /** Flushes; no write is scheduled afterwards. */
+  /** Writes now if anything changed; resolves once it is on disk. */
+  flush(): Promise<void>;
+  /** Writes what is pending synchronously; no write is scheduled afterwards. */
   close(): void;
 }
 
 export function createStateWriter(options: StateWriterOptions): StateWriter {
-  const { path, clock, log } = options;
-  let timer: TimerHandle | null = null;
-  let dirty = false;
+  const { path, log } = options;
   let failing = false;
-  let closed = false;
-
-  const write = () => {
-    options.beforeWrite();
-    try {
-      options.writeState(path, options.content());
-      dirty = false;
-      if (failing) log.info("account state written again", { path });
-      failing = false;
-    } catch (e) {
+  const writer = createCoalescingWriter<unknown>({
+    path,
+    clock: options.clock,
+    debounceMs: options.debounceMs,
+    ...(options.files ? { files: options.files } : {}),
+    onError(e) {
       if (!failing) log.error("could not write the account state; will retry", { path, error: e });
       failing = true;
-      schedule();
-    }
+    },
+    onWritten() {
+      if (failing) log.info("account state written again", { path });
+      failing = false;
+    },
+  });
+  const produce = () => {
+    options.beforeWrite();
+    return options.content();
   };
-
-  function schedule() {
-    dirty = true;
-    if (timer || closed) return;
-    timer = clock.setTimeout(() => {
-      timer = null;
-      if (dirty) write();
-    }, options.debounceMs);
-  }
-
-  const flush = () => {
-    timer?.cancel();
-    timer = null;
-    if (dirty) write();
-  };
-
   return {
-    schedule,
-    writeNow() {
-      dirty = true;
-      if (!closed) flush();
-    },
-    flush,
-    close() {
-      if (closed) return;
-      flush();
-      closed = true;
-      timer?.cancel();
-      timer = null;
-    },
+    schedule: () => writer.schedule(produce),
+    writeNow: () => writer.writeNow(produce),
+    flush: () => writer.flush(),
+    close: () => writer.stop(),
   };
 }

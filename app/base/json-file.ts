@@ -3,7 +3,7 @@
 import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, readFileSync, chmodSync, rmSync } from "node:fs";
 import { dirname, join, basename } from "node:path";
 import { randomBytes } from "node:crypto";
-import { open, chmod, rename, rm } from "node:fs/promises";
+import { open, rm } from "node:fs/promises";
 
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -28,8 +28,14 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   }
 }
 
-/** writeFileAtomic off the event loop: the write and the fsync run on libuv's thread pool. */
-export async function writeFileAtomicAsync(path: string, data: string | Uint8Array): Promise<void> {
+/**
+ * writeFileAtomic off the event loop: the write and the fsync run on libuv's thread pool.
+ * `stillWanted` is asked right before the rename, and the rename is synchronous after it, so
+ * the answer holds when the file lands: a writer that has since written newer content (or
+ * written its last content synchronously on stop) is never overwritten by this older one.
+ * Resolves true when the file was replaced, false when it was not wanted any more.
+ */
+export async function writeFileAtomicAsync(path: string, data: string | Uint8Array, stillWanted: () => boolean = () => true): Promise<boolean> {
   ensurePrivateDir(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   const fh = await open(tmp, "w", 0o600);
@@ -40,8 +46,14 @@ export async function writeFileAtomicAsync(path: string, data: string | Uint8Arr
     await fh.close();
   }
   try {
-    await chmod(tmp, 0o600);
-    await rename(tmp, path);
+    if (!stillWanted()) {
+      rmSync(tmp, { force: true });
+      return false;
+    }
+    // Mode 0600 came with open(); chmod again in case the umask took bits away.
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, path);
+    return true;
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;

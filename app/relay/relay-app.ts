@@ -102,6 +102,8 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
       turns.closeStores();
       conductor.close();
       registry.close();
+      // close() wrote what was due; a write still in flight is dropped, and its temp file goes once it settles.
+      await Promise.all([turns.flushStores(), conductor.flush()]);
     },
   };
 }

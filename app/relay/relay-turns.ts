@@ -30,6 +30,8 @@ export interface RelayTurns {
   modelNotices: ModelNotices;
   /** Closes the stored checkpoints, thread ids and the Cursor client (sessions close first). */
   closeStores(): void;
+  /** Waits for a threads.json write still in flight, so no temp file outlives stop(). */
+  flushStores(): Promise<void>;
 }
 
 export function createRelayTurns(ctx: RelayContext, accounts: RelayAccounts, routing: QuotaRouting): RelayTurns {
@@ -68,6 +70,7 @@ export function createRelayTurns(ctx: RelayContext, accounts: RelayAccounts, rou
       threadIds.close();
       cursor.close();
     },
+    flushStores: () => threadIds.flush(),
   };
 }
 

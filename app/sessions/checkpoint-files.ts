@@ -1,14 +1,13 @@
 // Checkpoints on disk, so a relay restart keeps conversations: one file per conversation
-// in <dataDir>/checkpoints (dir 0700, files 0600). Writes are debounced and asynchronous
-// (temp file + fsync + rename), off the turn path; close() writes what is still pending,
+// in <dataDir>/checkpoints (dir 0700, files 0600). Writes are debounced and go through the
+// shared atomic writer (temp file + fsync on the thread pool + rename), off the turn path; close() writes what is still pending,
 // synchronously, so a clean stop loses nothing. A file holds a small JSON header (owner
 // account, last update, sizes) followed by the raw checkpoint bytes and the blobs.
-import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Clock, TimerHandle } from "../base/clock.ts";
-import { ensurePrivateDir, writeFileAtomic } from "../base/json-file.ts";
+import { writeFileAtomic, writeFileAtomicAsync } from "../base/json-file.ts";
 import type { Logger } from "../base/log.ts";
 import type { CheckpointEntry } from "./checkpoint-store.ts";
 
@@ -91,96 +90,95 @@ export function decodeCheckpointFile(buf: Buffer): PersistedCheckpoint {
 /** A file name any conversation id maps to safely (ids come from hashes, but never trust a path). */
 const fileNameOf = (conversationId: string) => `${Buffer.from(conversationId, "utf8").toString("base64url")}${SUFFIX}`;
 
-export function createCheckpointFiles(options: CheckpointFilesOptions): CheckpointPersistence {
-  const { dir, clock, logger } = options;
-  const debounceMs = Math.max(0, options.debounceMs ?? 500);
-  // conversation → its newest change not yet known to be on disk (null = remove the file).
-  const unwritten = new Map<string, { change: PersistedCheckpoint | null; version: number }>();
-  // Those of them still waiting for the debounce.
-  const pending = new Set<string>();
+/** Every readable checkpoint in `dir`; unreadable files and temp files left by a crash are removed. */
+function loadCheckpointFiles(dir: string, logger: Logger | undefined): PersistedCheckpoint[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const out: PersistedCheckpoint[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    if (name.endsWith(".tmp")) {
+      rmSync(path, { force: true }); // left by a crash mid-write
+      continue;
+    }
+    if (!name.endsWith(SUFFIX)) continue;
+    try {
+      const c = decodeCheckpointFile(readFileSync(path));
+      if (fileNameOf(c.conversationId) !== name) throw new Error("file name does not match its conversation");
+      out.push(c);
+    } catch (e) {
+      logger?.debug("dropping an unreadable checkpoint file", { error: (e as Error).message });
+      rmSync(path, { force: true });
+    }
+  }
+  return out;
+}
+
+/** A conversation's newest change not yet known to be on disk (null = remove the file). */
+interface Unwritten {
+  change: PersistedCheckpoint | null;
+  version: number;
+}
+
+/**
+ * The debounced, serial writes: each conversation's newest change is written after the
+ * debounce through the shared atomic async writer (write and fsync on the thread pool); an
+ * older write never lands over a newer change, nor over what close() wrote synchronously.
+ */
+function createCheckpointWrites(dir: string, clock: Clock, debounceMs: number, logger: Logger | undefined) {
+  const unwritten = new Map<string, Unwritten>();
+  const pending = new Set<string>(); // those still waiting for the debounce
   let nextVersion = 1;
   let timer: TimerHandle | null = null;
   let writing: Promise<void> = Promise.resolve();
   let closed = false;
-
-  const schedule = (id: string, change: PersistedCheckpoint | null) => {
-    if (closed) return;
-    unwritten.set(id, { change, version: nextVersion++ });
-    pending.add(id);
-    timer ??= clock.setTimeout(drain, debounceMs);
-  };
-
-  /** Hands every pending change to the (serial) async writer. */
-  function drain(): void {
-    timer?.cancel();
-    timer = null;
-    const batch = [...pending].map((id) => ({ id, ...unwritten.get(id)! }));
-    pending.clear();
-    writing = writing.then(() => writeBatch(batch));
-  }
-
-  /** Still the newest change of its conversation (an older write must not land over a newer one). */
+  const pathOf = (id: string) => join(dir, fileNameOf(id));
+  const warn = (e: unknown) => logger?.warn("could not write a checkpoint file", { error: (e as Error).message });
+  /** Still the newest change of its conversation, and not closed. */
   const current = (id: string, version: number) => !closed && unwritten.get(id)?.version === version;
 
-  async function writeBatch(batch: { id: string; change: PersistedCheckpoint | null; version: number }[]): Promise<void> {
-    for (const { id, change, version } of batch) {
-      if (!current(id, version)) continue;
-      const path = join(dir, fileNameOf(id));
+  const writeOne = async (id: string, { change, version }: Unwritten): Promise<void> => {
+    if (!current(id, version)) return;
+    try {
+      if (change === null) await rm(pathOf(id), { force: true });
+      else await writeFileAtomicAsync(pathOf(id), encodeCheckpointFile(change), () => current(id, version));
+      if (current(id, version)) unwritten.delete(id);
+    } catch (e) {
+      warn(e);
+    }
+  };
+  /** Hands every pending change to the serial writer. */
+  const drain = () => {
+    timer?.cancel();
+    timer = null;
+    const batch = [...pending].map((id) => [id, unwritten.get(id)!] as const);
+    pending.clear();
+    writing = writing.then(async () => {
+      for (const [id, u] of batch) await writeOne(id, u);
+    });
+  };
+  /** Everything not yet on disk, including writes still in flight, written synchronously. */
+  const writeRestNow = () => {
+    for (const [id, { change }] of unwritten) {
       try {
-        if (change === null) {
-          await rm(path, { force: true });
-        } else {
-          ensurePrivateDir(dir);
-          const tmp = join(dir, `.${fileNameOf(id)}.${randomBytes(6).toString("hex")}.tmp`);
-          const fh = await open(tmp, "w", 0o600);
-          try {
-            await fh.writeFile(encodeCheckpointFile(change));
-            await fh.sync();
-          } finally {
-            await fh.close();
-          }
-          if (current(id, version)) await rename(tmp, path);
-          else await rm(tmp, { force: true });
-        }
-        if (current(id, version)) unwritten.delete(id);
+        if (change === null) rmSync(pathOf(id), { force: true });
+        else writeFileAtomic(pathOf(id), encodeCheckpointFile(change));
       } catch (e) {
-        logger?.warn("could not write a checkpoint file", { error: (e as Error).message });
+        warn(e);
       }
     }
-  }
+  };
 
   return {
-    load() {
-      let names: string[];
-      try {
-        names = readdirSync(dir);
-      } catch {
-        return [];
-      }
-      const out: PersistedCheckpoint[] = [];
-      for (const name of names) {
-        const path = join(dir, name);
-        if (name.endsWith(".tmp")) {
-          rmSync(path, { force: true }); // left by a crash mid-write
-          continue;
-        }
-        if (!name.endsWith(SUFFIX)) continue;
-        try {
-          const c = decodeCheckpointFile(readFileSync(path));
-          if (fileNameOf(c.conversationId) !== name) throw new Error("file name does not match its conversation");
-          out.push(c);
-        } catch (e) {
-          logger?.debug("dropping an unreadable checkpoint file", { error: (e as Error).message });
-          rmSync(path, { force: true });
-        }
-      }
-      return out;
-    },
-    saved(id, entry, updatedAt) {
-      schedule(id, { conversationId: id, entry, updatedAt });
-    },
-    removed(id) {
-      schedule(id, null);
+    schedule(id: string, change: PersistedCheckpoint | null) {
+      if (closed) return;
+      unwritten.set(id, { change, version: nextVersion++ });
+      pending.add(id);
+      timer ??= clock.setTimeout(drain, debounceMs);
     },
     async flush() {
       if (pending.size > 0) drain();
@@ -191,18 +189,21 @@ export function createCheckpointFiles(options: CheckpointFilesOptions): Checkpoi
       closed = true;
       timer?.cancel();
       timer = null;
-      // Everything not yet on disk, including writes still in flight, is written now.
-      for (const [id, { change }] of unwritten) {
-        const path = join(dir, fileNameOf(id));
-        try {
-          if (change === null) rmSync(path, { force: true });
-          else writeFileAtomic(path, encodeCheckpointFile(change));
-        } catch (e) {
-          logger?.warn("could not write a checkpoint file", { error: (e as Error).message });
-        }
-      }
+      writeRestNow();
       unwritten.clear();
       pending.clear();
     },
+  };
+}
+
+export function createCheckpointFiles(options: CheckpointFilesOptions): CheckpointPersistence {
+  const { dir, logger } = options;
+  const writes = createCheckpointWrites(dir, options.clock, Math.max(0, options.debounceMs ?? 500), logger);
+  return {
+    load: () => loadCheckpointFiles(dir, logger),
+    saved: (id, entry, updatedAt) => writes.schedule(id, { conversationId: id, entry, updatedAt }),
+    removed: (id) => writes.schedule(id, null),
+    flush: () => writes.flush(),
+    close: () => writes.close(),
   };
 }

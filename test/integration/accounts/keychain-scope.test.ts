@@ -127,3 +127,56 @@ test("refusal: an entry holding another user's tokens is not overwritten (store 
   assert.match(r.err, /cursor\.clash holds the tokens of another Cursor user/);
   assert.deepEqual(await st.get("cursor.clash"), alice2, "alice's tokens are intact");
 });
+
+/** The real keytar, counting the reads under the old unscoped service name; deletes there fail while `failLegacyDeletes`. */
+function countingKeytar(real: KeytarLike) {
+  const counter = { legacyReads: 0, failLegacyDeletes: false };
+  const wrapped: KeytarLike = {
+    getPassword: (service, name) => {
+      if (service === "cursor-relay") counter.legacyReads++;
+      return real.getPassword(service, name);
+    },
+    setPassword: (service, name, value) => real.setPassword(service, name, value),
+    deletePassword: (service, name) => {
+      if (service === "cursor-relay" && counter.failLegacyDeletes) return Promise.reject(new Error("interrupted"));
+      return real.deletePassword(service, name);
+    },
+  };
+  return { counter, keytar: wrapped };
+}
+
+test("migration runs once per data folder: a second open reads nothing under the old name; an interrupted one is finished next time", { skip }, async (t) => {
+  const { s, dir } = await setup(t);
+  const real = await keytar();
+  const { counter, keytar: kt } = countingKeytar(real);
+  const token = { accessToken: await s.mintAccessToken("auth0|frank"), refreshToken: "rt_frank_0123456789" };
+  await real.setPassword("cursor-relay", "cursor.once", JSON.stringify(token));
+  await real.setPassword("cursor-relay", "relay-key", "sk-relay-old-shared-key-2");
+  t.after(async () => {
+    for (const name of ["cursor.once", "relay-key"]) await real.deletePassword("cursor-relay", name);
+  });
+  const d = dir();
+  writeFileSync(join(d, "settings.json"), JSON.stringify({ accounts: { "cursor.once": { label: null, sub: "auth0|frank", expiresAt: 0, addedAt: 1, updatedAt: 1 } } }));
+  const open = () => openSecretStore({ kind: "keychain", dataDir: d, warn: () => undefined, keytar: kt });
+
+  // Interrupted midway: the entry was copied but the old one could not be deleted.
+  counter.failLegacyDeletes = true;
+  await assert.rejects(open(), /interrupted/);
+  assert.ok(counter.legacyReads > 0);
+  counter.failLegacyDeletes = false;
+
+  const first = await open();
+  t.after(async () => {
+    await first.delete("cursor.once");
+    await first.deleteRelayKey();
+  });
+  assert.deepEqual(await first.get("cursor.once"), token, "the account is in the folder's scope");
+  assert.equal(await real.getPassword("cursor-relay", "cursor.once"), null, "the re-run finished the move");
+  assert.equal(await first.getRelayKey(), "sk-relay-old-shared-key-2", "the relay key decision survived the interruption");
+
+  counter.legacyReads = 0;
+  const second = await open();
+  assert.equal(counter.legacyReads, 0, "no read under the old name once the folder is migrated");
+  assert.deepEqual(await second.get("cursor.once"), token);
+  assert.equal(counter.legacyReads, 0);
+});

@@ -7,7 +7,7 @@ import { createAccountRegistry, type AccountRegistry } from "../../../app/accoun
 import { createFileSettingsStore } from "../../../app/accounts/settings-store.ts";
 import { createMemorySecretStore, type SecretStore } from "../../../app/accounts/secret-store.ts";
 import { createConductor, type Conductor, type ConductorChange, type ConductorOptions } from "../../../app/accounts/conductor.ts";
-import { writeJsonAtomic } from "../../../app/base/json-file.ts";
+import { atomicFileWrites } from "../../../app/base/coalescing-writer.ts";
 import { RelayError, type RelayErrorKind } from "../../../app/base/errors.ts";
 import { createLogger, type Logger } from "../../../app/base/log.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
@@ -54,8 +54,11 @@ export function makeRig(t: { after(fn: () => void): void }, script: Script = () 
     refreshTimers: false,
   });
   const opened: Conductor[] = [];
-  t.after(() => {
-    for (const c of opened) c.close();
+  t.after(async () => {
+    for (const c of opened) {
+      c.close();
+      await c.flush(); // a write still in flight settles before the folder goes
+    }
     registry.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -83,9 +86,15 @@ export function makeRig(t: { after(fn: () => void): void }, script: Script = () 
         clock,
         accounts: registry,
         logger,
-        writeState: (path, value) => {
-          out.writes++;
-          writeJsonAtomic(path, value);
+        stateFiles: {
+          write: (path, data, stillWanted) => {
+            out.writes++;
+            return atomicFileWrites.write(path, data, stillWanted);
+          },
+          writeSync: (path, data) => {
+            out.writes++;
+            atomicFileWrites.writeSync(path, data);
+          },
         },
         ...overrides,
       });

@@ -282,7 +282,7 @@ test("usage: requests, today and total tokens, 60 per-minute buckets, day rollov
   conductor.recordUsage(a, { input: 1, output: 2 });
   assert.deepEqual(conductor.statusOf(a).tokensToday, { input: 1, output: 2, cacheRead: 0 });
   assert.deepEqual(conductor.statusOf(a).tokensTotal, { input: 108, output: 52, cacheRead: 50 });
-  conductor.flush();
+  await conductor.flush();
   const days = (stateFile(rig.dir).accounts[a]!.tokens as { days: Record<string, unknown> }).days;
   assert.deepEqual(Object.keys(days).sort(), [usageDayKey(start), usageDayKey(rig.clock.now())].sort());
 });
@@ -344,7 +344,7 @@ test("a restart keeps a running cooldown, the backoff streak and usage; an expir
   assert.deepEqual(v.errorsByStatus, { "429": 1, "500": 1 });
   assert.equal(v.lastError, "boom");
   c.recordRequest(b);
-  c.flush();
+  await c.flush();
   assert.equal(stateFile(rig.dir).accounts[a]!.cooldownUntil, null, "the stale cooldown is not written back either");
   const again = c.reportFailure(a, rateLimited());
   assert.equal(again.action === "cooling" && again.cooldownMs, 60_000, "the backoff streak survives");
@@ -369,6 +369,8 @@ test("writes are debounced: many updates, one write per window; flush writes at 
   assert.equal(existsSync(join(rig.dir, "state.json")), false);
   rig.clock.advance(1);
   assert.equal(opened.writes, 1);
+  assert.equal(existsSync(join(rig.dir, "state.json")), false, "written off the event loop, not on the timer's turn");
+  await conductor.flush();
   const written = stateFile(rig.dir).accounts[a]!;
   assert.equal(written.requests, 200);
   assert.deepEqual((written.tokens as { total: unknown }).total, { input: 200, output: 200, cacheRead: 0 });
@@ -377,12 +379,13 @@ test("writes are debounced: many updates, one write per window; flush writes at 
   assert.ok((stateFile(rig.dir).accounts[a]!.cooldownUntil as number) > rig.clock.now());
   rig.clock.advance(11_000);
   assert.equal(opened.writes, 3, "the cooldown's end (at 10 s) is one more change, written once");
+  await conductor.flush();
   assert.equal(stateFile(rig.dir).accounts[a]!.cooldownUntil, null);
   conductor.recordRequest(a);
-  conductor.flush();
+  await conductor.flush();
   const afterFlush = opened.writes;
   assert.equal(stateFile(rig.dir).accounts[a]!.requests, 201, "flush writes now");
-  conductor.flush();
+  await conductor.flush();
   assert.equal(opened.writes, afterFlush, "a flush with nothing new writes nothing");
   conductor.recordUsage(a, { output: 1 });
   conductor.close();
@@ -401,7 +404,7 @@ test("a corrupt state.json does not stop the relay: warned, kept aside, started 
   assert.equal(readFileSync(join(rig.dir, aside[0]!), "utf8"), '{"accounts": {"cursor.x": {"cooldownUntil": 12', "the bad file is kept as it was");
   assert.ok(rig.logs.some((l) => /WARN .*account state file .*state\.json was damaged; moved it to .*state\.json\.corrupt-/.test(l)));
   conductor.recordRequest(a);
-  conductor.flush();
+  await conductor.flush();
   assert.equal(stateFile(rig.dir).accounts[a]!.requests, 1, "a fresh, valid file replaces it");
 
   writeFileSync(join(rig.dir, "state.json"), "[1,2,3]");
@@ -421,7 +424,7 @@ test("no token ever reaches state.json, even inside an error message", async (t)
   conductor.reportFailure(b, upstream("upstream_forbidden", 403, { message: `denied for token ${tokenA}` }));
   conductor.reportFailure(a, rateLimited());
   conductor.recordUsage(a, { input: 10 });
-  conductor.flush();
+  await conductor.flush();
   const text = readFileSync(join(rig.dir, "state.json"), "utf8");
   for (const secret of rig.tokens) assert.ok(!text.includes(secret), "a token leaked into state.json");
   assert.ok(!/eyJ[A-Za-z0-9_-]{5,}\./.test(text), "nothing JWT-shaped");
@@ -443,7 +446,7 @@ test("removing an account forgets it; a re-login that moves the account to a lab
     { type: "forgotten", accountId: b },
     { type: "account", accountId: b },
   ]);
-  conductor.flush();
+  await conductor.flush();
   assert.equal(stateFile(rig.dir).accounts[b], undefined);
 
   conductor.reportFailure(a, rateLimited(HOUR));
@@ -452,11 +455,11 @@ test("removing an account forgets it; a re-login that moves the account to a lab
   assert.equal(moved, "cursor.work");
   assert.equal(conductor.stateOf(moved), "cooling", "the same Cursor user keeps its limit under the new id");
   assert.deepEqual(conductor.statusOf(moved).tokensTotal, { input: 0, output: 3, cacheRead: 0 });
-  conductor.flush();
+  await conductor.flush();
   assert.deepEqual(Object.keys(stateFile(rig.dir).accounts), [moved]);
 
   // A late report for an account that no longer exists leaves no ghost entry.
   conductor.recordUsage("cursor.gone", { input: 1 });
-  conductor.flush();
+  await conductor.flush();
   assert.equal(stateFile(rig.dir).accounts["cursor.gone"], undefined);
 });

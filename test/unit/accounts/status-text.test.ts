@@ -57,7 +57,7 @@ test("a last error is cleared when the account succeeds again, and by a reset (h
   assert.equal(conductor.view(a).lastError, null, "a reset clears it");
 
   conductor.reportFailure(a, new RelayError({ kind: "invalid_request", status: 400, message: "again" }));
-  conductor.flush();
+  await conductor.flush();
   const read = () => readStateFile(rig.dir, rig.clock.now(), (m) => assert.fail(m));
   const state = read();
   assert.equal(stateFileStatusSource(state, () => rig.clock.now()).status(a).lastError, "again");

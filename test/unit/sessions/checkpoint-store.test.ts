@@ -73,3 +73,47 @@ test("10,000 conversations stay within the caps", () => {
   assert.ok(store.bytes <= 4 * 1024 * 1024);
   store.close();
 });
+
+test("blobs the run sets after the checkpoint was put count toward the byte cap, whatever order they arrive in", () => {
+  const clock = new ManualClock();
+  const store = createCheckpointStore({ clock, maxEntries: 100, maxBytes: 200 });
+  const older = entry("A", 40); // 40 + 2 + 2 = 44 bytes
+  store.put("older", older);
+  const live = entry("A", 40);
+  store.put("live", live);
+  assert.equal(store.bytes, 88);
+  // The server sets a blob the checkpoint needs after sending it: the run writes into the same map.
+  live.blobs.set("cd", new Uint8Array(100));
+  assert.equal(store.bytes, 88 + 102, "the new blob is counted");
+  assert.equal(store.ownerOf("older"), "A", "still within the cap");
+  older.blobs.set("ef", new Uint8Array(30));
+  assert.ok(store.bytes <= 200, `bytes ${store.bytes} over the cap`);
+  assert.equal(store.ownerOf("live"), undefined, "the least recently used other checkpoint went");
+  assert.equal(store.ownerOf("older"), "A", "the checkpoint that grew stays");
+  assert.equal(store.bytes, 44 + 32);
+  // A replaced blob counts its new size only; a removed entry's map is no longer counted.
+  older.blobs.set("ef", new Uint8Array(10));
+  assert.equal(store.bytes, 44 + 12);
+  store.delete("older");
+  older.blobs.set("gh", new Uint8Array(50));
+  assert.equal(store.bytes, 0);
+  store.close();
+});
+
+test("a blob set after put reaches the persisted file too", async () => {
+  const clock = new ManualClock();
+  const saved: number[] = [];
+  const persistence = {
+    load: () => [],
+    saved: (_id: string, e: CheckpointEntry) => void saved.push(e.blobs.size),
+    removed: () => {},
+    flush: async () => {},
+    close: () => {},
+  };
+  const store = createCheckpointStore({ clock, persistence });
+  const live = entry("A");
+  store.put("c", live);
+  live.blobs.set("cd", new Uint8Array(3));
+  assert.deepEqual(saved, [1, 2], "saved again with the new blob");
+  store.close();
+});

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { openThreadIds } from "../../../app/sessions/thread-file.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 
-test("which thread came first is saved (debounced, 0600, no message text) and restored", (t) => {
+test("which thread came first is saved (debounced, 0600, no message text) and restored", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "cr-threads-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, "threads.json");
@@ -19,6 +19,7 @@ test("which thread came first is saved (debounced, 0600, no message text) and re
   assert.notEqual(side, "conv");
   assert.throws(() => statSync(path), "nothing written before the debounce");
   clock.advance(1000);
+  await first.flush();
   assert.equal(statSync(path).mode & 0o777, 0o600);
   assert.doesNotMatch(readFileSync(path, "utf8"), /main question/);
   first.close();
