@@ -83,6 +83,7 @@ export function createCursorClient(options: CursorClientOptions = {}): CursorCli
     baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
     clientVersion: options.clientVersion ?? DEFAULT_CLIENT_VERSION,
     newRequestId: newUuid,
+    clock,
     ...(options.idleConnectionTimeoutMs !== undefined ? { idleConnectionTimeoutMs: options.idleConnectionTimeoutMs } : {}),
     ...(options.maxFrameBytes !== undefined ? { maxFrameBytes: options.maxFrameBytes } : {}),
   });

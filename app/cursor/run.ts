@@ -13,7 +13,7 @@ import { answerExec, answerInteractionQuery, answerKv, toolResultFrame } from ".
 import { buildRunRequestFrame, heartbeatFrame, toMcpToolDefinitions } from "./request-builder.ts";
 import { oversizedRunRequest } from "./request-limit.ts";
 import { decodeServerFrame, updateToEvents } from "./server-frame.ts";
-import { ACCESS_TOKEN } from "./transport.ts";
+import { ACCESS_TOKEN, DEFAULT_DRAIN_MS } from "./transport.ts";
 import type { CursorEvent, CursorRun, RunOptions, ToolCallRequest, ToolResult } from "./types.ts";
 import { noteDrift } from "./drift.ts";
 import { noteUpstreamError } from "./upstream-errors.ts";
@@ -30,7 +30,7 @@ export interface RunDeps {
    */
   progressTimeoutMs?: number;
   /**
-   * After turn_ended the server ends the stream itself; it gets this long (default 2 s)
+   * After turn_ended the server ends the stream itself; it gets this long (default DEFAULT_DRAIN_MS, 2 s)
    * before the run cancels it. Cancelling is an RST_STREAM, and servers count those on
    * the shared connection (HTTP/2 rapid-reset protection, CVE-2023-44487): one per turn
    * got the whole connection — every live stream — killed after ~1000 quick turns.
@@ -323,7 +323,7 @@ export class CursorRunStream implements CursorRun, RunInternals {
     if (error) this.eventQueue.fail(error);
     else this.eventQueue.end();
     this.requests.end();
-    if (draining) this.drainTimer = this.deps.clock.setTimeout(() => this.abort.abort(), this.deps.drainMs ?? 2000);
+    if (draining) this.drainTimer = this.deps.clock.setTimeout(() => this.abort.abort(), this.deps.drainMs ?? DEFAULT_DRAIN_MS);
     else this.abort.abort();
   }
 }
