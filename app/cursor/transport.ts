@@ -1,5 +1,6 @@
 // The Connect transport to Cursor: HTTP/2 (h2 over TLS, or h2c for a local fake), binary
-// protobuf, one shared HTTP/2 session per client with an idle timeout, and an interceptor
+// protobuf, one shared HTTP/2 session per client with an idle timeout (its streams' request
+// sides end once their responses have ended, request-side-close.ts), and an interceptor
 // that adds Cursor's headers (docs/protocol.md §1.2) to every call.
 import { createClient, createContextKey, type Client, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport, Http2SessionManager } from "@connectrpc/connect-node";
