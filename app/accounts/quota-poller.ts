@@ -94,85 +94,115 @@ function createSoonReads(clock: Clock, read: (id: string) => void) {
   };
 }
 
+/** The next round's delay: the interval ± QUOTA_POLL_JITTER of it, from `random` in [0, 1). */
+export function jitteredDelay(intervalMs: number, random: () => number): number {
+  return Math.round(intervalMs * (1 + QUOTA_POLL_JITTER * (2 * random() - 1)));
+}
+
+/** One timer for the next round of reads, re-armed with a fresh jitter after every round. */
+function createRoundTimer(clock: Clock, delay: () => number, round: () => void) {
+  let timer: TimerHandle | null = null;
+  let nextAt: number | null = null;
+  let closed = false;
+  return {
+    schedule() {
+      timer?.cancel();
+      if (closed) return;
+      const ms = delay();
+      nextAt = clock.now() + ms;
+      timer = clock.setTimeout(round, ms);
+    },
+    nextAt: () => nextAt,
+    close() {
+      closed = true;
+      timer?.cancel();
+    },
+  };
+}
+
+/** The last figures per account; every change is persisted and announced (a failing listener or save is only logged). */
+function createQuotaBook(options: Pick<QuotaPollerOptions, "initial" | "persist">, log: Logger) {
+  const quotas = new Map<string, AccountQuota>(options.initial ?? []);
+  const listeners = new Set<(id: string) => void>();
+  return {
+    quotaOf: (id: string): AccountQuota => quotas.get(id) ?? EMPTY_QUOTA,
+    set(id: string, quota: AccountQuota): void {
+      quotas.set(id, quota);
+      try {
+        options.persist?.(quotas);
+      } catch (e) {
+        log.warn("could not save the quota figures", { error: toRelayError(e).message });
+      }
+      notifyAll(listeners, id, (e) => log.error("quota change listener failed", { error: e }));
+    },
+    onChange(listener: (id: string) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+type QuotaBook = ReturnType<typeof createQuotaBook>;
+
+/** One read of one account into the book; a failed read keeps the last figures and notes the error. */
+async function readIntoBook(id: string, book: QuotaBook, options: QuotaPollerOptions, log: Logger, isClosed: () => boolean): Promise<void> {
+  const { clock } = options;
+  const was = book.quotaOf(id);
+  try {
+    const figures = await readWithToken(options.registry, options.api, id);
+    if (isClosed()) return;
+    const now = clock.now();
+    book.set(id, { figures, readAt: now, readError: null, readErrorAt: null, usedUpSince: usedUpSince(was, figures, now) });
+  } catch (e) {
+    if (isClosed()) return;
+    const message = toRelayError(e).message;
+    log.info("could not read the account's usage; keeping the last figures", { account: id, error: message });
+    book.set(id, { ...was, readError: message, readErrorAt: clock.now() });
+  }
+}
+
+/** At most one read per account at a time: a second ask while one runs shares it. */
+function sharedPerKey(run: (id: string) => Promise<void>): (id: string) => Promise<void> {
+  const inFlight = new Map<string, Promise<void>>();
+  return (id) => {
+    const running = inFlight.get(id);
+    if (running) return running;
+    const p = run(id).finally(() => inFlight.delete(id));
+    inFlight.set(id, p);
+    return p;
+  };
+}
+
 export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
-  const { registry, api, clock } = options;
+  const { registry, clock } = options;
   const random = options.random ?? Math.random;
   const intervalMs = Math.max(MIN_QUOTA_POLL_MS, options.intervalMs ?? DEFAULT_QUOTA_POLL_MS);
   const log = options.logger ?? silentLogger;
-  const quotas = new Map<string, AccountQuota>(options.initial ?? []);
-  const inFlight = new Map<string, Promise<void>>();
-  const soon = createSoonReads(clock, (id) => void read(id));
-  const listeners = new Set<(id: string) => void>();
-  let roundTimer: TimerHandle | null = null;
-  let nextAt: number | null = null;
   let closed = false;
-
-  const changed = (id: string) => {
-    try {
-      options.persist?.(quotas);
-    } catch (e) {
-      log.warn("could not save the quota figures", { error: toRelayError(e).message });
-    }
-    notifyAll(listeners, id, (e) => log.error("quota change listener failed", { error: e }));
+  const book = createQuotaBook(options, log);
+  const read = sharedPerKey((id) => readIntoBook(id, book, options, log, () => closed));
+  const soon = createSoonReads(clock, (id) => void read(id));
+  const readAll = async () => {
+    await Promise.all(registry.list().filter((a) => !a.authExpired).map((a) => read(a.id)));
   };
-
-  async function readOne(id: string): Promise<void> {
-    const was = quotas.get(id) ?? EMPTY_QUOTA;
-    try {
-      const figures = await readWithToken(registry, api, id);
-      if (closed) return;
-      const now = clock.now();
-      quotas.set(id, { figures, readAt: now, readError: null, readErrorAt: null, usedUpSince: usedUpSince(was, figures, now) });
-    } catch (e) {
-      if (closed) return;
-      const message = toRelayError(e).message;
-      log.info("could not read the account's usage; keeping the last figures", { account: id, error: message });
-      quotas.set(id, { ...was, readError: message, readErrorAt: clock.now() });
-    }
-    changed(id);
-  }
-
-  function read(id: string): Promise<void> {
-    const running = inFlight.get(id);
-    if (running) return running;
-    const p = readOne(id).finally(() => inFlight.delete(id));
-    inFlight.set(id, p);
-    return p;
-  }
-
-  const readable = () => registry.list().filter((a) => !a.authExpired);
-
-  const scheduleRound = () => {
-    roundTimer?.cancel();
-    if (closed) return;
-    const delay = Math.round(intervalMs * (1 + QUOTA_POLL_JITTER * (2 * random() - 1)));
-    nextAt = clock.now() + delay;
-    roundTimer = clock.setTimeout(() => void round(), delay);
-  };
-
+  const rounds = createRoundTimer(clock, () => jitteredDelay(intervalMs, random), () => void round());
   async function round(): Promise<void> {
-    await Promise.all(readable().map((a) => read(a.id)));
-    scheduleRound();
+    await readAll();
+    rounds.schedule();
   }
 
   return {
     start() {
       void round();
     },
-    async refresh(accountId) {
-      if (accountId !== undefined) return read(accountId);
-      await Promise.all(readable().map((a) => read(a.id)));
-    },
+    refresh: (accountId) => (accountId !== undefined ? read(accountId) : readAll()),
     afterQuotaFailure: (id) => soon.ask(id),
-    quotaOf: (id) => quotas.get(id) ?? EMPTY_QUOTA,
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    nextPollAt: () => nextAt,
+    quotaOf: book.quotaOf,
+    onChange: book.onChange,
+    nextPollAt: rounds.nextAt,
     close() {
       closed = true;
-      roundTimer?.cancel();
+      rounds.close();
       soon.close();
     },
   };

@@ -1,13 +1,13 @@
 // createCursorClient: Runs and the model list over one shared Connect/HTTP/2 transport.
-import { createContextValues } from "@connectrpc/connect";
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { systemClock, type Clock } from "../base/clock.ts";
-import { classifyCursorError } from "./error-classification.ts";
-import { cloneModels, explainModel, FALLBACK_MODELS, modelsFromResponse, type ModelResolution } from "./models.ts";
+import { createModelCache, type ModelList } from "./model-cache.ts";
+import { explainModel, type ModelResolution } from "./models.ts";
 import { CursorRunStream, type RunDeps } from "./run.ts";
-import { ACCESS_TOKEN, createCursorTransport, DEFAULT_BASE_URL, DEFAULT_CLIENT_VERSION } from "./transport.ts";
-import type { CursorClient, CursorModel, CursorRun, RunOptions } from "./types.ts";
-import { noteUpstreamError } from "./upstream-errors.ts";
+import { createCursorTransport, DEFAULT_BASE_URL, DEFAULT_CLIENT_VERSION, type CursorTransport } from "./transport.ts";
+import type { CursorClient, CursorRun, RunOptions } from "./types.ts";
+
+export type { ModelList } from "./model-cache.ts";
 
 export interface CursorClientOptions {
   /** Default https://api2.cursor.sh; tests point it at the fake (h2c). */
@@ -54,20 +54,6 @@ export interface CursorClientHandle extends CursorClient {
   close(): void;
 }
 
-export interface ModelList {
-  models: CursorModel[];
-  /** "live": fetched from Cursor (possibly the last good list); "builtin": never fetched for this account. */
-  source: "live" | "builtin";
-}
-
-interface CacheEntry {
-  models: CursorModel[];
-  fetchedAt: number;
-}
-
-const keyOf = (accessToken: string, cacheKey?: string): string =>
-  cacheKey ?? "token:" + createHash("sha256").update(accessToken).digest("hex").slice(0, 16);
-
 /** The watchdogs of every Run: 90 s without any frame; the heartbeats-only limit only when set. */
 export function runTimeouts(options: Pick<CursorClientOptions, "stallTimeoutMs" | "progressTimeoutMs">): Pick<RunDeps, "stallTimeoutMs" | "progressTimeoutMs"> {
   return {
@@ -76,93 +62,55 @@ export function runTimeouts(options: Pick<CursorClientOptions, "stallTimeoutMs" 
   };
 }
 
-export function createCursorClient(options: CursorClientOptions = {}): CursorClientHandle {
-  const clock = options.clock ?? systemClock;
-  const newUuid = options.newUuid ?? randomUUID;
-  const transport = createCursorTransport({
+/** Everything a Run needs from the client's options. */
+function runDeps(options: CursorClientOptions, transport: CursorTransport, clock: Clock, newUuid: () => string): RunDeps {
+  return {
+    client: transport.client,
+    clock,
+    heartbeatMs: options.heartbeatMs ?? 5000,
+    ...runTimeouts(options),
+    newUuid,
+    ...(options.onDiagnostic ? { onDiagnostic: options.onDiagnostic } : {}),
+  };
+}
+
+function transportFor(options: CursorClientOptions, clock: Clock, newUuid: () => string): CursorTransport {
+  return createCursorTransport({
     baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
     clientVersion: options.clientVersion ?? DEFAULT_CLIENT_VERSION,
     newRequestId: newUuid,
+    clock,
     ...(options.idleConnectionTimeoutMs !== undefined ? { idleConnectionTimeoutMs: options.idleConnectionTimeoutMs } : {}),
     ...(options.maxFrameBytes !== undefined ? { maxFrameBytes: options.maxFrameBytes } : {}),
   });
-  const modelCacheMs = options.modelCacheMs ?? 5 * 60_000;
-  const lastGood = new Map<string, CacheEntry>();
-  const inflight = new Map<string, Promise<CursorModel[]>>();
+}
 
-  async function fetchModels(accessToken: string, key: string): Promise<CursorModel[]> {
-    try {
-      const res = await transport.client.getUsableModels(
-        {},
-        { contextValues: createContextValues().set(ACCESS_TOKEN, accessToken), timeoutMs: options.modelsTimeoutMs ?? 5000 },
-      );
-      const models = modelsFromResponse(res);
-      if (models.length === 0) throw new Error("GetUsableModels returned no models");
-      lastGood.set(key, { models, fetchedAt: clock.now() });
-      return cloneModels(models);
-    } catch (e) {
-      const err = classifyCursorError(e, clock.now());
-      noteUpstreamError(err);
-      options.onDiagnostic?.(`cursor: model list unavailable (${err.message}); using ${lastGood.has(key) ? "last good list" : "fallback list"}`);
-      return cloneModels(lastGood.get(key)?.models ?? FALLBACK_MODELS);
-    }
-  }
-
-  const client: CursorClientHandle = {
-    run(runOptions: RunOptions): CursorRun {
-      return new CursorRunStream(
-        {
-          client: transport.client,
-          clock,
-          heartbeatMs: options.heartbeatMs ?? 5000,
-          ...runTimeouts(options),
-          newUuid,
-          ...(options.onDiagnostic ? { onDiagnostic: options.onDiagnostic } : {}),
-        },
-        runOptions,
-      );
-    },
-
-    async getUsableModels(accessToken: string, cacheKey?: string): Promise<CursorModel[]> {
-      const key = keyOf(accessToken, cacheKey);
-      const cached = lastGood.get(key);
-      if (cached && clock.now() - cached.fetchedAt < modelCacheMs) return cloneModels(cached.models);
-      let p = inflight.get(key);
-      if (!p) {
-        p = fetchModels(accessToken, key).finally(() => inflight.delete(key));
-        inflight.set(key, p);
-      }
-      return cloneModels(await p);
-    },
-
-    async resolveModelId(clientName: string, accessToken: string, cacheKey?: string): Promise<string> {
-      const resolution = await client.explainModelId(clientName, accessToken, cacheKey);
+export function createCursorClient(options: CursorClientOptions = {}): CursorClientHandle {
+  const clock = options.clock ?? systemClock;
+  const newUuid = options.newUuid ?? randomUUID;
+  const transport = transportFor(options, clock, newUuid);
+  const models = createModelCache({
+    client: transport.client,
+    clock,
+    cacheMs: options.modelCacheMs ?? 5 * 60_000,
+    timeoutMs: options.modelsTimeoutMs ?? 5000,
+    ...(options.onDiagnostic ? { onDiagnostic: options.onDiagnostic } : {}),
+  });
+  const explainModelId = async (clientName: string, accessToken: string, cacheKey?: string) => {
+    const { models: list, source } = await models.modelList(accessToken, cacheKey);
+    return { ...explainModel(clientName, list, options.modelMap ?? {}), source };
+  };
+  return {
+    run: (runOptions: RunOptions): CursorRun => new CursorRunStream(runDeps(options, transport, clock, newUuid), runOptions),
+    getUsableModels: models.getUsableModels,
+    modelList: models.modelList,
+    explainModelId,
+    async resolveModelId(clientName, accessToken, cacheKey) {
+      const resolution = await explainModelId(clientName, accessToken, cacheKey);
       if (cacheKey !== undefined) options.onModelResolved?.(resolution, cacheKey);
       return resolution.cursorModel;
     },
-
-    async modelList(accessToken: string, cacheKey?: string): Promise<ModelList> {
-      const models = await client.getUsableModels(accessToken, cacheKey);
-      return { models, source: lastGood.has(keyOf(accessToken, cacheKey)) ? "live" : "builtin" };
-    },
-
-    async explainModelId(clientName: string, accessToken: string, cacheKey?: string) {
-      const { models, source } = await client.modelList(accessToken, cacheKey);
-      return { ...explainModel(clientName, models, options.modelMap ?? {}), source };
-    },
-
-    invalidateModels(cacheKey?: string): void {
-      if (cacheKey === undefined) lastGood.clear();
-      else {
-        const entry = lastGood.get(cacheKey);
-        // keep the list as "last good", only make it stale
-        if (entry) entry.fetchedAt = Number.NEGATIVE_INFINITY;
-      }
-    },
-
-    close(): void {
-      transport.close();
-    },
+    invalidateModels: models.invalidate,
+    close: () => transport.close(),
   };
-  return client;
 }

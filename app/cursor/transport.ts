@@ -1,10 +1,14 @@
 // The Connect transport to Cursor: HTTP/2 (h2 over TLS, or h2c for a local fake), binary
-// protobuf, one shared HTTP/2 session per client with an idle timeout, and an interceptor
+// protobuf, one shared HTTP/2 session per client with an idle timeout (its streams' request
+// sides end once their responses have ended, request-side-close.ts), and an interceptor
 // that adds Cursor's headers (docs/protocol.md §1.2) to every call.
 import { createClient, createContextKey, type Client, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { randomUUID } from "node:crypto";
+import type { ClientHttp2Stream, ClientSessionRequestOptions, OutgoingHttpHeaders } from "node:http2";
 import { AgentService } from "../../proto/gen/agent/v1/agent_service_pb.ts";
+import { systemClock, type Clock } from "../base/clock.ts";
+import { closeRequestSideAfterResponse } from "./request-side-close.ts";
 
 export { DEFAULT_CURSOR_API as DEFAULT_BASE_URL } from "../base/cursor-api.ts";
 /** A client version of the official CLI's shape `cli-YYYY.MM.DD-<7 hex>` (docs/protocol.md §1.2). */
@@ -16,6 +20,11 @@ export const CLIENT_VERSION_PATTERN = /^cli-\d{4}\.\d{2}\.\d{2}-[0-9a-f]{7}$/;
  * or hostile length would make the relay allocate that much.
  */
 export const MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
+/**
+ * How long the server gets to end a stream after turn_ended, and our request side to close
+ * after the response ended, before the stream is cancelled (an RST_STREAM).
+ */
+export const DEFAULT_DRAIN_MS = 2000;
 
 /** The bearer token of one call, passed through Connect's context values (never logged). */
 export const ACCESS_TOKEN = createContextKey<string | undefined>(undefined, { description: "cursor access token" });
@@ -44,6 +53,10 @@ export interface CursorTransportOptions {
   newRequestId?: () => string;
   /** Run after Cursor's headers are set (the doctor records the headers it sent and got). */
   extraInterceptors?: Interceptor[];
+  /** Times the cancel of a stream whose request side stays open after its response ended. */
+  clock?: Clock;
+  /** Default DEFAULT_DRAIN_MS. */
+  drainMs?: number;
 }
 
 export interface CursorTransport {
@@ -53,13 +66,31 @@ export interface CursorTransport {
   close(): void;
 }
 
+/** The shared HTTP/2 session, closing each stream's request side once its response has ended. */
+class ClosingSessionManager extends Http2SessionManager {
+  private readonly clock: Clock;
+  private readonly drainMs: number;
+
+  constructor(options: CursorTransportOptions) {
+    super(
+      options.baseUrl,
+      { idleConnectionTimeoutMs: options.idleConnectionTimeoutMs ?? 15_000, pingIntervalMs: 30_000, pingTimeoutMs: 15_000 },
+      // A 4 MiB receive window like the official client, so long answers are not throttled.
+      { settings: { initialWindowSize: 4 * 1024 * 1024 } },
+    );
+    this.clock = options.clock ?? systemClock;
+    this.drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
+  }
+
+  override async request(method: string, path: string, headers: OutgoingHttpHeaders, options: Omit<ClientSessionRequestOptions, "signal">): Promise<ClientHttp2Stream> {
+    const stream = await super.request(method, path, headers, options);
+    closeRequestSideAfterResponse(stream, this.clock, this.drainMs);
+    return stream;
+  }
+}
+
 export function createCursorTransport(options: CursorTransportOptions): CursorTransport {
-  const sessionManager = new Http2SessionManager(
-    options.baseUrl,
-    { idleConnectionTimeoutMs: options.idleConnectionTimeoutMs ?? 15_000, pingIntervalMs: 30_000, pingTimeoutMs: 15_000 },
-    // A 4 MiB receive window like the official client, so long answers are not throttled.
-    { settings: { initialWindowSize: 4 * 1024 * 1024 } },
-  );
+  const sessionManager = new ClosingSessionManager(options);
   const transport = createConnectTransport({
     httpVersion: "2",
     baseUrl: options.baseUrl,

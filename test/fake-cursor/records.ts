@@ -61,6 +61,10 @@ export interface RunRecord {
   tokensConfirmed: number;
   /** Addition: the stream was still open when a GOAWAY step on another stream tore its connection down. */
   connectionLost: boolean;
+  /** Addition: the client ended its request side with END_STREAM (a stream the client only reset, or left open, has false). */
+  requestEnded: boolean;
+  /** Addition: the HTTP/2 error code the stream closed with (0 = NO_ERROR, 8 = CANCEL, …); null while the stream is open. */
+  closeCode: number | null;
 }
 
 export interface LoginRecord {

@@ -60,6 +60,8 @@ export function newRunRecord(headers: Record<string, string>): RunRecord {
     tokensSent: 0,
     tokensConfirmed: 0,
     connectionLost: false,
+    requestEnded: false,
+    closeCode: null,
   };
 }
 
@@ -100,6 +102,7 @@ export class RunStream {
     this.runRequest.catch(() => {});
     stream.on("data", (chunk: Buffer) => this.onData(chunk));
     stream.on("error", () => {});
+    stream.on("end", () => (this.record.requestEnded = true));
     stream.on("close", () => this.onClose());
     // Kept here: a closed stream no longer knows its session.
     this.connection = stream.session;
@@ -209,6 +212,7 @@ export class RunStream {
     if (this.closed) return;
     this.closed = true;
     this.record.streamClosed = true;
+    this.record.closeCode = this.stream.rstCode ?? 0;
     if (this.connection) openByConnection.get(this.connection)?.delete(this);
     if (this.record.outcome === "open") this.record.outcome = this.turnEndedSent ? "completed" : "client_closed";
     this.rejectRunRequest(new StreamGone());

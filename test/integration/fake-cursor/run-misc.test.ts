@@ -1,10 +1,11 @@
 // Smaller promises of the fake: KV while parked on a tool call, waiting for client
 // heartbeats, accounts without a turn, waitForIdle's timeout, close() with a stream open,
-// and GetUsableModels over plain HTTP/1.1.
+// GetUsableModels over plain HTTP/1.1, and how each Run stream closed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fromBinary } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
+import { Http2SessionManager } from "@connectrpc/connect-node";
 import { GetUsableModelsResponseSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { startFakeCursor } from "../../fake-cursor/index.ts";
 import { RunClient, updateCases } from "./run-client.ts";
@@ -88,4 +89,23 @@ test("a first frame that is not run_request gets invalid_argument", async (t) =>
   assert.match(new TextDecoder().decode(envs[0]!.data), /"code":"invalid_argument".*must be run_request, got clientHeartbeat/);
   await fake.waitForIdle(2000);
   assert.equal(fake.runs[0]!.injected, "bad_first_frame");
+});
+
+test("records how each Run stream closed: the client's END_STREAM (requestEnded, closeCode 0), or its cancel (closeCode 8 = CANCEL)", async (t) => {
+  const fake = await startFakeCursor({ scenario: { accounts: { "auth0|ends": [[{ text: "x" }, { turnEnded: true }]], "*": [[{ silence: true }]] } } });
+  const shared = new Http2SessionManager(fake.url);
+  t.after(async () => {
+    shared.abort();
+    await fake.close();
+  });
+  assert.equal(await new RunClient(fake.url, { token: fake.mintAccessToken("auth0|ends"), sessionManager: shared }).finish(), null);
+  await fake.waitForIdle(2000);
+  assert.deepEqual([fake.runs[0]!.requestEnded, fake.runs[0]!.closeCode], [true, 0]);
+
+  const cancelled = new RunClient(fake.url, { token: fake.mintAccessToken("auth0|cancels"), sessionManager: shared });
+  while (fake.openStreams === 0) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(fake.runs[1]!.closeCode, null, "open");
+  cancelled.close();
+  await fake.waitForIdle(2000);
+  assert.equal(fake.runs[1]!.closeCode, 8, "CANCEL");
 });
