@@ -1,20 +1,21 @@
-// The part every streaming writer shares: output tokens counted, nothing more accepted
-// after the end or a failure, the coalescing batch flushed and stopped before the last
-// events, and a failure as a real HTTP error while nothing has gone out yet (so a client
-// still sees the status and retry-after) or as the format's own error event once the
-// stream started. The format-specific events come from the writer.
+// The streaming writers on the shared tail (writer-tail.ts): the coalescing batch is
+// flushed before anything that must follow what it holds (a tool call, the end of a
+// thinking block, a keep-alive) and flushed and stopped before the last events. The
+// format-specific events come from the writer.
 import type { RelayError } from "../base/errors.ts";
-import type { SinkEvent, StopReason, TurnSink } from "../sessions/turn-sink.ts";
+import type { StopReason, TurnSink } from "../sessions/turn-sink.ts";
+import type { DeltaCoalescer } from "./delta-coalescer.ts";
 import type { ResponseChannel } from "./http/channel.ts";
-import type { ContentEvent, JsonErrorFormat } from "./json-sink.ts";
+import { createWriterSink, dispatchContent, type ContentHandlers, type ErrorFormat } from "./writer-tail.ts";
 
 export interface StreamWriter {
   readonly contentStarted: boolean;
-  collect(event: ContentEvent): void;
-  /** Sends what the coalescing batch holds (nothing without one). */
-  flush(): void;
-  /** Stops the coalescing batch for good. */
-  closeBatch(): void;
+  /** Show thinking (else thinking deltas never reach `content`). */
+  readonly showThinking: boolean;
+  /** The writer's delta batch (createDeltaBatch). */
+  readonly batch: Pick<DeltaCoalescer<string>, "flush" | "close">;
+  /** thinkingDone may be left out where a thinking block has no end event. */
+  readonly content: Omit<ContentHandlers, "thinkingDone"> & Partial<Pick<ContentHandlers, "thinkingDone">>;
   /** The closing events of a finished turn. */
   finish(reason: StopReason, outputTokens: number): void;
   /** The failure as an event inside a stream that already started. */
@@ -23,40 +24,41 @@ export interface StreamWriter {
   keepAlive(): void;
 }
 
-export function createStreamSink(channel: ResponseChannel, writer: StreamWriter, errors: JsonErrorFormat): TurnSink {
-  let outputTokens = 0;
-  let done = false;
-  const stop = () => {
-    writer.flush();
-    writer.closeBatch();
-    done = true;
-  };
-  return {
-    get contentStarted() {
-      return writer.contentStarted;
-    },
-    handle(event: SinkEvent) {
-      if (done) return;
-      if (event.type !== "tokens") writer.collect(event);
-      else if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
-    },
-    end(reason: StopReason) {
-      if (done) return;
-      stop();
-      writer.finish(reason, outputTokens);
-      channel.end();
-    },
-    fail(error: RelayError) {
-      if (done) return;
-      stop();
-      if (!channel.started) channel.json(error.status, errors.body(error), errors.headers(error));
-      else writer.failInStream(error, outputTokens);
-      channel.end();
-    },
-    ping() {
-      if (done) return;
-      writer.flush();
-      writer.keepAlive();
+export function createStreamSink(channel: ResponseChannel, writer: StreamWriter, errors: ErrorFormat): TurnSink {
+  const { batch, content } = writer;
+  const thinkingDone = content.thinkingDone;
+  const handlers: ContentHandlers = {
+    text: content.text,
+    thinking: content.thinking,
+    thinkingDone: thinkingDone
+      ? () => {
+          batch.flush();
+          thinkingDone();
+        }
+      : () => {},
+    toolCall(call) {
+      batch.flush();
+      content.toolCall(call);
     },
   };
+  return createWriterSink(
+    channel,
+    {
+      get contentStarted() {
+        return writer.contentStarted;
+      },
+      collect: (event) => dispatchContent(event, handlers, writer.showThinking),
+      settle() {
+        batch.flush();
+        batch.close();
+      },
+      finish: (reason, outputTokens) => writer.finish(reason, outputTokens),
+      failInStream: (error, outputTokens) => writer.failInStream(error, outputTokens),
+      keepAlive() {
+        batch.flush();
+        writer.keepAlive();
+      },
+    },
+    errors,
+  );
 }

@@ -7,11 +7,12 @@ import { createMemoryChannel } from "./memory-channel.ts";
 function setup() {
   const ch = createMemoryChannel();
   const calls: string[] = [];
+  const collect = (type: string) => void (calls.push(`collect:${type}`), ch.sse(null, type));
   const writer: StreamWriter = {
     contentStarted: false,
-    collect: (e) => void (calls.push(`collect:${e.type}`), ch.sse(null, e.type)),
-    flush: () => void calls.push("flush"),
-    closeBatch: () => void calls.push("closeBatch"),
+    showThinking: false,
+    batch: { flush: () => void calls.push("flush"), close: () => void calls.push("closeBatch") },
+    content: { text: () => collect("text"), thinking: () => collect("thinking"), toolCall: () => collect("tool_call") },
     finish: (reason, tokens) => void calls.push(`finish:${reason}:${tokens}`),
     failInStream: (e, tokens) => void calls.push(`failInStream:${e.status}:${tokens}`),
     keepAlive: () => void calls.push("keepAlive"),
@@ -50,4 +51,13 @@ test("a failure before anything went out is a real HTTP error; after that, the f
   assert.equal(late.ch.status, 200);
   assert.deepEqual(late.calls, ["collect:text", "flush", "closeBatch", "failInStream:503:4"]);
   assert.equal(late.ch.ended, true);
+});
+
+test("content reaches the writer without empty deltas or hidden thinking; a tool call flushes the batch first", () => {
+  const { calls, sink } = setup();
+  sink.handle({ type: "text", text: "" });
+  sink.handle({ type: "thinking", text: "hidden" });
+  sink.handle({ type: "thinking_done", durationMs: 1 });
+  sink.handle({ type: "tool_call", call: { execId: 1, execIdString: "e", toolCallId: "c", name: "n", argsJson: "{}" } });
+  assert.deepEqual(calls, ["flush", "collect:tool_call"]);
 });
