@@ -7,7 +7,7 @@
 import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
-import { createJsonSink } from "../json-sink.ts";
+import { createJsonSink, type JsonCollector } from "../json-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
@@ -46,7 +46,7 @@ export function createAnthropicJsonSink(channel: ResponseChannel, options: Respo
     }
   }
 
-  const collector = {
+  const collector: JsonCollector = {
     get contentStarted() {
       return content.length > 0;
     },

@@ -23,7 +23,7 @@ import type { RelayError } from "../../base/errors.ts";
 import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
-import { createStreamSink } from "../stream-sink.ts";
+import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
 import { createDeltaBatch } from "../delta-coalescer.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
@@ -114,7 +114,7 @@ function finish(s: MessageStream, reason: StopReason, outputTokens: number): voi
 export function createAnthropicStreamSink(channel: ResponseChannel, options: ResponseSinkOptions): TurnSink {
   const s: MessageStream = { channel, options, messageId: options.messageId ?? newMessageId(), messageStarted: false, contentStarted: false, nextIndex: 0, open: null };
   const batch = createDeltaBatch<"text" | "thinking">((kind, t) => (kind === "text" ? textDelta(s, t) : thinkingDelta(s, t)), options);
-  const writer = {
+  const writer: StreamWriter = {
     get contentStarted() {
       return s.contentStarted;
     },

@@ -8,7 +8,7 @@
 import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import type { ResponseChannel } from "../http/channel.ts";
-import { createJsonSink } from "../json-sink.ts";
+import { createJsonSink, type JsonCollector } from "../json-sink.ts";
 import { inputTokensOf } from "../sink-options.ts";
 import { geminiErrors } from "./errors.ts";
 import { extractJsonText } from "./json-text.ts";
@@ -33,7 +33,7 @@ export function createGeminiJsonSink(channel: ResponseChannel, options: GeminiJs
     }
   }
 
-  const collector = {
+  const collector: JsonCollector = {
     get contentStarted() {
       return parts.length > 0;
     },

@@ -15,7 +15,7 @@
 import type { RelayError } from "../../base/errors.ts";
 import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
-import { createStreamSink } from "../stream-sink.ts";
+import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
 import { createDeltaBatch } from "../delta-coalescer.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
@@ -60,7 +60,7 @@ export function createGeminiStreamSink(channel: ResponseChannel, options: Gemini
   const meta = { model: options.model, responseId: options.messageId ?? newResponseId() };
   const s: ChunkStream = { channel, options, meta, contentStarted: false, heldText: "" };
   const batch = createDeltaBatch<DeltaKind>((kind, t) => content(s, kind === "text" ? { text: t } : { text: t, thought: true }), options);
-  const writer = {
+  const writer: StreamWriter = {
     get contentStarted() {
       return s.contentStarted || s.heldText !== "";
     },

@@ -7,7 +7,7 @@ import { systemClock } from "../../base/clock.ts";
 import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
-import { createJsonSink } from "../json-sink.ts";
+import { createJsonSink, type JsonCollector } from "../json-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
@@ -47,14 +47,18 @@ export function createOpenAiJsonSink(channel: ResponseChannel, options: Response
   let reasoning = "";
   const toolCalls: OpenAiToolCall[] = [];
 
-  const collector = {
+  const collector: JsonCollector = {
     get contentStarted() {
       return text !== "" || reasoning !== "" || toolCalls.length > 0;
     },
     showThinking: options.showThinking,
     content: {
-      text: (t: string) => void (text += t),
-      thinking: (t: string) => void (reasoning += t),
+      text: (t: string) => {
+        text += t;
+      },
+      thinking: (t: string) => {
+        reasoning += t;
+      },
       thinkingDone() {},
       toolCall(call: ToolCallRequest) {
         toolCalls.push({ id: toClientToolId(call.toolCallId), type: "function", function: { name: call.name, arguments: toolArguments(call.argsJson).json } });

@@ -21,7 +21,7 @@ import type { RelayError } from "../../base/errors.ts";
 import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
-import { createStreamSink } from "../stream-sink.ts";
+import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
 import { createDeltaBatch } from "../delta-coalescer.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
@@ -97,7 +97,7 @@ export function createOpenAiStreamSink(channel: ResponseChannel, options: Respon
     toolIndex: 0,
   };
   const batch = createDeltaBatch<DeltaKind>((kind, t) => content(s, { [kind]: t }), options);
-  const writer = {
+  const writer: StreamWriter = {
     get contentStarted() {
       return s.contentStarted;
     },

@@ -6,7 +6,7 @@ import { systemClock } from "../../base/clock.ts";
 import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
-import { createJsonSink } from "../json-sink.ts";
+import { createJsonSink, type JsonCollector } from "../json-sink.ts";
 import { inputTokensOf } from "../sink-options.ts";
 import { openAiErrors } from "../openai/errors.ts";
 import {
@@ -40,7 +40,7 @@ export function createResponsesJsonSink(channel: ResponseChannel, options: Respo
     open.text += text;
   };
 
-  const collector = {
+  const collector: JsonCollector = {
     get contentStarted() {
       return output.length > 0 || open !== null;
     },

@@ -21,7 +21,7 @@ import type { RelayError } from "../../base/errors.ts";
 import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
-import { createStreamSink } from "../stream-sink.ts";
+import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
 import { createDeltaBatch } from "../delta-coalescer.ts";
 import { inputTokensOf } from "../sink-options.ts";
 import { openAiErrorBody, openAiErrors } from "../openai/errors.ts";
@@ -164,7 +164,7 @@ function newResponseStream(channel: ResponseChannel, options: ResponsesSinkOptio
 export function createResponsesStreamSink(channel: ResponseChannel, options: ResponsesSinkOptions): TurnSink {
   const s = newResponseStream(channel, options);
   const batch = createDeltaBatch<DeltaKind>((kind, t) => appendDelta(s, kind, t), options);
-  const writer = {
+  const writer: StreamWriter = {
     get contentStarted() {
       return s.contentStarted;
     },
