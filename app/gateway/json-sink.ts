@@ -5,7 +5,7 @@
 // duplicate; a ping does nothing, as a JSON response cannot carry one.
 import type { StopReason, TurnSink } from "../sessions/turn-sink.ts";
 import type { ResponseChannel } from "./http/channel.ts";
-import { createWriterSink, dispatchContent, type ContentHandlers, type ErrorFormat } from "./writer-tail.ts";
+import { createWriterSink, type ContentHandlers, type ErrorFormat } from "./writer-tail.ts";
 
 export interface JsonCollector {
   readonly contentStarted: boolean;
@@ -24,7 +24,8 @@ export function createJsonSink(channel: ResponseChannel, collector: JsonCollecto
       get contentStarted() {
         return collector.contentStarted;
       },
-      collect: (event) => dispatchContent(event, collector.content, collector.showThinking),
+      showThinking: collector.showThinking,
+      content: collector.content,
       settle: nothing,
       finish: (reason, outputTokens) => channel.json(200, collector.body(reason, outputTokens)),
       // Nothing goes out before the body, so a failure is always the plain HTTP error.

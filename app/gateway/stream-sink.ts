@@ -6,7 +6,7 @@ import type { RelayError } from "../base/errors.ts";
 import type { StopReason, TurnSink } from "../sessions/turn-sink.ts";
 import type { DeltaCoalescer } from "./delta-coalescer.ts";
 import type { ResponseChannel } from "./http/channel.ts";
-import { createWriterSink, dispatchContent, type ContentHandlers, type ErrorFormat } from "./writer-tail.ts";
+import { createWriterSink, type ContentHandlers, type ErrorFormat } from "./writer-tail.ts";
 
 export interface StreamWriter {
   readonly contentStarted: boolean;
@@ -47,7 +47,8 @@ export function createStreamSink(channel: ResponseChannel, writer: StreamWriter,
       get contentStarted() {
         return writer.contentStarted;
       },
-      collect: (event) => dispatchContent(event, handlers, writer.showThinking),
+      showThinking: writer.showThinking,
+      content: handlers,
       settle() {
         batch.flush();
         batch.close();

@@ -2,15 +2,12 @@
 // nothing more accepted after the end or a failure, whatever is batched settled before
 // the last events, and a failure as a real HTTP error while nothing has gone out yet (so
 // a client still sees the status and retry-after) or as the format's own error event
-// once the response started. Content events reach the writer through one dispatch:
+// once the response started. Content events reach the writer's handlers from here:
 // empty deltas are dropped and thinking only goes on when the client asked to see it.
 import type { RelayError } from "../base/errors.ts";
 import type { ToolCallRequest } from "../cursor/types.ts";
 import type { SinkEvent, StopReason, TurnSink } from "../sessions/turn-sink.ts";
 import type { ResponseChannel } from "./http/channel.ts";
-
-/** The events a writer sees (token counts are the tail's). */
-export type ContentEvent = Exclude<SinkEvent, { type: "tokens" }>;
 
 /** How a client format renders an error response. */
 export interface ErrorFormat {
@@ -29,28 +26,12 @@ export interface ContentHandlers {
   toolCall(call: ToolCallRequest): void;
 }
 
-/** Sends one content event to its handler. */
-export function dispatchContent(event: ContentEvent, to: ContentHandlers, showThinking: boolean): void {
-  switch (event.type) {
-    case "text":
-      if (event.text !== "") to.text(event.text);
-      return;
-    case "thinking":
-      if (event.text !== "" && showThinking) to.thinking(event.text);
-      return;
-    case "thinking_done":
-      to.thinkingDone();
-      return;
-    case "tool_call":
-      to.toolCall(event.call);
-      return;
-  }
-}
-
 /** The format-specific part of a writer, as the tail drives it. */
 export interface TurnWriter {
   readonly contentStarted: boolean;
-  collect(event: ContentEvent): void;
+  /** Show thinking (else thinking deltas never reach `content`). */
+  readonly showThinking: boolean;
+  readonly content: ContentHandlers;
   /** Called once, before the closing events: sends and stops whatever is batched. */
   settle(): void;
   /** The closing events (or body) of a finished turn. */
@@ -62,6 +43,7 @@ export interface TurnWriter {
 }
 
 export function createWriterSink(channel: ResponseChannel, writer: TurnWriter, errors: ErrorFormat): TurnSink {
+  const { content, showThinking } = writer;
   let outputTokens = 0;
   let done = false;
   const stop = () => {
@@ -74,8 +56,23 @@ export function createWriterSink(channel: ResponseChannel, writer: TurnWriter, e
     },
     handle(event: SinkEvent) {
       if (done) return;
-      if (event.type !== "tokens") writer.collect(event);
-      else if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
+      switch (event.type) {
+        case "text":
+          if (event.text !== "") content.text(event.text);
+          return;
+        case "thinking":
+          if (event.text !== "" && showThinking) content.thinking(event.text);
+          return;
+        case "thinking_done":
+          content.thinkingDone();
+          return;
+        case "tool_call":
+          content.toolCall(event.call);
+          return;
+        case "tokens":
+          if (Number.isFinite(event.tokens) && event.tokens > 0) outputTokens += event.tokens;
+          return;
+      }
     },
     end(reason: StopReason) {
       if (done) return;
