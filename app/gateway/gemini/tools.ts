@@ -3,7 +3,8 @@
 // `parametersJsonSchema` is JSON Schema already; `parameters` is converted from Gemini's
 // schema dialect.
 import type { ToolDefinition } from "../../cursor/types.ts";
-import { at, expectArray, expectNonEmptyString, expectObject, invalid, optionalString, own, quote, type JsonObject } from "../validation.ts";
+import { readToolDefinition } from "../tool-definition.ts";
+import { at, expectArray, expectObject, own, type JsonObject } from "../validation.ts";
 import { geminiSchemaToJsonSchema } from "./schema.ts";
 
 export function readTools(raw: unknown): ToolDefinition[] {
@@ -23,14 +24,13 @@ export function readTools(raw: unknown): ToolDefinition[] {
   return tools;
 }
 
+/** Name, description and schema are read as for the other formats; `parameters` is Gemini's dialect. */
 function functionDeclaration(decl: JsonObject, path: string, seen: Set<string>): ToolDefinition {
-  const name = expectNonEmptyString(own(decl, "name"), at(path, "name"));
-  if (seen.has(name)) throw invalid(at(path, "name"), `duplicate tool name ${quote(name)}`);
-  seen.add(name);
+  const tool = readToolDefinition(decl, path, "parametersJsonSchema", seen);
   const jsonSchema = own(decl, "parametersJsonSchema");
   const geminiSchema = own(decl, "parameters");
-  let inputSchema: unknown = { type: "object", properties: {} };
-  if (jsonSchema !== undefined && jsonSchema !== null) inputSchema = expectObject(jsonSchema, at(path, "parametersJsonSchema"));
-  else if (geminiSchema !== undefined && geminiSchema !== null) inputSchema = geminiSchemaToJsonSchema(geminiSchema, at(path, "parameters"));
-  return { name, description: optionalString(own(decl, "description"), at(path, "description")) ?? "", inputSchema };
+  if ((jsonSchema === undefined || jsonSchema === null) && geminiSchema !== undefined && geminiSchema !== null) {
+    return { ...tool, inputSchema: geminiSchemaToJsonSchema(geminiSchema, at(path, "parameters")) };
+  }
+  return tool;
 }
