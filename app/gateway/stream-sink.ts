@@ -1,21 +1,27 @@
-// The streaming writers on the shared tail (writer-tail.ts): the coalescing batch is
-// flushed before anything that must follow what it holds (a tool call, the end of a
-// thinking block, a keep-alive) and flushed and stopped before the last events. The
+// The streaming writers on the shared tail (writer-tail.ts): text and thinking deltas go
+// through the coalescing batch (createDeltaBatch: on when options.coalesce asks for it),
+// which is flushed before anything that must follow what it holds (a tool call, the end
+// of a thinking block, a keep-alive) and flushed and stopped before the last events. The
 // format-specific events come from the writer.
 import type { RelayError } from "../base/errors.ts";
+import type { ToolCallRequest } from "../cursor/types.ts";
 import type { StopReason, TurnSink } from "../sessions/turn-sink.ts";
-import type { DeltaCoalescer } from "./delta-coalescer.ts";
+import { createDeltaBatch } from "./delta-coalescer.ts";
 import type { ResponseChannel } from "./http/channel.ts";
+import type { ResponseSinkOptions } from "./sink-options.ts";
 import { createWriterSink, type ContentHandlers, type ErrorFormat } from "./writer-tail.ts";
+
+export type DeltaKind = "text" | "thinking";
 
 export interface StreamWriter {
   readonly contentStarted: boolean;
-  /** Show thinking (else thinking deltas never reach `content`). */
-  readonly showThinking: boolean;
-  /** The writer's delta batch (createDeltaBatch). */
-  readonly batch: Pick<DeltaCoalescer<string>, "flush" | "close">;
-  /** thinkingDone may be left out where a thinking block has no end event. */
-  readonly content: Omit<ContentHandlers, "thinkingDone"> & Partial<Pick<ContentHandlers, "thinkingDone">>;
+  /** Sends one text or thinking delta (a batch of them when coalescing is on). */
+  delta(kind: DeltaKind, text: string): void;
+  /** Where text goes instead of the batch, when the writer holds it back (Gemini's JSON mode). */
+  holdText?(text: string): void;
+  /** The end of a thinking block, where the format has one. */
+  thinkingDone?(): void;
+  toolCall(call: ToolCallRequest): void;
   /** The closing events of a finished turn. */
   finish(reason: StopReason, outputTokens: number): void;
   /** The failure as an event inside a stream that already started. */
@@ -24,12 +30,12 @@ export interface StreamWriter {
   keepAlive(): void;
 }
 
-export function createStreamSink(channel: ResponseChannel, writer: StreamWriter, errors: ErrorFormat): TurnSink {
-  const { batch, content } = writer;
-  const thinkingDone = content.thinkingDone;
-  const handlers: ContentHandlers = {
-    text: content.text,
-    thinking: content.thinking,
+export function createStreamSink(channel: ResponseChannel, options: ResponseSinkOptions, writer: StreamWriter, errors: ErrorFormat): TurnSink {
+  const batch = createDeltaBatch<DeltaKind>(writer.delta, options);
+  const { holdText, thinkingDone } = writer;
+  const content: ContentHandlers = {
+    text: holdText ?? ((t) => batch.add("text", t)),
+    thinking: (t) => batch.add("thinking", t),
     thinkingDone: thinkingDone
       ? () => {
           batch.flush();
@@ -38,7 +44,7 @@ export function createStreamSink(channel: ResponseChannel, writer: StreamWriter,
       : () => {},
     toolCall(call) {
       batch.flush();
-      content.toolCall(call);
+      writer.toolCall(call);
     },
   };
   return createWriterSink(
@@ -47,8 +53,8 @@ export function createStreamSink(channel: ResponseChannel, writer: StreamWriter,
       get contentStarted() {
         return writer.contentStarted;
       },
-      showThinking: writer.showThinking,
-      content: handlers,
+      showThinking: options.showThinking,
+      content,
       settle() {
         batch.flush();
         batch.close();

@@ -1,6 +1,6 @@
 // One response writer per client format: picks the streaming or JSON writer of the
 // client's API and gives it the options that API needs.
-import type { ChatRequest, ClientApi } from "../sessions/chat-request.ts";
+import type { ChatRequest } from "../sessions/chat-request.ts";
 import type { TurnSink } from "../sessions/turn-sink.ts";
 import { createAnthropicJsonSink } from "./anthropic/json-writer.ts";
 import { createAnthropicStreamSink } from "./anthropic/stream-writer.ts";

@@ -19,13 +19,11 @@
 // With options.coalesce (the gateway sets it), bursts of small text/thinking deltas are
 // batched into fewer content_block_delta events (delta-coalescer.ts); everything that
 // must keep its order flushes the batch first.
-import type { RelayError } from "../../base/errors.ts";
 import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
-import { createDeltaBatch } from "../delta-coalescer.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
 import { anthropicErrorBody, anthropicErrors } from "./errors.ts";
@@ -113,28 +111,22 @@ function finish(s: MessageStream, reason: StopReason, outputTokens: number): voi
 
 export function createAnthropicStreamSink(channel: ResponseChannel, options: ResponseSinkOptions): TurnSink {
   const s: MessageStream = { channel, options, messageId: options.messageId ?? newMessageId(), messageStarted: false, contentStarted: false, nextIndex: 0, open: null };
-  const batch = createDeltaBatch<"text" | "thinking">((kind, t) => (kind === "text" ? textDelta(s, t) : thinkingDelta(s, t)), options);
   const writer: StreamWriter = {
     get contentStarted() {
       return s.contentStarted;
     },
-    showThinking: options.showThinking,
-    batch,
-    content: {
-      text: (t: string) => batch.add("text", t),
-      thinking: (t: string) => batch.add("thinking", t),
-      thinkingDone: () => {
-        if (s.open?.kind === "thinking") closeBlock(s);
-      },
-      toolCall: (call: ToolCallRequest) => toolUse(s, call),
+    delta: (kind, t) => (kind === "text" ? textDelta(s, t) : thinkingDelta(s, t)),
+    thinkingDone() {
+      if (s.open?.kind === "thinking") closeBlock(s);
     },
-    finish: (reason: StopReason, outputTokens: number) => finish(s, reason, outputTokens),
+    toolCall: (call) => toolUse(s, call),
+    finish: (reason, outputTokens) => finish(s, reason, outputTokens),
     // Open blocks stay unclosed on purpose: the content is incomplete, not finished.
-    failInStream: (error: RelayError) => channel.sse("error", JSON.stringify(anthropicErrorBody(error))),
+    failInStream: (error) => channel.sse("error", JSON.stringify(anthropicErrorBody(error))),
     keepAlive() {
       startMessage(s);
       send(s, "ping", {});
     },
   };
-  return createStreamSink(channel, writer, anthropicErrors);
+  return createStreamSink(channel, options, writer, anthropicErrors);
 }

@@ -12,11 +12,8 @@
 //
 // In JSON mode (responseMimeType application/json) the text is held back and sent once,
 // cleaned to the JSON value, at the end: a half-sent fence cannot be taken back.
-import type { RelayError } from "../../base/errors.ts";
-import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
-import { createDeltaBatch } from "../delta-coalescer.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
 import { geminiErrorBody, geminiErrors } from "./errors.ts";
@@ -28,8 +25,6 @@ export interface GeminiSinkOptions extends ResponseSinkOptions {
   /** responseMimeType application/json: the answer's text is cleaned to one JSON value. */
   jsonOutput?: boolean;
 }
-
-type DeltaKind = "text" | "thought";
 
 /** One stream of GenerateContentResponse chunks. */
 interface ChunkStream {
@@ -59,24 +54,16 @@ function finish(s: ChunkStream, reason: StopReason, outputTokens: number): void 
 export function createGeminiStreamSink(channel: ResponseChannel, options: GeminiSinkOptions): TurnSink {
   const meta = { model: options.model, responseId: options.messageId ?? newResponseId() };
   const s: ChunkStream = { channel, options, meta, contentStarted: false, heldText: "" };
-  const batch = createDeltaBatch<DeltaKind>((kind, t) => content(s, kind === "text" ? { text: t } : { text: t, thought: true }), options);
   const writer: StreamWriter = {
     get contentStarted() {
       return s.contentStarted || s.heldText !== "";
     },
-    showThinking: options.showThinking,
-    batch,
-    content: {
-      text(t: string) {
-        if (options.jsonOutput) s.heldText += t;
-        else batch.add("text", t);
-      },
-      thinking: (t: string) => batch.add("thought", t),
-      toolCall: (call: ToolCallRequest) => content(s, functionCallPart(call)),
-    },
-    finish: (reason: StopReason, outputTokens: number) => finish(s, reason, outputTokens),
-    failInStream: (error: RelayError) => channel.sse(null, JSON.stringify(geminiErrorBody(error))),
+    delta: (kind, t) => content(s, kind === "text" ? { text: t } : { text: t, thought: true }),
+    ...(options.jsonOutput ? { holdText: (t: string) => void (s.heldText += t) } : {}),
+    toolCall: (call) => content(s, functionCallPart(call)),
+    finish: (reason, outputTokens) => finish(s, reason, outputTokens),
+    failInStream: (error) => channel.sse(null, JSON.stringify(geminiErrorBody(error))),
     keepAlive: () => send(s, []),
   };
-  return createStreamSink(channel, writer, geminiErrors);
+  return createStreamSink(channel, options, writer, geminiErrors);
 }

@@ -17,21 +17,17 @@
 // client that ignores the field still sees the stream end without the success marker.
 import { randomBytes } from "node:crypto";
 import { systemClock } from "../../base/clock.ts";
-import type { RelayError } from "../../base/errors.ts";
 import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
-import { createDeltaBatch } from "../delta-coalescer.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
 import { openAiErrorBody, openAiErrors } from "./errors.ts";
 import { finishReason, openAiUsage } from "./finish.ts";
 
 export const newCompletionId = (): string => `chatcmpl-relay${randomBytes(12).toString("base64url")}`;
-
-type DeltaKind = "content" | "reasoning_content";
 
 /** One chat.completion.chunk stream. */
 interface ChunkStream {
@@ -96,24 +92,18 @@ export function createOpenAiStreamSink(channel: ResponseChannel, options: Respon
     contentStarted: false,
     toolIndex: 0,
   };
-  const batch = createDeltaBatch<DeltaKind>((kind, t) => content(s, { [kind]: t }), options);
   const writer: StreamWriter = {
     get contentStarted() {
       return s.contentStarted;
     },
-    showThinking: options.showThinking,
-    batch,
-    content: {
-      text: (t: string) => batch.add("content", t),
-      thinking: (t: string) => batch.add("reasoning_content", t),
-      toolCall: (call: ToolCallRequest) => toolCall(s, call),
-    },
-    finish: (reason: StopReason, outputTokens: number) => finish(s, reason, outputTokens),
-    failInStream: (error: RelayError) => channel.sse(null, JSON.stringify(openAiErrorBody(error))),
+    delta: (kind, t) => content(s, kind === "text" ? { content: t } : { reasoning_content: t }),
+    toolCall: (call) => toolCall(s, call),
+    finish: (reason, outputTokens) => finish(s, reason, outputTokens),
+    failInStream: (error) => channel.sse(null, JSON.stringify(openAiErrorBody(error))),
     keepAlive() {
       if (!s.roleSent) sendRole(s);
       else chunk(s, {});
     },
   };
-  return createStreamSink(channel, writer, openAiErrors);
+  return createStreamSink(channel, options, writer, openAiErrors);
 }

@@ -22,7 +22,6 @@ import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
-import { createDeltaBatch } from "../delta-coalescer.ts";
 import { inputTokensOf } from "../sink-options.ts";
 import { openAiErrorBody, openAiErrors } from "../openai/errors.ts";
 import {
@@ -163,24 +162,18 @@ function newResponseStream(channel: ResponseChannel, options: ResponsesSinkOptio
 
 export function createResponsesStreamSink(channel: ResponseChannel, options: ResponsesSinkOptions): TurnSink {
   const s = newResponseStream(channel, options);
-  const batch = createDeltaBatch<DeltaKind>((kind, t) => appendDelta(s, kind, t), options);
   const writer: StreamWriter = {
     get contentStarted() {
       return s.contentStarted;
     },
-    showThinking: options.showThinking,
-    batch,
-    content: {
-      text: (t: string) => batch.add("text", t),
-      thinking: (t: string) => batch.add("reasoning", t),
-      thinkingDone: () => {
-        if (s.open?.kind === "reasoning") closeOpen(s);
-      },
-      toolCall: (call: ToolCallRequest) => toolCall(s, call),
+    delta: (kind, t) => appendDelta(s, kind === "text" ? "text" : "reasoning", t),
+    thinkingDone() {
+      if (s.open?.kind === "reasoning") closeOpen(s);
     },
-    finish: (reason: StopReason, outputTokens: number) => finish(s, reason, outputTokens),
-    failInStream: (error: RelayError, outputTokens: number) => failInStream(s, error, outputTokens),
+    toolCall: (call) => toolCall(s, call),
+    finish: (reason, outputTokens) => finish(s, reason, outputTokens),
+    failInStream: (error, outputTokens) => failInStream(s, error, outputTokens),
     keepAlive: () => keepAlive(s),
   };
-  return createStreamSink(channel, writer, openAiErrors);
+  return createStreamSink(channel, options, writer, openAiErrors);
 }
