@@ -10,6 +10,7 @@ import type { TurnSink } from "../sessions/turn-sink.ts";
 import { parseAnthropicRequest } from "./anthropic/parse-request.ts";
 import { clientFacing } from "./client-facing.ts";
 import { parseGeminiRequest } from "./gemini/parse-request.ts";
+import type { GeminiTurn } from "./gemini/route.ts";
 import type { ResponseChannel } from "./http/channel.ts";
 import type { KeyConcurrency } from "./key-concurrency.ts";
 import { parseOpenAiRequest } from "./openai/parse-request.ts";
@@ -19,7 +20,7 @@ import { parseResponsesRequest } from "./responses/parse-request.ts";
 import { newItemId } from "./responses/response-object.ts";
 import { createResponseIndex } from "./responses/response-index.ts";
 import { estimateInputTokens } from "./tokens-estimate.ts";
-import type { GeminiTurn, SinkFactory, SinkFormat } from "./turn-sinks.ts";
+import type { SinkFactory, SinkFormat } from "./turn-sinks.ts";
 
 export type ChatTurn = (req: IncomingMessage, res: ServerResponse, channel: ResponseChannel, api: ClientApi, gemini?: GeminiTurn) => Promise<void>;
 
@@ -49,8 +50,8 @@ function parseTurn(body: unknown, req: IncomingMessage, api: ClientApi, gemini: 
     return { request: responses.chat, format, previousResponseId: responses.echo.previousResponseId ?? null, store: responses.echo.store !== false };
   }
   if (gemini) {
-    const parsed = parseGeminiRequest(body, gemini);
-    return { request: parsed.chat, format: { api: "gemini", turn: gemini, jsonOutput: parsed.jsonOutput }, ...plain };
+    const parsed = parseGeminiRequest(body, gemini.call);
+    return { request: parsed.chat, format: { api: "gemini", sse: gemini.sse, jsonOutput: parsed.jsonOutput }, ...plain };
   }
   if (api === "anthropic") return { request: parseAnthropicRequest(body, headers), format: { api }, ...plain };
   return { request: parseOpenAiRequest(body, headers), format: { api: "openai" }, ...plain };

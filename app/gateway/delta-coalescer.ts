@@ -6,7 +6,7 @@
 //
 // A burst of 64-byte deltas thus costs one JSON event and one socket write per ~512
 // bytes instead of one per delta, while a slow trickle is forwarded as it comes.
-import type { Clock, TimerHandle } from "../base/clock.ts";
+import { systemClock, type Clock, type TimerHandle } from "../base/clock.ts";
 
 export interface CoalesceOptions {
   /** Flush a batch once it holds this many characters (default 512). */
@@ -78,5 +78,23 @@ export function createDeltaCoalescer<K extends string>(
       pendingKind = null;
       pending = [];
     },
+  };
+}
+
+/**
+ * A writer's delta path: the coalescer when `coalesce` asks for one, else each non-empty
+ * delta emitted at once (flush and close then have nothing to do).
+ */
+export function createDeltaBatch<K extends string>(
+  emit: (kind: K, text: string) => void,
+  options: { coalesce?: CoalesceOptions | false | undefined; clock?: Clock | undefined },
+): DeltaCoalescer<K> {
+  if (options.coalesce) return createDeltaCoalescer(emit, options.clock ?? systemClock, options.coalesce);
+  return {
+    add(kind, text) {
+      if (text !== "") emit(kind, text);
+    },
+    flush() {},
+    close() {},
   };
 }

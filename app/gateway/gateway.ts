@@ -21,7 +21,7 @@ import { MethodNotAllowed } from "../base/router.ts";
 import { createKeyConcurrency } from "./key-concurrency.ts";
 import { createModelRoutes } from "./model-routes.ts";
 import { openAiErrorBody, openAiErrorHeaders } from "./openai/errors.ts";
-import { createRequestContext } from "./request-context.ts";
+import { createRequestContext, urlOf } from "./request-context.ts";
 import type { RequestStats } from "./request-stats.ts";
 import { createSinkFactory } from "./turn-sinks.ts";
 
@@ -70,14 +70,6 @@ export function renderError(api: ClientApi, err: RelayError, channel: ResponseCh
 
 const isManagementPath = (path: string) => path.startsWith("/v0/management/") || path === "/ui" || path.startsWith("/ui/");
 
-function pathOf(req: IncomingMessage): string {
-  try {
-    return new URL(req.url ?? "/", "http://relay.invalid").pathname;
-  } catch {
-    return "/"; // a malformed target falls through to 404
-  }
-}
-
 export function createGateway(deps: GatewayDeps): Gateway {
   const context = createRequestContext({
     relayKey: deps.relayKey,
@@ -100,7 +92,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     async handle(req, res) {
       const method = req.method ?? "GET";
-      const path = pathOf(req);
+      const path = urlOf(req).pathname;
       const api = apiOf(path, req.headers);
       const channel = nodeChannel(res);
       deps.logger.debug("request", { method, path });

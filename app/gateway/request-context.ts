@@ -19,14 +19,28 @@ export interface RequestContextDeps {
   bodyLimitBytes: number;
 }
 
-/** The query of a request (`?key=`, `?alt=sse`); an unreadable target has none. */
-export function queryOf(req: IncomingMessage): URLSearchParams {
-  try {
-    return new URL(req.url ?? "/", "http://relay.invalid").searchParams;
-  } catch {
-    return new URLSearchParams();
+const urls = new WeakMap<IncomingMessage, URL>();
+
+/**
+ * A request's target, parsed once per request: the gateway's path, a Gemini key in
+ * `?key=` and `?alt=sse` all come from this one URL. An unreadable target reads as `/`
+ * (a plain 404, no query).
+ */
+export function urlOf(req: IncomingMessage): URL {
+  let url = urls.get(req);
+  if (url === undefined) {
+    try {
+      url = new URL(req.url ?? "/", "http://relay.invalid");
+    } catch {
+      url = new URL("/", "http://relay.invalid");
+    }
+    urls.set(req, url);
   }
+  return url;
 }
+
+/** The query of a request (`?key=`, `?alt=sse`). */
+export const queryOf = (req: IncomingMessage): URLSearchParams => urlOf(req).searchParams;
 
 export function createRequestContext(deps: RequestContextDeps): RequestContext {
   return {

@@ -1,7 +1,8 @@
-// One client tool as the relay declares it to Cursor, read the same way for both APIs:
+// One client tool as the relay declares it to Cursor, read the same way for every API:
 // a non-empty unique name, an optional description, and a JSON Schema object (an empty
 // object schema when the client sent none). Anthropic keeps the schema in
-// `input_schema`, OpenAI in `function.parameters`.
+// `input_schema`, OpenAI in `function.parameters` (Responses: `parameters`), Gemini in
+// `parametersJsonSchema`.
 import type { ToolDefinition } from "../cursor/types.ts";
 import { at, expectNonEmptyString, expectObject, invalid, optionalString, own, quote, type JsonObject } from "./validation.ts";
 

@@ -1,6 +1,6 @@
 // One response writer per client format: picks the streaming or JSON writer of the
 // client's API and gives it the options that API needs.
-import type { ChatRequest, ClientApi } from "../sessions/chat-request.ts";
+import type { ChatRequest } from "../sessions/chat-request.ts";
 import type { TurnSink } from "../sessions/turn-sink.ts";
 import { createAnthropicJsonSink } from "./anthropic/json-writer.ts";
 import { createAnthropicStreamSink } from "./anthropic/stream-writer.ts";
@@ -14,19 +14,11 @@ import { createResponsesJsonSink } from "./responses/json-writer.ts";
 import type { ResponsesRequest } from "./responses/parse-request.ts";
 import { createResponsesStreamSink } from "./responses/stream-writer.ts";
 
-/** A Gemini generate call: the model and the kind of response come from the URL. */
-export interface GeminiTurn {
-  model: string;
-  stream: boolean;
-  /** streamGenerateContent?alt=sse (else a JSON array). */
-  sse: boolean;
-}
-
 /** What the writer must know beyond the parsed request, per client format. */
 export type SinkFormat =
   | { api: "anthropic" | "openai" }
   | { api: "responses"; responses: ResponsesRequest; responseId: string }
-  | { api: "gemini"; turn: GeminiTurn; jsonOutput: boolean };
+  | { api: "gemini"; /** A stream framed as SSE (?alt=sse), else as one JSON array. */ sse: boolean; jsonOutput: boolean };
 
 export type SinkFactory = (format: SinkFormat, request: ChatRequest, channel: ResponseChannel, inputTokens: () => number) => TurnSink;
 
@@ -44,8 +36,8 @@ export function createSinkFactory(coalesceOption: CoalesceOptions | false | unde
       }
       case "gemini": {
         const options = { ...common, jsonOutput: format.jsonOutput };
-        if (format.turn.stream && format.turn.sse) return createGeminiStreamSink(channel, { ...options, coalesce });
-        return createGeminiJsonSink(channel, { ...options, asArray: format.turn.stream });
+        if (request.stream && format.sse) return createGeminiStreamSink(channel, { ...options, coalesce });
+        return createGeminiJsonSink(channel, { ...options, asArray: request.stream });
       }
       case "anthropic":
         return request.stream ? createAnthropicStreamSink(channel, { ...common, coalesce }) : createAnthropicJsonSink(channel, common);

@@ -7,6 +7,7 @@
 // "no accounts configured" is not an overload, so it stays api_error. 502 is api_error.
 import type { RelayError } from "../../base/errors.ts";
 import { retryHeaders } from "../retry-headers.ts";
+import type { ErrorFormat } from "../writer-tail.ts";
 
 export type AnthropicErrorType =
   | "invalid_request_error"
@@ -60,3 +61,6 @@ export function anthropicErrorBody(err: RelayError): AnthropicErrorBody {
 export function anthropicErrorHeaders(err: RelayError): Record<string, string> {
   return retryHeaders(err);
 }
+
+/** The format's errors, as the response writers take them. */
+export const anthropicErrors: ErrorFormat = { body: anthropicErrorBody, headers: anthropicErrorHeaders };

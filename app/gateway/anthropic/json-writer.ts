@@ -4,13 +4,14 @@
 // the client has seen nothing yet, but a retry on another account would duplicate
 // what is already collected, so a failure after that is reported, not retried
 // (docs/protocol.md §10).
+import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
-import { createJsonSink, type ContentEvent } from "../json-sink.ts";
+import { createJsonSink, type JsonCollector } from "../json-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
-import { anthropicErrorBody, anthropicErrorHeaders } from "./errors.ts";
+import { anthropicErrors } from "./errors.ts";
 import { newMessageId } from "./message-id.ts";
 import { thinkingSignature } from "./thinking-signature.ts";
 import { anthropicUsage, type AnthropicUsage } from "./usage.ts";
@@ -37,7 +38,6 @@ export function createAnthropicJsonSink(channel: ResponseChannel, options: Respo
   let open: Extract<AnthropicContentBlock, { type: "text" | "thinking" }> | null = null;
 
   function append(type: "text" | "thinking", t: string) {
-    if (t === "") return;
     if (open?.type === "text" && type === "text") open.text += t;
     else if (open?.type === "thinking" && type === "thinking") open.thinking += t;
     else {
@@ -46,31 +46,21 @@ export function createAnthropicJsonSink(channel: ResponseChannel, options: Respo
     }
   }
 
-  const collector = {
+  const collector: JsonCollector = {
     get contentStarted() {
       return content.length > 0;
     },
-    collect(event: ContentEvent) {
-      switch (event.type) {
-        case "text":
-          append("text", event.text);
-          break;
-        case "thinking":
-          if (options.showThinking) append("thinking", event.text);
-          break;
-        case "thinking_done":
-          if (open?.type === "thinking") open = null;
-          break;
-        case "tool_call":
-          open = null;
-          content.push({
-            type: "tool_use",
-            id: toClientToolId(event.call.toolCallId),
-            name: event.call.name,
-            input: toolArguments(event.call.argsJson).value,
-          });
-          break;
-      }
+    showThinking: options.showThinking,
+    content: {
+      text: (t: string) => append("text", t),
+      thinking: (t: string) => append("thinking", t),
+      thinkingDone() {
+        if (open?.type === "thinking") open = null;
+      },
+      toolCall(call: ToolCallRequest) {
+        open = null;
+        content.push({ type: "tool_use", id: toClientToolId(call.toolCallId), name: call.name, input: toolArguments(call.argsJson).value });
+      },
     },
     body(reason: StopReason, outputTokens: number): AnthropicMessage {
       for (const block of content) if (block.type === "thinking") block.signature = thinkingSignature(block.thinking);
@@ -86,5 +76,5 @@ export function createAnthropicJsonSink(channel: ResponseChannel, options: Respo
       };
     },
   };
-  return createJsonSink(channel, collector, { body: anthropicErrorBody, headers: anthropicErrorHeaders });
+  return createJsonSink(channel, collector, anthropicErrors);
 }

@@ -19,145 +19,114 @@
 // With options.coalesce (the gateway sets it), bursts of small text/thinking deltas are
 // batched into fewer content_block_delta events (delta-coalescer.ts); everything that
 // must keep its order flushes the batch first.
-import { systemClock } from "../../base/clock.ts";
-import type { RelayError } from "../../base/errors.ts";
 import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
-import type { ContentEvent } from "../json-sink.ts";
 import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
-import { createDeltaCoalescer } from "../delta-coalescer.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
-import { anthropicErrorBody, anthropicErrorHeaders } from "./errors.ts";
+import { anthropicErrorBody, anthropicErrors } from "./errors.ts";
 import { newMessageId } from "./message-id.ts";
 import { thinkingSignature } from "./thinking-signature.ts";
 import { anthropicUsage } from "./usage.ts";
 
 type OpenBlock = { kind: "text"; index: number } | { kind: "thinking"; index: number; text: string };
 
+/** One message being streamed. */
+interface MessageStream {
+  readonly channel: ResponseChannel;
+  readonly options: ResponseSinkOptions;
+  readonly messageId: string;
+  messageStarted: boolean;
+  contentStarted: boolean;
+  nextIndex: number;
+  open: OpenBlock | null;
+}
+
+const send = (s: MessageStream, type: string, payload: Record<string, unknown>) => s.channel.sse(type, JSON.stringify({ type, ...payload }));
+
+function startMessage(s: MessageStream): void {
+  if (s.messageStarted) return;
+  s.messageStarted = true;
+  send(s, "message_start", {
+    message: {
+      id: s.messageId,
+      type: "message",
+      role: "assistant",
+      model: s.options.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: anthropicUsage(inputTokensOf(s.options), 0),
+    },
+  });
+}
+
+function startBlock(s: MessageStream, block: Record<string, unknown>): number {
+  startMessage(s);
+  closeBlock(s);
+  const index = s.nextIndex++;
+  s.contentStarted = true;
+  send(s, "content_block_start", { index, content_block: block });
+  return index;
+}
+
+function closeBlock(s: MessageStream): void {
+  const block = s.open;
+  if (block === null) return;
+  s.open = null;
+  if (block.kind === "thinking") {
+    send(s, "content_block_delta", { index: block.index, delta: { type: "signature_delta", signature: thinkingSignature(block.text) } });
+  }
+  send(s, "content_block_stop", { index: block.index });
+}
+
+function textDelta(s: MessageStream, t: string): void {
+  if (s.open?.kind !== "text") s.open = { kind: "text", index: startBlock(s, { type: "text", text: "" }) };
+  send(s, "content_block_delta", { index: s.open.index, delta: { type: "text_delta", text: t } });
+}
+
+function thinkingDelta(s: MessageStream, t: string): void {
+  if (s.open?.kind !== "thinking") s.open = { kind: "thinking", index: startBlock(s, { type: "thinking", thinking: "", signature: "" }), text: "" };
+  s.open.text += t;
+  send(s, "content_block_delta", { index: s.open.index, delta: { type: "thinking_delta", thinking: t } });
+}
+
+function toolUse(s: MessageStream, call: ToolCallRequest): void {
+  const index = startBlock(s, { type: "tool_use", id: toClientToolId(call.toolCallId), name: call.name, input: {} });
+  send(s, "content_block_delta", { index, delta: { type: "input_json_delta", partial_json: toolArguments(call.argsJson).json } });
+  send(s, "content_block_stop", { index });
+}
+
+function finish(s: MessageStream, reason: StopReason, outputTokens: number): void {
+  startMessage(s);
+  closeBlock(s);
+  send(s, "message_delta", {
+    delta: { stop_reason: reason, stop_sequence: null },
+    usage: anthropicUsage(inputTokensOf(s.options), outputTokens),
+  });
+  send(s, "message_stop", {});
+}
+
 export function createAnthropicStreamSink(channel: ResponseChannel, options: ResponseSinkOptions): TurnSink {
-  const messageId = options.messageId ?? newMessageId();
-  let messageStarted = false;
-  let contentStarted = false;
-  let nextIndex = 0;
-  let open: OpenBlock | null = null;
-
-  const send = (type: string, payload: Record<string, unknown>) => channel.sse(type, JSON.stringify({ type, ...payload }));
-
-  function startMessage() {
-    if (messageStarted) return;
-    messageStarted = true;
-    send("message_start", {
-      message: {
-        id: messageId,
-        type: "message",
-        role: "assistant",
-        model: options.model,
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        usage: anthropicUsage(inputTokensOf(options), 0),
-      },
-    });
-  }
-
-  function startBlock(block: Record<string, unknown>): number {
-    startMessage();
-    closeBlock();
-    const index = nextIndex++;
-    contentStarted = true;
-    send("content_block_start", { index, content_block: block });
-    return index;
-  }
-
-  function closeBlock() {
-    if (open === null) return;
-    const block = open;
-    open = null;
-    if (block.kind === "thinking") {
-      send("content_block_delta", { index: block.index, delta: { type: "signature_delta", signature: thinkingSignature(block.text) } });
-    }
-    send("content_block_stop", { index: block.index });
-  }
-
-  function emitText(t: string) {
-    if (open?.kind !== "text") open = { kind: "text", index: startBlock({ type: "text", text: "" }) };
-    send("content_block_delta", { index: open.index, delta: { type: "text_delta", text: t } });
-  }
-
-  function emitThinking(t: string) {
-    if (open?.kind !== "thinking") open = { kind: "thinking", index: startBlock({ type: "thinking", thinking: "", signature: "" }), text: "" };
-    open.text += t;
-    send("content_block_delta", { index: open.index, delta: { type: "thinking_delta", thinking: t } });
-  }
-
-  const batch = options.coalesce
-    ? createDeltaCoalescer<"text" | "thinking">((kind, t) => (kind === "text" ? emitText(t) : emitThinking(t)), options.clock ?? systemClock, options.coalesce)
-    : null;
-  /** Sends what the batch holds, before anything that must come after it. */
-  const flush = () => batch?.flush();
-
-  function text(t: string) {
-    if (t === "") return;
-    if (batch) batch.add("text", t);
-    else emitText(t);
-  }
-
-  function thinking(t: string) {
-    if (t === "" || !options.showThinking) return;
-    if (batch) batch.add("thinking", t);
-    else emitThinking(t);
-  }
-
-  function toolUse(call: ToolCallRequest) {
-    flush();
-    const index = startBlock({ type: "tool_use", id: toClientToolId(call.toolCallId), name: call.name, input: {} });
-    send("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: toolArguments(call.argsJson).json } });
-    send("content_block_stop", { index });
-  }
-
+  const s: MessageStream = { channel, options, messageId: options.messageId ?? newMessageId(), messageStarted: false, contentStarted: false, nextIndex: 0, open: null };
   const writer: StreamWriter = {
     get contentStarted() {
-      return contentStarted;
+      return s.contentStarted;
     },
-    collect(event: ContentEvent) {
-      switch (event.type) {
-        case "text":
-          text(event.text);
-          break;
-        case "thinking":
-          thinking(event.text);
-          break;
-        case "thinking_done":
-          flush();
-          if (open?.kind === "thinking") closeBlock();
-          break;
-        case "tool_call":
-          toolUse(event.call);
-          break;
-      }
+    delta: (kind, t) => (kind === "text" ? textDelta(s, t) : thinkingDelta(s, t)),
+    thinkingDone() {
+      if (s.open?.kind === "thinking") closeBlock(s);
     },
-    flush,
-    closeBatch: () => batch?.close(),
-    finish(reason: StopReason, outputTokens: number) {
-      startMessage();
-      closeBlock();
-      send("message_delta", {
-        delta: { stop_reason: reason, stop_sequence: null },
-        usage: anthropicUsage(inputTokensOf(options), outputTokens),
-      });
-      send("message_stop", {});
-    },
-    failInStream(error: RelayError) {
-      // Open blocks stay unclosed on purpose: the content is incomplete, not finished.
-      channel.sse("error", JSON.stringify(anthropicErrorBody(error)));
-    },
+    toolCall: (call) => toolUse(s, call),
+    finish: (reason, outputTokens) => finish(s, reason, outputTokens),
+    // Open blocks stay unclosed on purpose: the content is incomplete, not finished.
+    failInStream: (error) => channel.sse("error", JSON.stringify(anthropicErrorBody(error))),
     keepAlive() {
-      startMessage();
-      send("ping", {});
+      startMessage(s);
+      send(s, "ping", {});
     },
   };
-  return createStreamSink(channel, writer, { body: anthropicErrorBody, headers: anthropicErrorHeaders });
+  return createStreamSink(channel, options, writer, anthropicErrors);
 }

@@ -3,6 +3,7 @@
 // switch on (429 RESOURCE_EXHAUSTED and 503 UNAVAILABLE are retried by the CLI).
 import type { RelayError } from "../../base/errors.ts";
 import { retryHeaders } from "../retry-headers.ts";
+import type { ErrorFormat } from "../writer-tail.ts";
 
 export interface GeminiErrorBody {
   error: { code: number; message: string; status: string };
@@ -45,3 +46,6 @@ export function geminiErrorBody(err: RelayError): GeminiErrorBody {
 export function geminiErrorHeaders(err: RelayError): Record<string, string> {
   return retryHeaders(err);
 }
+
+/** The format's errors, as the response writers take them. */
+export const geminiErrors: ErrorFormat = { body: geminiErrorBody, headers: geminiErrorHeaders };

@@ -5,11 +5,12 @@
 // JSON mode the text is cleaned to the JSON value. contentStarted turns true with the
 // first collected content, so a later failure is reported rather than retried into a
 // duplicate.
+import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
 import type { ResponseChannel } from "../http/channel.ts";
-import { createJsonSink, type ContentEvent } from "../json-sink.ts";
+import { createJsonSink, type JsonCollector } from "../json-sink.ts";
 import { inputTokensOf } from "../sink-options.ts";
-import { geminiErrorBody, geminiErrorHeaders } from "./errors.ts";
+import { geminiErrors } from "./errors.ts";
 import { extractJsonText } from "./json-text.ts";
 import { functionCallPart, geminiResponse, newResponseId, type GeminiPart } from "./response.ts";
 import type { GeminiSinkOptions } from "./stream-writer.ts";
@@ -25,7 +26,6 @@ export function createGeminiJsonSink(channel: ResponseChannel, options: GeminiJs
   let open: { text: string; thought?: true } | null = null;
 
   function append(t: string, thought: boolean) {
-    if (t === "") return;
     if (open !== null && (open.thought === true) === thought) open.text += t;
     else {
       open = thought ? { text: t, thought: true } : { text: t };
@@ -33,26 +33,21 @@ export function createGeminiJsonSink(channel: ResponseChannel, options: GeminiJs
     }
   }
 
-  const collector = {
+  const collector: JsonCollector = {
     get contentStarted() {
       return parts.length > 0;
     },
-    collect(event: ContentEvent) {
-      switch (event.type) {
-        case "text":
-          append(event.text, false);
-          break;
-        case "thinking":
-          if (options.showThinking) append(event.text, true);
-          break;
-        case "thinking_done":
-          open = null;
-          break;
-        case "tool_call":
-          open = null;
-          parts.push(functionCallPart(event.call));
-          break;
-      }
+    showThinking: options.showThinking,
+    content: {
+      text: (t: string) => append(t, false),
+      thinking: (t: string) => append(t, true),
+      thinkingDone() {
+        open = null;
+      },
+      toolCall(call: ToolCallRequest) {
+        open = null;
+        parts.push(functionCallPart(call));
+      },
     },
     body(reason: StopReason, outputTokens: number): unknown {
       if (options.jsonOutput) for (const p of parts) if ("text" in p && p.thought !== true) p.text = extractJsonText(p.text);
@@ -65,5 +60,5 @@ export function createGeminiJsonSink(channel: ResponseChannel, options: GeminiJs
       return options.asArray ? [response] : response;
     },
   };
-  return createJsonSink(channel, collector, { body: geminiErrorBody, headers: geminiErrorHeaders });
+  return createJsonSink(channel, collector, geminiErrors);
 }

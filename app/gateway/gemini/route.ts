@@ -23,6 +23,16 @@ export type GeminiTarget =
   | { kind: "model"; model: string }
   | { kind: "method"; model: string; method: GeminiMethod };
 
+/** A generate / stream / countTokens call, as its path names it (parsed once, by geminiTarget). */
+export type GeminiCall = Extract<GeminiTarget, { kind: "method" }>;
+
+/** A generate call on its way to a chat turn: the call, and how a stream is framed. */
+export interface GeminiTurn {
+  call: GeminiCall;
+  /** streamGenerateContent?alt=sse (else a JSON array). */
+  sse: boolean;
+}
+
 const METHODS: ReadonlySet<string> = new Set(["generateContent", "streamGenerateContent", "countTokens"]);
 
 const notFound = (path: string) => new RelayError({ kind: "not_found", status: 404, message: `no Gemini endpoint at ${path}` });

@@ -25,13 +25,12 @@ export function createGeminiRoutes(deps: GeminiRouteDeps): GeminiRoutes {
     const allowed = target.kind === "method" ? "POST" : "GET";
     if (method !== allowed) throw methodNotAllowed(method, path.slice(0, 200), [allowed]);
     if (target.kind === "method" && target.method !== "countTokens") {
-      const stream = target.method === "streamGenerateContent";
-      await deps.chat(req, res, channel, "gemini", { model: target.model, stream, sse: stream && queryOf(req).get("alt") === "sse" });
+      await deps.chat(req, res, channel, "gemini", { call: target, sse: queryOf(req).get("alt") === "sse" });
       return;
     }
     deps.context.authorize(req, "gemini");
     if (target.kind === "method") {
-      channel.json(200, geminiCountTokens(await deps.context.readJson(req), target.model));
+      channel.json(200, geminiCountTokens(await deps.context.readJson(req), target));
       return;
     }
     const models = await deps.listModels();

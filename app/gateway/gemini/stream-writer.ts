@@ -12,15 +12,11 @@
 //
 // In JSON mode (responseMimeType application/json) the text is held back and sent once,
 // cleaned to the JSON value, at the end: a half-sent fence cannot be taken back.
-import { systemClock } from "../../base/clock.ts";
-import type { RelayError } from "../../base/errors.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
-import type { ContentEvent } from "../json-sink.ts";
 import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
-import { createDeltaCoalescer } from "../delta-coalescer.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
-import { geminiErrorBody, geminiErrorHeaders } from "./errors.ts";
+import { geminiErrorBody, geminiErrors } from "./errors.ts";
 import { extractJsonText } from "./json-text.ts";
 import { functionCallPart, geminiResponse, newResponseId, type GeminiPart } from "./response.ts";
 import { geminiFinishReason, geminiUsage } from "./usage.ts";
@@ -30,65 +26,44 @@ export interface GeminiSinkOptions extends ResponseSinkOptions {
   jsonOutput?: boolean;
 }
 
+/** One stream of GenerateContentResponse chunks. */
+interface ChunkStream {
+  readonly channel: ResponseChannel;
+  readonly options: GeminiSinkOptions;
+  readonly meta: { model: string; responseId: string };
+  contentStarted: boolean;
+  /** JSON mode: the text so far, sent once at the end. */
+  heldText: string;
+}
+
+function send(s: ChunkStream, parts: GeminiPart[], finish?: { reason: string; outputTokens: number }): void {
+  const usage = finish === undefined ? undefined : geminiUsage(inputTokensOf(s.options), finish.outputTokens);
+  s.channel.sse(null, JSON.stringify(geminiResponse(parts, s.meta, finish?.reason, usage)));
+}
+
+function content(s: ChunkStream, part: GeminiPart): void {
+  s.contentStarted = true;
+  send(s, [part]);
+}
+
+function finish(s: ChunkStream, reason: StopReason, outputTokens: number): void {
+  const last: GeminiPart[] = s.heldText === "" ? [] : [{ text: extractJsonText(s.heldText) }];
+  send(s, last, { reason: geminiFinishReason(reason), outputTokens });
+}
+
 export function createGeminiStreamSink(channel: ResponseChannel, options: GeminiSinkOptions): TurnSink {
   const meta = { model: options.model, responseId: options.messageId ?? newResponseId() };
-  let contentStarted = false;
-  let heldText = "";
-
-  const send = (parts: GeminiPart[], finish?: { reason: string; outputTokens: number }) =>
-    channel.sse(
-      null,
-      JSON.stringify(geminiResponse(parts, meta, finish?.reason, finish === undefined ? undefined : geminiUsage(inputTokensOf(options), finish.outputTokens))),
-    );
-
-  function content(part: GeminiPart) {
-    contentStarted = true;
-    send([part]);
-  }
-
-  const batch = options.coalesce
-    ? createDeltaCoalescer<"text" | "thought">((kind, t) => content(kind === "text" ? { text: t } : { text: t, thought: true }), options.clock ?? systemClock, options.coalesce)
-    : null;
-  const flush = () => batch?.flush();
-  const delta = (kind: "text" | "thought", t: string) => {
-    if (batch) batch.add(kind, t);
-    else content(kind === "text" ? { text: t } : { text: t, thought: true });
-  };
-
+  const s: ChunkStream = { channel, options, meta, contentStarted: false, heldText: "" };
   const writer: StreamWriter = {
     get contentStarted() {
-      return contentStarted || heldText !== "";
+      return s.contentStarted || s.heldText !== "";
     },
-    collect(event: ContentEvent) {
-      switch (event.type) {
-        case "text":
-          if (event.text === "") break;
-          if (options.jsonOutput) heldText += event.text;
-          else delta("text", event.text);
-          break;
-        case "thinking":
-          if (event.text !== "" && options.showThinking) delta("thought", event.text);
-          break;
-        case "thinking_done":
-          break;
-        case "tool_call":
-          flush();
-          content(functionCallPart(event.call));
-          break;
-      }
-    },
-    flush,
-    closeBatch: () => batch?.close(),
-    finish(reason: StopReason, outputTokens: number) {
-      const last: GeminiPart[] = heldText === "" ? [] : [{ text: extractJsonText(heldText) }];
-      send(last, { reason: geminiFinishReason(reason), outputTokens });
-    },
-    failInStream(error: RelayError) {
-      channel.sse(null, JSON.stringify(geminiErrorBody(error)));
-    },
-    keepAlive() {
-      send([]);
-    },
+    delta: (kind, t) => content(s, kind === "text" ? { text: t } : { text: t, thought: true }),
+    ...(options.jsonOutput ? { holdText: (t: string) => void (s.heldText += t) } : {}),
+    toolCall: (call) => content(s, functionCallPart(call)),
+    finish: (reason, outputTokens) => finish(s, reason, outputTokens),
+    failInStream: (error) => channel.sse(null, JSON.stringify(geminiErrorBody(error))),
+    keepAlive: () => send(s, []),
   };
-  return createStreamSink(channel, writer, { body: geminiErrorBody, headers: geminiErrorHeaders });
+  return createStreamSink(channel, options, writer, geminiErrors);
 }

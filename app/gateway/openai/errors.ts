@@ -3,6 +3,7 @@
 // servers use per status, and `code` says what happened in a word a client can switch on.
 import type { RelayError } from "../../base/errors.ts";
 import { retryHeaders } from "../retry-headers.ts";
+import type { ErrorFormat } from "../writer-tail.ts";
 
 export interface OpenAiErrorBody {
   error: { message: string; type: string; param: string | null; code: string };
@@ -57,3 +58,6 @@ export function openAiErrorBody(err: RelayError): OpenAiErrorBody {
 export function openAiErrorHeaders(err: RelayError): Record<string, string> {
   return retryHeaders(err);
 }
+
+/** The format's errors, as the response writers take them. */
+export const openAiErrors: ErrorFormat = { body: openAiErrorBody, headers: openAiErrorHeaders };

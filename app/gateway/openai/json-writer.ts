@@ -4,13 +4,14 @@
 // a later failure is reported instead of retried into a duplicate (docs/protocol.md §10,
 // 551824696).
 import { systemClock } from "../../base/clock.ts";
+import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
-import { createJsonSink, type ContentEvent } from "../json-sink.ts";
+import { createJsonSink, type JsonCollector } from "../json-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
-import { openAiErrorBody, openAiErrorHeaders } from "./errors.ts";
+import { openAiErrors } from "./errors.ts";
 import { finishReason, openAiUsage, type FinishReason, type OpenAiUsage } from "./finish.ts";
 import { newCompletionId } from "./stream-writer.ts";
 
@@ -46,28 +47,22 @@ export function createOpenAiJsonSink(channel: ResponseChannel, options: Response
   let reasoning = "";
   const toolCalls: OpenAiToolCall[] = [];
 
-  const collector = {
+  const collector: JsonCollector = {
     get contentStarted() {
       return text !== "" || reasoning !== "" || toolCalls.length > 0;
     },
-    collect(event: ContentEvent) {
-      switch (event.type) {
-        case "text":
-          text += event.text;
-          break;
-        case "thinking":
-          if (options.showThinking) reasoning += event.text;
-          break;
-        case "thinking_done":
-          break;
-        case "tool_call":
-          toolCalls.push({
-            id: toClientToolId(event.call.toolCallId),
-            type: "function",
-            function: { name: event.call.name, arguments: toolArguments(event.call.argsJson).json },
-          });
-          break;
-      }
+    showThinking: options.showThinking,
+    content: {
+      text: (t: string) => {
+        text += t;
+      },
+      thinking: (t: string) => {
+        reasoning += t;
+      },
+      thinkingDone() {},
+      toolCall(call: ToolCallRequest) {
+        toolCalls.push({ id: toClientToolId(call.toolCallId), type: "function", function: { name: call.name, arguments: toolArguments(call.argsJson).json } });
+      },
     },
     body(reason: StopReason, outputTokens: number): OpenAiChatCompletion {
       const message: OpenAiChatCompletion["choices"][number]["message"] = {
@@ -87,5 +82,5 @@ export function createOpenAiJsonSink(channel: ResponseChannel, options: Response
       };
     },
   };
-  return createJsonSink(channel, collector, { body: openAiErrorBody, headers: openAiErrorHeaders });
+  return createJsonSink(channel, collector, openAiErrors);
 }

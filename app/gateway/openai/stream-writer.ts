@@ -17,111 +17,93 @@
 // client that ignores the field still sees the stream end without the success marker.
 import { randomBytes } from "node:crypto";
 import { systemClock } from "../../base/clock.ts";
-import type { RelayError } from "../../base/errors.ts";
+import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
-import type { ContentEvent } from "../json-sink.ts";
 import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
 import { toClientToolId } from "../../sessions/tool-ids.ts";
-import { createDeltaCoalescer } from "../delta-coalescer.ts";
 import { inputTokensOf, type ResponseSinkOptions } from "../sink-options.ts";
 import { toolArguments } from "../tool-arguments.ts";
-import { openAiErrorBody, openAiErrorHeaders } from "./errors.ts";
+import { openAiErrorBody, openAiErrors } from "./errors.ts";
 import { finishReason, openAiUsage } from "./finish.ts";
 
 export const newCompletionId = (): string => `chatcmpl-relay${randomBytes(12).toString("base64url")}`;
 
+/** One chat.completion.chunk stream. */
+interface ChunkStream {
+  readonly channel: ResponseChannel;
+  readonly options: ResponseSinkOptions;
+  readonly id: string;
+  readonly created: number;
+  readonly includeUsage: boolean;
+  roleSent: boolean;
+  contentStarted: boolean;
+  toolIndex: number;
+}
+
+function chunk(s: ChunkStream, delta: Record<string, unknown>, finish: string | null = null): void {
+  const body: Record<string, unknown> = {
+    id: s.id,
+    object: "chat.completion.chunk",
+    created: s.created,
+    model: s.options.model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  };
+  if (s.includeUsage) body.usage = null; // the API's shape: null on every chunk but the usage one
+  s.channel.sse(null, JSON.stringify(body));
+}
+
+function sendRole(s: ChunkStream): void {
+  if (s.roleSent) return;
+  s.roleSent = true;
+  chunk(s, { role: "assistant", content: "" });
+}
+
+function content(s: ChunkStream, delta: Record<string, unknown>): void {
+  sendRole(s);
+  s.contentStarted = true;
+  chunk(s, delta);
+}
+
+/** Each tool call is one chunk with its whole arguments. */
+function toolCall(s: ChunkStream, call: ToolCallRequest): void {
+  const fn = { name: call.name, arguments: toolArguments(call.argsJson).json };
+  content(s, { tool_calls: [{ index: s.toolIndex++, id: toClientToolId(call.toolCallId), type: "function", function: fn }] });
+}
+
+function finish(s: ChunkStream, reason: StopReason, outputTokens: number): void {
+  sendRole(s);
+  chunk(s, {}, finishReason(reason));
+  if (s.includeUsage) {
+    const usage = openAiUsage(inputTokensOf(s.options), outputTokens);
+    s.channel.sse(null, JSON.stringify({ id: s.id, object: "chat.completion.chunk", created: s.created, model: s.options.model, choices: [], usage }));
+  }
+  s.channel.sse(null, "[DONE]");
+}
+
 export function createOpenAiStreamSink(channel: ResponseChannel, options: ResponseSinkOptions): TurnSink {
-  const id = options.messageId ?? newCompletionId();
-  const clock = options.clock ?? systemClock;
-  const created = Math.floor(clock.now() / 1000);
-  const includeUsage = options.includeUsage === true;
-  let roleSent = false;
-  let contentStarted = false;
-  let toolIndex = 0;
-
-  function chunk(delta: Record<string, unknown>, finish: string | null = null) {
-    const body: Record<string, unknown> = {
-      id,
-      object: "chat.completion.chunk",
-      created,
-      model: options.model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    };
-    if (includeUsage) body.usage = null; // the API's shape: null on every chunk but the usage one
-    channel.sse(null, JSON.stringify(body));
-  }
-
-  function sendRole() {
-    if (roleSent) return;
-    roleSent = true;
-    chunk({ role: "assistant", content: "" });
-  }
-
-  function content(delta: Record<string, unknown>) {
-    sendRole();
-    contentStarted = true;
-    chunk(delta);
-  }
-
-  const batch = options.coalesce
-    ? createDeltaCoalescer<"content" | "reasoning_content">((kind, t) => content({ [kind]: t }), clock, options.coalesce)
-    : null;
-  /** Sends what the batch holds, before anything that must come after it. */
-  const flush = () => batch?.flush();
-  const delta = (kind: "content" | "reasoning_content", t: string) => (batch ? batch.add(kind, t) : content({ [kind]: t }));
-
+  const s: ChunkStream = {
+    channel,
+    options,
+    id: options.messageId ?? newCompletionId(),
+    created: Math.floor((options.clock ?? systemClock).now() / 1000),
+    includeUsage: options.includeUsage === true,
+    roleSent: false,
+    contentStarted: false,
+    toolIndex: 0,
+  };
   const writer: StreamWriter = {
     get contentStarted() {
-      return contentStarted;
+      return s.contentStarted;
     },
-    collect(event: ContentEvent) {
-      switch (event.type) {
-        case "text":
-          if (event.text !== "") delta("content", event.text);
-          break;
-        case "thinking":
-          if (event.text !== "" && options.showThinking) delta("reasoning_content", event.text);
-          break;
-        case "thinking_done":
-          break;
-        case "tool_call": {
-          flush();
-          const call = event.call;
-          content({
-            tool_calls: [
-              {
-                index: toolIndex++,
-                id: toClientToolId(call.toolCallId),
-                type: "function",
-                function: { name: call.name, arguments: toolArguments(call.argsJson).json },
-              },
-            ],
-          });
-          break;
-        }
-      }
-    },
-    flush,
-    closeBatch: () => batch?.close(),
-    finish(reason: StopReason, outputTokens: number) {
-      sendRole();
-      chunk({}, finishReason(reason));
-      if (includeUsage) {
-        channel.sse(
-          null,
-          JSON.stringify({ id, object: "chat.completion.chunk", created, model: options.model, choices: [], usage: openAiUsage(inputTokensOf(options), outputTokens) }),
-        );
-      }
-      channel.sse(null, "[DONE]");
-    },
-    failInStream(error: RelayError) {
-      channel.sse(null, JSON.stringify(openAiErrorBody(error)));
-    },
+    delta: (kind, t) => content(s, kind === "text" ? { content: t } : { reasoning_content: t }),
+    toolCall: (call) => toolCall(s, call),
+    finish: (reason, outputTokens) => finish(s, reason, outputTokens),
+    failInStream: (error) => channel.sse(null, JSON.stringify(openAiErrorBody(error))),
     keepAlive() {
-      if (!roleSent) sendRole();
-      else chunk({});
+      if (!s.roleSent) sendRole(s);
+      else chunk(s, {});
     },
   };
-  return createStreamSink(channel, writer, { body: openAiErrorBody, headers: openAiErrorHeaders });
+  return createStreamSink(channel, options, writer, openAiErrors);
 }

@@ -3,11 +3,12 @@
 // other JSON writers, contentStarted turns true with the first collected content so a
 // later failure is reported instead of retried into a duplicate.
 import { systemClock } from "../../base/clock.ts";
+import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
-import { createJsonSink, type ContentEvent } from "../json-sink.ts";
+import { createJsonSink, type JsonCollector } from "../json-sink.ts";
 import { inputTokensOf } from "../sink-options.ts";
-import { openAiErrorBody, openAiErrorHeaders } from "../openai/errors.ts";
+import { openAiErrors } from "../openai/errors.ts";
 import {
   finalStatus,
   messageItem,
@@ -39,26 +40,21 @@ export function createResponsesJsonSink(channel: ResponseChannel, options: Respo
     open.text += text;
   };
 
-  const collector = {
+  const collector: JsonCollector = {
     get contentStarted() {
       return output.length > 0 || open !== null;
     },
-    collect(event: ContentEvent) {
-      switch (event.type) {
-        case "text":
-          if (event.text !== "") append("text", event.text);
-          break;
-        case "thinking":
-          if (event.text !== "" && options.showThinking) append("reasoning", event.text);
-          break;
-        case "thinking_done":
-          if (open?.kind === "reasoning") closeOpen();
-          break;
-        case "tool_call":
-          closeOpen();
-          output.push(toolCallItem(event.call, options.toolNames));
-          break;
-      }
+    showThinking: options.showThinking,
+    content: {
+      text: (t: string) => append("text", t),
+      thinking: (t: string) => append("reasoning", t),
+      thinkingDone() {
+        if (open?.kind === "reasoning") closeOpen();
+      },
+      toolCall(call: ToolCallRequest) {
+        closeOpen();
+        output.push(toolCallItem(call, options.toolNames));
+      },
     },
     body(reason: StopReason, outputTokens: number): unknown {
       closeOpen();
@@ -71,5 +67,5 @@ export function createResponsesJsonSink(channel: ResponseChannel, options: Respo
       });
     },
   };
-  return createJsonSink(channel, collector, { body: openAiErrorBody, headers: openAiErrorHeaders });
+  return createJsonSink(channel, collector, openAiErrors);
 }

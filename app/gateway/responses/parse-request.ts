@@ -4,8 +4,9 @@
 // Decisions:
 // - `instructions` and developer/system messages form the system prompt.
 // - tool_choice: "auto" / "required" / a named function are passed on; "none" declares
-//   no tools to Cursor (the model then cannot call one). A named tool that was not
-//   declared, or an unknown choice type, is a 400.
+//   no tools to Cursor (the model then cannot call one). The checks are gateway/tool-choice.ts's,
+//   as for the other formats: a named tool that was not declared, "required" with no
+//   tools, or an unknown choice type, is a 400.
 // - reasoning.summary set (Codex sends "auto") shows Cursor's thinking as reasoning
 //   summary items; without it thinking is dropped, as the API does.
 // - previous_response_id is returned for the gateway, which knows which conversation
@@ -13,13 +14,13 @@
 // - temperature, top_p, text, truncation, user, service_tier, client_metadata and
 //   unknown fields are accepted and ignored; `include` values too (there is no
 //   encrypted reasoning to include: Cursor keeps its thinking in its own checkpoint).
-import type { ChatRequest, ToolChoice } from "../../sessions/chat-request.ts";
+import type { ChatRequest } from "../../sessions/chat-request.ts";
+import { responsesToolChoice } from "../tool-choice.ts";
 import {
   at,
   describe,
   expectBody,
   expectNonEmptyString,
-  expectObject,
   guardParse,
   invalid,
   optionalBoolean,
@@ -27,7 +28,6 @@ import {
   optionalPositiveInt,
   optionalString,
   own,
-  quote,
   type JsonObject,
 } from "../validation.ts";
 import { parseInput, type ParsedInput } from "./input-items.ts";
@@ -68,7 +68,7 @@ function parse(body: unknown, headers: Record<string, string | undefined>): Resp
   if (input.transcript.length === 0) throw invalid("input", "must contain at least one user, assistant or tool item");
 
   const tools = parseResponsesTools(own(req, "tools"), input.additionalTools);
-  const toolChoice = parseToolChoice(own(req, "tool_choice"), tools.byCursorName);
+  const toolChoice = responsesToolChoice(own(req, "tool_choice"), tools.tools, cursorToolName);
   const reasoning = optionalObject(own(req, "reasoning"), "reasoning");
   const summary = reasoning === undefined ? undefined : optionalString(own(reasoning, "summary"), "reasoning.summary");
   const effort = reasoning === undefined ? undefined : optionalString(own(reasoning, "effort"), "reasoning.effort");
@@ -108,27 +108,6 @@ function parse(body: unknown, headers: Record<string, string | undefined>): Resp
       promptCacheKey: promptCacheKey ?? null,
     },
   };
-}
-
-function parseToolChoice(raw: unknown, declared: Map<string, ClientToolName>): ToolChoice | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (raw === "auto" || raw === "none" || raw === "required") return { mode: raw };
-  if (typeof raw === "string") throw invalid("tool_choice", `expected "auto", "none", "required" or an object, got ${quote(raw)}`);
-  const choice = expectObject(raw, "tool_choice");
-  const type = expectNonEmptyString(own(choice, "type"), "tool_choice.type");
-  if (type === "function" || type === "custom") {
-    const name = expectNonEmptyString(own(choice, "name"), "tool_choice.name");
-    const namespace = optionalString(own(choice, "namespace"), "tool_choice.namespace");
-    const cursorName = cursorToolName(name, namespace);
-    if (!declared.has(cursorName)) throw invalid("tool_choice.name", `no tool named ${quote(name)} in tools`);
-    return { mode: "tool", name: cursorName };
-  }
-  if (type === "allowed_tools") {
-    const mode = own(choice, "mode");
-    if (mode === "auto" || mode === "required") return { mode };
-    throw invalid("tool_choice.mode", `expected "auto" or "required", got ${typeof mode === "string" ? quote(mode) : describe(mode)}`);
-  }
-  throw invalid("tool_choice.type", `tool choice ${quote(type)} is not supported; use "auto", "none", "required" or a function`);
 }
 
 /** Up to 16 string pairs, as the API allows; echoed back, never sent upstream. */

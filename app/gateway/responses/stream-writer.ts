@@ -18,13 +18,12 @@
 // delta events (delta-coalescer.ts), flushed before anything that must follow them.
 import { systemClock } from "../../base/clock.ts";
 import type { RelayError } from "../../base/errors.ts";
+import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";
 import type { StopReason, TurnSink } from "../../sessions/turn-sink.ts";
-import type { ContentEvent } from "../json-sink.ts";
 import { createStreamSink, type StreamWriter } from "../stream-sink.ts";
-import { createDeltaCoalescer } from "../delta-coalescer.ts";
 import { inputTokensOf } from "../sink-options.ts";
-import { openAiErrorBody, openAiErrorHeaders } from "../openai/errors.ts";
+import { openAiErrorBody, openAiErrors } from "../openai/errors.ts";
 import {
   finalStatus,
   messageItem,
@@ -48,138 +47,133 @@ interface OpenItem {
   text: string;
 }
 
+/** One Response being streamed. */
+interface ResponseStream {
+  readonly channel: ResponseChannel;
+  readonly options: ResponsesSinkOptions;
+  readonly state: ResponseState;
+  sequence: number;
+  opened: boolean;
+  contentStarted: boolean;
+  open: OpenItem | null;
+}
+
+function emit(s: ResponseStream, type: string, fields: Record<string, unknown>): void {
+  s.channel.sse(type, JSON.stringify({ type, sequence_number: s.sequence++, ...fields }));
+}
+
+function openStream(s: ResponseStream): void {
+  if (s.opened) return;
+  s.opened = true;
+  const response = responseObject(s.options, s.state);
+  emit(s, "response.created", { response });
+  emit(s, "response.in_progress", { response });
+}
+
+function addItem(s: ResponseStream, item: OutputItem): number {
+  openStream(s);
+  s.contentStarted = true;
+  const index = s.state.output.length;
+  s.state.output.push(item);
+  emit(s, "response.output_item.added", { output_index: index, item });
+  return index;
+}
+
+function finishItem(s: ResponseStream, index: number, item: OutputItem): void {
+  s.state.output[index] = item;
+  emit(s, "response.output_item.done", { output_index: index, item });
+}
+
+function openItem(s: ResponseStream, kind: DeltaKind): OpenItem {
+  closeOpen(s);
+  const id = newItemId(kind === "text" ? "msg" : "rs");
+  const index = addItem(s, kind === "text" ? messageItem(id, "", "in_progress") : reasoningItem(id, null));
+  if (kind === "text") {
+    emit(s, "response.content_part.added", { item_id: id, output_index: index, content_index: 0, part: { type: "output_text", text: "", annotations: [], logprobs: [] } });
+  } else {
+    emit(s, "response.reasoning_summary_part.added", { item_id: id, output_index: index, summary_index: 0, part: { type: "summary_text", text: "" } });
+  }
+  return (s.open = { kind, id, index, text: "" });
+}
+
+function closeOpen(s: ResponseStream): void {
+  const item = s.open;
+  if (!item) return;
+  s.open = null;
+  const { id, index, text } = item;
+  if (item.kind === "text") {
+    emit(s, "response.output_text.done", { item_id: id, output_index: index, content_index: 0, text, logprobs: [] });
+    emit(s, "response.content_part.done", { item_id: id, output_index: index, content_index: 0, part: { type: "output_text", text, annotations: [], logprobs: [] } });
+    finishItem(s, index, messageItem(id, text, "completed"));
+  } else {
+    emit(s, "response.reasoning_summary_text.done", { item_id: id, output_index: index, summary_index: 0, text });
+    emit(s, "response.reasoning_summary_part.done", { item_id: id, output_index: index, summary_index: 0, part: { type: "summary_text", text } });
+    finishItem(s, index, reasoningItem(id, text));
+  }
+}
+
+function appendDelta(s: ResponseStream, kind: DeltaKind, delta: string): void {
+  const item = s.open?.kind === kind ? s.open : openItem(s, kind);
+  item.text += delta;
+  if (kind === "text") emit(s, "response.output_text.delta", { item_id: item.id, output_index: item.index, content_index: 0, delta, logprobs: [] });
+  else emit(s, "response.reasoning_summary_text.delta", { item_id: item.id, output_index: item.index, summary_index: 0, delta });
+}
+
+/** A tool call item: added in progress, its whole input as one delta, then done. */
+function toolCall(s: ResponseStream, call: ToolCallRequest): void {
+  const item = toolCallItem(call, s.options.toolNames);
+  closeOpen(s);
+  const custom = item.type === "custom_tool_call";
+  const text = toolCallText(item);
+  const index = addItem(s, custom ? { ...item, input: "", status: "in_progress" } : { ...item, arguments: "", status: "in_progress" });
+  const prefix = custom ? "response.custom_tool_call_input" : "response.function_call_arguments";
+  emit(s, `${prefix}.delta`, { item_id: item.id, output_index: index, delta: text });
+  emit(s, `${prefix}.done`, custom ? { item_id: item.id, output_index: index, input: text } : { item_id: item.id, output_index: index, name: item.name, arguments: text });
+  finishItem(s, index, item);
+}
+
+function finish(s: ResponseStream, reason: StopReason, outputTokens: number): void {
+  openStream(s);
+  closeOpen(s);
+  s.state.status = finalStatus(reason);
+  s.state.usage = responsesUsage(inputTokensOf(s.options), outputTokens);
+  emit(s, s.state.status === "incomplete" ? "response.incomplete" : "response.completed", { response: responseObject(s.options, s.state) });
+}
+
+function failInStream(s: ResponseStream, error: RelayError, outputTokens: number): void {
+  const body = openAiErrorBody(error).error;
+  s.state.status = "failed";
+  s.state.error = { code: body.code, message: body.message };
+  s.state.usage = responsesUsage(inputTokensOf(s.options), outputTokens);
+  emit(s, "response.failed", { response: responseObject(s.options, s.state) });
+}
+
+/** The first ping opens the stream; later ones repeat response.in_progress. */
+function keepAlive(s: ResponseStream): void {
+  if (!s.opened) openStream(s);
+  else emit(s, "response.in_progress", { response: responseObject(s.options, s.state) });
+}
+
+function newResponseStream(channel: ResponseChannel, options: ResponsesSinkOptions): ResponseStream {
+  const createdAt = Math.floor((options.clock ?? systemClock).now() / 1000);
+  const state: ResponseState = { id: options.messageId ?? newItemId("resp"), createdAt, status: "in_progress", output: [], usage: null };
+  return { channel, options, state, sequence: 0, opened: false, contentStarted: false, open: null };
+}
+
 export function createResponsesStreamSink(channel: ResponseChannel, options: ResponsesSinkOptions): TurnSink {
-  const clock = options.clock ?? systemClock;
-  const state: ResponseState = {
-    id: options.messageId ?? newItemId("resp"),
-    createdAt: Math.floor(clock.now() / 1000),
-    status: "in_progress",
-    output: [],
-    usage: null,
-  };
-  let sequence = 0;
-  let opened = false;
-  let contentStarted = false;
-  let open: OpenItem | null = null;
-
-  function emit(type: string, fields: Record<string, unknown>) {
-    channel.sse(type, JSON.stringify({ type, sequence_number: sequence++, ...fields }));
-  }
-
-  function openStream() {
-    if (opened) return;
-    opened = true;
-    const response = responseObject(options, state);
-    emit("response.created", { response });
-    emit("response.in_progress", { response });
-  }
-
-  function addItem(item: OutputItem): number {
-    openStream();
-    contentStarted = true;
-    const index = state.output.length;
-    state.output.push(item);
-    emit("response.output_item.added", { output_index: index, item });
-    return index;
-  }
-
-  function finishItem(index: number, item: OutputItem) {
-    state.output[index] = item;
-    emit("response.output_item.done", { output_index: index, item });
-  }
-
-  function openItem(kind: DeltaKind): OpenItem {
-    closeOpen();
-    const id = newItemId(kind === "text" ? "msg" : "rs");
-    const index = addItem(kind === "text" ? messageItem(id, "", "in_progress") : reasoningItem(id, null));
-    if (kind === "text") {
-      emit("response.content_part.added", { item_id: id, output_index: index, content_index: 0, part: { type: "output_text", text: "", annotations: [], logprobs: [] } });
-    } else {
-      emit("response.reasoning_summary_part.added", { item_id: id, output_index: index, summary_index: 0, part: { type: "summary_text", text: "" } });
-    }
-    return (open = { kind, id, index, text: "" });
-  }
-
-  function closeOpen() {
-    const item = open;
-    if (!item) return;
-    open = null;
-    const { id, index, text } = item;
-    if (item.kind === "text") {
-      emit("response.output_text.done", { item_id: id, output_index: index, content_index: 0, text, logprobs: [] });
-      emit("response.content_part.done", { item_id: id, output_index: index, content_index: 0, part: { type: "output_text", text, annotations: [], logprobs: [] } });
-      finishItem(index, messageItem(id, text, "completed"));
-    } else {
-      emit("response.reasoning_summary_text.done", { item_id: id, output_index: index, summary_index: 0, text });
-      emit("response.reasoning_summary_part.done", { item_id: id, output_index: index, summary_index: 0, part: { type: "summary_text", text } });
-      finishItem(index, reasoningItem(id, text));
-    }
-  }
-
-  function appendDelta(kind: DeltaKind, delta: string) {
-    const item = open?.kind === kind ? open : openItem(kind);
-    item.text += delta;
-    if (kind === "text") emit("response.output_text.delta", { item_id: item.id, output_index: item.index, content_index: 0, delta, logprobs: [] });
-    else emit("response.reasoning_summary_text.delta", { item_id: item.id, output_index: item.index, summary_index: 0, delta });
-  }
-
-  function toolCall(item: OutputItem) {
-    closeOpen();
-    const custom = item.type === "custom_tool_call";
-    const text = toolCallText(item);
-    const index = addItem(custom ? { ...item, input: "", status: "in_progress" } : { ...item, arguments: "", status: "in_progress" });
-    const prefix = custom ? "response.custom_tool_call_input" : "response.function_call_arguments";
-    emit(`${prefix}.delta`, { item_id: item.id, output_index: index, delta: text });
-    emit(`${prefix}.done`, custom ? { item_id: item.id, output_index: index, input: text } : { item_id: item.id, output_index: index, name: item.name, arguments: text });
-    finishItem(index, item);
-  }
-
-  const batch = options.coalesce ? createDeltaCoalescer<DeltaKind>(appendDelta, clock, options.coalesce) : null;
-  const delta = (kind: DeltaKind, t: string) => (batch ? batch.add(kind, t) : appendDelta(kind, t));
-  const flush = () => batch?.flush();
-
+  const s = newResponseStream(channel, options);
   const writer: StreamWriter = {
     get contentStarted() {
-      return contentStarted;
+      return s.contentStarted;
     },
-    collect(event: ContentEvent) {
-      switch (event.type) {
-        case "text":
-          if (event.text !== "") delta("text", event.text);
-          break;
-        case "thinking":
-          if (event.text !== "" && options.showThinking) delta("reasoning", event.text);
-          break;
-        case "thinking_done":
-          flush();
-          if (open?.kind === "reasoning") closeOpen();
-          break;
-        case "tool_call":
-          flush();
-          toolCall(toolCallItem(event.call, options.toolNames));
-          break;
-      }
+    delta: (kind, t) => appendDelta(s, kind === "text" ? "text" : "reasoning", t),
+    thinkingDone() {
+      if (s.open?.kind === "reasoning") closeOpen(s);
     },
-    flush,
-    closeBatch: () => batch?.close(),
-    finish(reason: StopReason, outputTokens: number) {
-      openStream();
-      closeOpen();
-      state.status = finalStatus(reason);
-      state.usage = responsesUsage(inputTokensOf(options), outputTokens);
-      emit(state.status === "incomplete" ? "response.incomplete" : "response.completed", { response: responseObject(options, state) });
-    },
-    failInStream(error: RelayError, outputTokens: number) {
-      const body = openAiErrorBody(error).error;
-      state.status = "failed";
-      state.error = { code: body.code, message: body.message };
-      state.usage = responsesUsage(inputTokensOf(options), outputTokens);
-      emit("response.failed", { response: responseObject(options, state) });
-    },
-    keepAlive() {
-      if (!opened) openStream();
-      else emit("response.in_progress", { response: responseObject(options, state) });
-    },
+    toolCall: (call) => toolCall(s, call),
+    finish: (reason, outputTokens) => finish(s, reason, outputTokens),
+    failInStream: (error, outputTokens) => failInStream(s, error, outputTokens),
+    keepAlive: () => keepAlive(s),
   };
-  return createStreamSink(channel, writer, { body: openAiErrorBody, headers: openAiErrorHeaders });
+  return createStreamSink(channel, options, writer, openAiErrors);
 }

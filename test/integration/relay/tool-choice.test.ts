@@ -148,3 +148,41 @@ test("a call of a tool the client never declared is rejected upstream and never 
     [["rejected"], ["rejected"], ["rejected"]],
   );
 });
+
+test("a choice the declared tools cannot meet is a 400 in each client's own error format, before any Run (Gemini, Responses)", async (t) => {
+  const h = await startHarness(t);
+  const gemini = (body: unknown) =>
+    fetch(`${h.url}/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse`, {
+      method: "POST",
+      headers: { "x-goog-api-key": h.key, "content-type": "application/json" },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "go" }] }], ...(body as object) }),
+    });
+  const anyWithoutTools = await gemini({ toolConfig: { functionCallingConfig: { mode: "ANY" } } });
+  assert.equal(anyWithoutTools.status, 400);
+  assert.deepEqual(await anyWithoutTools.json(), {
+    error: { code: 400, message: "toolConfig.functionCallingConfig.mode: requires a tool call, but `tools` is empty", status: "INVALID_ARGUMENT" },
+  });
+  const notDeclared = await gemini({
+    tools: [{ functionDeclarations: [{ name: "Read", parametersJsonSchema: schema }] }],
+    toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["Write"] } },
+  });
+  assert.equal(notDeclared.status, 400);
+  assert.deepEqual(await notDeclared.json(), {
+    error: { code: 400, message: 'toolConfig.functionCallingConfig.allowedFunctionNames.0: names the tool "Write", which is not in `tools`', status: "INVALID_ARGUMENT" },
+  });
+
+  const client = h.openai({ maxRetries: 0 });
+  const openAiError = (message: RegExp) => (e: { status?: number; error?: { type?: string; message?: string } }) => {
+    assert.equal(e.status, 400);
+    assert.equal(e.error?.type, "invalid_request_error");
+    assert.match(e.error?.message ?? "", message);
+    return true;
+  };
+  await assert.rejects(client.responses.create({ model: "gpt-5", input: "go", tool_choice: "required", stream: true }), openAiError(/^tool_choice: requires a tool call, but `tools` is empty$/));
+  const tools = [{ type: "function" as const, name: "Read", parameters: schema, strict: false }];
+  await assert.rejects(
+    client.responses.create({ model: "gpt-5", input: "go", tools, tool_choice: { type: "function", name: "Write" } }),
+    openAiError(/^tool_choice: names the tool "Write", which is not in `tools`$/),
+  );
+  assert.equal(h.fake.runs.length, 0);
+});

@@ -7,10 +7,10 @@ import { RelayError } from "../../../app/base/errors.ts";
 import { geminiCountTokens } from "../../../app/gateway/gemini/count-tokens.ts";
 import { parseGeminiRequest } from "../../../app/gateway/gemini/parse-request.ts";
 
-const CALL = { model: "gemini-2.5-pro", stream: false };
+const CALL = { model: "gemini-2.5-pro", method: "generateContent" } as const;
 
 function only400(body: unknown): void {
-  for (const parse of [() => parseGeminiRequest(body, CALL), () => geminiCountTokens(body, CALL.model)]) {
+  for (const parse of [() => parseGeminiRequest(body, CALL), () => geminiCountTokens(body, CALL)]) {
     try {
       parse();
     } catch (e) {

@@ -10,7 +10,7 @@ import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../fixtures/gemini-cli/${name}`, import.meta.url), "utf8")) as { url: string; body: unknown };
-const CALL = { model: "gemini-3.1-pro-preview", stream: true };
+const CALL = { model: "gemini-3.1-pro-preview", method: "streamGenerateContent" } as const;
 
 function rejects(body: unknown, pattern: RegExp) {
   assert.throws(
@@ -37,7 +37,7 @@ test("Gemini CLI's first turn: system instruction, both user parts, every tool w
 });
 
 test("Gemini CLI's classifier call: JSON output asked for, its schema (uppercase types) given to the model as JSON Schema", () => {
-  const { chat, jsonOutput } = parseGeminiRequest(fixture("classifier-request.json").body, { model: "gemini-3.5-flash-lite", stream: false });
+  const { chat, jsonOutput } = parseGeminiRequest(fixture("classifier-request.json").body, { model: "gemini-3.5-flash-lite", method: "generateContent" } as const);
   assert.equal(jsonOutput, true);
   assert.equal(chat.transcript.length, 2);
   assert.match(chat.system, /Task Routing AI/);
@@ -164,7 +164,7 @@ test("toolConfig: NONE, ANY and AUTO become the neutral tool choice; allowedFunc
   assert.deepEqual(auto.toolChoice, { mode: "auto" });
   assert.equal(parseGeminiRequest(base, CALL).chat.toolChoice, undefined);
   rejects({ ...base, toolConfig: { functionCallingConfig: { mode: "SOMETIMES" } } }, /functionCallingConfig\.mode: expected "AUTO"/);
-  rejects({ ...base, toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["zz"] } } }, /allowedFunctionNames\.0: no function declaration is named "zz"/);
+  rejects({ ...base, toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["zz"] } } }, /allowedFunctionNames\.0: names the tool "zz", which is not in `tools`/);
 });
 
 test("generationConfig: maxOutputTokens, includeThoughts false, candidateCount > 1 refused", () => {
@@ -192,9 +192,10 @@ test("client mistakes are 400s that name the field", () => {
 
 test("countTokens accepts a bare or a wrapped request and answers the writers' estimate", () => {
   const body = { contents: [{ parts: [{ text: "hello there" }] }] };
-  const bare = geminiCountTokens(body, "gemini-2.5-pro");
+  const call = { model: "gemini-2.5-pro", method: "countTokens" } as const;
+  const bare = geminiCountTokens(body, call);
   assert.ok(bare.totalTokens > 0);
-  assert.deepEqual(geminiCountTokens({ generateContentRequest: body }, "gemini-2.5-pro"), bare);
+  assert.deepEqual(geminiCountTokens({ generateContentRequest: body }, call), bare);
 });
 
 test("a `__proto__` property name in a Gemini schema stays a property", () => {

@@ -7,6 +7,8 @@ import { presentedGeminiKey } from "../../../app/gateway/gemini/auth.ts";
 import { geminiErrorBody, geminiErrorStatus } from "../../../app/gateway/gemini/errors.ts";
 import { geminiModelList } from "../../../app/gateway/gemini/models.ts";
 import { geminiTarget, isGeminiRequest } from "../../../app/gateway/gemini/route.ts";
+import { queryOf, urlOf } from "../../../app/gateway/request-context.ts";
+import type { IncomingMessage } from "node:http";
 
 test("Gemini paths: every /v1beta/ path, /v1/models/{m}:method, and /v1/models only with a Google client header", () => {
   assert.equal(apiOf("/v1beta/models/gemini-2.5-pro:generateContent", {}), "gemini");
@@ -76,4 +78,15 @@ test("models: Gemini's list shape, each id once", () => {
       ["models/gpt-5", "gpt-5", true],
     ],
   );
+});
+
+test("a request's target is parsed once: the path, ?key= and ?alt=sse come from the same URL; an unreadable one reads as /", () => {
+  const req = { url: "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse&key=k" } as IncomingMessage;
+  assert.equal(urlOf(req), urlOf(req));
+  assert.equal(urlOf(req).pathname, "/v1beta/models/gemini-2.5-pro:streamGenerateContent");
+  assert.equal(queryOf(req).get("alt"), "sse");
+  assert.equal(queryOf(req).get("key"), "k");
+  const bad = { url: "//" } as IncomingMessage;
+  assert.equal(urlOf(bad).pathname, "/");
+  assert.equal([...queryOf(bad)].length, 0);
 });

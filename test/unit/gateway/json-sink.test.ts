@@ -1,17 +1,23 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { RelayError } from "../../../app/base/errors.ts";
-import { createJsonSink, type ContentEvent, type JsonCollector } from "../../../app/gateway/json-sink.ts";
+import { createJsonSink, type JsonCollector } from "../../../app/gateway/json-sink.ts";
 import { createMemoryChannel } from "./memory-channel.ts";
 
 function setup() {
   const ch = createMemoryChannel();
-  const seen: ContentEvent[] = [];
+  const seen: string[] = [];
   const collector: JsonCollector = {
     get contentStarted() {
       return seen.length > 0;
     },
-    collect: (e) => void seen.push(e),
+    showThinking: false,
+    content: {
+      text: (t) => void seen.push(`text:${t}`),
+      thinking: (t) => void seen.push(`thinking:${t}`),
+      thinkingDone: () => void seen.push("thinking_done"),
+      toolCall: (c) => void seen.push(`tool_call:${c.name}`),
+    },
     body: (reason, outputTokens) => ({ reason, outputTokens, seen: seen.length }),
   };
   const errors = { body: (e: RelayError) => ({ oops: e.message }), headers: () => ({ "x-why": "test" }) };
@@ -48,4 +54,14 @@ test("a failure is the client's error body with its status and headers, and ends
   assert.equal(ch.ended, true);
   sink.end("end_turn");
   assert.equal(ch.status, 503);
+});
+
+test("content reaches the collector without empty deltas or hidden thinking", () => {
+  const { seen, sink } = setup();
+  sink.handle({ type: "text", text: "" });
+  sink.handle({ type: "thinking", text: "hidden" });
+  sink.handle({ type: "thinking_done", durationMs: 1 });
+  sink.handle({ type: "tool_call", call: { execId: 1, execIdString: "e", toolCallId: "c", name: "n", argsJson: "{}" } });
+  assert.equal(sink.contentStarted, true);
+  assert.deepEqual(seen, ["thinking_done", "tool_call:n"]);
 });

@@ -157,7 +157,7 @@ test("tool_choice: none, a named function (which must exist), allowed_tools' mod
   assert.equal(parse({ input: "hi", tools, parallel_tool_calls: false }).chat.parallelToolCalls, false);
   assert.equal(parse({ input: "hi", tools }).chat.parallelToolCalls, undefined);
   assert.equal(parse({ input: "hi", tools }).chat.toolChoice, undefined);
-  rejects({ input: "hi", tools, tool_choice: { type: "function", name: "g" } }, /^tool_choice\.name: no tool named "g" in tools$/);
+  rejects({ input: "hi", tools, tool_choice: { type: "function", name: "g" } }, /^tool_choice: names the tool "g", which is not in `tools`$/);
   rejects({ input: "hi", tools, tool_choice: "sometimes" }, /^tool_choice: expected "auto"/);
   rejects({ input: "hi", tools, tool_choice: { type: "file_search" } }, /^tool_choice\.type: tool choice "file_search" is not supported/);
 });

@@ -1,10 +1,13 @@
-// tool_choice in both client APIs → the neutral ToolChoice, and what a turn makes of it:
+// tool_choice in every client API → the neutral ToolChoice, with the same checks in each,
+// and what a turn makes of it:
 // the tools offered upstream, the calls allowed through, the instruction on the user text.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RelayError } from "../../../app/base/errors.ts";
 import { parseAnthropicRequest } from "../../../app/gateway/anthropic/parse-request.ts";
+import { parseGeminiRequest } from "../../../app/gateway/gemini/parse-request.ts";
 import { parseOpenAiRequest } from "../../../app/gateway/openai/parse-request.ts";
+import { parseResponsesRequest } from "../../../app/gateway/responses/parse-request.ts";
 import { turnInputFrom } from "../../../app/sessions/turn-input.ts";
 import type { ChatRequest } from "../../../app/sessions/chat-request.ts";
 
@@ -16,12 +19,18 @@ const openAiTools = anthropicTools.map((t) => ({ type: "function", function: { n
 const anthropic = (over: Record<string, unknown>) =>
   parseAnthropicRequest({ model: "claude-opus-4-8", max_tokens: 10, tools: anthropicTools, messages: [{ role: "user", content: "go" }], ...over }, {});
 const openai = (over: Record<string, unknown>) => parseOpenAiRequest({ model: "gpt-5", tools: openAiTools, messages: [{ role: "user", content: "go" }], ...over }, {});
+const responsesTools = anthropicTools.map((t) => ({ type: "function", name: t.name, parameters: t.input_schema }));
+const responses = (over: Record<string, unknown>) => parseResponsesRequest({ model: "gpt-5", tools: responsesTools, input: "go", ...over }, {}).chat;
+const geminiTools = [{ functionDeclarations: anthropicTools.map((t) => ({ name: t.name, parametersJsonSchema: t.input_schema })) }];
+const gemini = (over: Record<string, unknown>) =>
+  parseGeminiRequest({ contents: [{ role: "user", parts: [{ text: "go" }] }], tools: geminiTools, ...over }, { model: "gemini-2.5-pro", method: "generateContent" }).chat;
+const calling = (functionCallingConfig: Record<string, unknown>) => ({ toolConfig: { functionCallingConfig } });
 
-function rejects(parse: () => unknown, expected: RegExp) {
+function rejects(parse: () => unknown, expected: RegExp, why?: string) {
   assert.throws(parse, (e: unknown) => {
     assert.ok(e instanceof RelayError, String(e));
-    assert.equal(e.status, 400);
-    assert.match(e.message, expected);
+    assert.equal(e.status, 400, why);
+    assert.match(e.message, expected, why);
     return true;
   });
 }
@@ -54,6 +63,46 @@ test("OpenAI tool_choice: auto, required, none, a named function; parallel_tool_
   rejects(() => openai({ tool_choice: { type: "function", function: { name: "Nope" } } }), /names the tool "Nope"/);
   rejects(() => openai({ tool_choice: { type: "custom" } }), /tool_choice\.type: expected "function"/);
   rejects(() => openai({ parallel_tool_calls: "no" }), /parallel_tool_calls: expected true or false/);
+});
+
+test("the same checks in every format: a required call with no tools is a 400, and so is a named tool that was not declared", () => {
+  const undeclared = /names the tool "Nope", which is not in `tools`/;
+  const empty = /requires a tool call, but `tools` is empty/;
+  rejects(() => anthropic({ tools: [], tool_choice: { type: "any" } }), empty);
+  rejects(() => openai({ tools: [], tool_choice: "required" }), empty);
+  rejects(() => responses({ tools: [], tool_choice: "required" }), /^tool_choice: requires a tool call, but `tools` is empty$/);
+  rejects(() => responses({ tools: [], tool_choice: { type: "allowed_tools", mode: "required", tools: [] } }), empty);
+  rejects(() => responses({ tools: [{ type: "web_search" }], tool_choice: "required" }), empty, "a dropped hosted tool leaves none to call");
+  rejects(() => gemini({ tools: [], ...calling({ mode: "ANY" }) }), /^toolConfig\.functionCallingConfig\.mode: requires a tool call, but `tools` is empty$/);
+  rejects(() => gemini({ ...calling({ mode: "ANY", allowedFunctionNames: [] }) }), empty, "no allowed function leaves none to call");
+
+  rejects(() => anthropic({ tool_choice: { type: "tool", name: "Nope" } }), undeclared);
+  rejects(() => openai({ tool_choice: { type: "function", function: { name: "Nope" } } }), undeclared);
+  rejects(() => responses({ tool_choice: { type: "function", name: "Nope" } }), /^tool_choice: names the tool "Nope", which is not in `tools`$/);
+  rejects(() => responses({ tool_choice: { type: "custom", name: "Nope", namespace: "ns" } }), undeclared);
+  rejects(() => gemini({ ...calling({ mode: "ANY", allowedFunctionNames: ["Read", "Nope"] }) }), /^toolConfig\.functionCallingConfig\.allowedFunctionNames\.1: names the tool "Nope"/);
+
+  // what stays allowed: none/auto without tools, a declared name
+  assert.deepEqual(responses({ tools: [], tool_choice: "none" }).toolChoice, { mode: "none" });
+  assert.deepEqual(responses({ tools: [], tool_choice: "auto" }).toolChoice, { mode: "auto" });
+  assert.deepEqual(gemini({ tools: [], ...calling({ mode: "NONE" }) }).toolChoice, { mode: "none" });
+  assert.deepEqual(gemini({ tools: [], ...calling({ mode: "AUTO" }) }).toolChoice, { mode: "auto" });
+  assert.deepEqual(responses({ tool_choice: { type: "function", name: "Read" } }).toolChoice, { mode: "tool", name: "Read" });
+});
+
+test("Gemini allowedFunctionNames narrows the tools; ANY with one allowed name asks for that tool, with several for any of them", () => {
+  const one = gemini(calling({ mode: "ANY", allowedFunctionNames: ["Read"] }));
+  assert.deepEqual(one.tools.map((t) => t.name), ["Read"]);
+  assert.deepEqual(one.toolChoice, { mode: "tool", name: "Read" });
+  const both = gemini(calling({ mode: "ANY", allowedFunctionNames: ["Read", "Bash"] }));
+  assert.deepEqual(both.tools.map((t) => t.name), ["Bash", "Read"]);
+  assert.deepEqual(both.toolChoice, { mode: "required" });
+  const auto = gemini(calling({ mode: "AUTO", allowedFunctionNames: ["Bash"] }));
+  assert.deepEqual(auto.tools.map((t) => t.name), ["Bash"]);
+  assert.deepEqual(auto.toolChoice, { mode: "auto" });
+  const unspecified = gemini(calling({ allowedFunctionNames: ["Bash"] }));
+  assert.equal(unspecified.toolChoice, undefined);
+  assert.deepEqual(turn(one).tools.map((t) => t.name), ["Read"], "only the allowed tool is offered upstream");
 });
 
 test("a turn offers, allows and asks according to the choice", () => {
