@@ -1,16 +1,16 @@
-// The AccountPool (app/base/account-pool.ts) over the registry and the conductor: the
-// conductor picks, the registry supplies a fresh token; failures go to whichever of
+// The AccountPool (app/base/account-pool.ts) over the registry and the rotation: the
+// rotation picks, the registry supplies a fresh token; failures go to whichever of
 // the two owns them (401 → the registry's refresh-once dance, the rest → cooldowns).
 import type { AccountLease, AccountPool } from "../base/account-pool.ts";
 import { RelayError, toRelayError } from "../base/errors.ts";
 import { silentLogger, type Logger } from "../base/log.ts";
 import type { AccountRegistry } from "./registry.ts";
-import type { Conductor } from "./conductor.ts";
+import type { AccountRotation } from "./account-rotation.ts";
 import type { QuotaRouting } from "./quota-routing.ts";
 
 export interface AccountPoolOptions {
   registry: Pick<AccountRegistry, "get" | "getAccessToken" | "onUnauthorized" | "markAuthExpired">;
-  conductor: Conductor;
+  rotation: AccountRotation;
   logger?: Logger;
   /** Cursor's usage figures steer the pick (absent: plain round-robin over ready accounts). */
   quota?: QuotaRouting;
@@ -19,7 +19,7 @@ export interface AccountPoolOptions {
 const isUnauthorized = (err: RelayError) => err.kind === "upstream_auth" || (err.isUpstream && err.status === 401);
 
 export function createAccountPool(options: AccountPoolOptions): AccountPool {
-  const { registry, conductor } = options;
+  const { registry, rotation } = options;
   const log = options.logger ?? silentLogger;
 
   return {
@@ -30,7 +30,7 @@ export function createAccountPool(options: AccountPoolOptions): AccountPool {
       for (;;) {
         let accountId: string;
         try {
-          accountId = conductor.pick({ exclude: skip, prefer, quota });
+          accountId = rotation.pick({ exclude: skip, prefer, quota });
         } catch (e) {
           // A keychain that cannot be read explains "no account" better than "no account".
           const err = toRelayError(e);
@@ -40,7 +40,7 @@ export function createAccountPool(options: AccountPoolOptions): AccountPool {
           const accessToken = await registry.getAccessToken(accountId);
           const info = registry.get(accountId);
           if (info === null) throw new RelayError({ kind: "not_found", status: 404, message: `account ${accountId} was removed` });
-          if (info.tokenExpiresAt <= conductor.now()) {
+          if (info.tokenExpiresAt <= rotation.now()) {
             // getAccessToken refreshes inside the lead and keeps the old token when that
             // fails: a token this close to its end means the refresh keeps failing.
             registry.markAuthExpired(accountId, "the access token expired and refreshing it failed; log in again");
@@ -68,10 +68,10 @@ export function createAccountPool(options: AccountPoolOptions): AccountPool {
       }
     },
 
-    unavailable: () => conductor.whyNoneReady(),
+    unavailable: () => rotation.whyNoneReady(),
 
     async failed(accountId, error, alreadyRefreshed) {
-      conductor.reportFailure(accountId, error);
+      rotation.reportFailure(accountId, error);
       if (!isUnauthorized(error)) return "next";
       try {
         return (await registry.onUnauthorized(accountId, alreadyRefreshed)) === "retry_same" ? "retry_same" : "next";
@@ -81,11 +81,11 @@ export function createAccountPool(options: AccountPoolOptions): AccountPool {
       }
     },
 
-    succeeded: (accountId) => conductor.reportSuccess(accountId),
-    recordRequest: (accountId) => conductor.recordRequest(accountId),
-    recordUsage: (accountId, tokens) => conductor.recordUsage(accountId, tokens),
+    succeeded: (accountId) => rotation.reportSuccess(accountId),
+    recordRequest: (accountId) => rotation.recordRequest(accountId),
+    recordUsage: (accountId, tokens) => rotation.recordUsage(accountId, tokens),
     canContinue: (accountId) => {
-      const state = registry.get(accountId) ? conductor.stateOf(accountId) : null;
+      const state = registry.get(accountId) ? rotation.stateOf(accountId) : null;
       return state === "ready" || state === "cooling";
     },
   };

@@ -1,8 +1,8 @@
-// What a UI, the CLI and the picker read about one account, from the conductor's record
+// What a UI, the CLI and the picker read about one account, from the rotation's record
 // and the registry's marks. Pure: the record and the clock reading come in.
 import type { AccountState } from "../base/control-api.ts";
-import type { ConductorAccount, ConductorAccountView } from "./conductor-api.ts";
-import type { AccountRecord } from "./conductor-state.ts";
+import type { RotationAccount, RotationAccountView } from "./rotation-api.ts";
+import type { AccountRecord } from "./rotation-state.ts";
 import type { AccountStatus } from "./status-source.ts";
 import { tokensPerMinute, usageToday } from "./usage-meter.ts";
 
@@ -16,7 +16,7 @@ export function accountStateOf(meta: { authExpired: boolean }, status: AccountSt
 
 export const isCooling = (r: AccountRecord | undefined, now: number): boolean => r !== undefined && r.cooldownUntil !== null && r.cooldownUntil > now;
 
-export function statusOf(r: AccountRecord | undefined, meta: ConductorAccount | undefined, now: number): AccountStatus {
+export function statusOf(r: AccountRecord | undefined, meta: RotationAccount | undefined, now: number): AccountStatus {
   const cooling = isCooling(r, now);
   return {
     cooldownUntil: cooling ? r!.cooldownUntil : null,
@@ -32,12 +32,12 @@ export function statusOf(r: AccountRecord | undefined, meta: ConductorAccount | 
   };
 }
 
-export const stateOf = (r: AccountRecord | undefined, meta: ConductorAccount | undefined, now: number): AccountState =>
+export const stateOf = (r: AccountRecord | undefined, meta: RotationAccount | undefined, now: number): AccountState =>
   accountStateOf({ authExpired: meta?.authExpired ?? false }, statusOf(r, meta, now), now);
 
 export const perMinute = (r: AccountRecord | undefined, now: number): number[] => (r ? tokensPerMinute(r.usage, now) : new Array<number>(60).fill(0));
 
-export function viewOf(id: string, r: AccountRecord | undefined, meta: ConductorAccount | undefined, now: number): ConductorAccountView {
+export function viewOf(id: string, r: AccountRecord | undefined, meta: RotationAccount | undefined, now: number): RotationAccountView {
   const s = statusOf(r, meta, now);
   return {
     id,

@@ -1,6 +1,6 @@
-// How the conductor reacts to an upstream failure (docs/protocol.md §3.3): which kind of
+// How the rotation reacts to an upstream failure (docs/protocol.md §3.3): which kind of
 // failure it is, and how long an account cools down for it. Pure functions; the
-// conductor keeps the per-account backoff levels.
+// rotation keeps the per-account backoff levels.
 import type { RelayError } from "../base/errors.ts";
 
 export interface BackoffPolicy {

@@ -1,4 +1,4 @@
-// The conductor's answers to what happened on an account: a failure (recorded, or a
+// The rotation's answers to what happened on an account: a failure (recorded, or a
 // cooldown as the cooldown policy says), a success, a reset, Cursor's figures ending a
 // cooldown. Each one updates the record, persists it and announces the change.
 import type { Clock } from "../base/clock.ts";
@@ -6,8 +6,8 @@ import type { RelayError } from "../base/errors.ts";
 import { createRedactor, type Logger } from "../base/log.ts";
 import type { BackoffPolicy } from "./backoff-policy.ts";
 import { applyFailure, cleanErrorText, clearCooldown, clearHistory } from "./cooldown-policy.ts";
-import type { Conductor, ConductorChangeType, FailureOutcome } from "./conductor-api.ts";
-import { resetRecord, type AccountRecord } from "./conductor-state.ts";
+import type { AccountRotation, RotationChangeType, FailureOutcome } from "./rotation-api.ts";
+import { resetRecord, type AccountRecord } from "./rotation-state.ts";
 import type { CooldownTimers } from "./cooldown-timers.ts";
 import type { StateWriter } from "./state-writer.ts";
 
@@ -19,10 +19,10 @@ export interface CooldownActionDeps {
   policy: BackoffPolicy;
   writer: StateWriter;
   timers: CooldownTimers;
-  emit(type: ConductorChangeType, accountId: string): void;
+  emit(type: RotationChangeType, accountId: string): void;
 }
 
-export type CooldownActions = Pick<Conductor, "reportFailure" | "reportSuccess" | "resetCooldown" | "endCooldown">;
+export type CooldownActions = Pick<AccountRotation, "reportFailure" | "reportSuccess" | "resetCooldown" | "endCooldown">;
 
 export function createCooldownActions(deps: CooldownActionDeps): CooldownActions {
   const { records, record, clock, log, policy, writer, timers, emit } = deps;

@@ -4,7 +4,7 @@
 // nothing about the account are only counted. Pure: the caller arms timers and persists.
 import type { RelayError } from "../base/errors.ts";
 import { backoffMs, clampRetryAfter, classifyFailure, type BackoffPolicy } from "./backoff-policy.ts";
-import type { AccountRecord } from "./conductor-state.ts";
+import type { AccountRecord } from "./rotation-state.ts";
 
 const MAX_ERROR_TEXT = 300;
 

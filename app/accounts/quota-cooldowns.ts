@@ -3,10 +3,10 @@
 // cooldown ends and routing skips the account for that pool only, until the billing cycle
 // resets or a reading shows room. A reading that shows room after one that showed a pool
 // used up ends a quota cooldown at once (a renewal, an upgrade, a reset). Without figures
-// the conductor's backoff stays as it is.
+// the rotation's backoff stays as it is.
 import type { Clock } from "../base/clock.ts";
 import { poolUsedUp, type QuotaPool } from "../base/quota.ts";
-import type { Conductor } from "./conductor.ts";
+import type { AccountRotation } from "./account-rotation.ts";
 import type { QuotaPoller } from "./quota-poller.ts";
 
 const QUOTA_STATUS = 429;
@@ -14,14 +14,14 @@ const POOLS: QuotaPool[] = ["auto", "api"];
 
 export interface QuotaCooldownOptions {
   quota: Pick<QuotaPoller, "quotaOf" | "onChange">;
-  conductor: Pick<Conductor, "view" | "endCooldown">;
+  rotation: Pick<AccountRotation, "view" | "endCooldown">;
   clock: Clock;
   accountIds(): string[];
 }
 
 /** Starts following readings; returns the unsubscribe function. */
 export function followQuotaCooldowns(options: QuotaCooldownOptions): () => void {
-  const { quota, conductor, clock } = options;
+  const { quota, rotation, clock } = options;
   const anyUsedUp = (id: string) => POOLS.some((p) => poolUsedUp(quota.quotaOf(id).figures, p, clock.now()));
   const lastReadAt = new Map<string, number | null>();
   const wasUsedUp = new Map<string, boolean>();
@@ -36,8 +36,8 @@ export function followQuotaCooldowns(options: QuotaCooldownOptions): () => void 
     const usedUp = anyUsedUp(id);
     const was = wasUsedUp.get(id) ?? false;
     wasUsedUp.set(id, usedUp);
-    const view = conductor.view(id);
+    const view = rotation.view(id);
     if (view.cooldownUntil === null || view.cooldownStatus !== QUOTA_STATUS) return;
-    if (usedUp || was) conductor.endCooldown(id);
+    if (usedUp || was) rotation.endCooldown(id);
   });
 }

@@ -8,7 +8,7 @@ import type { RoutingPolicyName } from "../base/quota.ts";
 import { poolExhaustedError } from "./pool-exhausted.ts";
 import type { QuotaPoller } from "./quota-poller.ts";
 
-/** The conductor's view of one request's pool. */
+/** The rotation's view of one request's pool. */
 export interface QuotaGate {
   pool: QuotaPool;
   policy: RoutingPolicyName;

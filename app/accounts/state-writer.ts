@@ -1,4 +1,4 @@
-// Writes the conductor's records to `<dataDir>/state.json` through the shared coalescing
+// Writes the rotation's records to `<dataDir>/state.json` through the shared coalescing
 // writer: at most once per debounce, off the event loop, for usage counters; at once, on
 // the caller's turn, for what a restart (even after a crash a moment later) or `cursor-relay
 // accounts` must see (a cooldown, a 403 mark, a reset). A failed write is retried after the debounce and logged once, not per attempt.

@@ -1,13 +1,13 @@
-// Live account status (cooldown, 403 disable, usage) belongs to the conductor, which
-// persists it in `<dataDir>/state.json` (conductor-state.ts reads and writes that file;
-// nothing else parses it). A running relay's conductor is an AccountStatusSource itself;
+// Live account status (cooldown, 403 disable, usage) belongs to the rotation, which
+// persists it in `<dataDir>/state.json` (rotation-state.ts reads and writes that file;
+// nothing else parses it). A running relay's rotation is an AccountStatusSource itself;
 // without one (the CLI) each command reads the file once through the same reader. The
 // auth-expired mark lives in the registry (settings.json).
 import { join } from "node:path";
 import type { TokenCounts } from "../base/control-api.ts";
 import { writeJsonAtomic } from "../base/json-file.ts";
 import { silentLogger } from "../base/log.ts";
-import { loadStateFile, resetRecord, stateToJson, type LoadedState } from "./conductor-state.ts";
+import { loadStateFile, resetRecord, stateToJson, type LoadedState } from "./rotation-state.ts";
 import { statusOf } from "./account-status-view.ts";
 
 export { accountStateOf } from "./account-status-view.ts";

@@ -1,6 +1,6 @@
 // Token usage of one account: totals, per-day buckets (local date, usageDayKey) and
 // per-minute buckets of the last hour (for the UI's sparkline). Plain data plus pure
-// functions, so the conductor owns when it changes and when it is written.
+// functions, so the rotation owns when it changes and when it is written.
 import type { TokenCounts } from "../base/control-api.ts";
 
 /** The calendar day usage is bucketed by: the local date, `YYYY-MM-DD`. */

@@ -1,6 +1,6 @@
 // The contract between the session layer and the accounts layer: a lease on a ready
 // account with a fresh token, and somewhere to report outcomes and usage. Implemented
-// over the registry and the conductor (app/accounts/account-pool.ts); sessions only
+// over the registry and the rotation (app/accounts/account-pool.ts); sessions only
 // see this interface.
 import type { RelayError } from "./errors.ts";
 import type { TokenCounts } from "./control-api.ts";

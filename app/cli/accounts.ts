@@ -34,7 +34,7 @@ options: [--data-dir DIR] [--cursor-api URL] [--secret-store keychain|file]`;
 export interface AccountsDeps {
   clock?: Clock;
   keytar?: KeytarLike;
-  /** Where live status comes from (the conductor when one is running); default: <dataDir>/state.json. */
+  /** Where live status comes from (the rotation when one is running); default: <dataDir>/state.json. */
   statusSource?: AccountStatusSource;
   /** For --refresh's usage calls (default fetch). */
   fetch?: FetchLike;

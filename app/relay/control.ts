@@ -1,7 +1,7 @@
 // The ControlApi implementation over the relay's parts: snapshots built from the
-// registry, the conductor, the sessions and the request stats (never a secret), and
+// registry, the rotation, the sessions and the request stats (never a secret), and
 // the actions the tray, the window and the dashboard call.
-import type { Conductor } from "../accounts/conductor.ts";
+import type { AccountRotation } from "../accounts/account-rotation.ts";
 import type { LoginManager } from "../accounts/login-manager.ts";
 import type { AccountRegistry } from "../accounts/registry.ts";
 import type { QuotaPoller } from "../accounts/quota-poller.ts";
@@ -22,7 +22,7 @@ export const KEY_PLACEHOLDER = "<relay key>";
 export interface ControlDeps {
   clock: Clock;
   registry: AccountRegistry;
-  conductor: Conductor;
+  rotation: AccountRotation;
   sessions: SessionManager;
   logins: LoginManager;
   stats: RequestStats;
@@ -48,7 +48,7 @@ const notListening = () =>
 
 /** Snapshots from the relay's parts (never a secret); each one gets the next version number. */
 function createSnapshotBuilder(deps: ControlDeps): () => Snapshot {
-  const { registry, conductor, sessions, logins, stats, clock } = deps;
+  const { registry, rotation, sessions, logins, stats, clock } = deps;
   let version = 0;
 
 
@@ -56,7 +56,7 @@ function createSnapshotBuilder(deps: ControlDeps): () => Snapshot {
     const proxy = deps.proxy();
     const live = sessions.views();
     const accounts: AccountView[] = registry.list().map((info) => ({
-      ...conductor.view(info.id),
+      ...rotation.view(info.id),
       // Without stored credentials there is no sign-in token to renew.
       ...(info.credentialsMissing ? { credentialsMissing: true, tokenExpiresAt: null } : {}),
       id: info.id,
@@ -123,7 +123,7 @@ function clientConfigActions(deps: ControlDeps): ClientConfigActions {
 }
 
 export function createControlApi(deps: ControlDeps): ControlImpl {
-  const { registry, conductor, logins } = deps;
+  const { registry, rotation, logins } = deps;
   const buildSnapshot = createSnapshotBuilder(deps);
   const changed = () => deps.publisher()?.changed();
 
@@ -145,7 +145,7 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
       logins.cancel(handle);
     },
     async removeAccount(id) {
-      // The registry's "removed" event does the rest: the conductor forgets the account,
+      // The registry's "removed" event does the rest: the rotation forgets the account,
       // its sessions close and the snapshot is republished.
       await registry.remove(id);
     },
@@ -155,7 +155,7 @@ export function createControlApi(deps: ControlDeps): ControlImpl {
     },
     async resetCooldown(id) {
       registry.require(id);
-      conductor.resetCooldown(id);
+      rotation.resetCooldown(id);
       registry.clearAuthExpired(id);
       changed();
     },

@@ -1,14 +1,14 @@
-// The relay's accounts: the registry and secret store over the data folder, the conductor
+// The relay's accounts: the registry and secret store over the data folder, the rotation
 // (cooldowns and usage, kept in state.json) and the login manager for "Add account".
 import { openSystemBrowser } from "../accounts/browser.ts";
-import { createConductor, type Conductor } from "../accounts/conductor.ts";
+import { createAccountRotation, type AccountRotation } from "../accounts/account-rotation.ts";
 import { createLoginManager, type LoginManager } from "../accounts/login-manager.ts";
 import { openAccounts, type OpenedAccounts } from "../accounts/open-accounts.ts";
 import { fetchOption, type RelayContext } from "./relay-app-options.ts";
 
 export interface RelayAccounts {
   opened: OpenedAccounts;
-  conductor: Conductor;
+  rotation: AccountRotation;
   logins: LoginManager;
 }
 
@@ -27,7 +27,7 @@ export async function openRelayAccounts(ctx: RelayContext): Promise<RelayAccount
     ...(options.settings ? { settings: options.settings } : {}),
   });
   const { registry } = opened;
-  const conductor = createConductor({ dataDir: options.dataDir, clock, accounts: registry, logger: logger.child("conductor"), ...options.conductor });
+  const rotation = createAccountRotation({ dataDir: options.dataDir, clock, accounts: registry, logger: logger.child("rotation"), ...options.rotation });
   const logins = createLoginManager({
     cursorApi: options.cursorApi,
     clock,
@@ -36,5 +36,5 @@ export async function openRelayAccounts(ctx: RelayContext): Promise<RelayAccount
     ...fetchOption(options),
     ...(options.openBrowser === null ? {} : { openBrowser: options.openBrowser ?? openSystemBrowser }),
   });
-  return { opened, conductor, logins };
+  return { opened, rotation, logins };
 }

@@ -3,7 +3,7 @@
 // this run's management key.
 import { randomBytes } from "node:crypto";
 import type { OpenBrowser } from "../accounts/browser.ts";
-import type { ConductorOptions } from "../accounts/conductor.ts";
+import type { RotationOptions } from "../accounts/account-rotation.ts";
 import type { FetchLike } from "../accounts/cursor-http.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
 import type { SettingsStore } from "../accounts/settings-store.ts";
@@ -44,7 +44,7 @@ export interface RelayAppOptions {
   cursor?: Omit<CursorClientOptions, "baseUrl" | "clock">;
   sessions?: Pick<SessionManagerOptions, "toolGatherMs" | "parkTimeoutMs" | "pingIntervalMs" | "idleListMs" | "maxAttempts">;
   /** Cooldown lengths and the state.json debounce (tests shorten them). */
-  conductor?: Pick<ConductorOptions, "backoff" | "persistDebounceMs">;
+  rotation?: Pick<RotationOptions, "backoff" | "persistDebounceMs">;
   gateway?: { bodyLimitBytes?: number; maxConcurrentPerKey?: number };
   /** Socket limits: header size (431), how long a client may take to send its headers / request. */
   listen?: Pick<ListenOptions, "headersTimeoutMs" | "requestTimeoutMs" | "maxHeaderSize">;

@@ -1,10 +1,10 @@
-// The relay as one object: accounts (registry, conductor, pool, logins), the Cursor
+// The relay as one object: accounts (registry, rotation, pool, logins), the Cursor
 // client, sessions, the HTTP front door with the management API, and the ControlApi
 // every face drives. `cursor-relay serve` and the Electron main process both create
 // it; nothing here imports electron. Each part is built in its own module; this one
 // only puts them together and says in which order they start and stop.
 import type { OpenedAccounts } from "../accounts/open-accounts.ts";
-import type { Conductor } from "../accounts/conductor.ts";
+import type { AccountRotation } from "../accounts/account-rotation.ts";
 import type { LoginManager } from "../accounts/login-manager.ts";
 import type { QuotaPoller } from "../accounts/quota-poller.ts";
 import type { ControlApi } from "../base/control-api.ts";
@@ -43,7 +43,7 @@ export interface RelayApp {
 
 export interface RelayParts {
   accounts: OpenedAccounts;
-  conductor: Conductor;
+  rotation: AccountRotation;
   cursor: CursorClientHandle;
   sessions: SessionManager;
   checkpoints: CheckpointStore;
@@ -66,12 +66,12 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
   const gateway = createRelayGateway(ctx, accounts, turns, { relayKey: relayKey.current, proxyEnabled: () => proxy.on, management: listening.management });
   const relayControl = createRelayControl(ctx, { accounts, turns, quota: quota.poller, relayKey, listening, proxy });
   const { control } = relayControl;
-  const { conductor, logins } = accounts;
+  const { rotation, logins } = accounts;
   const { cursor, sessions, checkpoints, stats } = turns;
 
   return {
     control: control.api,
-    parts: { accounts: accounts.opened, conductor, cursor, sessions, checkpoints, gateway, logins, stats, quota: quota.poller },
+    parts: { accounts: accounts.opened, rotation, cursor, sessions, checkpoints, gateway, logins, stats, quota: quota.poller },
     managementKey,
     get url() {
       return listening.url;
@@ -100,10 +100,10 @@ export async function createRelayApp(options: RelayAppOptions): Promise<RelayApp
       relayControl.close();
       await listening.stop();
       turns.closeStores();
-      conductor.close();
+      rotation.close();
       registry.close();
       // close() wrote what was due; a write still in flight is dropped, and its temp file goes once it settles.
-      await Promise.all([turns.flushStores(), conductor.flush()]);
+      await Promise.all([turns.flushStores(), rotation.flush()]);
     },
   };
 }

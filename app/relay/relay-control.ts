@@ -58,7 +58,7 @@ function createRelayControlApi(ctx: RelayContext, parts: ControlParts, publisher
   return createControlApi({
     clock,
     registry,
-    conductor: accounts.conductor,
+    rotation: accounts.rotation,
     sessions: turns.sessions,
     logins: accounts.logins,
     stats: turns.stats,
@@ -83,17 +83,17 @@ function createRelayControlApi(ctx: RelayContext, parts: ControlParts, publisher
 
 /** Subscribes to every part's changes; returns the one unsubscribe. */
 function followParts(ctx: RelayContext, parts: ControlParts, poke: () => void): () => void {
-  const { conductor, logins } = parts.accounts;
+  const { rotation, logins } = parts.accounts;
   const { registry } = parts.accounts.opened;
   const { sessions } = parts.turns;
   const quota = parts.quota;
   const unsubscribers = [
-    conductor.onChange(poke),
+    rotation.onChange(poke),
     quota.onChange(poke),
-    followQuotaCooldowns({ quota, conductor, clock: ctx.clock, accountIds: () => registry.list().map((a) => a.id) }),
+    followQuotaCooldowns({ quota, rotation, clock: ctx.clock, accountIds: () => registry.list().map((a) => a.id) }),
     // A quota failure: read that account's figures soon, so a cooldown can follow the real limit.
-    conductor.onChange((change) => {
-      if (change.type === "cooling" && conductor.view(change.accountId).cooldownStatus === 429) quota.afterQuotaFailure(change.accountId);
+    rotation.onChange((change) => {
+      if (change.type === "cooling" && rotation.view(change.accountId).cooldownStatus === 429) quota.afterQuotaFailure(change.accountId);
     }),
     sessions.onChange(poke),
     registry.onChange((change) => {

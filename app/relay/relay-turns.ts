@@ -1,4 +1,4 @@
-// How a client's request becomes Cursor turns: the account pool over the conductor and
+// How a client's request becomes Cursor turns: the account pool over the rotation and
 // the quota routing, the Cursor client (loaded lazily), checkpoints and thread ids in the
 // data folder, the session manager, and the gateway in front of it all.
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -37,7 +37,7 @@ export interface RelayTurns {
 export function createRelayTurns(ctx: RelayContext, accounts: RelayAccounts, routing: QuotaRouting): RelayTurns {
   const { options, clock, logger } = ctx;
   const { registry, settings } = accounts.opened;
-  const pool = createAccountPool({ registry, conductor: accounts.conductor, logger: logger.child("pool"), quota: routing });
+  const pool = createAccountPool({ registry, rotation: accounts.rotation, logger: logger.child("pool"), quota: routing });
   // The client's modules load once the relay listens (start() preloads them): they are most of what start-up would import.
   const tuning = { ...readCursorTuning(settings, options.env ?? process.env, ctx.warn), ...options.cursor };
   const modelNotices = createModelNotices(logger.child("models"));
@@ -78,7 +78,7 @@ export function createRelayTurns(ctx: RelayContext, accounts: RelayAccounts, rou
 async function listModels(accounts: RelayAccounts, turns: RelayTurns): Promise<CursorModel[]> {
   const { registry } = accounts.opened;
   for (const a of registry.list()) {
-    if (!accounts.conductor.isReady(a.id)) continue;
+    if (!accounts.rotation.isReady(a.id)) continue;
     try {
       const { models, source } = await turns.cursor.modelList(await registry.getAccessToken(a.id), a.id);
       turns.modelNotices.listed(source, a.id);

@@ -99,7 +99,7 @@ serveCalls(
     /** For digging into a memory figure: writes a heap snapshot, returns its path. */
     heapSnapshot: (dir: string) => writeHeapSnapshot(join(dir, `relay-${process.pid}-${Date.now()}.heapsnapshot`)),
     /** Output tokens the relay counted over every account since it started. */
-    outputTokens: () => app.parts.conductor.views().reduce((n, v) => n + v.tokensTotal.output, 0),
+    outputTokens: () => app.parts.rotation.views().reduce((n, v) => n + v.tokensTotal.output, 0),
     /** Live sessions now and the most seen at once since the last call. */
     sessions: () => {
       const out = { live: app.parts.sessions.liveCount, maxLive: Math.max(maxLive, app.parts.sessions.liveCount) };

@@ -58,7 +58,7 @@ for (const stream of [false, true]) {
         [h.subs[1], "completed"],
       ],
     );
-    assert.equal(h.app.parts.conductor.view(h.accountIds[0]!).errorsByStatus["503"], undefined, "not counted against the account");
+    assert.equal(h.app.parts.rotation.view(h.accountIds[0]!).errorsByStatus["503"], undefined, "not counted against the account");
   });
 
   test(`${mode}: the account is removed after text → a well-formed error, not a cut-off response`, async (t) => {

@@ -72,7 +72,7 @@ test("a client that stops reading holds Cursor back; the stall watchdog stays qu
   assert.ok(sentBytes < 12 * MIB, `flow control held Cursor back (it sent ${(sentBytes / MIB).toFixed(1)} MiB)`);
   assert.equal(h.fake.runs[0]!.outcome, "open", "the stalled stream is neither failed nor cancelled");
 
-  const counted = () => h.app.parts.conductor.views()[0]!.tokensTotal.output;
+  const counted = () => h.app.parts.rotation.views()[0]!.tokensTotal.output;
   assert.ok(counted() < sentTokens, `tokens still held back in the relay are not counted (${counted()} counted, ${sentTokens} sent)`);
 
   const res = await response;
@@ -99,6 +99,6 @@ test("an OpenAI streaming client that stalls holds Cursor back too, and going aw
   req.destroy();
   await h.fake.waitForIdle();
   assert.equal(h.fake.runs[0]!.outcome, "client_closed");
-  const counted = h.app.parts.conductor.views()[0]!.tokensTotal.output;
+  const counted = h.app.parts.rotation.views()[0]!.tokensTotal.output;
   assert.ok(counted > 0 && counted < sentTokens, `${counted} counted of ${sentTokens} sent by Cursor`);
 });

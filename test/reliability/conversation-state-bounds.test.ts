@@ -55,7 +55,7 @@ function scriptedCursor(checkpointBytes: number, runs: RunOptions[]): CursorClie
 function pool(): AccountPool {
   let next = 0;
   return {
-    // Round-robin, like the conductor, honouring the checkpoint owner.
+    // Round-robin, like the rotation, honouring the checkpoint owner.
     acquire: async ({ prefer }) => ({ accountId: prefer ?? ACCOUNTS[next++ % ACCOUNTS.length]!, accessToken: "tok" }),
     failed: async () => "next",
     succeeded() {},

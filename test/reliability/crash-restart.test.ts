@@ -2,7 +2,7 @@
 // dir, the fake Cursor upstream) is killed with SIGKILL while streams are open, then
 // started again on the same data dir. Every account, its label, its cooldown and its
 // usage counters are still there — at most the last second of counters may be lost (the
-// conductor debounces usage by 1 s; cooldowns are written at once) — and clients that
+// rotation debounces usage by 1 s; cooldowns are written at once) — and clients that
 // lost their streams send their requests again and get answers.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";

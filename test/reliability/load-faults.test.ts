@@ -64,7 +64,7 @@ test("load: concurrent conversations through one relay while the fake injects ev
       cursor: { stallTimeoutMs: 1500, progressTimeoutMs: 2500 },
       sessions: { toolGatherMs: 10, parkTimeoutMs: 15_000, pingIntervalMs: 250 },
       gateway: { maxConcurrentPerKey: 100_000 },
-      conductor: { backoff: { rateLimitFirstMs: 150, rateLimitMaxMs: 1000, transientFirstMs: 50, transientMaxMs: 500, minCooldownMs: 10 } },
+      rotation: { backoff: { rateLimitFirstMs: 150, rateLimitMaxMs: 1000, transientFirstMs: 50, transientMaxMs: 500, minCooldownMs: 10 } },
     },
   });
 
@@ -84,8 +84,8 @@ test("load: concurrent conversations through one relay while the fake injects ev
   await h.fake.waitForIdle(5000).catch(() => {});
   const runs: RunRecord[] = [...h.fake.runs];
   const figures = loadFigures(results, runs, plan, BIG_MESSAGE_BYTES);
-  // What the relay counted per account (its conductor, as the control snapshot shows it).
-  const counted = new Map(figures.tokens.map((a) => [a.accountKey, h.app.parts.conductor.view(h.accountIds[h.subs.indexOf(a.sub)] ?? "?").tokensTotal.output]));
+  // What the relay counted per account (its rotation, as the control snapshot shows it).
+  const counted = new Map(figures.tokens.map((a) => [a.accountKey, h.app.parts.rotation.view(h.accountIds[h.subs.indexOf(a.sub)] ?? "?").tokensTotal.output]));
   const relayLog = { warn: h.logLines.filter((l) => / WARN /.test(l)).length, error: h.logLines.filter((l) => / ERROR /.test(l)).length };
   const report = formatFigures(figures, {
     seed,

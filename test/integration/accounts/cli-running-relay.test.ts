@@ -20,15 +20,15 @@ const cooling429 = () => new RelayError({ kind: "rate_limited", status: 429, mes
 test("accounts reset, label and remove drive the running relay through its ControlApi", async (t) => {
   const h = await startHarness(t, { accounts: [null, "work"] });
   const [a, b] = h.accountIds as [string, string];
-  const { conductor, accounts } = h.app.parts;
+  const { rotation, accounts } = h.app.parts;
   const global = ["--data-dir", h.dataDir, "--secret-store", haveKeyring ? "keychain" : "file", "--cursor-api", h.fake.url];
   assert.ok(await accounts.secrets.getRelayKey(MANAGEMENT_KEY_ENTRY), "the running relay keeps its management key in the secret store");
 
-  conductor.reportFailure(a, cooling429());
-  assert.equal(conductor.stateOf(a), "cooling");
+  rotation.reportFailure(a, cooling429());
+  assert.equal(rotation.stateOf(a), "cooling");
   const reset = capture();
   assert.equal(await accountsCommand(["reset", a, ...global], reset.io), 0, reset.err.join("\n"));
-  assert.equal(conductor.stateOf(a), "ready", "the running relay's conductor reset it at once");
+  assert.equal(rotation.stateOf(a), "ready", "the running relay's rotation reset it at once");
   assert.match(reset.out.join("\n"), /^reset .*cleared$/);
 
   const label = capture();
@@ -39,12 +39,12 @@ test("accounts reset, label and remove drive the running relay through its Contr
   const bad = capture();
   assert.equal(await accountsCommand(["label", b, "!!", ...global], bad.io).catch(() => 1), 1, "the relay's own label rule refuses it");
 
-  conductor.recordUsage(b, { input: 5 });
+  rotation.recordUsage(b, { input: 5 });
   const remove = capture();
   assert.equal(await accountsCommand(["remove", b, ...global], remove.io), 0, remove.err.join("\n"));
   assert.equal(accounts.registry.get(b), null, "the running relay's registry dropped it");
-  assert.deepEqual(conductor.view(b).tokensTotal, { input: 0, output: 0, cacheRead: 0 }, "and its conductor forgot it");
-  assert.deepEqual(conductor.views().map((v) => v.id), [a]);
+  assert.deepEqual(rotation.view(b).tokensTotal, { input: 0, output: 0, cacheRead: 0 }, "and its rotation forgot it");
+  assert.deepEqual(rotation.views().map((v) => v.id), [a]);
 
   await h.app.stop();
   assert.equal(await accounts.secrets.getRelayKey(MANAGEMENT_KEY_ENTRY), null, "a stopped relay leaves no management key behind");

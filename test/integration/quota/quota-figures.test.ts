@@ -76,7 +76,7 @@ test("quota: figures per account in the snapshot and in `accounts --json` / text
   await h.app.control.refreshQuota(h.accountIds[0]!);
   assert.equal(h.fake.refreshes.length, refreshes + 1);
   assert.match(h.app.parts.quota.quotaOf(h.accountIds[0]!).readError!, /status 401/);
-  assert.equal(h.app.parts.conductor.stateOf(h.accountIds[0]!), "ready");
+  assert.equal(h.app.parts.rotation.stateOf(h.accountIds[0]!), "ready");
 
   // a failed read keeps the last figures with the time they were read, and serving goes on
   h.fake.setUsage(h.subs[0]!, { fail: 500 });

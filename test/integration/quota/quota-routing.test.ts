@@ -145,11 +145,11 @@ test("cooldowns: a quota failure on A, then figures that show the pool used up â
   await ask(h, "claude-4.5-sonnet");
   assert.equal(h.fake.runs[0]!.sub, h.subs[0]);
   const a = h.accountIds[0]!;
-  assert.equal(h.app.parts.conductor.view(a).cooldownStatus, 429);
+  assert.equal(h.app.parts.rotation.view(a).cooldownStatus, 429);
 
   h.fake.setUsage(h.subs[0]!, usage(100, 0, cycleEnd));
   await h.app.control.refreshQuota(a);
-  assert.equal(h.app.parts.conductor.view(a).state, "ready", "the figures took over from the backoff");
+  assert.equal(h.app.parts.rotation.view(a).state, "ready", "the figures took over from the backoff");
   const before = h.fake.runs.length;
   await ask(h, "claude-4.5-sonnet");
   assert.equal(runsOn(h, 0, before).length, 0, "API requests skip A");
@@ -181,7 +181,7 @@ test("a resource_exhausted on A asks Cursor for A's figures right after (no wait
   const deadline = Date.now() + 15_000;
   while (h.app.parts.quota.quotaOf(a).readAt === readAt && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.equal(h.app.parts.quota.quotaOf(a).figures?.apiPercentUsed, 100, "A's figures were read again after the failure");
-  assert.equal(h.app.parts.conductor.stateOf(a), "ready", "the figures took over from the backoff: A still serves the Auto pool");
+  assert.equal(h.app.parts.rotation.stateOf(a), "ready", "the figures took over from the backoff: A still serves the Auto pool");
   await ask(h, "claude-4.5-sonnet");
   assert.equal(h.fake.runs.filter((r) => r.sub === h.subs[0]).length, 1, "no second Run on A for the API pool");
 });

@@ -39,7 +39,7 @@ test("every account out of quota for longer than a client waits: 429 with Cursor
   const h = await startHarness(t, {
     accounts: ["alpha", "beta"],
     scenario: { turns: [[{ fail: "resource_exhausted", message: "You've hit your usage limit" }]] },
-    relay: { conductor: { backoff: { rateLimitFirstMs: 10 * 60_000 } } },
+    relay: { rotation: { backoff: { rateLimitFirstMs: 10 * 60_000 } } },
   });
   const err = await h.anthropic({ maxRetries: 3 }).messages.create({ model: MODEL, max_tokens: 50, messages: user }).catch((e: unknown) => e);
   assert.ok(err instanceof Anthropic.RateLimitError, String(err));

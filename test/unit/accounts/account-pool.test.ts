@@ -6,7 +6,7 @@ import { createFileSettingsStore } from "../../../app/accounts/settings-store.ts
 import type { SecretStore } from "../../../app/accounts/secret-store.ts";
 import { RelayError } from "../../../app/base/errors.ts";
 import { json, mintJwt } from "./helpers.ts";
-import { makeRig, rateLimited, upstream, HOUR } from "./conductor-helpers.ts";
+import { makeRig, rateLimited, upstream, HOUR } from "./rotation-helpers.ts";
 import { rejectsWithRelayError } from "../../support/relay-error.ts";
 
 const none = new Set<string>();
@@ -21,8 +21,8 @@ test("401: one refresh and retry_same on the same account, then next and auth ex
   });
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
-  const { conductor } = rig.open();
-  const pool = createAccountPool({ registry: rig.registry, conductor, logger: rig.logger });
+  const { rotation } = rig.open();
+  const pool = createAccountPool({ registry: rig.registry, rotation, logger: rig.logger });
 
   const first = await pool.acquire({ exclude: none, prefer: a });
   assert.equal(first.accountId, a);
@@ -37,8 +37,8 @@ test("401: one refresh and retry_same on the same account, then next and auth ex
   assert.equal(rig.calls.length, 1, "no second refresh for the same turn");
   assert.equal(rig.registry.get(a)!.authExpired, true);
   assert.equal(pool.canContinue(a), false);
-  assert.equal(conductor.stateOf(a), "auth_expired");
-  assert.deepEqual(conductor.view(a).errorsByStatus, { "401": 2 });
+  assert.equal(rotation.stateOf(a), "auth_expired");
+  assert.deepEqual(rotation.view(a).errorsByStatus, { "401": 2 });
 
   for (let i = 0; i < 3; i++) assert.equal((await pool.acquire({ exclude: none, prefer: a })).accountId, b, "an expired account is skipped");
   rig.registry.markAuthExpired(b, "refresh failed");
@@ -48,8 +48,8 @@ test("401: one refresh and retry_same on the same account, then next and auth ex
 test("401 whose refresh fails: next, and the account is marked auth expired", async (t) => {
   const rig = makeRig(t, () => json(401, { error: "invalid refresh token" }));
   const a = await rig.add("auth0|user_a");
-  const { conductor } = rig.open();
-  const pool = createAccountPool({ registry: rig.registry, conductor });
+  const { rotation } = rig.open();
+  const pool = createAccountPool({ registry: rig.registry, rotation });
   await pool.acquire({ exclude: none });
   assert.equal(await pool.failed(a, upstream("upstream_auth", 401), false), "next");
   assert.equal(rig.calls.length, 1);
@@ -61,8 +61,8 @@ test("a refresh that fails on acquire (token at its end) marks the account auth 
   const rig = makeRig(t, () => new Response("down", { status: 500 }));
   const a = await rig.add("auth0|user_a", null, 4 * 60_000); // expires_at (exp − 5 min) is already past
   const b = await rig.add("auth0|user_b");
-  const { conductor } = rig.open();
-  const pool = createAccountPool({ registry: rig.registry, conductor });
+  const { rotation } = rig.open();
+  const pool = createAccountPool({ registry: rig.registry, rotation });
   const lease = await pool.acquire({ exclude: none, prefer: a });
   assert.equal(lease.accountId, b);
   assert.equal(lease.accessToken, rig.tokens[2]);
@@ -74,8 +74,8 @@ test("a refresh that fails on acquire (token at its end) marks the account auth 
 test("a token inside the refresh lead whose refresh fails is still used while it is valid", async (t) => {
   const rig = makeRig(t, () => new Response("down", { status: 500 }));
   const a = await rig.add("auth0|user_a", null, 12 * 60_000); // inside the 10 min lead, 7 min before expires_at
-  const { conductor } = rig.open();
-  const pool = createAccountPool({ registry: rig.registry, conductor });
+  const { rotation } = rig.open();
+  const pool = createAccountPool({ registry: rig.registry, rotation });
   const lease = await pool.acquire({ exclude: none });
   assert.deepEqual(lease, { accountId: a, accessToken: rig.tokens[0] });
   assert.equal(rig.calls.length, 1);
@@ -86,7 +86,7 @@ test("missing credentials mark the account expired; an unreadable keychain skips
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
-  const { conductor } = rig.open();
+  const { rotation } = rig.open();
   const keychainDown = new RelayError({ kind: "keychain", status: 503, message: "the keychain is locked" });
   let mode: "missing" | "locked" = "missing";
   const store: SecretStore = {
@@ -107,7 +107,7 @@ test("missing credentials mark the account expired; an unreadable keychain skips
   // A second process view of the same accounts (fresh cache), reading secrets from `store`.
   const registry = createAccountRegistry({ dataDir: rig.dir, settings: createFileSettingsStore(rig.dir), secrets: store, cursorApi: "http://cursor.test", clock: rig.clock, refreshTimers: false });
   t.after(() => registry.close());
-  const pool = createAccountPool({ registry, conductor });
+  const pool = createAccountPool({ registry, rotation });
 
   assert.equal((await pool.acquire({ exclude: none, prefer: a })).accountId, b);
   assert.equal(rig.registry.get(a)!.authExpired, true);
@@ -121,18 +121,18 @@ test("missing credentials mark the account expired; an unreadable keychain skips
   assert.equal(err, keychainDown, "when nothing else is left, the keychain error explains why");
 });
 
-test("other failures cool the account and fail over; success, requests and usage reach the conductor", async (t) => {
+test("other failures cool the account and fail over; success, requests and usage reach the rotation", async (t) => {
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
-  const { conductor } = rig.open();
-  const pool = createAccountPool({ registry: rig.registry, conductor });
+  const { rotation } = rig.open();
+  const pool = createAccountPool({ registry: rig.registry, rotation });
   assert.equal(await pool.failed(a, rateLimited(), false), "next");
-  assert.equal(conductor.stateOf(a), "cooling");
+  assert.equal(rotation.stateOf(a), "cooling");
   assert.equal(pool.canContinue(a), true, "a cooling account may still finish a stream Cursor accepted");
   assert.equal((await pool.acquire({ exclude: none, prefer: a })).accountId, b);
   assert.equal(await pool.failed(b, upstream("upstream_forbidden", 403), false), "next");
-  assert.equal(conductor.stateOf(b), "cooling", "Cursor refusing the account cools it (30 min)");
+  assert.equal(rotation.stateOf(b), "cooling", "Cursor refusing the account cools it (30 min)");
   const unavailable = await rejectsWithRelayError(pool.acquire({ exclude: none }), "no_accounts", 503);
   assert.equal(unavailable.retryAfterMs, 30_000, "the soonest recovery");
   assert.equal(unavailable.retryable, false, "not a rate limit for the client to sit out: one account was refused");
@@ -140,13 +140,13 @@ test("other failures cool the account and fail over; success, requests and usage
   rig.clock.advance(30_000);
   assert.equal(pool.canContinue(a), true);
   pool.succeeded(a);
-  const next = conductor.reportFailure(a, rateLimited());
+  const next = rotation.reportFailure(a, rateLimited());
   assert.equal(next.action === "cooling" && next.cooldownMs, 30_000, "success reset the backoff");
-  conductor.resetCooldown(a);
+  rotation.resetCooldown(a);
 
   pool.recordRequest(a);
   pool.recordUsage(a, { input: 12, output: 3 });
-  const v = conductor.view(a);
+  const v = rotation.view(a);
   assert.equal(v.requests, 1);
   assert.deepEqual(v.tokensTotal, { input: 12, output: 3, cacheRead: 0 });
   assert.equal(pool.canContinue("cursor.unknown"), false, "an account the registry does not list continues nothing");
@@ -154,8 +154,8 @@ test("other failures cool the account and fail over; success, requests and usage
 
 test("no account at all: 503 with the login hint", async (t) => {
   const rig = makeRig(t);
-  const { conductor } = rig.open();
-  const pool = createAccountPool({ registry: rig.registry, conductor });
+  const { rotation } = rig.open();
+  const pool = createAccountPool({ registry: rig.registry, rotation });
   const err = await rejectsWithRelayError(pool.acquire({ exclude: none }), "no_accounts", 503);
   assert.match(err.message, /run `cursor-relay login`/);
 });
@@ -164,8 +164,8 @@ test("unavailable() answers what acquire would throw, without moving the round-r
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
-  const { conductor } = rig.open();
-  const pool = createAccountPool({ registry: rig.registry, conductor });
+  const { rotation } = rig.open();
+  const pool = createAccountPool({ registry: rig.registry, rotation });
   assert.equal(pool.unavailable(), null);
   const first = (await pool.acquire({ exclude: none })).accountId;
   for (let i = 0; i < 3; i++) assert.equal(pool.unavailable(), null);

@@ -10,7 +10,7 @@ import { accountStatusText } from "../../../app/electron/account-status.ts";
 import { readStateFile, resetStatusInStateFile, stateFileStatusSource } from "../../../app/accounts/status-source.ts";
 import { startHarness } from "../../support/relay-harness.ts";
 import { sampleAccount } from "../gateway/memory-control.ts";
-import { makeRig } from "./conductor-helpers.ts";
+import { makeRig } from "./rotation-helpers.ts";
 
 test("an account whose stored credentials are missing: auth expired with that reason, no token renewal shown, tray says so", async (t) => {
   const h = await startHarness(t, { accounts: ["gone", "kept"] });
@@ -45,19 +45,19 @@ test("tray text: a signed-out account still reads 'sign-in expired'", () => {
 test("a last error is cleared when the account succeeds again, and by a reset (here and in state.json)", async (t) => {
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
-  const { conductor } = rig.open();
-  conductor.reportFailure(a, new RelayError({ kind: "invalid_request", status: 400, message: "bad body" }));
-  assert.equal(conductor.view(a).lastError, "bad body");
-  conductor.reportSuccess(a);
-  assert.equal(conductor.view(a).lastError, null, "a success clears it");
+  const { rotation } = rig.open();
+  rotation.reportFailure(a, new RelayError({ kind: "invalid_request", status: 400, message: "bad body" }));
+  assert.equal(rotation.view(a).lastError, "bad body");
+  rotation.reportSuccess(a);
+  assert.equal(rotation.view(a).lastError, null, "a success clears it");
 
-  conductor.reportFailure(a, new RelayError({ kind: "upstream_error", status: 502, message: "stream reset" }));
-  assert.equal(conductor.view(a).lastError, "stream reset");
-  conductor.resetCooldown(a);
-  assert.equal(conductor.view(a).lastError, null, "a reset clears it");
+  rotation.reportFailure(a, new RelayError({ kind: "upstream_error", status: 502, message: "stream reset" }));
+  assert.equal(rotation.view(a).lastError, "stream reset");
+  rotation.resetCooldown(a);
+  assert.equal(rotation.view(a).lastError, null, "a reset clears it");
 
-  conductor.reportFailure(a, new RelayError({ kind: "invalid_request", status: 400, message: "again" }));
-  await conductor.flush();
+  rotation.reportFailure(a, new RelayError({ kind: "invalid_request", status: 400, message: "again" }));
+  await rotation.flush();
   const read = () => readStateFile(rig.dir, rig.clock.now(), (m) => assert.fail(m));
   const state = read();
   assert.equal(stateFileStatusSource(state, () => rig.clock.now()).status(a).lastError, "again");

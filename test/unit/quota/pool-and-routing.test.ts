@@ -1,4 +1,4 @@
-// Pool classification, the "used up" rule, and the conductor's pick with a quota gate
+// Pool classification, the "used up" rule, and the rotation's pick with a quota gate
 // (skip used-up accounts, most headroom first, a conversation's account first, round-robin
 // as a setting), plus cooldowns handed over to the figures — all on a ManualClock.
 import { test } from "node:test";
@@ -8,7 +8,7 @@ import { followQuotaCooldowns } from "../../../app/accounts/quota-cooldowns.ts";
 import { RelayError } from "../../../app/base/errors.ts";
 import { EMPTY_QUOTA, headroom, poolOfModel, poolUsedUp, type AccountQuota, type QuotaFigures } from "../../../app/base/quota.ts";
 import type { RoutingPolicyName } from "../../../app/base/quota.ts";
-import { makeRig, rateLimited, upstream } from "../accounts/conductor-helpers.ts";
+import { makeRig, rateLimited, upstream } from "../accounts/rotation-helpers.ts";
 
 const DAY = 86_400_000;
 
@@ -66,14 +66,14 @@ test("pick: an account with the model's pool used up is skipped; the other pool 
   const { rig, set, routing } = routingRig(t);
   const a = await rig.add("auth0|a");
   const b = await rig.add("auth0|b");
-  const { conductor } = rig.open();
+  const { rotation } = rig.open();
   const end = rig.clock.now() + 10 * DAY;
   set(a, figures(100, 0, end));
   set(b, figures(20, 50, end + DAY));
-  for (let i = 0; i < 5; i++) assert.equal(conductor.pick({ quota: routing.gateFor("claude-4.5-sonnet") }), b);
-  assert.equal(conductor.pick({ quota: routing.gateFor("auto") }), a, "most Auto headroom");
+  for (let i = 0; i < 5; i++) assert.equal(rotation.pick({ quota: routing.gateFor("claude-4.5-sonnet") }), b);
+  assert.equal(rotation.pick({ quota: routing.gateFor("auto") }), a, "most Auto headroom");
   rig.clock.advance(10 * DAY);
-  assert.equal(conductor.pick({ quota: routing.gateFor("claude-4.5-sonnet") }), a, "A's cycle is over: its figures are stale, full headroom assumed");
+  assert.equal(rotation.pick({ quota: routing.gateFor("claude-4.5-sonnet") }), a, "A's cycle is over: its figures are stale, full headroom assumed");
 });
 
 test("pick: most headroom first, ties round-robin; a conversation's account first while it has room; round-robin as a setting", async (t) => {
@@ -81,17 +81,17 @@ test("pick: most headroom first, ties round-robin; a conversation's account firs
   const a = await rig.add("auth0|a");
   const b = await rig.add("auth0|b");
   const c = await rig.add("auth0|c");
-  const { conductor } = rig.open();
+  const { rotation } = rig.open();
   const end = rig.clock.now() + DAY;
   set(a, figures(70, 0, end));
   set(b, figures(10, 0, end));
   set(c, figures(10, 0, end));
   const gate = () => routing.gateFor("gpt-5");
-  const picks = [0, 1, 2, 3].map(() => conductor.pick({ quota: gate() }));
+  const picks = [0, 1, 2, 3].map(() => rotation.pick({ quota: gate() }));
   assert.deepEqual(picks, [b, c, b, c], "B and C tie on headroom and alternate; A has less");
-  assert.equal(conductor.pick({ quota: gate(), prefer: a }), a, "the conversation stays on A");
+  assert.equal(rotation.pick({ quota: gate(), prefer: a }), a, "the conversation stays on A");
   set(a, figures(100, 0, end));
-  assert.notEqual(conductor.pick({ quota: gate(), prefer: a }), a, "…until its pool is used up");
+  assert.notEqual(rotation.pick({ quota: gate(), prefer: a }), a, "…until its pool is used up");
 
   const rr = routingRig(t, "round-robin");
   const x = await rr.rig.add("auth0|x");
@@ -100,7 +100,7 @@ test("pick: most headroom first, ties round-robin; a conversation's account firs
   rr.set(x, figures(90, 0, end));
   rr.set(y, figures(0, 0, end));
   const rrGate = () => rr.routing.gateFor("gpt-5");
-  const rrPicks = [0, 1, 2].map(() => opened.conductor.pick({ quota: rrGate() }));
+  const rrPicks = [0, 1, 2].map(() => opened.rotation.pick({ quota: rrGate() }));
   assert.deepEqual(new Set(rrPicks.slice(0, 2)), new Set([x, y]), "round-robin ignores headroom");
   assert.equal(rrPicks[2], rrPicks[0]);
 });
@@ -109,12 +109,12 @@ test("pick: the pool used up on every account → 429 naming it with the time to
   const { rig, set, routing } = routingRig(t);
   const a = await rig.add("auth0|a");
   const b = await rig.add("auth0|b");
-  const { conductor } = rig.open();
+  const { rotation } = rig.open();
   const now = rig.clock.now();
   set(a, figures(100, 20, now + 2 * DAY, { displayMessage: "You've hit your usage limit" }));
   set(b, figures(100, 20, now + DAY));
   assert.throws(
-    () => conductor.pick({ quota: routing.gateFor("claude-4.5-sonnet") }),
+    () => rotation.pick({ quota: routing.gateFor("claude-4.5-sonnet") }),
     (e: unknown) =>
       e instanceof RelayError &&
       e.status === 429 &&
@@ -125,9 +125,9 @@ test("pick: the pool used up on every account → 429 naming it with the time to
       /You've hit your usage limit/.test(e.message),
   );
   set(a, figures(0, 20, now + 2 * DAY));
-  conductor.reportFailure(a, upstream("upstream_unavailable", 503, { message: "stalled: no frame for 90 s" }));
+  rotation.reportFailure(a, upstream("upstream_unavailable", 503, { message: "stalled: no frame for 90 s" }));
   assert.throws(
-    () => conductor.pick({ quota: routing.gateFor("claude-4.5-sonnet") }),
+    () => rotation.pick({ quota: routing.gateFor("claude-4.5-sonnet") }),
     (e: unknown) => e instanceof RelayError && e.status === 503 && /has its API pool used up/.test(e.message) && /cooling down/.test(e.message),
   );
 });
@@ -135,21 +135,21 @@ test("pick: the pool used up on every account → 429 naming it with the time to
 test("cooldowns: a quota cooldown hands over to figures that show the pool used up, and ends on a reading with room", async (t) => {
   const { rig, set, quota } = routingRig(t);
   const a = await rig.add("auth0|a");
-  const { conductor } = rig.open();
-  const stop = followQuotaCooldowns({ quota, conductor, clock: rig.clock, accountIds: () => [a] });
+  const { rotation } = rig.open();
+  const stop = followQuotaCooldowns({ quota, rotation, clock: rig.clock, accountIds: () => [a] });
   t.after(stop);
   const end = rig.clock.now() + DAY;
   set(a, figures(95, 0, end));
-  conductor.reportFailure(a, rateLimited());
-  assert.equal(conductor.stateOf(a), "cooling");
+  rotation.reportFailure(a, rateLimited());
+  assert.equal(rotation.stateOf(a), "cooling");
   rig.clock.advance(1000);
   set(a, figures(95, 0, end));
-  assert.equal(conductor.stateOf(a), "cooling", "figures with room that never showed it used up: the backoff stays");
+  assert.equal(rotation.stateOf(a), "cooling", "figures with room that never showed it used up: the backoff stays");
   rig.clock.advance(1000);
   set(a, figures(100, 0, end));
-  assert.equal(conductor.stateOf(a), "ready", "figures show the pool used up: they govern now");
-  conductor.reportFailure(a, rateLimited()); // e.g. an older request's failure
+  assert.equal(rotation.stateOf(a), "ready", "figures show the pool used up: they govern now");
+  rotation.reportFailure(a, rateLimited()); // e.g. an older request's failure
   rig.clock.advance(1000);
   set(a, figures(5, 0, end));
-  assert.equal(conductor.stateOf(a), "ready", "a reading with room again ends the cooldown");
+  assert.equal(rotation.stateOf(a), "ready", "a reading with room again ends the cooldown");
 });

@@ -1,4 +1,4 @@
-// The conductor's records and their keeping: loaded from `<dataDir>/state.json`, written
+// The rotation's records and their keeping: loaded from `<dataDir>/state.json`, written
 // back by the state writer (only listed accounts are kept), one cooldown timer each, and
 // moved or dropped when the account list changes.
 import { join } from "node:path";
@@ -6,17 +6,17 @@ import type { Clock } from "../base/clock.ts";
 import type { Logger } from "../base/log.ts";
 import { STATE_FILE } from "./status-source.ts";
 import { clearCooldown } from "./cooldown-policy.ts";
-import type { ConductorAccount, ConductorChangeType, ConductorOptions } from "./conductor-api.ts";
-import { emptyRecord, loadStateFile, stateToJson, type AccountRecord } from "./conductor-state.ts";
+import type { RotationAccount, RotationChangeType, RotationOptions } from "./rotation-api.ts";
+import { emptyRecord, loadStateFile, stateToJson, type AccountRecord } from "./rotation-state.ts";
 import { createStateWriter } from "./state-writer.ts";
 import { createCooldownTimers } from "./cooldown-timers.ts";
 
 export interface RecordBookDeps {
-  options: Pick<ConductorOptions, "dataDir" | "persistDebounceMs" | "stateFiles">;
+  options: Pick<RotationOptions, "dataDir" | "persistDebounceMs" | "stateFiles">;
   clock: Clock;
   log: Logger;
-  listAccounts(): ConductorAccount[];
-  emit(type: ConductorChangeType, accountId: string): void;
+  listAccounts(): RotationAccount[];
+  emit(type: RotationChangeType, accountId: string): void;
   /** A record went away (the picker forgets the account too). */
   onDrop(id: string): void;
 }

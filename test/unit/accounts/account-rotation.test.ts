@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RelayError } from "../../../app/base/errors.ts";
 import { usageDayKey } from "../../../app/accounts/status-source.ts";
-import { makeRig, rateLimited, upstream, HOUR } from "./conductor-helpers.ts";
+import { makeRig, rateLimited, upstream, HOUR } from "./rotation-helpers.ts";
 import { expectRelayError } from "../../support/relay-error.ts";
 
 const MIN = 60_000;
@@ -13,47 +13,47 @@ const stateFile = (dir: string) => JSON.parse(readFileSync(join(dir, "state.json
 test("429 without retry-after: 30 s, doubling per repeat up to 30 min; a success resets the backoff", async (t) => {
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
-  const { conductor } = rig.open();
+  const { rotation } = rig.open();
   const seen: number[] = [];
   for (let i = 0; i < 9; i++) {
-    const out = conductor.reportFailure(a, rateLimited());
+    const out = rotation.reportFailure(a, rateLimited());
     assert.equal(out.action, "cooling");
     if (out.action !== "cooling") return;
     seen.push(out.cooldownMs);
     assert.equal(out.until, rig.clock.now() + out.cooldownMs);
-    assert.equal(conductor.stateOf(a), "cooling");
+    assert.equal(rotation.stateOf(a), "cooling");
     rig.clock.advance(out.cooldownMs);
-    assert.equal(conductor.stateOf(a), "ready", "the cooldown ends on its own");
+    assert.equal(rotation.stateOf(a), "ready", "the cooldown ends on its own");
   }
   assert.deepEqual(seen, [30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_800_000, 1_800_000, 1_800_000]);
-  conductor.reportSuccess(a);
-  const after = conductor.reportFailure(a, rateLimited());
+  rotation.reportSuccess(a);
+  const after = rotation.reportFailure(a, rateLimited());
   assert.equal(after.action === "cooling" && after.cooldownMs, 30_000, "a success starts the streak over");
 });
 
 test("429 with retry-after cools for exactly that long and leaves the backoff streak alone", async (t) => {
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
-  const { conductor, changes } = rig.open();
-  const out = conductor.reportFailure(a, rateLimited(45_000));
+  const { rotation, changes } = rig.open();
+  const out = rotation.reportFailure(a, rateLimited(45_000));
   assert.deepEqual(out, { action: "cooling", until: rig.clock.now() + 45_000, cooldownMs: 45_000, status: 429, reason: "upstream said 429" });
-  const s = conductor.statusOf(a);
+  const s = rotation.statusOf(a);
   assert.equal(s.cooldownUntil, rig.clock.now() + 45_000);
   assert.equal(s.cooldownStatus, 429);
   assert.equal(s.cooldownReason, "upstream said 429");
   assert.deepEqual(changes.at(-1), { type: "cooling", accountId: a });
   rig.clock.advance(45_000);
-  const next = conductor.reportFailure(a, rateLimited());
+  const next = rotation.reportFailure(a, rateLimited());
   assert.equal(next.action === "cooling" && next.cooldownMs, 30_000, "no retry-after: first backoff step");
   rig.clock.advance(30_000);
-  assert.equal(conductor.reportFailure(a, rateLimited(0)).action === "cooling", true, "a zero retry-after still cools briefly");
-  assert.equal(conductor.statusOf(a).cooldownUntil, rig.clock.now() + 1_000);
+  assert.equal(rotation.reportFailure(a, rateLimited(0)).action === "cooling", true, "a zero retry-after still cools briefly");
+  assert.equal(rotation.statusOf(a).cooldownUntil, rig.clock.now() + 1_000);
 });
 
 test("5xx, reset (502) and stall (504) cool briefly: 10 s doubling to 2 min; a success resets; a longer cooldown is kept", async (t) => {
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
-  const { conductor } = rig.open();
+  const { rotation } = rig.open();
   const errors = [
     upstream("upstream_internal", 500),
     upstream("upstream_unavailable", 503),
@@ -64,7 +64,7 @@ test("5xx, reset (502) and stall (504) cool briefly: 10 s doubling to 2 min; a s
   ];
   const seen: number[] = [];
   for (const err of errors) {
-    const out = conductor.reportFailure(a, err);
+    const out = rotation.reportFailure(a, err);
     assert.equal(out.action, "cooling");
     if (out.action !== "cooling") return;
     assert.equal(out.status, err.status);
@@ -72,12 +72,12 @@ test("5xx, reset (502) and stall (504) cool briefly: 10 s doubling to 2 min; a s
     rig.clock.advance(out.cooldownMs);
   }
   assert.deepEqual(seen, [10_000, 20_000, 40_000, 80_000, 120_000, 120_000]);
-  assert.deepEqual(conductor.view(a).errorsByStatus, { "500": 3, "502": 1, "503": 1, "504": 1 });
-  conductor.reportSuccess(a);
-  const long = conductor.reportFailure(a, rateLimited(10 * MIN));
-  const brief = conductor.reportFailure(a, upstream("upstream_timeout", 504));
+  assert.deepEqual(rotation.view(a).errorsByStatus, { "500": 3, "502": 1, "503": 1, "504": 1 });
+  rotation.reportSuccess(a);
+  const long = rotation.reportFailure(a, rateLimited(10 * MIN));
+  const brief = rotation.reportFailure(a, upstream("upstream_timeout", 504));
   assert.equal(brief.action === "cooling" && brief.until, long.action === "cooling" && long.until, "a stall does not shorten a quota cooldown");
-  assert.equal(conductor.statusOf(a).cooldownStatus, 429);
+  assert.equal(rotation.statusOf(a).cooldownStatus, 429);
   assert.equal(brief.action === "cooling" && brief.cooldownMs, 10 * MIN);
 });
 
@@ -85,53 +85,53 @@ test("403 (permission_denied) cools the account 30 min, doubling per repeat up t
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
-  const { conductor, changes } = rig.open();
+  const { rotation, changes } = rig.open();
   const denied = () => upstream("upstream_forbidden", 403, { message: "Cursor denied access for this account (permission_denied: team plan required)" });
   const seen: number[] = [];
   for (let i = 0; i < 6; i++) {
-    const out = conductor.reportFailure(a, denied());
+    const out = rotation.reportFailure(a, denied());
     assert.equal(out.action, "cooling");
     if (out.action !== "cooling") return;
     seen.push(out.cooldownMs);
     assert.equal(out.status, 403);
-    assert.equal(conductor.stateOf(a), "cooling");
-    assert.equal(conductor.statusOf(a).cooldownReason, "Cursor denied access for this account (permission_denied: team plan required)");
-    assert.equal(conductor.statusOf(a).cooldownStatus, 403);
-    assert.equal(conductor.statusOf(a).disabledReason, null, "not a permanent verdict");
+    assert.equal(rotation.stateOf(a), "cooling");
+    assert.equal(rotation.statusOf(a).cooldownReason, "Cursor denied access for this account (permission_denied: team plan required)");
+    assert.equal(rotation.statusOf(a).cooldownStatus, 403);
+    assert.equal(rotation.statusOf(a).disabledReason, null, "not a permanent verdict");
     assert.deepEqual(changes.at(-1), { type: "cooling", accountId: a });
-    for (let k = 0; k < 3; k++) assert.equal(conductor.pick(), b, "a cooling account is not picked");
+    for (let k = 0; k < 3; k++) assert.equal(rotation.pick(), b, "a cooling account is not picked");
     rig.clock.advance(out.cooldownMs);
-    assert.equal(conductor.stateOf(a), "ready", "the cooldown wears off");
+    assert.equal(rotation.stateOf(a), "ready", "the cooldown wears off");
   }
   assert.deepEqual(seen, [30 * MIN, 60 * MIN, 120 * MIN, 240 * MIN, 240 * MIN, 240 * MIN]);
 
-  conductor.reportSuccess(a);
-  const afterSuccess = conductor.reportFailure(a, denied());
+  rotation.reportSuccess(a);
+  const afterSuccess = rotation.reportFailure(a, denied());
   assert.equal(afterSuccess.action === "cooling" && afterSuccess.cooldownMs, 30 * MIN, "a success restarts the doubling");
-  conductor.resetCooldown(a);
-  assert.equal(conductor.stateOf(a), "ready", "the manual reset still works");
+  rotation.resetCooldown(a);
+  assert.equal(rotation.stateOf(a), "ready", "the manual reset still works");
   assert.deepEqual(changes.at(-1), { type: "reset", accountId: a });
-  const afterReset = conductor.reportFailure(a, denied());
+  const afterReset = rotation.reportFailure(a, denied());
   assert.equal(afterReset.action === "cooling" && afterReset.cooldownMs, 30 * MIN, "a reset restarts the doubling");
 
-  assert.deepEqual(conductor.reportFailure(b, upstream("upstream_auth", 401)), { action: "recorded" });
-  assert.deepEqual(conductor.reportFailure(b, new RelayError({ kind: "invalid_request", status: 400, message: "bad body" })), { action: "recorded" });
-  assert.equal(conductor.stateOf(b), "ready");
-  assert.deepEqual(conductor.view(b).errorsByStatus, { "400": 1, "401": 1 });
-  assert.equal(conductor.view(b).lastError, "bad body");
+  assert.deepEqual(rotation.reportFailure(b, upstream("upstream_auth", 401)), { action: "recorded" });
+  assert.deepEqual(rotation.reportFailure(b, new RelayError({ kind: "invalid_request", status: 400, message: "bad body" })), { action: "recorded" });
+  assert.equal(rotation.stateOf(b), "ready");
+  assert.deepEqual(rotation.view(b).errorsByStatus, { "400": 1, "401": 1 });
+  assert.equal(rotation.view(b).lastError, "bad body");
 });
 
 test("a 403 mark from an older state file keeps the account out until it is reset", async (t) => {
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   writeFileSync(join(rig.dir, "state.json"), JSON.stringify({ version: 1, accounts: { [a]: { disabledReason: "Cursor denied access (permission_denied: plan)" } } }));
-  const { conductor } = rig.open();
-  assert.equal(conductor.stateOf(a), "disabled");
+  const { rotation } = rig.open();
+  assert.equal(rotation.stateOf(a), "disabled");
   rig.clock.advance(24 * HOUR);
-  assert.equal(conductor.stateOf(a), "disabled");
-  conductor.resetCooldown(a);
-  assert.equal(conductor.stateOf(a), "ready");
-  assert.equal(conductor.statusOf(a).disabledReason, null);
+  assert.equal(rotation.stateOf(a), "disabled");
+  rotation.resetCooldown(a);
+  assert.equal(rotation.stateOf(a), "ready");
+  assert.equal(rotation.statusOf(a).disabledReason, null);
 });
 
 test("auth-expired accounts (the registry's mark) are out of rotation", async (t) => {
@@ -139,31 +139,31 @@ test("auth-expired accounts (the registry's mark) are out of rotation", async (t
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
   const c = await rig.add("auth0|user_c");
-  const { conductor, changes } = rig.open();
+  const { rotation, changes } = rig.open();
   rig.registry.markAuthExpired(a, "refresh failed");
   rig.registry.markAuthExpired(b, "refresh failed");
-  assert.equal(conductor.stateOf(a), "auth_expired");
-  assert.equal(conductor.statusOf(a).authExpired, true);
-  assert.equal(conductor.stateOf(b), "auth_expired");
-  assert.equal(conductor.isReady(a), false);
-  assert.equal(conductor.isReady(c), true);
-  assert.deepEqual(new Set([conductor.pick(), conductor.pick(), conductor.pick()]), new Set([c]));
+  assert.equal(rotation.stateOf(a), "auth_expired");
+  assert.equal(rotation.statusOf(a).authExpired, true);
+  assert.equal(rotation.stateOf(b), "auth_expired");
+  assert.equal(rotation.isReady(a), false);
+  assert.equal(rotation.isReady(c), true);
+  assert.deepEqual(new Set([rotation.pick(), rotation.pick(), rotation.pick()]), new Set([c]));
   assert.ok(changes.some((x) => x.type === "account" && x.accountId === a), "registry changes are relayed for the UI");
   rig.registry.markAuthExpired(c, "refresh failed");
-  const err = expectRelayError(() => conductor.pick(), "no_accounts", 503);
+  const err = expectRelayError(() => rotation.pick(), "no_accounts", 503);
   assert.match(err.message, /all accounts are disabled or need a new login/);
   rig.registry.clearAuthExpired(a);
-  assert.equal(conductor.pick(), a);
+  assert.equal(rotation.pick(), a);
 });
 
 test("one account auth expired, another cooling after a stall: the answer says each, and is not a rate limit", async (t) => {
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
-  const { conductor } = rig.open();
+  const { rotation } = rig.open();
   rig.registry.markAuthExpired(a, "refresh failed");
-  conductor.reportFailure(b, upstream("upstream_timeout", 504, { message: "Cursor sent nothing for 90 s (stalled stream)" }));
-  const err = expectRelayError(() => conductor.pick(), "no_accounts", 503);
+  rotation.reportFailure(b, upstream("upstream_timeout", 504, { message: "Cursor sent nothing for 90 s (stalled stream)" }));
+  const err = expectRelayError(() => rotation.pick(), "no_accounts", 503);
   assert.equal(err.retryable, false);
   assert.ok(err.message.includes(`${a} needs a new login`), err.message);
   assert.ok(err.message.includes(`${b} is cooling down for 10 s more after: Cursor sent nothing for 90 s (stalled stream)`), err.message);
@@ -174,26 +174,26 @@ test("a cooldown that expires puts the account back in rotation and emits a chan
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
-  const { conductor, changes } = rig.open();
-  conductor.reportFailure(a, rateLimited(90_000));
-  for (let i = 0; i < 3; i++) assert.equal(conductor.pick(), b);
+  const { rotation, changes } = rig.open();
+  rotation.reportFailure(a, rateLimited(90_000));
+  for (let i = 0; i < 3; i++) assert.equal(rotation.pick(), b);
   rig.clock.advance(89_999);
-  assert.equal(conductor.stateOf(a), "cooling");
+  assert.equal(rotation.stateOf(a), "cooling");
   assert.ok(!changes.some((c) => c.type === "cooldown_ended"));
   rig.clock.advance(1);
   assert.deepEqual(changes.at(-1), { type: "cooldown_ended", accountId: a });
-  assert.equal(conductor.stateOf(a), "ready");
-  assert.equal(conductor.pick(), a, "back in rotation, and first: it was picked least recently");
+  assert.equal(rotation.stateOf(a), "ready");
+  assert.equal(rotation.pick(), a, "back in rotation, and first: it was picked least recently");
 
-  conductor.reportFailure(b, rateLimited(HOUR));
-  assert.equal(conductor.stateOf(b), "cooling");
-  conductor.resetCooldown(b);
-  assert.equal(conductor.stateOf(b), "ready");
-  assert.equal(conductor.statusOf(b).cooldownUntil, null);
+  rotation.reportFailure(b, rateLimited(HOUR));
+  assert.equal(rotation.stateOf(b), "cooling");
+  rotation.resetCooldown(b);
+  assert.equal(rotation.stateOf(b), "ready");
+  assert.equal(rotation.statusOf(b).cooldownUntil, null);
   assert.deepEqual(changes.at(-1), { type: "reset", accountId: b });
   rig.clock.advance(HOUR);
   assert.ok(!changes.some((c) => c.type === "cooldown_ended" && c.accountId === b), "the reset cancelled the end timer");
-  const again = conductor.reportFailure(b, rateLimited());
+  const again = rotation.reportFailure(b, rateLimited());
   assert.equal(again.action === "cooling" && again.cooldownMs, 30_000, "a reset starts the backoff over");
 });
 
@@ -201,21 +201,21 @@ test("round-robin is fair, prefer wins when ready, exclude is honoured", async (
   const rig = makeRig(t);
   for (const sub of ["auth0|user_a", "auth0|user_b", "auth0|user_c"]) await rig.add(sub);
   const ids = rig.registry.list().map((x) => x.id); // the stable order ties follow
-  const { conductor } = rig.open();
-  const picks = Array.from({ length: 9 }, () => conductor.pick());
+  const { rotation } = rig.open();
+  const picks = Array.from({ length: 9 }, () => rotation.pick());
   assert.deepEqual(picks, [...ids, ...ids, ...ids]);
   const [a, b, c] = ids as [string, string, string];
-  assert.equal(conductor.pick({ prefer: c }), c);
-  assert.equal(conductor.pick({ prefer: c }), c, "prefer wins every time it is ready");
+  assert.equal(rotation.pick({ prefer: c }), c);
+  assert.equal(rotation.pick({ prefer: c }), c, "prefer wins every time it is ready");
   // Least recently picked: a was picked before b, and c just now.
-  assert.equal(conductor.pick(), a);
-  assert.equal(conductor.pick(), b);
-  conductor.reportFailure(c, rateLimited(MIN));
-  assert.equal(conductor.pick({ prefer: c }), a, "a cooling preferred account is passed over");
-  assert.equal(conductor.pick({ exclude: new Set([a]), prefer: a }), b, "an excluded one too");
+  assert.equal(rotation.pick(), a);
+  assert.equal(rotation.pick(), b);
+  rotation.reportFailure(c, rateLimited(MIN));
+  assert.equal(rotation.pick({ prefer: c }), a, "a cooling preferred account is passed over");
+  assert.equal(rotation.pick({ exclude: new Set([a]), prefer: a }), b, "an excluded one too");
   const counts = new Map<string, number>();
   for (let i = 0; i < 20; i++) {
-    const id = conductor.pick();
+    const id = rotation.pick();
     counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   assert.deepEqual(Object.fromEntries(counts), { [a]: 10, [b]: 10 });
@@ -223,41 +223,41 @@ test("round-robin is fair, prefer wins when ready, exclude is honoured", async (
 
 test("429 with retryAfterMs = the soonest cooldown end when every candidate cools; 503 when none is usable", async (t) => {
   const rig = makeRig(t);
-  const { conductor } = rig.open();
-  const none = expectRelayError(() => conductor.pick(), "no_accounts", 503);
+  const { rotation } = rig.open();
+  const none = expectRelayError(() => rotation.pick(), "no_accounts", 503);
   assert.equal(none.message, "no Cursor account: run `cursor-relay login`");
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
   const c = await rig.add("auth0|user_c");
-  conductor.reportFailure(a, rateLimited(5 * MIN));
-  conductor.reportFailure(b, rateLimited(2 * MIN));
+  rotation.reportFailure(a, rateLimited(5 * MIN));
+  rotation.reportFailure(b, rateLimited(2 * MIN));
   rig.registry.markAuthExpired(c, "refresh failed");
-  const limited = expectRelayError(() => conductor.pick(), "rate_limited", 429);
+  const limited = expectRelayError(() => rotation.pick(), "rate_limited", 429);
   assert.equal(limited.retryAfterMs, 2 * MIN);
   assert.match(limited.message, /ready again in 120 s/);
   assert.equal(limited.isUpstream, false, "the relay's own 429 does not read as an account failure");
   rig.clock.advance(30_000);
-  assert.equal(expectRelayError(() => conductor.pick({ exclude: new Set([b]) }), "rate_limited", 429).retryAfterMs, 4.5 * MIN, "excluded accounts do not count");
-  const excluded = expectRelayError(() => conductor.pick({ exclude: new Set([a, b]) }), "no_accounts", 503);
+  assert.equal(expectRelayError(() => rotation.pick({ exclude: new Set([b]) }), "rate_limited", 429).retryAfterMs, 4.5 * MIN, "excluded accounts do not count");
+  const excluded = expectRelayError(() => rotation.pick({ exclude: new Set([a, b]) }), "no_accounts", 503);
   assert.match(excluded.message, /already failed this request/);
   rig.clock.advance(90_000);
-  assert.equal(conductor.pick(), b);
+  assert.equal(rotation.pick(), b);
 });
 
 test("usage: requests, today and total tokens, 60 per-minute buckets, day rollover", async (t) => {
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
-  const { conductor, changes } = rig.open();
+  const { rotation, changes } = rig.open();
   const start = rig.clock.now();
-  conductor.recordRequest(a);
-  conductor.recordUsage(a, { input: 100, output: 20, cacheRead: 50 });
+  rotation.recordRequest(a);
+  rotation.recordUsage(a, { input: 100, output: 20, cacheRead: 50 });
   rig.clock.advance(MIN);
-  conductor.recordUsage(a, { output: 30 });
-  conductor.recordUsage(a, { input: -5, output: Number.NaN });
+  rotation.recordUsage(a, { output: 30 });
+  rotation.recordUsage(a, { input: -5, output: Number.NaN });
   rig.clock.advance(2 * MIN);
-  conductor.recordRequest(a);
-  conductor.recordUsage(a, { input: 7 });
-  const v = conductor.view(a);
+  rotation.recordRequest(a);
+  rotation.recordUsage(a, { input: 7 });
+  const v = rotation.view(a);
   assert.equal(v.requests, 2);
   assert.equal(v.lastUsedAt, rig.clock.now());
   assert.deepEqual(v.tokensToday, { input: 107, output: 50, cacheRead: 50 });
@@ -268,31 +268,31 @@ test("usage: requests, today and total tokens, 60 per-minute buckets, day rollov
   expected[57] = 30;
   expected[59] = 7; // the current minute is last
   assert.deepEqual(v.tokensPerMinute, expected);
-  assert.deepEqual(conductor.tokensPerMinute(a), expected);
+  assert.deepEqual(rotation.tokensPerMinute(a), expected);
   assert.equal(changes.filter((c) => c.type === "usage").length, 5, "the ignored report changed nothing");
 
   rig.clock.advance(HOUR);
-  assert.deepEqual(conductor.tokensPerMinute(a), new Array<number>(60).fill(0), "older than an hour is gone");
+  assert.deepEqual(rotation.tokensPerMinute(a), new Array<number>(60).fill(0), "older than an hour is gone");
 
   const d = new Date(rig.clock.now());
   const nextMidnight = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
   rig.clock.advance(nextMidnight - rig.clock.now() + 1_000);
   assert.notEqual(usageDayKey(rig.clock.now()), usageDayKey(start));
-  assert.deepEqual(conductor.statusOf(a).tokensToday, { input: 0, output: 0, cacheRead: 0 }, "a new day starts at zero");
-  conductor.recordUsage(a, { input: 1, output: 2 });
-  assert.deepEqual(conductor.statusOf(a).tokensToday, { input: 1, output: 2, cacheRead: 0 });
-  assert.deepEqual(conductor.statusOf(a).tokensTotal, { input: 108, output: 52, cacheRead: 50 });
-  await conductor.flush();
+  assert.deepEqual(rotation.statusOf(a).tokensToday, { input: 0, output: 0, cacheRead: 0 }, "a new day starts at zero");
+  rotation.recordUsage(a, { input: 1, output: 2 });
+  assert.deepEqual(rotation.statusOf(a).tokensToday, { input: 1, output: 2, cacheRead: 0 });
+  assert.deepEqual(rotation.statusOf(a).tokensTotal, { input: 108, output: 52, cacheRead: 50 });
+  await rotation.flush();
   const days = (stateFile(rig.dir).accounts[a]!.tokens as { days: Record<string, unknown> }).days;
   assert.deepEqual(Object.keys(days).sort(), [usageDayKey(start), usageDayKey(rig.clock.now())].sort());
 });
 
-test("view() has every AccountView field the conductor owns", async (t) => {
+test("view() has every AccountView field the rotation owns", async (t) => {
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
-  const { conductor } = rig.open();
-  conductor.reportFailure(a, rateLimited(MIN));
-  const v = conductor.view(a);
+  const { rotation } = rig.open();
+  rotation.reportFailure(a, rateLimited(MIN));
+  const v = rotation.view(a);
   assert.deepEqual(Object.keys(v).sort(), [
     "cooldownReason",
     "cooldownStatus",
@@ -311,7 +311,7 @@ test("view() has every AccountView field the conductor owns", async (t) => {
   ]);
   assert.equal(v.state, "cooling");
   assert.equal(v.tokenExpiresAt, rig.registry.get(a)!.tokenExpiresAt);
-  assert.deepEqual(conductor.views().map((x) => x.id), [a]);
+  assert.deepEqual(rotation.views().map((x) => x.id), [a]);
 });
 
 test("a restart keeps a running cooldown, the backoff streak and usage; an expired cooldown is gone", async (t) => {
@@ -319,18 +319,18 @@ test("a restart keeps a running cooldown, the backoff streak and usage; an expir
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
   const first = rig.open();
-  first.conductor.reportFailure(a, rateLimited()); // 30 s, streak 1
-  first.conductor.reportFailure(b, rateLimited(20 * MIN));
-  first.conductor.recordRequest(b);
-  first.conductor.recordUsage(b, { input: 1000, output: 200, cacheRead: 5 });
-  first.conductor.reportFailure(b, upstream("upstream_internal", 500, { message: "boom" }));
+  first.rotation.reportFailure(a, rateLimited()); // 30 s, streak 1
+  first.rotation.reportFailure(b, rateLimited(20 * MIN));
+  first.rotation.recordRequest(b);
+  first.rotation.recordUsage(b, { input: 1000, output: 200, cacheRead: 5 });
+  first.rotation.reportFailure(b, upstream("upstream_internal", 500, { message: "boom" }));
   assert.equal(first.writes, 2, "each new cooldown is written at once (the third failure keeps b's longer one)");
-  first.conductor.close();
+  first.rotation.close();
   assert.equal(first.writes, 3, "close flushes the usage and error counts");
 
   rig.clock.advance(MIN); // a's 30 s are over while the relay is down
   const second = rig.open();
-  const c = second.conductor;
+  const c = second.rotation;
   assert.equal(c.stateOf(a), "ready");
   assert.equal(c.statusOf(a).cooldownUntil, null, "a stale cooldown is not kept");
   assert.equal(c.stateOf(b), "cooling", "a real limit survives the restart");
@@ -359,10 +359,10 @@ test("writes are debounced: many updates, one write per window; flush writes at 
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   const opened = rig.open({ persistDebounceMs: 1000 });
-  const { conductor } = opened;
+  const { rotation } = opened;
   for (let i = 0; i < 200; i++) {
-    conductor.recordRequest(a);
-    conductor.recordUsage(a, { input: 1, output: 1 });
+    rotation.recordRequest(a);
+    rotation.recordUsage(a, { input: 1, output: 1 });
   }
   rig.clock.advance(999);
   assert.equal(opened.writes, 0, "usage counters are debounced");
@@ -370,25 +370,25 @@ test("writes are debounced: many updates, one write per window; flush writes at 
   rig.clock.advance(1);
   assert.equal(opened.writes, 1);
   assert.equal(existsSync(join(rig.dir, "state.json")), false, "written off the event loop, not on the timer's turn");
-  await conductor.flush();
+  await rotation.flush();
   const written = stateFile(rig.dir).accounts[a]!;
   assert.equal(written.requests, 200);
   assert.deepEqual((written.tokens as { total: unknown }).total, { input: 200, output: 200, cacheRead: 0 });
-  conductor.reportFailure(a, upstream("upstream_internal", 500));
+  rotation.reportFailure(a, upstream("upstream_internal", 500));
   assert.equal(opened.writes, 2, "a cooldown is written at once, not debounced");
   assert.ok((stateFile(rig.dir).accounts[a]!.cooldownUntil as number) > rig.clock.now());
   rig.clock.advance(11_000);
   assert.equal(opened.writes, 3, "the cooldown's end (at 10 s) is one more change, written once");
-  await conductor.flush();
+  await rotation.flush();
   assert.equal(stateFile(rig.dir).accounts[a]!.cooldownUntil, null);
-  conductor.recordRequest(a);
-  await conductor.flush();
+  rotation.recordRequest(a);
+  await rotation.flush();
   const afterFlush = opened.writes;
   assert.equal(stateFile(rig.dir).accounts[a]!.requests, 201, "flush writes now");
-  await conductor.flush();
+  await rotation.flush();
   assert.equal(opened.writes, afterFlush, "a flush with nothing new writes nothing");
-  conductor.recordUsage(a, { output: 1 });
-  conductor.close();
+  rotation.recordUsage(a, { output: 1 });
+  rotation.close();
   assert.equal(opened.writes, afterFlush + 1, "close flushes what is pending");
   assert.equal(rig.clock.pending, 0, "no timer left behind");
 });
@@ -397,20 +397,20 @@ test("a corrupt state.json does not stop the relay: warned, kept aside, started 
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   writeFileSync(join(rig.dir, "state.json"), '{"accounts": {"cursor.x": {"cooldownUntil": 12');
-  const { conductor } = rig.open();
-  assert.equal(conductor.stateOf(a), "ready");
+  const { rotation } = rig.open();
+  assert.equal(rotation.stateOf(a), "ready");
   const aside = readdirSync(rig.dir).filter((f) => f.startsWith("state.json.corrupt-"));
   assert.deepEqual(aside, [`state.json.corrupt-${rig.clock.now()}`]);
   assert.equal(readFileSync(join(rig.dir, aside[0]!), "utf8"), '{"accounts": {"cursor.x": {"cooldownUntil": 12', "the bad file is kept as it was");
   assert.ok(rig.logs.some((l) => /WARN .*account state file .*state\.json was damaged; moved it to .*state\.json\.corrupt-/.test(l)));
-  conductor.recordRequest(a);
-  await conductor.flush();
+  rotation.recordRequest(a);
+  await rotation.flush();
   assert.equal(stateFile(rig.dir).accounts[a]!.requests, 1, "a fresh, valid file replaces it");
 
   writeFileSync(join(rig.dir, "state.json"), "[1,2,3]");
   rig.clock.advance(1);
   const second = rig.open();
-  assert.equal(second.conductor.statusOf(a).requests, 0, "JSON that is not an object counts as corrupt too");
+  assert.equal(second.rotation.statusOf(a).requests, 0, "JSON that is not an object counts as corrupt too");
   assert.equal(readdirSync(rig.dir).filter((f) => f.startsWith("state.json.corrupt-")).length, 2);
 });
 
@@ -418,17 +418,17 @@ test("no token ever reaches state.json, even inside an error message", async (t)
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
-  const { conductor } = rig.open();
+  const { rotation } = rig.open();
   const [tokenA, refreshA] = rig.tokens as [string, string];
-  conductor.reportFailure(a, upstream("upstream_error", 502, { message: `Cursor request failed (unknown: bad header Bearer ${refreshA})` }));
-  conductor.reportFailure(b, upstream("upstream_forbidden", 403, { message: `denied for token ${tokenA}` }));
-  conductor.reportFailure(a, rateLimited());
-  conductor.recordUsage(a, { input: 10 });
-  await conductor.flush();
+  rotation.reportFailure(a, upstream("upstream_error", 502, { message: `Cursor request failed (unknown: bad header Bearer ${refreshA})` }));
+  rotation.reportFailure(b, upstream("upstream_forbidden", 403, { message: `denied for token ${tokenA}` }));
+  rotation.reportFailure(a, rateLimited());
+  rotation.recordUsage(a, { input: 10 });
+  await rotation.flush();
   const text = readFileSync(join(rig.dir, "state.json"), "utf8");
   for (const secret of rig.tokens) assert.ok(!text.includes(secret), "a token leaked into state.json");
   assert.ok(!/eyJ[A-Za-z0-9_-]{5,}\./.test(text), "nothing JWT-shaped");
-  assert.match(conductor.statusOf(b).cooldownReason ?? "", /denied for token \[redacted-jwt\]/);
+  assert.match(rotation.statusOf(b).cooldownReason ?? "", /denied for token \[redacted-jwt\]/);
   for (const file of readdirSync(rig.dir)) {
     const content = readFileSync(join(rig.dir, file), "utf8");
     for (const secret of rig.tokens) assert.ok(!content.includes(secret), `a token leaked into ${file}`);
@@ -439,27 +439,27 @@ test("removing an account forgets it; a re-login that moves the account to a lab
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
-  const { conductor, changes } = rig.open();
-  conductor.recordUsage(b, { input: 9 });
+  const { rotation, changes } = rig.open();
+  rotation.recordUsage(b, { input: 9 });
   await rig.registry.remove(b);
   assert.deepEqual(changes.slice(-2), [
     { type: "forgotten", accountId: b },
     { type: "account", accountId: b },
   ]);
-  await conductor.flush();
+  await rotation.flush();
   assert.equal(stateFile(rig.dir).accounts[b], undefined);
 
-  conductor.reportFailure(a, rateLimited(HOUR));
-  conductor.recordUsage(a, { output: 3 });
+  rotation.reportFailure(a, rateLimited(HOUR));
+  rotation.recordUsage(a, { output: 3 });
   const moved = await rig.add("auth0|user_a", "work");
   assert.equal(moved, "cursor.work");
-  assert.equal(conductor.stateOf(moved), "cooling", "the same Cursor user keeps its limit under the new id");
-  assert.deepEqual(conductor.statusOf(moved).tokensTotal, { input: 0, output: 3, cacheRead: 0 });
-  await conductor.flush();
+  assert.equal(rotation.stateOf(moved), "cooling", "the same Cursor user keeps its limit under the new id");
+  assert.deepEqual(rotation.statusOf(moved).tokensTotal, { input: 0, output: 3, cacheRead: 0 });
+  await rotation.flush();
   assert.deepEqual(Object.keys(stateFile(rig.dir).accounts), [moved]);
 
   // A late report for an account that no longer exists leaves no ghost entry.
-  conductor.recordUsage("cursor.gone", { input: 1 });
-  await conductor.flush();
+  rotation.recordUsage("cursor.gone", { input: 1 });
+  await rotation.flush();
   assert.equal(stateFile(rig.dir).accounts["cursor.gone"], undefined);
 });

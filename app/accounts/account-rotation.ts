@@ -1,4 +1,4 @@
-// The conductor: which account serves the next turn, and what each account's recent
+// The account rotation: which account serves the next turn, and what each account's recent
 // history says about it. Round-robin (least recently picked first) over ready
 // accounts; failures cool an account as the cooldown policy says (cooldown-policy.ts).
 // 401 is the registry's business (refresh, else auth expired): here it is only counted.
@@ -6,10 +6,10 @@
 // State is derived from the clock (a cooldown in the past is over even if no timer
 // fired); a timer per cooldown only announces the end so the UI updates. Everything
 // (cooldowns, backoff levels, usage, errors) is persisted to `<dataDir>/state.json`,
-// atomically and debounced. While a relay runs its conductor is the only writer of that
+// atomically and debounced. While a relay runs its rotation is the only writer of that
 // file: `cursor-relay accounts reset/remove` reach it through the control API instead.
 //
-// Parts: the records with their writer and timers (conductor-records.ts), the picker
+// Parts: the records with their writer and timers (rotation-records.ts), the picker
 // (account-picker.ts), the answers to failures, successes and resets (cooldown-actions.ts,
 // following cooldown-policy.ts) and the status views (account-status-view.ts); this file
 // wires the parts.
@@ -17,33 +17,33 @@ import { notifyAll } from "../base/listeners.ts";
 import { silentLogger } from "../base/log.ts";
 import { DEFAULT_BACKOFF_POLICY, type BackoffPolicy } from "./backoff-policy.ts";
 import { createCooldownActions } from "./cooldown-actions.ts";
-import { createRecordBook } from "./conductor-records.ts";
+import { createRecordBook } from "./rotation-records.ts";
 import { createAccountPicker } from "./account-picker.ts";
-import type { Conductor, ConductorAccount, ConductorChange, ConductorChangeType, ConductorOptions } from "./conductor-api.ts";
+import type { AccountRotation, RotationAccount, RotationChange, RotationChangeType, RotationOptions } from "./rotation-api.ts";
 import { addUsage } from "./usage-meter.ts";
 import { isCooling, perMinute, stateOf, statusOf, viewOf } from "./account-status-view.ts";
 
 export type {
-  Conductor,
-  ConductorAccount,
-  ConductorAccountSource,
-  ConductorAccountView,
-  ConductorChange,
-  ConductorChangeType,
-  ConductorOptions,
+  AccountRotation,
+  RotationAccount,
+  RotationAccountSource,
+  RotationAccountView,
+  RotationChange,
+  RotationChangeType,
+  RotationOptions,
   FailureOutcome,
   PickOptions,
-} from "./conductor-api.ts";
+} from "./rotation-api.ts";
 
-export function createConductor(options: ConductorOptions): Conductor {
+export function createAccountRotation(options: RotationOptions): AccountRotation {
   const { clock, accounts } = options;
   const log = options.logger ?? silentLogger;
   const policy: BackoffPolicy = { ...DEFAULT_BACKOFF_POLICY, ...options.backoff };
-  const listeners = new Set<(c: ConductorChange) => void>();
-  const listAccounts = (): ConductorAccount[] => accounts.list();
-  const metaOf = (id: string): ConductorAccount | undefined => listAccounts().find((a) => a.id === id);
-  const emit = (type: ConductorChangeType, accountId: string) => {
-    notifyAll(listeners, { type, accountId }, (e) => log.error("conductor change listener failed", { error: e }));
+  const listeners = new Set<(c: RotationChange) => void>();
+  const listAccounts = (): RotationAccount[] => accounts.list();
+  const metaOf = (id: string): RotationAccount | undefined => listAccounts().find((a) => a.id === id);
+  const emit = (type: RotationChangeType, accountId: string) => {
+    notifyAll(listeners, { type, accountId }, (e) => log.error("rotation change listener failed", { error: e }));
   };
   const book = createRecordBook({ options, clock, log, listAccounts, emit, onDrop: (id) => picker.forget(id) });
   const { records, record, writer, timers, armTimer, forget, moveRecord } = book;
@@ -61,7 +61,7 @@ export function createConductor(options: ConductorOptions): Conductor {
     emit("usage", id);
   };
 
-  const conductor: Conductor = {
+  const rotation: AccountRotation = {
     pick: (opts = {}) => picker.pick(listAccounts(), opts, clock.now()),
     whyNoneReady: (opts = {}) => picker.whyNoneReady(listAccounts(), opts, clock.now()),
     stateOf: (id) => stateOf(records.get(id), metaOf(id), clock.now()),
@@ -113,5 +113,5 @@ export function createConductor(options: ConductorOptions): Conductor {
     emit("account", change.accountId);
   });
   for (const id of records.keys()) armTimer(id);
-  return conductor;
+  return rotation;
 }

@@ -1,10 +1,10 @@
-// `cursor-relay accounts` reads state.json exactly as the conductor writes it, and
-// `accounts reset` with no relay running clears what the conductor persisted for the next
+// `cursor-relay accounts` reads state.json exactly as the rotation writes it, and
+// `accounts reset` with no relay running clears what the rotation persisted for the next
 // start (with a relay running it goes through the relay: cli-running-relay.test.ts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { accountsCommand, type AccountRow } from "../../../app/cli/accounts.ts";
-import { makeRig, rateLimited, upstream } from "./conductor-helpers.ts";
+import { makeRig, rateLimited, upstream } from "./rotation-helpers.ts";
 
 function capture() {
   const out: string[] = [];
@@ -12,17 +12,17 @@ function capture() {
   return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), env: {} }, out, err };
 }
 
-test("accounts lists state, cooldown remaining and tokens today/total from the conductor's state.json", async (t) => {
+test("accounts lists state, cooldown remaining and tokens today/total from the rotation's state.json", async (t) => {
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b", "work");
   const c = await rig.add("auth0|user_c");
-  const { conductor } = rig.open();
-  conductor.recordRequest(b);
-  conductor.recordUsage(b, { input: 4000, output: 1500, cacheRead: 500 });
-  conductor.reportFailure(b, rateLimited(150_000));
-  conductor.reportFailure(c, upstream("upstream_forbidden", 403, { message: "Cursor denied access (permission_denied: team plan)" }));
-  conductor.close();
+  const { rotation } = rig.open();
+  rotation.recordRequest(b);
+  rotation.recordUsage(b, { input: 4000, output: 1500, cacheRead: 500 });
+  rotation.reportFailure(b, rateLimited(150_000));
+  rotation.reportFailure(c, upstream("upstream_forbidden", 403, { message: "Cursor denied access (permission_denied: team plan)" }));
+  rotation.close();
 
   const global = ["--data-dir", rig.dir, "--secret-store", "file"];
   const json = capture();
@@ -47,16 +47,16 @@ test("accounts lists state, cooldown remaining and tokens today/total from the c
   assert.match(line, /^cursor\.work\s+Cursor work\s+cooling\s+2m 30s\s+6\.0k\s+6\.0k\s+1\s+-\s+-\s+-\s+-\s+in 55m$/);
 });
 
-test("accounts reset with no relay running clears a cooldown and a 403 the conductor persisted: the next start sees it", async (t) => {
+test("accounts reset with no relay running clears a cooldown and a 403 the rotation persisted: the next start sees it", async (t) => {
   const rig = makeRig(t);
   const a = await rig.add("auth0|user_a");
   const b = await rig.add("auth0|user_b");
   const stopped = rig.open();
-  stopped.conductor.reportFailure(a, rateLimited());
-  stopped.conductor.reportFailure(a, rateLimited()); // backoff streak 2
-  stopped.conductor.reportFailure(b, upstream("upstream_forbidden", 403));
-  stopped.conductor.recordUsage(a, { input: 10 });
-  stopped.conductor.close();
+  stopped.rotation.reportFailure(a, rateLimited());
+  stopped.rotation.reportFailure(a, rateLimited()); // backoff streak 2
+  stopped.rotation.reportFailure(b, upstream("upstream_forbidden", 403));
+  stopped.rotation.recordUsage(a, { input: 10 });
+  stopped.rotation.close();
 
   const global = ["--data-dir", rig.dir, "--secret-store", "file"];
   for (const id of [a, b]) {
@@ -68,7 +68,7 @@ test("accounts reset with no relay running clears a cooldown and a 403 the condu
   await accountsCommand(["--json", ...global], list.io, { clock: rig.clock });
   assert.deepEqual((JSON.parse(list.out.join("")) as AccountRow[]).map((r) => r.state), ["ready", "ready"]);
 
-  const restarted = rig.open().conductor;
+  const restarted = rig.open().rotation;
   assert.equal(restarted.stateOf(a), "ready");
   assert.deepEqual(restarted.statusOf(a).tokensTotal, { input: 10, output: 0, cacheRead: 0 }, "usage survives a reset");
   const out = restarted.reportFailure(a, rateLimited());

@@ -1,4 +1,4 @@
-// A conductor over a real registry (memory secret store, file settings store in a
+// A rotation over a real registry (memory secret store, file settings store in a
 // temp data dir) and a ManualClock, with its writes and change events recorded.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { createAccountRegistry, type AccountRegistry } from "../../../app/accounts/registry.ts";
 import { createFileSettingsStore } from "../../../app/accounts/settings-store.ts";
 import { createMemorySecretStore, type SecretStore } from "../../../app/accounts/secret-store.ts";
-import { createConductor, type Conductor, type ConductorChange, type ConductorOptions } from "../../../app/accounts/conductor.ts";
+import { createAccountRotation, type AccountRotation, type RotationChange, type RotationOptions } from "../../../app/accounts/account-rotation.ts";
 import { atomicFileWrites } from "../../../app/base/coalescing-writer.ts";
 import { RelayError, type RelayErrorKind } from "../../../app/base/errors.ts";
 import { createLogger, type Logger } from "../../../app/base/log.ts";
@@ -27,17 +27,17 @@ export interface Rig {
   add(sub: string, label?: string | null, lifetimeMs?: number): Promise<string>;
   /** Tokens handed to the registry so far (to scan files for). */
   tokens: string[];
-  open(overrides?: Partial<ConductorOptions>): OpenedConductor;
+  open(overrides?: Partial<RotationOptions>): OpenedRotation;
 }
 
-export interface OpenedConductor {
-  conductor: Conductor;
-  changes: ConductorChange[];
+export interface OpenedRotation {
+  rotation: AccountRotation;
+  changes: RotationChange[];
   writes: number;
 }
 
 export function makeRig(t: { after(fn: () => void): void }, script: Script = () => new Response("no", { status: 500 })): Rig {
-  const dir = mkdtempSync(join(tmpdir(), "cr-conductor-"));
+  const dir = mkdtempSync(join(tmpdir(), "cr-rotation-"));
   const clock = new ManualClock();
   const secrets = createMemorySecretStore();
   const f = scriptedFetch(script);
@@ -53,7 +53,7 @@ export function makeRig(t: { after(fn: () => void): void }, script: Script = () 
     logger,
     refreshTimers: false,
   });
-  const opened: Conductor[] = [];
+  const opened: AccountRotation[] = [];
   t.after(async () => {
     for (const c of opened) {
       c.close();
@@ -80,8 +80,8 @@ export function makeRig(t: { after(fn: () => void): void }, script: Script = () 
       return (await registry.addFromLogin({ accessToken, refreshToken }, label)).id;
     },
     open(overrides = {}) {
-      const out: OpenedConductor = { conductor: undefined as unknown as Conductor, changes: [], writes: 0 };
-      out.conductor = createConductor({
+      const out: OpenedRotation = { rotation: undefined as unknown as AccountRotation, changes: [], writes: 0 };
+      out.rotation = createAccountRotation({
         dataDir: dir,
         clock,
         accounts: registry,
@@ -98,8 +98,8 @@ export function makeRig(t: { after(fn: () => void): void }, script: Script = () 
         },
         ...overrides,
       });
-      out.conductor.onChange((c) => out.changes.push(c));
-      opened.push(out.conductor);
+      out.rotation.onChange((c) => out.changes.push(c));
+      opened.push(out.rotation);
       return out;
     },
   };

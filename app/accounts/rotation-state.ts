@@ -1,4 +1,4 @@
-// What the conductor keeps per account, and its `<dataDir>/state.json` form. The
+// What the rotation keeps per account, and its `<dataDir>/state.json` form. The
 // shape is the one status-source.ts reads (the CLI), extended with the backoff levels,
 // per-minute buckets and the time of the last error:
 //   { "version": 1, "updatedAt": ms, "accounts": { "<id>": {
@@ -112,7 +112,7 @@ export function recordFromJson(v: unknown, now: number): AccountRecord {
 
 export interface LoadedState {
   accounts: Map<string, AccountRecord>;
-  /** Top-level keys the conductor does not own, written back unchanged. */
+  /** Top-level keys the rotation does not own, written back unchanged. */
   extra: Record<string, unknown>;
   /** The file was damaged and has been moved aside: the warning (also logged); null otherwise. */
   damaged: string | null;

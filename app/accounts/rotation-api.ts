@@ -1,4 +1,4 @@
-// What the conductor offers and needs, as types only (the implementation is conductor.ts).
+// What the rotation offers and needs, as types only (the implementation is account-rotation.ts).
 import type { Clock } from "../base/clock.ts";
 import type { AtomicFileWrites } from "../base/coalescing-writer.ts";
 import type { AccountState, AccountView, TokenCounts } from "../base/control-api.ts";
@@ -11,24 +11,24 @@ import type { PickOptions } from "./account-picker.ts";
 
 export type { PickOptions } from "./account-picker.ts";
 
-/** What the conductor needs to know about an account (AccountInfo from the registry fits). */
-export interface ConductorAccount {
+/** What the rotation needs to know about an account (AccountInfo from the registry fits). */
+export interface RotationAccount {
   id: string;
   authExpired: boolean;
   tokenExpiresAt?: number | null;
 }
 
-/** The registry, as the conductor sees it. With onChange, removals and re-logins are followed on their own. */
-export interface ConductorAccountSource {
+/** The registry, as the rotation sees it. With onChange, removals and re-logins are followed on their own. */
+export interface RotationAccountSource {
   /** Accounts in their stable order (round-robin ties follow it). */
-  list(): ConductorAccount[];
+  list(): RotationAccount[];
   onChange?(listener: (change: AccountChange) => void): () => void;
 }
 
-export interface ConductorOptions {
+export interface RotationOptions {
   dataDir: string;
   clock: Clock;
-  accounts: ConductorAccountSource;
+  accounts: RotationAccountSource;
   logger?: Logger;
   /** At most one state.json write per this many ms (default 1000). */
   persistDebounceMs?: number;
@@ -37,7 +37,7 @@ export interface ConductorOptions {
   stateFiles?: AtomicFileWrites;
 }
 
-export type ConductorChangeType =
+export type RotationChangeType =
   | "cooling" // a cooldown started (or was extended)
   | "cooldown_ended" // its time passed: back in rotation
   | "reset" // resetCooldown (here or by `accounts reset`)
@@ -46,8 +46,8 @@ export type ConductorChangeType =
   | "forgotten" // the account's state was dropped
   | "account"; // the registry changed the account (relayed)
 
-export interface ConductorChange {
-  type: ConductorChangeType;
+export interface RotationChange {
+  type: RotationChangeType;
   accountId: string;
 }
 
@@ -57,10 +57,10 @@ export type FailureOutcome =
   | { action: "recorded" };
 
 /** Every AccountView field except what the registry / session layer supply (naming, sessions). */
-export type ConductorAccountView = Omit<AccountView, "displayLabel" | "label" | "sessions">;
+export type RotationAccountView = Omit<AccountView, "displayLabel" | "label" | "sessions">;
 
 
-export interface Conductor extends AccountStatusSource {
+export interface AccountRotation extends AccountStatusSource {
   /**
    * The account for the next turn: `prefer` when it is ready, else the ready account
    * picked least recently. When no candidate is ready it throws the answer of
@@ -84,15 +84,15 @@ export interface Conductor extends AccountStatusSource {
   recordUsage(accountId: string, tokens: Partial<TokenCounts>): void;
   /** Input + output tokens per minute over the last hour, oldest first, 60 entries. */
   tokensPerMinute(accountId: string): number[];
-  /** Same as status(): the conductor is the live AccountStatusSource. */
+  /** Same as status(): the rotation is the live AccountStatusSource. */
   statusOf(accountId: string): AccountStatus;
-  view(accountId: string): ConductorAccountView;
+  view(accountId: string): RotationAccountView;
   /** view() of every listed account, in the registry's order. */
-  views(): ConductorAccountView[];
+  views(): RotationAccountView[];
   /** Drops everything known about an account (after it was removed). */
   forget(accountId: string): void;
-  onChange(listener: (change: ConductorChange) => void): () => void;
-  /** The conductor's clock reading. */
+  onChange(listener: (change: RotationChange) => void): () => void;
+  /** The rotation's clock reading. */
   now(): number;
   /** Writes state.json now if anything changed; resolves once it is on disk. */
   flush(): Promise<void>;
