@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import type { Clock } from "../base/clock.ts";
 import type { Logger } from "../base/log.ts";
-import { STATE_FILE } from "./status-source.ts";
+import { STATE_FILE } from "./rotation-state.ts";
 import { clearCooldown } from "./cooldown-policy.ts";
 import type { RotationAccount, RotationChangeType, RotationOptions } from "./rotation-api.ts";
 import { emptyRecord, loadStateFile, stateToJson, type AccountRecord } from "./rotation-state.ts";

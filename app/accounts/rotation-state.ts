@@ -13,6 +13,8 @@ import type { Logger } from "../base/log.ts";
 import { readJson } from "../base/json-file.ts";
 import { emptyUsage, usageFromJson, usageToJson, type UsageRecord } from "./usage-meter.ts";
 
+/** The file, in the data folder, that this module alone reads and writes. */
+export const STATE_FILE = "state.json";
 export const STATE_VERSION = 1;
 
 export interface AccountRecord {

@@ -7,13 +7,11 @@ import { join } from "node:path";
 import type { TokenCounts } from "../base/control-api.ts";
 import { writeJsonAtomic } from "../base/json-file.ts";
 import { silentLogger } from "../base/log.ts";
-import { loadStateFile, resetRecord, stateToJson, type LoadedState } from "./rotation-state.ts";
+import { loadStateFile, resetRecord, STATE_FILE, stateToJson, type LoadedState } from "./rotation-state.ts";
 import { statusOf } from "./account-status-view.ts";
 
 export { accountStateOf } from "./account-status-view.ts";
 export { usageDayKey } from "./usage-meter.ts";
-
-export const STATE_FILE = "state.json";
 
 export interface AccountStatus {
   cooldownUntil: number | null;

@@ -7,9 +7,14 @@ import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, rmSync, statSyn
 import { dirname, join } from "node:path";
 import { RelayError } from "../base/errors.ts";
 import { defaultDataDir } from "../base/paths.ts";
+import { RUNTIME_FILE } from "../base/runtime-file.ts";
+import { DATA_FOLDER_ID_FILE } from "../accounts/data-folder-id.ts";
+import { SECRETS_FILE, SECRETS_KEY_FILE } from "../accounts/secret-store-file.ts";
+import { SETTINGS_FILE } from "../accounts/settings-store.ts";
+import { STATE_FILE } from "../accounts/rotation-state.ts";
 
 /** Files only cursor-relay writes: a folder holding one of them is ours. */
-const OUR_FILES = ["settings.json", "state.json", "relay.json", "data-folder-id", "secrets.json", "secrets.key"];
+const OUR_FILES = [SETTINGS_FILE, STATE_FILE, RUNTIME_FILE, DATA_FOLDER_ID_FILE, SECRETS_FILE, SECRETS_KEY_FILE];
 
 export class DataDirError extends RelayError {
   constructor(message: string) {

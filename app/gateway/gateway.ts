@@ -8,22 +8,24 @@ import type { Logger } from "../base/log.ts";
 import type { CursorModel } from "../cursor/types.ts";
 import type { ClientApi } from "../sessions/chat-request.ts";
 import type { SessionManager } from "../sessions/session-manager.ts";
-import { anthropicErrorBody, anthropicErrorHeaders } from "./anthropic/errors.ts";
+import { anthropicErrors } from "./anthropic/errors.ts";
 import { createChatTurn } from "./chat-turn.ts";
 import { apiOf } from "./client-api.ts";
 import { createClientDispatch } from "./client-routes.ts";
 import type { CoalesceOptions } from "./delta-coalescer.ts";
-import { geminiErrorBody, geminiErrorHeaders } from "./gemini/errors.ts";
+import { geminiErrors } from "./gemini/errors.ts";
 import { createGeminiRoutes } from "./gemini/routes.ts";
 import type { ResponseChannel } from "./http/channel.ts";
 import { nodeChannel } from "./http/node-channel.ts";
 import { MethodNotAllowed } from "../base/router.ts";
 import { createKeyConcurrency } from "./key-concurrency.ts";
 import { createModelRoutes } from "./model-routes.ts";
-import { openAiErrorBody, openAiErrorHeaders } from "./openai/errors.ts";
+import { openAiErrors } from "./openai/errors.ts";
 import { createRequestContext, urlOf } from "./request-context.ts";
 import type { RequestStats } from "./request-stats.ts";
 import { createSinkFactory } from "./turn-sinks.ts";
+import type { ErrorFormat } from "./writer-tail.ts";
+import { MANAGEMENT_PREFIX } from "../base/control-http.ts";
 
 export { apiOf } from "./client-api.ts";
 export { clientFacing } from "./client-facing.ts";
@@ -57,18 +59,20 @@ const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 const DEFAULT_MAX_PER_KEY = 64;
 
 /** The one place an error becomes a response in the client's format. */
+/** Each client API's error body and headers (the Responses API answers errors as OpenAI does). */
+const ERROR_FORMATS: Record<ClientApi, ErrorFormat> = { anthropic: anthropicErrors, openai: openAiErrors, responses: openAiErrors, gemini: geminiErrors };
+
 export function renderError(api: ClientApi, err: RelayError, channel: ResponseChannel): void {
   if (channel.started) {
     channel.end();
     return;
   }
   const allow = err instanceof MethodNotAllowed ? err.headers : {};
-  if (api === "anthropic") channel.json(err.status, anthropicErrorBody(err), { ...anthropicErrorHeaders(err), ...allow });
-  else if (api === "gemini") channel.json(err.status, geminiErrorBody(err), { ...geminiErrorHeaders(err), ...allow });
-  else channel.json(err.status, openAiErrorBody(err), { ...openAiErrorHeaders(err), ...allow });
+  const format = ERROR_FORMATS[api];
+  channel.json(err.status, format.body(err), { ...format.headers(err), ...allow });
 }
 
-const isManagementPath = (path: string) => path.startsWith("/v0/management/") || path === "/ui" || path.startsWith("/ui/");
+const isManagementPath = (path: string) => path.startsWith(MANAGEMENT_PREFIX) || path === "/ui" || path.startsWith("/ui/");
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const context = createRequestContext({
