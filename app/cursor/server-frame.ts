@@ -3,7 +3,6 @@
 // with both a request and an interaction update yields both, in field order.
 import { fromBinary } from "@bufbuild/protobuf";
 import {
-  ConversationStateStructureSchema,
   ExecServerControlMessageSchema,
   ExecServerMessageSchema,
   InteractionQuerySchema,

@@ -7,7 +7,7 @@ import type { Clock } from "../base/clock.ts";
 import { classifyCursorError } from "../cursor/error-classification.ts";
 import { modelsFromResponse } from "../cursor/models.ts";
 import { ACCESS_TOKEN, type CursorTransport } from "../cursor/transport.ts";
-import { errorText, fail, pass, skip, type CheckOutcome } from "./check.ts";
+import { errorText, fail, pass, type CheckOutcome } from "./check.ts";
 
 const RELOGIN = "log in again with `cursor-relay login` (the same Cursor user replaces the account), then `cursor-relay doctor` once more";
 

@@ -4,7 +4,7 @@
 // `input_schema`, OpenAI in `function.parameters` (Responses: `parameters`), Gemini in
 // `parametersJsonSchema`.
 import type { ToolDefinition } from "../cursor/types.ts";
-import { at, expectNonEmptyString, expectObject, invalid, optionalString, own, quote, type JsonObject } from "./validation.ts";
+import { at, expectArray, expectNonEmptyString, expectObject, invalid, optionalString, own, quote, type JsonObject } from "./validation.ts";
 
 /** What a client API accepts as a tool name, and how to say it in a 400. */
 export interface ToolNameRule {
@@ -38,4 +38,17 @@ export function readToolDefinition(tool: JsonObject, path: string, schemaField: 
     description: optionalString(own(tool, "description"), at(path, "description")) ?? "",
     inputSchema: schema === undefined || schema === null ? { type: "object", properties: {} } : expectObject(schema, at(path, schemaField)),
   };
+}
+
+/** Reads one `tools` entry: its definitions, or nothing for a tool only its vendor can run. */
+export type ToolEntryReader = (tool: JsonObject, path: string, seen: Set<string>) => ToolDefinition | ToolDefinition[] | undefined;
+
+/** A format's `tools` array (absent or null: none), each entry an object; names stay unique across it. */
+export function readToolList(raw: unknown, readEntry: ToolEntryReader): ToolDefinition[] {
+  if (raw === undefined || raw === null) return [];
+  const seen = new Set<string>();
+  return expectArray(raw, "tools").flatMap((item, i) => {
+    const path = at("tools", i);
+    return readEntry(expectObject(item, path), path, seen) ?? [];
+  });
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { TEXT_REPLY, type UsageSpec } from "../fake-cursor/index.ts";
-import { CLAUDE_BIN, RELAY_BIN, run } from "./cli-process.ts";
+import { CLAUDE_BIN, run } from "./cli-process.ts";
 import { e2eWorkspace } from "./workspace.ts";
 
 const CLAUDE_VERSION = JSON.parse(readFileSync(new URL("../../node_modules/@anthropic-ai/claude-code/package.json", import.meta.url), "utf8")).version as string;

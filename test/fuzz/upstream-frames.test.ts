@@ -182,6 +182,7 @@ test("a giant length field on a stream that stays open: the turn fails at once (
   await h.app.control.resetCooldown(h.accountIds[0]!);
   const late = await anthropic(client, h, "after the giant one", false);
   assert.equal(late.status, 200, "the relay keeps serving");
+  assert.ok(late.body.toString("utf8").includes(GOOD_TEXT), "with the upstream's answer");
   up.finishOpen([F.textDelta("but sure"), F.turnEnded(), F.endStream()]);
   const slowRes = await slow;
   assert.deepEqual(anthropicSuccessProblems(slowRes), []);

@@ -43,7 +43,7 @@ import {
   own,
   quote,
 } from "../validation.ts";
-import { ANTHROPIC_TOOL_NAME, readToolDefinition } from "../tool-definition.ts";
+import { ANTHROPIC_TOOL_NAME, readToolDefinition, readToolList } from "../tool-definition.ts";
 import { anthropicToolChoice } from "../tool-choice.ts";
 import { parseBlock } from "./content-blocks.ts";
 import { claudeCodeSessionId } from "./session-id.ts";
@@ -185,17 +185,11 @@ function assistantEntry(content: string | unknown[], path: string): TranscriptEn
 }
 
 function parseTools(raw: unknown): ToolDefinition[] {
-  if (raw === undefined || raw === null) return [];
-  const tools: ToolDefinition[] = [];
-  const seen = new Set<string>();
-  expectArray(raw, "tools").forEach((item, i) => {
-    const path = at("tools", i);
-    const tool = expectObject(item, path);
+  return readToolList(raw, (tool, path, seen) => {
     const type = optionalString(own(tool, "type"), at(path, "type"));
-    if (type !== undefined && type !== "custom") return; // server / built-in tool
-    tools.push(readToolDefinition(tool, path, "input_schema", seen, ANTHROPIC_TOOL_NAME));
+    if (type !== undefined && type !== "custom") return undefined; // server / built-in tool
+    return readToolDefinition(tool, path, "input_schema", seen, ANTHROPIC_TOOL_NAME);
   });
-  return tools;
 }
 
 function thinkingShown(raw: unknown): boolean {

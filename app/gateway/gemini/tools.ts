@@ -3,25 +3,17 @@
 // `parametersJsonSchema` is JSON Schema already; `parameters` is converted from Gemini's
 // schema dialect.
 import type { ToolDefinition } from "../../cursor/types.ts";
-import { readToolDefinition } from "../tool-definition.ts";
+import { readToolDefinition, readToolList } from "../tool-definition.ts";
 import { at, expectArray, expectObject, own, type JsonObject } from "../validation.ts";
 import { geminiSchemaToJsonSchema } from "./schema.ts";
 
 export function readTools(raw: unknown): ToolDefinition[] {
-  if (raw === undefined || raw === null) return [];
-  const tools: ToolDefinition[] = [];
-  const seen = new Set<string>();
-  expectArray(raw, "tools").forEach((item, i) => {
-    const path = at("tools", i);
-    const tool = expectObject(item, path);
+  return readToolList(raw, (tool, path, seen) => {
     const decls = own(tool, "functionDeclarations");
-    if (decls === undefined || decls === null) return; // a Google-hosted tool
-    expectArray(decls, at(path, "functionDeclarations")).forEach((d, j) => {
-      const dPath = at(at(path, "functionDeclarations"), j);
-      tools.push(functionDeclaration(expectObject(d, dPath), dPath, seen));
-    });
+    if (decls === undefined || decls === null) return undefined; // a Google-hosted tool
+    const declsPath = at(path, "functionDeclarations");
+    return expectArray(decls, declsPath).map((d, j) => functionDeclaration(expectObject(d, at(declsPath, j)), at(declsPath, j), seen));
   });
-  return tools;
 }
 
 /** Name, description and schema are read as for the other formats; `parameters` is Gemini's dialect. */

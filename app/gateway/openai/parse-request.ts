@@ -34,7 +34,7 @@ import {
   own,
   quote,
 } from "../validation.ts";
-import { OPENAI_TOOL_NAME, readToolDefinition } from "../tool-definition.ts";
+import { OPENAI_TOOL_NAME, readToolDefinition, readToolList } from "../tool-definition.ts";
 import { openAiToolChoice } from "../tool-choice.ts";
 import { parseContent } from "./content-parts.ts";
 
@@ -144,18 +144,12 @@ function argumentsJsonOf(raw: unknown, path: string): string {
 }
 
 function parseTools(raw: unknown): ToolDefinition[] {
-  if (raw === undefined || raw === null) return [];
-  const tools: ToolDefinition[] = [];
-  const seen = new Set<string>();
-  expectArray(raw, "tools").forEach((item, i) => {
-    const path = at("tools", i);
-    const tool = expectObject(item, path);
+  return readToolList(raw, (tool, path, seen) => {
     const type = expectString(own(tool, "type"), at(path, "type"));
-    if (type !== "function") return;
+    if (type !== "function") return undefined;
     const fnPath = at(path, "function");
     const fn = expectObject(own(tool, "function"), fnPath);
-    tools.push(readToolDefinition(fn, fnPath, "parameters", seen, OPENAI_TOOL_NAME));
+    return readToolDefinition(fn, fnPath, "parameters", seen, OPENAI_TOOL_NAME);
   });
-  return tools;
 }
 
