@@ -1,6 +1,6 @@
 // cursor-relay accounts [--json] | remove <id> | reset <id> | label <id> <label>
 import type { CommandIo } from "./io.ts";
-import { parseCommandArgs, UsageError } from "./options.ts";
+import { commandArgs, UsageError } from "./options.ts";
 import { checkDataDir } from "./data-dir-check.ts";
 import { systemClock, type Clock } from "../base/clock.ts";
 import type { AccountState, TokenCounts } from "../base/control-api.ts";
@@ -77,11 +77,9 @@ interface AccountsRun {
 }
 
 export async function accountsCommand(argv: string[], io: CommandIo, deps: AccountsDeps = {}): Promise<number> {
-  const { help, global, values, positionals } = parseCommandArgs(argv, { json: { type: "boolean" }, refresh: { type: "boolean" } }, usage, io.env);
-  if (help) {
-    io.out(usage);
-    return 0;
-  }
+  const parsed = commandArgs(argv, { json: { type: "boolean" }, refresh: { type: "boolean" } }, usage, io, { positionals: true });
+  if (parsed === null) return 0;
+  const { global, values, positionals } = parsed;
   const warn = (m: string) => io.err(`warning: ${m}`);
   checkDataDir(global.dataDir, io.env, warn);
   const clock = deps.clock ?? systemClock;

@@ -2,7 +2,7 @@
 // Checks everything between the user and Cursor and says what to do next; exit 0 only
 // when every check passed.
 import type { CommandIo } from "./io.ts";
-import { noPositionals, parseCommandArgs, UsageError } from "./options.ts";
+import { commandArgs, UsageError } from "./options.ts";
 import { createAccountRegistry } from "../accounts/registry.ts";
 import { openSecretStore } from "../accounts/secret-store-open.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
@@ -30,17 +30,9 @@ export interface DoctorDeps {
 }
 
 export async function doctorCommand(argv: string[], io: CommandIo, deps: DoctorDeps = {}): Promise<number> {
-  const { help, global, values, positionals } = parseCommandArgs(
-    argv,
-    { json: { type: "boolean" }, account: { type: "string" }, bundle: { type: "string" }, timeout: { type: "string" } },
-    usage,
-    io.env,
-  );
-  if (help) {
-    io.out(usage);
-    return 0;
-  }
-  noPositionals(positionals, usage);
+  const args = commandArgs(argv, { json: { type: "boolean" }, account: { type: "string" }, bundle: { type: "string" }, timeout: { type: "string" } }, usage, io, { positionals: false });
+  if (args === null) return 0;
+  const { global, values } = args;
   const timeoutText = (values.timeout as string | undefined) ?? "90";
   const timeoutS = Number(timeoutText);
   if (!/^\d+(\.\d+)?$/.test(timeoutText) || timeoutS <= 0) throw new UsageError(`--timeout: a number of seconds > 0, got ${JSON.stringify(timeoutText)}`, usage);

@@ -3,7 +3,7 @@
 // and address of the running relay (from relay.json and the secret entry it names); when
 // none runs, the stored relay key (created now on a first run) and the configured port.
 import type { CommandIo } from "./io.ts";
-import { noPositionals, parseCommandArgs, portOption } from "./options.ts";
+import { commandArgs, portOption } from "./options.ts";
 import { checkDataDir } from "./data-dir-check.ts";
 import { openSecretStore } from "../accounts/secret-store-open.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
@@ -22,12 +22,9 @@ const usage = `usage: cursor-relay env [--port N] [--json] [--data-dir DIR] [--c
   --json     one JSON object instead of shell lines`;
 
 export async function envCommand(argv: string[], io: CommandIo, deps: { keytar?: KeytarLike } = {}): Promise<number> {
-  const { help, global, values, positionals } = parseCommandArgs(argv, { port: { type: "string" }, json: { type: "boolean" } }, usage, io.env);
-  if (help) {
-    io.out(usage);
-    return 0;
-  }
-  noPositionals(positionals, usage);
+  const args = commandArgs(argv, { port: { type: "string" }, json: { type: "boolean" } }, usage, io, { positionals: false });
+  if (args === null) return 0;
+  const { global, values } = args;
   const portText = portOption(values.port, io.env, DEFAULT_PORT, usage);
   checkDataDir(global.dataDir, io.env, (m) => io.err(`warning: ${m}`));
   const running = readRuntimeInfo(global.dataDir);

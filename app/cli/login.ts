@@ -2,7 +2,7 @@
 // account. Prints exactly the three lines of docs/protocol.md §2.1 to stdout, then the
 // account's display label; never the verifier or a token.
 import type { CommandIo } from "./io.ts";
-import { noPositionals, parseCommandArgs } from "./options.ts";
+import { commandArgs } from "./options.ts";
 import { checkDataDir } from "./data-dir-check.ts";
 import { systemClock, type Clock } from "../base/clock.ts";
 import { openAccounts } from "../accounts/open-accounts.ts";
@@ -28,17 +28,9 @@ export interface LoginDeps {
 }
 
 export async function loginCommand(argv: string[], io: CommandIo, deps: LoginDeps = {}): Promise<number> {
-  const { help, global, values, positionals } = parseCommandArgs(
-    argv,
-    { label: { type: "string" }, "no-browser": { type: "boolean" } },
-    usage,
-    io.env,
-  );
-  if (help) {
-    io.out(usage);
-    return 0;
-  }
-  noPositionals(positionals, usage);
+  const args = commandArgs(argv, { label: { type: "string" }, "no-browser": { type: "boolean" } }, usage, io, { positionals: false });
+  if (args === null) return 0;
+  const { global, values } = args;
   const label = typeof values.label === "string" ? values.label : null;
   checkDataDir(global.dataDir, io.env, (m) => io.err(`warning: ${m}`));
 

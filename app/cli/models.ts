@@ -3,7 +3,7 @@
 // given — maps to, and why. When the live list cannot be fetched it says the built-in
 // list is used. modelMap in settings.json is applied as the relay applies it.
 import type { CommandIo } from "./io.ts";
-import { parseCommandArgs } from "./options.ts";
+import { commandArgs } from "./options.ts";
 import { systemClock } from "../base/clock.ts";
 import { toRelayError } from "../base/errors.ts";
 import { readModelMap } from "../relay/model-map.ts";
@@ -29,11 +29,9 @@ export interface ModelsReport {
 }
 
 export async function modelsCommand(argv: string[], io: CommandIo, deps: { keytar?: KeytarLike } = {}): Promise<number> {
-  const { help, global, values, positionals } = parseCommandArgs(argv, { json: { type: "boolean" } }, usage, io.env);
-  if (help) {
-    io.out(usage);
-    return 0;
-  }
+  const args = commandArgs(argv, { json: { type: "boolean" } }, usage, io, { positionals: true });
+  if (args === null) return 0;
+  const { global, values, positionals } = args;
   const warn = (m: string) => io.err(`warning: ${m}`);
   const { registry, settings } = await openAccounts({ ...global, warn, refreshTimers: false, clock: systemClock, ...(deps.keytar ? { keytar: deps.keytar } : {}) });
   // Loaded only here: the Cursor client's modules are large and other commands never need them.

@@ -1,4 +1,5 @@
 // The options every subcommand shares, each also readable from an environment variable.
+import type { CommandIo } from "./io.ts";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { RelayError } from "../base/errors.ts";
 import { DEFAULT_CURSOR_API } from "../base/cursor-api.ts";
@@ -55,6 +56,26 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig["options"
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const global = resolveGlobalOptions(values, env, usage);
   return { global, values, positionals: parsed.positionals, help: values.help === true };
+}
+
+/**
+ * A command's arguments, or null when `--help` asked for its usage (printed here). A
+ * command that takes no bare arguments says `positionals: false` and gets a usage error for one.
+ */
+export function commandArgs<O extends NonNullable<ParseArgsConfig["options"]>>(
+  argv: string[],
+  own: O,
+  usage: string,
+  io: Pick<CommandIo, "out" | "env">,
+  options: { positionals: boolean },
+): ReturnType<typeof parseCommandArgs<O>> | null {
+  const parsed = parseCommandArgs(argv, own, usage, io.env);
+  if (parsed.help) {
+    io.out(usage);
+    return null;
+  }
+  if (!options.positionals) noPositionals(parsed.positionals, usage);
+  return parsed;
 }
 
 export function resolveGlobalOptions(

@@ -2,7 +2,7 @@
 // app runs). Prints `listening on http://127.0.0.1:<port>` when ready, then the
 // dashboard URL; Ctrl-C / SIGTERM stop it cleanly (usage and cooldowns flushed).
 import type { CommandIo } from "./io.ts";
-import { noPositionals, parseCommandArgs, portOption, UsageError } from "./options.ts";
+import { commandArgs, portOption, UsageError } from "./options.ts";
 import { checkDataDir } from "./data-dir-check.ts";
 import { createRelayApp, DEFAULT_HOST, DEFAULT_PORT, type RelayApp, type RelayAppOptions } from "../relay/relay-app.ts";
 import { tuneHeapForRelay } from "../relay/heap-tuning.ts";
@@ -39,22 +39,14 @@ function stopSignal(): Promise<void> {
 }
 
 export async function serveCommand(argv: string[], io: CommandIo, deps: ServeDeps = {}): Promise<number> {
-  const { help, global, values, positionals } = parseCommandArgs(
-    argv,
-    {
+  const args = commandArgs(argv, {
       port: { type: "string" },
       host: { type: "string" },
       "api-key": { type: "string" },
       "log-level": { type: "string" },
-    },
-    usage,
-    io.env,
-  );
-  if (help) {
-    io.out(usage);
-    return 0;
-  }
-  noPositionals(positionals, usage);
+    }, usage, io, { positionals: false });
+  if (args === null) return 0;
+  const { global, values } = args;
   const portText = portOption(values.port, io.env, DEFAULT_PORT, usage);
   const host = (values.host as string | undefined) ?? DEFAULT_HOST;
   const level = (values["log-level"] as string | undefined) ?? "info";

@@ -1,6 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { main } from "../../../app/cli/main.ts";
+import { accountsCommand } from "../../../app/cli/accounts.ts";
+import { doctorCommand } from "../../../app/cli/doctor.ts";
+import { envCommand } from "../../../app/cli/env.ts";
+import { loginCommand } from "../../../app/cli/login.ts";
+import { modelsCommand } from "../../../app/cli/models.ts";
+import { serveCommand } from "../../../app/cli/serve.ts";
 import { noPositionals, parseCommandArgs, portOption, UsageError, DEFAULT_CURSOR_API } from "../../../app/cli/options.ts";
 
 function capture(env: NodeJS.ProcessEnv = {}) {
@@ -54,4 +60,19 @@ test("--port: the flag, else CURSOR_RELAY_PORT, else the default, kept as writte
 test("a command without positional arguments names the first stray one as a usage error", () => {
   noPositionals([], "u");
   assert.throws(() => noPositionals(["extra", "more"], "u"), (e: unknown) => e instanceof UsageError && e.message.includes('unexpected argument "extra"'));
+});
+
+test("every command's --help prints its own usage and exits 0 before anything else, and a stray argument is a usage error", async () => {
+  const commands = { serve: serveCommand, login: loginCommand, env: envCommand, doctor: doctorCommand, models: modelsCommand, accounts: accountsCommand };
+  for (const [name, command] of Object.entries(commands)) {
+    const out: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => assert.fail(`${name} wrote to stderr: ${l}`), env: { CURSOR_RELAY_DATA_DIR: "/nonexistent/never-created" } };
+    assert.equal(await command(["--help"], io), 0, name);
+    assert.equal(out.length, 1, name);
+    assert.match(out[0]!, new RegExp(`cursor-relay ${name}`), name);
+  }
+  const silent = { out: () => {}, err: () => {}, env: {} };
+  for (const command of [serveCommand, loginCommand, envCommand, doctorCommand]) {
+    await assert.rejects(() => command(["stray"], silent), (e: unknown) => e instanceof UsageError && e.message.includes('unexpected argument "stray"'));
+  }
 });
