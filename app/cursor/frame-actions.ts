@@ -60,7 +60,7 @@ export function actOnFrame(frame: AgentServerFrame, run: FrameTarget): FrameOutc
       case "checkpoint":
         // The run's own blob store, not a copy: Cursor may set a blob the checkpoint needs
         // after sending it, and a replay must still find that blob.
-        run.emit({ type: "checkpoint", bytes: part.bytes, blobs: run.blobs });
+        run.emit({ type: "checkpoint", bytes: part.bytes });
         break;
       case "exec_control":
         if (part.control.message.case === "abort") run.withdrawExec(part.control.message.value.id);

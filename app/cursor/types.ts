@@ -39,7 +39,8 @@ export type CursorEvent =
   | { type: "thinking_done"; durationMs: number }
   | { type: "tool_call"; call: ToolCallRequest }
   | { type: "tokens"; tokens: number }
-  | { type: "checkpoint"; bytes: Uint8Array; blobs: BlobStore }
+  /** The conversation state so far; the blobs it references are in the run's `blobs` (RunOptions). */
+  | { type: "checkpoint"; bytes: Uint8Array }
   | { type: "turn_ended" };
 
 export interface ImageInput {

@@ -1,61 +1,64 @@
 // A stored checkpoint keeps its run's own blob map, not a copy: the server may set a blob the
 // checkpoint needs after sending it, and the run writes that blob into the same map. So the
 // map grows after the store took it, and the store must count those bytes against its cap
-// when they arrive. watchBlobs reports every change in the map's size, in bytes.
-export type BlobMap = Map<string, Uint8Array>;
+// when they arrive: CheckpointBlobs knows its size in bytes and tells its watchers each change.
 
 type Resize = (deltaBytes: number) => void;
 
 /** What one blob costs the store: its id and its bytes. */
 export const blobCost = (id: string, data: Uint8Array): number => id.length + data.byteLength;
 
-export function blobMapBytes(blobs: BlobMap): number {
-  let n = 0;
-  for (const [id, data] of Map.prototype.entries.call(blobs) as IterableIterator<[string, Uint8Array]>) n += blobCost(id, data);
-  return n;
-}
+export class CheckpointBlobs extends Map<string, Uint8Array> {
+  // Map's constructor would call set() before these fields exist: build with `of` instead.
+  #bytes = 0;
+  readonly #watchers = new Set<Resize>();
 
-const watchers = new WeakMap<BlobMap, Set<Resize>>();
-
-/** Calls onResize with the change in bytes whenever the map's set, delete or clear runs; returns the unwatch. */
-export function watchBlobs(blobs: BlobMap, onResize: Resize): () => void {
-  let listeners = watchers.get(blobs);
-  if (!listeners) {
-    listeners = new Set();
-    watchers.set(blobs, listeners);
-    reportResizes(blobs, listeners);
+  /** A new map holding `entries` (e.g. a stored checkpoint's, copied for a replaying run). */
+  static of(entries: Iterable<[string, Uint8Array]> = []): CheckpointBlobs {
+    const blobs = new CheckpointBlobs();
+    for (const [id, data] of entries) blobs.set(id, data);
+    return blobs;
   }
-  listeners.add(onResize);
-  return () => listeners.delete(onResize);
-}
 
-/** The map's own set/delete/clear, each followed by the size change (the run only holds a Map). */
-function reportResizes(blobs: BlobMap, listeners: Set<Resize>): void {
-  const costAt = (id: string): number => {
-    const data = Map.prototype.get.call(blobs, id) as Uint8Array | undefined;
+  /** The ids' and blobs' bytes together. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Calls onResize with the change in bytes after every set, delete or clear; returns the unwatch. */
+  watch(onResize: Resize): () => void {
+    this.#watchers.add(onResize);
+    return () => this.#watchers.delete(onResize);
+  }
+
+  override set(id: string, data: Uint8Array): this {
+    const before = this.#costAt(id);
+    super.set(id, data);
+    this.#resized(blobCost(id, data) - before);
+    return this;
+  }
+
+  override delete(id: string): boolean {
+    const before = this.#costAt(id);
+    const had = super.delete(id);
+    this.#resized(-before);
+    return had;
+  }
+
+  override clear(): void {
+    const before = this.#bytes;
+    super.clear();
+    this.#resized(-before);
+  }
+
+  #costAt(id: string): number {
+    const data = super.get(id);
     return data === undefined ? 0 : blobCost(id, data);
-  };
-  const tell = (delta: number) => {
-    if (delta !== 0) for (const l of [...listeners]) l(delta);
-  };
-  const own = (value: unknown) => ({ value, writable: true, configurable: true });
-  Object.defineProperties(blobs, {
-    set: own((id: string, data: Uint8Array) => {
-      const before = costAt(id);
-      Map.prototype.set.call(blobs, id, data);
-      tell(blobCost(id, data) - before);
-      return blobs;
-    }),
-    delete: own((id: string) => {
-      const before = costAt(id);
-      const had = Map.prototype.delete.call(blobs, id);
-      tell(-before);
-      return had;
-    }),
-    clear: own(() => {
-      const before = blobMapBytes(blobs);
-      Map.prototype.clear.call(blobs);
-      tell(-before);
-    }),
-  });
+  }
+
+  #resized(delta: number): void {
+    if (delta === 0) return;
+    this.#bytes += delta;
+    for (const watcher of [...this.#watchers]) watcher(delta);
+  }
 }

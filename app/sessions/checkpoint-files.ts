@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Clock, TimerHandle } from "../base/clock.ts";
 import { writeFileAtomic, writeFileAtomicAsync } from "../base/json-file.ts";
 import type { Logger } from "../base/log.ts";
+import { CheckpointBlobs } from "./checkpoint-blobs.ts";
 import type { CheckpointEntry } from "./checkpoint-store.ts";
 
 export interface PersistedCheckpoint {
@@ -81,7 +82,7 @@ export function decodeCheckpointFile(buf: Buffer): PersistedCheckpoint {
     return out;
   };
   const bytes = take(h.bytes);
-  const blobs = new Map<string, Uint8Array>();
+  const blobs = new CheckpointBlobs();
   for (const [k, n] of h.blobs) blobs.set(String(k), take(n));
   if (at !== buf.length) throw new Error("trailing bytes in checkpoint file");
   return { conversationId: h.conversationId, updatedAt: h.updatedAt, entry: { bytes, blobs, accountId: h.accountId } };

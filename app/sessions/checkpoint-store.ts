@@ -6,11 +6,12 @@
 // sets into a stored checkpoint's map later count toward the byte bound (checkpoint-blobs.ts).
 import type { Clock, TimerHandle } from "../base/clock.ts";
 import type { CheckpointPersistence } from "./checkpoint-files.ts";
-import { blobMapBytes, watchBlobs } from "./checkpoint-blobs.ts";
+import type { CheckpointBlobs } from "./checkpoint-blobs.ts";
 
 export interface CheckpointEntry {
   bytes: Uint8Array;
-  blobs: Map<string, Uint8Array>;
+  /** The run's own blob map: it may still grow after the put, and the store counts what it adds. */
+  blobs: CheckpointBlobs;
   accountId: string;
 }
 
@@ -85,8 +86,8 @@ function createSlotTable(maxEntries: number, maxBytes: number, persistence: Chec
   };
   /** Inserts as the most recent entry and evicts the least recently used beyond the caps. */
   const insert = (id: string, entry: CheckpointEntry, updatedAt: number) => {
-    const slot: Slot = { entry, updatedAt, size: entry.bytes.byteLength + blobMapBytes(entry.blobs), unwatch: () => {} };
-    slot.unwatch = watchBlobs(entry.blobs, (delta) => grew(id, slot, delta));
+    const slot: Slot = { entry, updatedAt, size: entry.bytes.byteLength + entry.blobs.bytes, unwatch: () => {} };
+    slot.unwatch = entry.blobs.watch((delta) => grew(id, slot, delta));
     slots.set(id, slot);
     total += slot.size;
     evictBeyondCaps(id);

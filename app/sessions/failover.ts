@@ -10,6 +10,7 @@ import type { AccountLease, AccountPool } from "../base/account-pool.ts";
 import { RelayError, toRelayError } from "../base/errors.ts";
 import type { Logger } from "../base/log.ts";
 import type { CursorClient } from "../cursor/types.ts";
+import { CheckpointBlobs } from "./checkpoint-blobs.ts";
 import type { CheckpointStore } from "./checkpoint-store.ts";
 import { relayStopping, type LiveSession, type LiveSessions } from "./live-session.ts";
 import type { TurnPump } from "./turn-pump.ts";
@@ -98,6 +99,8 @@ function startRun(deps: FailoverDeps, turn: FreshTurn, lease: AccountLease, mode
     : input.hasHistory || input.newestUserText === null
       ? input.flatten()
       : input.newestUserText;
+  // The run serves KV reads from this map and adds the blobs Cursor sets; a checkpoint keeps it.
+  const blobs = replay ? CheckpointBlobs.of(checkpoint.blobs) : new CheckpointBlobs();
   const run = deps.cursor.run({
     accessToken,
     conversationId,
@@ -105,11 +108,11 @@ function startRun(deps: FailoverDeps, turn: FreshTurn, lease: AccountLease, mode
     userText,
     systemPrompt: input.systemPrompt,
     ...(replay ? { checkpoint: checkpoint.bytes } : {}),
-    blobs: replay ? new Map(checkpoint.blobs) : new Map(),
+    blobs,
     tools: input.tools,
     images: input.images,
   });
-  return deps.live.open({ key, conversationId, detached, accountId, model: input.clientModel, cursorModel: modelId, run });
+  return deps.live.open({ key, conversationId, detached, accountId, model: input.clientModel, cursorModel: modelId, run, blobs });
 }
 
 /** After a failed attempt: "done" when the turn is over for the client, "retry" to try again. Throws what the client gets. */

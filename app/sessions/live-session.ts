@@ -9,6 +9,7 @@ import { RelayError, toRelayError } from "../base/errors.ts";
 import type { Logger } from "../base/log.ts";
 import type { CursorEvent, CursorRun, ToolCallRequest } from "../cursor/types.ts";
 import { createEventPuller, type EventPuller } from "./event-puller.ts";
+import type { CheckpointBlobs } from "./checkpoint-blobs.ts";
 import type { SessionList } from "./session-list.ts";
 import type { ToolResultInput } from "./turn-input.ts";
 
@@ -23,6 +24,8 @@ export interface LiveSession {
   /** The Cursor model id the client's model was mapped to. */
   cursorModel: string;
   run: CursorRun;
+  /** The run's blob map (the KV store Cursor reads and writes); a checkpoint of this session keeps it. */
+  blobs: CheckpointBlobs;
   events: EventPuller<CursorEvent>;
   /** Client-visible tool id → the call waiting for its result. */
   pendingCalls: Map<string, ToolCallRequest>;
@@ -37,7 +40,7 @@ export interface LiveSession {
 }
 
 /** What opening a session takes; the rest of a LiveSession starts empty. */
-export type NewSession = Pick<LiveSession, "key" | "conversationId" | "detached" | "accountId" | "model" | "cursorModel" | "run">;
+export type NewSession = Pick<LiveSession, "key" | "conversationId" | "detached" | "accountId" | "model" | "cursorModel" | "run" | "blobs">;
 
 /** A turn whose account was removed, disabled or logged out while it ran: retried on another account. */
 export const accountClosed = () =>

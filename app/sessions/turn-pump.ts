@@ -123,7 +123,7 @@ function onEvent(p: Progress, ev: CursorEvent): Next {
     case "checkpoint":
       // Only the stream that owns the conversation writes its checkpoint.
       if (!s.detached && p.deps.live.owns(s)) {
-        p.deps.checkpoints.put(s.conversationId, { bytes: ev.bytes, blobs: ev.blobs, accountId: s.accountId });
+        p.deps.checkpoints.put(s.conversationId, { bytes: ev.bytes, blobs: s.blobs, accountId: s.accountId });
       }
       return "more";
     case "turn_ended":

@@ -25,12 +25,12 @@ function scriptedCursor(checkpointBytes: number, runs: RunOptions[]): CursorClie
       runs.push(options);
       const queue = new AsyncQueue<CursorEvent>();
       const bytes = new Uint8Array(checkpointBytes).fill(runs.length % 251);
-      const blobs = new Map(options.blobs);
-      blobs.set(`blob-${options.conversationId}`, new Uint8Array(64));
+      // Cursor sets a blob in the run's own store, as a real Run's KV write does.
+      options.blobs.set(`blob-${options.conversationId}`, new Uint8Array(64));
       for (const ev of [
         { type: "text", text: "ok" },
         { type: "tokens", tokens: 1 },
-        { type: "checkpoint", bytes, blobs },
+        { type: "checkpoint", bytes },
         { type: "turn_ended" },
       ] as CursorEvent[]) {
         queue.push(ev);

@@ -195,7 +195,7 @@ test("checkpoint replay: verbatim bytes on the next Run, blobs served from the s
   const first = await drain(client.run(options({ conversationId, blobs })));
   const ckpt = first.find((e) => e.type === "checkpoint");
   assert.ok(ckpt && ckpt.type === "checkpoint");
-  await drain(client.run(options({ conversationId, checkpoint: ckpt.bytes, blobs: new Map(ckpt.blobs), systemPrompt: "changed" })));
+  await drain(client.run(options({ conversationId, checkpoint: ckpt.bytes, blobs: new Map(blobs), systemPrompt: "changed" })));
   const rec = lastRun();
   assert.equal(rec.replayedCheckpoint, true);
   assert.deepEqual([...rec.conversationStateBytes], [...ckpt.bytes]);

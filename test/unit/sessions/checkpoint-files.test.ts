@@ -7,12 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { createCheckpointFiles, decodeCheckpointFile, encodeCheckpointFile } from "../../../app/sessions/checkpoint-files.ts";
+import { CheckpointBlobs } from "../../../app/sessions/checkpoint-blobs.ts";
 import { createCheckpointStore, type CheckpointEntry } from "../../../app/sessions/checkpoint-store.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 
 const entry = (accountId: string, fill = 1, size = 10): CheckpointEntry => ({
   bytes: new Uint8Array(size).fill(fill),
-  blobs: new Map([
+  blobs: CheckpointBlobs.of([
     ["blob-a", new Uint8Array([1, 2, 3])],
     ["blob-b", new Uint8Array(0)],
   ]),

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { CheckpointBlobs } from "../../../app/sessions/checkpoint-blobs.ts";
 import { createCheckpointStore, type CheckpointEntry } from "../../../app/sessions/checkpoint-store.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 
 const entry = (accountId: string, size = 10): CheckpointEntry => ({
   bytes: new Uint8Array(size),
-  blobs: new Map([["ab", new Uint8Array(2)]]),
+  blobs: CheckpointBlobs.of([["ab", new Uint8Array(2)]]),
   accountId,
 });
 
