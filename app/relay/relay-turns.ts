@@ -30,7 +30,7 @@ export interface RelayTurns {
   modelNotices: ModelNotices;
   /** Closes the stored checkpoints, thread ids and the Cursor client (sessions close first). */
   closeStores(): void;
-  /** Waits for a threads.json write still in flight, so no temp file outlives stop(). */
+  /** Waits for threads.json and checkpoint writes still in flight, so no temp file outlives stop(). */
   flushStores(): Promise<void>;
 }
 
@@ -70,7 +70,7 @@ export function createRelayTurns(ctx: RelayContext, accounts: RelayAccounts, rou
       threadIds.close();
       cursor.close();
     },
-    flushStores: () => threadIds.flush(),
+    flushStores: async () => void (await Promise.all([threadIds.flush(), checkpoints.flush()])),
   };
 }
 

@@ -30,6 +30,8 @@ export interface CheckpointStore {
   readonly bytes: number;
   /** Removes expired entries now (also runs on a timer). */
   sweep(): void;
+  /** Resolves once the files are written (after close: once writes still in flight have settled). */
+  flush(): Promise<void>;
   close(): void;
 }
 
@@ -157,6 +159,7 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
       return table.bytes();
     },
     sweep: () => removeWhere((s) => expired(s.updatedAt)),
+    flush: async () => persistence?.flush(),
     close() {
       sweeper.cancel();
       // Written, not deleted: the entries are for the next run.

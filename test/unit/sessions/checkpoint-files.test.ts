@@ -131,3 +131,32 @@ test("stray temp files and unreadable files are removed at load; the codec rejec
   assert.throws(() => decodeCheckpointFile(encoded.subarray(0, encoded.length - 1)), /truncated/);
   assert.throws(() => decodeCheckpointFile(Buffer.concat([encoded, Buffer.from([0])])), /trailing/);
 });
+
+test("close() under a write still in flight: the newest change is what stays on disk, and no temp file once flush() resolved", async (t) => {
+  const { clock, open, files } = setup(t);
+  const { store } = open();
+  store.put("conv-1", entry("A", 3));
+  clock.advance(500); // the debounced write starts on the thread pool
+  store.put("conv-1", entry("A", 4));
+  store.close(); // writes the newest synchronously; the write in flight must not land over it
+  await store.flush();
+  assert.equal(files().length, 1, `only the checkpoint file: ${files().join(", ")}`);
+  const again = open();
+  assert.deepEqual(again.store.get("conv-1", "A")!.bytes, new Uint8Array(10).fill(4), "the newest change won");
+  again.store.close();
+});
+
+test("the store's flush() resolves only when its persistence has flushed (the relay awaits it on stop)", async () => {
+  let release!: () => void;
+  const persisted = new Promise<void>((r) => (release = r));
+  const persistence = { load: () => [], saved() {}, removed() {}, flush: () => persisted, close() {} };
+  const store = createCheckpointStore({ clock: new ManualClock(), persistence });
+  let flushed = false;
+  const flushing = store.flush().then(() => (flushed = true));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(flushed, false, "still waiting on the write in flight");
+  release();
+  await flushing;
+  assert.equal(flushed, true);
+  store.close();
+});
