@@ -1,5 +1,6 @@
 // Runs the real `cursor-relay` CLI and the real Claude Code CLI as child processes, the
 // way a user runs them, for end-to-end tests.
+import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -73,4 +74,11 @@ export function serve(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000
       reject(new Error(`serve exited with ${code}\nstdout: ${out}\nstderr: ${err}`));
     });
   });
+}
+
+/** The dashboard address (with its `#key=` fragment) that `serve` printed. */
+export function dashboardUrlOf(served: Served): string {
+  const url = /^dashboard: (http:\S+)$/m.exec(served.stdout())?.[1];
+  assert.ok(url, served.stdout());
+  return url;
 }
