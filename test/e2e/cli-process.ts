@@ -76,9 +76,26 @@ export function serve(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000
   });
 }
 
-/** The dashboard address (with its `#key=` fragment) that `serve` printed. */
-export function dashboardUrlOf(served: Served): string {
-  const url = /^dashboard: (http:\S+)$/m.exec(served.stdout())?.[1];
+/** The dashboard address (with its `#key=` fragment): `serve` prints it on the line after `listening on`, which may arrive later. */
+export async function dashboardUrlOf(served: Served, timeoutMs = 20_000): Promise<string> {
+  const find = () => /^dashboard: (http:\S+)$/m.exec(served.stdout())?.[1];
+  const stdout = served.child.stdout!;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      stdout.off("data", check);
+      served.child.off("close", done);
+      resolve();
+    }
+    function check() {
+      if (find()) done();
+    }
+    stdout.on("data", check);
+    served.child.on("close", done);
+    check();
+  });
+  const url = find();
   assert.ok(url, served.stdout());
   return url;
 }

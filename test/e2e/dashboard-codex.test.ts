@@ -29,7 +29,7 @@ test("dashboard: Configure Codex writes the provider into config.toml; Undo rest
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(home, { recursive: true, force: true });
   });
-  const dashboard = dashboardUrlOf(served);
+  const dashboard = await dashboardUrlOf(served);
   const page = await (await browser.newContext({ viewport: { width: 1180, height: 900 } })).newPage();
   await page.goto(dashboard);
 

@@ -45,7 +45,7 @@ test("dashboard: an account whose stored credentials were removed reads 'Credent
   }
 
   const page = await browser.newPage();
-  const dashboard = dashboardUrlOf(served);
+  const dashboard = await dashboardUrlOf(served);
   await page.goto(dashboard);
   const gone = page.getByTestId("account-card-cursor.gone");
   await gone.waitFor({ timeout: 20_000 });

@@ -42,7 +42,7 @@ test("dashboard: cards show plan, Auto and API meters, on-demand spend, reset da
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const dashboard = dashboardUrlOf(served);
+  const dashboard = await dashboardUrlOf(served);
   const managementKey = /#key=(\S+)$/.exec(dashboard)![1]!;
 
   const page = await (await browser.newContext({ viewport: { width: 1180, height: 1000 } })).newPage();

@@ -38,7 +38,7 @@ test("dashboard: every client's set-up lines are shown, and each copy button cop
   const gemini = blocks.find((b) => b.id === "gemini-cli")!;
   assert.deepEqual(gemini.lines, [`export GOOGLE_GEMINI_BASE_URL=${served.url}`, `export GEMINI_API_KEY=${KEY}`]);
 
-  const dashboard = dashboardUrlOf(served);
+  const dashboard = await dashboardUrlOf(served);
   const context = await browser.newContext({ viewport: { width: 1180, height: 900 }, permissions: ["clipboard-read", "clipboard-write"] });
   const page = await context.newPage();
   await page.goto(dashboard);

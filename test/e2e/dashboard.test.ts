@@ -38,7 +38,7 @@ test("dashboard: add an account, watch tokens and sessions, cooldown and reset, 
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const dashboard = dashboardUrlOf(served);
+  const dashboard = await dashboardUrlOf(served);
   assert.match(dashboard, /\/ui\/#key=/);
 
   const context = await browser.newContext({ viewport: { width: 1180, height: 900 } });
