@@ -4,35 +4,19 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import {
   ExecServerControlMessageSchema,
   ExecServerMessageSchema,
-  InteractionUpdateSchema,
   KvServerMessageSchema,
 } from "../../../proto/gen/agent/v1/agent_pb.ts";
-import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ManualClock } from "../../support/manual-clock.ts";
 import { RelayError } from "../../../app/base/errors.ts";
 import { CursorRunStream } from "../../../app/cursor/run.ts";
 import type { CursorEvent, RunOptions, ToolCallRequest } from "../../../app/cursor/types.ts";
-import { ScriptedAgent, settle } from "./scripted-agent-client.ts";
-
-const iu = (m: MessageInitShape<typeof InteractionUpdateSchema>["message"]) =>
-  toBinary(InteractionUpdateSchema, create(InteractionUpdateSchema, { message: m } as MessageInitShape<typeof InteractionUpdateSchema>));
-const text = (t: string) => iu({ case: "textDelta", value: { text: t } });
-const TURN_ENDED = iu({ case: "turnEnded", value: {} });
-const HEARTBEAT = iu({ case: "heartbeat", value: {} });
+import { HEARTBEAT, iu, runOptions, ScriptedAgent, settle, text, TURN_ENDED } from "./scripted-agent-client.ts";
 
 function setup(over: Partial<RunOptions> = {}) {
   const clock = new ManualClock();
   const agent = new ScriptedAgent();
-  const options: RunOptions = {
-    accessToken: "tok",
-    conversationId: "c-1",
-    modelId: "composer-2",
-    userText: "hi",
-    blobs: new Map(),
-    tools: [{ name: "read", description: "Read", inputSchema: { type: "object" } }],
-    ...over,
-  };
+  const options = runOptions(over);
   const run = new CursorRunStream({ client: agent.client, clock, heartbeatMs: 5000, stallTimeoutMs: 90_000 }, options);
   return { clock, agent, run, options };
 }
