@@ -40,8 +40,9 @@ export interface Served {
   stop(): Promise<number | null>;
 }
 
-/** Starts `cursor-relay serve` and waits for its `listening on <url>` line. */
-export function serve(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<Served> {
+/** Starts `cursor-relay serve` and waits for its `listening on <url>` line (a 127.0.0.1 address unless `anyHost`). */
+export function serve(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000, options: { anyHost?: boolean } = {}): Promise<Served> {
+  const listening = options.anyHost ? /^listening on (http:\/\/\S+)$/m : /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RELAY_BIN, "serve", ...args], { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -54,7 +55,7 @@ export function serve(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
-      const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+      const m = listening.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve({
