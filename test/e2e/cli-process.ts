@@ -1,5 +1,6 @@
 // Runs the real `cursor-relay` CLI and the real Claude Code CLI as child processes, the
 // way a user runs them, for end-to-end tests.
+import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -39,8 +40,9 @@ export interface Served {
   stop(): Promise<number | null>;
 }
 
-/** Starts `cursor-relay serve` and waits for its `listening on <url>` line. */
-export function serve(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<Served> {
+/** Starts `cursor-relay serve` and waits for its `listening on <url>` line (a 127.0.0.1 address unless `anyHost`). */
+export function serve(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000, options: { anyHost?: boolean } = {}): Promise<Served> {
+  const listening = options.anyHost ? /^listening on (http:\/\/\S+)$/m : /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RELAY_BIN, "serve", ...args], { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -53,7 +55,7 @@ export function serve(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
-      const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+      const m = listening.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve({
@@ -73,4 +75,28 @@ export function serve(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000
       reject(new Error(`serve exited with ${code}\nstdout: ${out}\nstderr: ${err}`));
     });
   });
+}
+
+/** The dashboard address (with its `#key=` fragment): `serve` prints it on the line after `listening on`, which may arrive later. */
+export async function dashboardUrlOf(served: Served, timeoutMs = 20_000): Promise<string> {
+  const find = () => /^dashboard: (http:\S+)$/m.exec(served.stdout())?.[1];
+  const stdout = served.child.stdout!;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      stdout.off("data", check);
+      served.child.off("close", done);
+      resolve();
+    }
+    function check() {
+      if (find()) done();
+    }
+    stdout.on("data", check);
+    served.child.on("close", done);
+    check();
+  });
+  const url = find();
+  assert.ok(url, served.stdout());
+  return url;
 }

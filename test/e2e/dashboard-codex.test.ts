@@ -3,18 +3,17 @@
 // ~/.codex/config.toml next to the user's own settings with a backup, and Undo puts the
 // file back exactly as it was.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { chromium } from "playwright-core";
 import { startFakeCursor } from "../fake-cursor/index.ts";
-import { serve } from "./cli-process.ts";
+import { dashboardUrlOf, serve } from "./cli-process.ts";
+import { launchChromium } from "../support/chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 test("dashboard: Configure Codex writes the provider into config.toml; Undo restores the file", async (t) => {
-  assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`);
+  const browser = await launchChromium(t);
   const fake = await startFakeCursor();
   const dataDir = mkdtempSync(join(tmpdir(), "cr-dash-data-"));
   const home = mkdtempSync(join(tmpdir(), "cr-dash-home-"));
@@ -24,19 +23,13 @@ test("dashboard: Configure Codex writes the provider into config.toml; Undo rest
   writeFileSync(config, original);
   const env = { ...process.env, HOME: home, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
   const served = await serve(["--port", "0", "--api-key", "sk-dashboard-codex-key"], env, 120_000);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-  });
   t.after(async () => {
-    await browser.close();
     await served.stop();
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(home, { recursive: true, force: true });
   });
-  const dashboard = /^dashboard: (http:\S+)$/m.exec(served.stdout())?.[1];
-  assert.ok(dashboard, served.stdout());
+  const dashboard = await dashboardUrlOf(served);
   const page = await (await browser.newContext({ viewport: { width: 1180, height: 900 } })).newPage();
   await page.goto(dashboard);
 

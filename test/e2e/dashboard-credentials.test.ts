@@ -3,20 +3,19 @@
 // account out", and no "Sign-in token renews in …" line. A real `serve` process, the
 // fake Cursor, the real secret store.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { chromium } from "playwright-core";
 import { openSecretStore } from "../../app/accounts/secret-store-open.ts";
 import { startFakeCursor } from "../fake-cursor/index.ts";
-import { RELAY_BIN, run, serve } from "./cli-process.ts";
+import { dashboardUrlOf, RELAY_BIN, run, serve } from "./cli-process.ts";
+import { launchChromium } from "../support/chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const storeKind = process.env.CURSOR_RELAY_TEST_SESSION === "keyring" ? "keychain" : "file";
 
 test("dashboard: an account whose stored credentials were removed reads 'Credentials missing — log in again'", async (t) => {
-  assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`);
+  const browser = await launchChromium(t);
   const fake = await startFakeCursor({ scenario: { turns: [[{ text: "hi" }, { turnEnded: true }]], login: { pendingPolls: 0 } } });
   const dataDir = mkdtempSync(join(tmpdir(), "cr-dash-cred-"));
   const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url, CURSOR_RELAY_SECRET_STORE: storeKind };
@@ -45,11 +44,8 @@ test("dashboard: an account whose stored credentials were removed reads 'Credent
     assert.equal(r.status, 200, await r.text());
   }
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"] });
-  t.after(() => browser.close());
   const page = await browser.newPage();
-  const dashboard = /^dashboard: (http:\S+)$/m.exec(served.stdout())?.[1];
-  assert.ok(dashboard, served.stdout());
+  const dashboard = await dashboardUrlOf(served);
   await page.goto(dashboard);
   const gone = page.getByTestId("account-card-cursor.gone");
   await gone.waitFor({ timeout: 20_000 });

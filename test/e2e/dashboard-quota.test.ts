@@ -3,21 +3,20 @@
 // message, on-demand spend), one with room, the reset date and countdown; the card's Refresh
 // button moves a meter. Screenshots go to test-results/dashboard-quota/.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { chromium } from "playwright-core";
 import { startFakeCursor, type UsageSpec } from "../fake-cursor/index.ts";
-import { RELAY_BIN, ROOT, run, serve } from "./cli-process.ts";
+import { dashboardUrlOf, RELAY_BIN, ROOT, run, serve } from "./cli-process.ts";
+import { launchChromium } from "../support/chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "test-results", "dashboard-quota");
 const SUBS = ["auth0|dash_quota_a", "auth0|dash_quota_b"];
 const DAY = 86_400_000;
 
 test("dashboard: cards show plan, Auto and API meters, on-demand spend, reset date + countdown and Cursor's message", async (t) => {
-  assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`);
+  const browser = await launchChromium(t);
   mkdirSync(SHOTS, { recursive: true });
   const resetsAt = Date.now() + 12 * DAY + 5 * 3_600_000;
   const usedUp: UsageSpec = {
@@ -37,19 +36,13 @@ test("dashboard: cards show plan, Auto and API meters, on-demand spend, reset da
     assert.equal(r.status, 0, r.stderr);
   }
   const served = await serve(["--port", "0", "--api-key", "sk-dashboard-quota-key"], env, 120_000);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-  });
   t.after(async () => {
-    await browser.close();
     await served.stop();
     for (const id of ["cursor.personal", "cursor.team"]) await run(process.execPath, [RELAY_BIN, "accounts", "remove", id], { env }).catch(() => undefined);
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const dashboard = /^dashboard: (http:\S+)$/m.exec(served.stdout())?.[1];
-  assert.ok(dashboard, served.stdout());
+  const dashboard = await dashboardUrlOf(served);
   const managementKey = /#key=(\S+)$/.exec(dashboard)![1]!;
 
   const page = await (await browser.newContext({ viewport: { width: 1180, height: 1000 } })).newPage();

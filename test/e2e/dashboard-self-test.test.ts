@@ -3,22 +3,21 @@
 // it: the button runs the checks inside the relay, every line shows with its mark, the
 // drift check fails, and the drift line of the panel then names what Cursor sent.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { chromium } from "playwright-core";
 import { ensureRendererBuilt } from "../../app/relay/renderer-dir.ts";
 import { drift } from "../../app/cursor/drift.ts";
 import { DOCTOR_TURN, type Step } from "../fake-cursor/index.ts";
 import { startHarness } from "../support/relay-harness.ts";
 import { ROOT } from "./cli-process.ts";
+import { launchChromium } from "../support/chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "test-results", "dashboard");
 
 test("dashboard: Run self-test shows each check and the drift it saw", async (t) => {
-  assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (or set CHROMIUM_PATH)`);
+  const browser = await launchChromium(t);
   mkdirSync(SHOTS, { recursive: true });
   const uiParent = mkdtempSync(join(tmpdir(), "cr-ui-"));
   t.after(() => rmSync(uiParent, { recursive: true, force: true }));
@@ -27,8 +26,6 @@ test("dashboard: Run self-test shows each check and the drift it saw", async (t)
   drift.reset();
   const turn: Step[] = [...DOCTOR_TURN.slice(0, 1), { drift: "unknown-frame-kind" }, ...DOCTOR_TURN.slice(1)];
   const h = await startHarness(t, { scenario: { accounts: { "*": [turn] } }, relay: { uiDir } });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
-  t.after(() => browser.close());
   const page = await (await browser.newContext({ viewport: { width: 1180, height: 1000 } })).newPage();
   await page.goto(h.app.dashboardUrl());
   const summary = page.getByTestId("drift-summary");

@@ -4,31 +4,25 @@
 // copy button puts exactly the lines `cursor-relay env --json` prints, with the real key,
 // on the clipboard. The relay key row shows, hides and regenerates the key.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { chromium } from "playwright-core";
 import type { SetupBlock } from "../../app/base/control-api.ts";
 import { startFakeCursor } from "../fake-cursor/index.ts";
-import { RELAY_BIN, run, serve } from "./cli-process.ts";
+import { dashboardUrlOf, RELAY_BIN, run, serve } from "./cli-process.ts";
+import { launchChromium } from "../support/chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const KEY = "sk-dashboard-setup-key";
 
 test("dashboard: every client's set-up lines are shown, and each copy button copies that block with the real key", async (t) => {
-  assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`);
+  const browser = await launchChromium(t);
   const fake = await startFakeCursor();
   const dataDir = mkdtempSync(join(tmpdir(), "cr-dash-data-"));
   const home = mkdtempSync(join(tmpdir(), "cr-dash-home-"));
   const env = { ...process.env, HOME: home, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
   const served = await serve(["--port", "0", "--api-key", KEY], env, 120_000);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-  });
   t.after(async () => {
-    await browser.close();
     await served.stop();
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -44,8 +38,7 @@ test("dashboard: every client's set-up lines are shown, and each copy button cop
   const gemini = blocks.find((b) => b.id === "gemini-cli")!;
   assert.deepEqual(gemini.lines, [`export GOOGLE_GEMINI_BASE_URL=${served.url}`, `export GEMINI_API_KEY=${KEY}`]);
 
-  const dashboard = /^dashboard: (http:\S+)$/m.exec(served.stdout())?.[1];
-  assert.ok(dashboard, served.stdout());
+  const dashboard = await dashboardUrlOf(served);
   const context = await browser.newContext({ viewport: { width: 1180, height: 900 }, permissions: ["clipboard-read", "clipboard-write"] });
   const page = await context.newPage();
   await page.goto(dashboard);

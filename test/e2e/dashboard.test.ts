@@ -4,16 +4,16 @@
 // see an out-of-quota account cool down and reset it, switch the proxy off and on.
 // Screenshots of each state go to test-results/dashboard/.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import Anthropic from "@anthropic-ai/sdk";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { startFakeCursor, type Step } from "../fake-cursor/index.ts";
-import { RELAY_BIN, ROOT, run, serve } from "./cli-process.ts";
+import { dashboardUrlOf, RELAY_BIN, ROOT, run, serve } from "./cli-process.ts";
+import { launchChromium } from "../support/chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "test-results", "dashboard");
 
 // A reply slow enough to watch: 12 deltas, 150 ms apart, 3 tokens each.
@@ -26,25 +26,19 @@ const SLOW_TURN: Step[] = [
 const EXHAUSTED: Step[] = [{ fail: "resource_exhausted", message: "You have reached your usage limit (fake Cursor)." }];
 
 test("dashboard: add an account, watch tokens and sessions, cooldown and reset, proxy off and on", async (t) => {
-  assert.ok(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`);
+  const browser = await launchChromium(t);
   mkdirSync(SHOTS, { recursive: true });
   const fake = await startFakeCursor({ scenario: { turns: [SLOW_TURN], login: { pendingPolls: 1 } } });
   const dataDir = mkdtempSync(join(tmpdir(), "cr-dash-data-"));
   const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
   const served = await serve(["--port", "0", "--api-key", "sk-dashboard-test-key"], env, 120_000);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-  });
   t.after(async () => {
-    await browser.close();
     await served.stop();
     await run(process.execPath, [RELAY_BIN, "accounts", "remove", "cursor.dash"], { env }).catch(() => undefined);
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const dashboard = /^dashboard: (http:\S+)$/m.exec(served.stdout())?.[1];
-  assert.ok(dashboard, served.stdout());
+  const dashboard = await dashboardUrlOf(served);
   assert.match(dashboard, /\/ui\/#key=/);
 
   const context = await browser.newContext({ viewport: { width: 1180, height: 900 } });

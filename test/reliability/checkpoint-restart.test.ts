@@ -11,17 +11,10 @@ import { test } from "node:test";
 import { RELAY_BIN, run, serve, type Served } from "../e2e/cli-process.ts";
 import { startFakeCursor, type Step } from "../fake-cursor/index.ts";
 import { sendChat } from "./chat-client.ts";
+import { until } from "../support/until.ts";
 
 const API_KEY = "sk-checkpoint-restart-key";
 const ANSWER: Step[] = [{ text: "Answer." }, { tokens: 3 }, { checkpoint: true }, { turnEnded: true }];
-
-async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test("checkpoints survive a clean restart and a kill -9: the resumed conversation replays its checkpoint", { timeout: 120_000 }, async (t) => {
   const fake = await startFakeCursor({ scenario: { accounts: { "*": [ANSWER] }, login: { pendingPolls: 0 } } });
@@ -92,7 +85,7 @@ test("checkpoints survive a clean restart and a kill -9: the resumed conversatio
 
   // The checkpoint of the second turn reaches the disk without a clean stop (debounced write).
   const before = checkpointFiles().map((n) => statSync(join(checkpointDir, n)).mtimeMs).join();
-  await until("the second checkpoint on disk", () => checkpointFiles().map((n) => statSync(join(checkpointDir, n)).mtimeMs).join() !== before);
+  await until("the second checkpoint on disk", () => checkpointFiles().map((n) => statSync(join(checkpointDir, n)).mtimeMs).join() !== before, 10_000);
   relay.child.kill("SIGKILL");
   assert.equal(await relay.stop(), null);
   relay = undefined;

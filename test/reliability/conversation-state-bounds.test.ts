@@ -6,14 +6,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { AccountPool } from "../../app/base/account-pool.ts";
-import { silentLogger } from "../../app/base/log.ts";
 import { AsyncQueue } from "../../app/cursor/async-queue.ts";
 import type { CursorClient, CursorEvent, RunOptions } from "../../app/cursor/types.ts";
 import { CHECKPOINT_DEFAULTS, createCheckpointStore, type CheckpointStore } from "../../app/sessions/checkpoint-store.ts";
-import { createSessionManager, type SessionManager } from "../../app/sessions/session-manager.ts";
 import type { TurnInput } from "../../app/sessions/turn-input.ts";
 import type { TurnSink } from "../../app/sessions/turn-sink.ts";
 import { ManualClock } from "../support/manual-clock.ts";
+import { fixedAccountPool, sessionRig } from "../support/session-rig.ts";
 import { simpleTurnInput } from "../support/turn-input.ts";
 
 const ACCOUNTS = ["acc-1", "acc-2", "acc-3"];
@@ -54,16 +53,10 @@ function scriptedCursor(checkpointBytes: number, runs: RunOptions[]): CursorClie
 
 function pool(): AccountPool {
   let next = 0;
-  return {
+  return fixedAccountPool({
     // Round-robin, like the rotation, honouring the checkpoint owner.
     acquire: async ({ prefer }) => ({ accountId: prefer ?? ACCOUNTS[next++ % ACCOUNTS.length]!, accessToken: "tok" }),
-    failed: async () => "next",
-    succeeded() {},
-    recordRequest() {},
-    recordUsage() {},
-    canContinue: () => true,
-    unavailable: () => null,
-  };
+  });
 }
 
 const input = (conversationId: string, text = `hello from ${conversationId}`): TurnInput => simpleTurnInput({ conversationId, text });
@@ -93,7 +86,7 @@ function setup(checkpointBytes: number, store: (clock: ManualClock) => Checkpoin
   const runs: RunOptions[] = [];
   const checkpoints = store(clock);
   // As createRelayApp builds it: default park, ping and listing times.
-  const sessions: SessionManager = createSessionManager({ cursor: scriptedCursor(checkpointBytes, runs), pool: pool(), checkpoints, clock, logger: silentLogger });
+  const { sessions } = sessionRig(scriptedCursor(checkpointBytes, runs), { clock, pool: pool(), checkpoints });
   const turn = async (id: string, text?: string) => {
     const s = sink();
     await sessions.runTurn(input(id, text), s);

@@ -15,6 +15,7 @@ import { startFakeCursor, type Scenario, type Step } from "../fake-cursor/index.
 import type { AccountRow } from "../../app/cli/accounts.ts";
 import type { Snapshot } from "../../app/base/control-api.ts";
 import { sendChat, type Outcome } from "./chat-client.ts";
+import { until } from "../support/until.ts";
 
 const API_KEY = "sk-crash-test-relay-key";
 const LABELS = ["crash-a", "crash-b", "crash-c"];
@@ -44,14 +45,6 @@ const ask = (url: string, session: string, stream: boolean): Promise<Outcome> =>
       messages: [{ role: "user", content: `a question of ${session}` }],
     },
   });
-
-async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test("kill -9 mid-stream, restart on the same data dir: accounts, labels, cooldowns and usage survive; clients carry on", { timeout: 120_000 }, async (t) => {
   const phase1: Scenario = { accounts: { "*": [ANSWER] }, login: { pendingPolls: 0, subs: SUBS } };
@@ -104,7 +97,7 @@ test("kill -9 mid-stream, restart on the same data dir: accounts, labels, cooldo
   await until("A's quota failure and three open streams", () => {
     const late = fake.runs.slice(settledRuns.length);
     return late.some((r) => r.sub === SUBS[0] && r.outcome === "failed") && late.filter((r) => r.tokensConfirmed === 4 && !r.streamClosed).length === 3;
-  });
+  }, 10_000);
   const allRuns = [...fake.runs];
   relay.child.kill("SIGKILL");
   const killed = await relay.stop();
@@ -139,7 +132,7 @@ test("kill -9 mid-stream, restart on the same data dir: accounts, labels, cooldo
   fake.setScenario({ ...phase1, accounts: { "*": [ANSWER] } });
   relay = await serve(args, env);
   assert.equal(relay.url, url);
-  await until("the dashboard line", () => /dashboard: \S+#key=/.test(relay!.stdout()));
+  await until("the dashboard line", () => /dashboard: \S+#key=/.test(relay!.stdout()), 10_000);
   const managementKey = /dashboard: \S+#key=(\S+)/.exec(relay.stdout())![1]!;
   const snapshot = async (): Promise<Snapshot> => {
     const res = await fetch(`${url}/v0/management/snapshot`, { headers: { authorization: `Bearer ${managementKey}` } });

@@ -8,6 +8,7 @@ import { test } from "node:test";
 import type { Scenario, Step } from "../fake-cursor/index.ts";
 import { startHarness, type Harness } from "../support/relay-harness.ts";
 import { ManualClock } from "../support/manual-clock.ts";
+import { until } from "../support/until.ts";
 
 type Client = "anthropic streaming" | "openai streaming" | "anthropic non-streaming";
 
@@ -30,14 +31,6 @@ function open(h: Harness, client: Client, onData: (text: string) => void): Clien
   req.on("error", () => {});
   req.end(body);
   return req;
-}
-
-async function until(what: string, cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 for (const client of ["anthropic streaming", "openai streaming", "anthropic non-streaming"] as const) {

@@ -4,7 +4,6 @@
 // says so, and still requires the relay key; the management API still answers only to
 // a loopback Host.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
@@ -13,7 +12,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { createLogger } from "../../app/base/log.ts";
 import { createRelayApp, DEFAULT_HOST } from "../../app/relay/relay-app.ts";
-import { RELAY_BIN, ROOT } from "../e2e/cli-process.ts";
+import { serve, type Served } from "../e2e/cli-process.ts";
 import { startFakeCursor } from "../fake-cursor/index.ts";
 import { createFuzzClient } from "../fuzz/support/http-client.ts";
 
@@ -98,53 +97,9 @@ test("listening on all interfaces only when asked: the relay key is still requir
   }
 });
 
-interface Served {
-  url: string;
-  stdout: string;
-  stderr: string;
-  stop(): Promise<void>;
-}
-
-/** `cursor-relay serve` as a user runs it; resolves on its `listening on <url>` line. */
-function serve(args: string[], dataDir: string): Promise<Served> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dataDir, CURSOR_RELAY_TEST_SESSION: process.env.CURSOR_RELAY_TEST_SESSION };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RELAY_BIN, "serve", ...args], { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    const exited = new Promise<void>((r) => child.once("close", () => r()));
-    // The first serve of a fresh checkout may build the dashboard.
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`serve did not start\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 150_000);
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-      const m = /^listening on (http:\/\/\S+)$/m.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolve({
-          url: m[1]!,
-          get stdout() {
-            return stdout;
-          },
-          get stderr() {
-            return stderr;
-          },
-          stop: async () => {
-            if (child.exitCode === null) child.kill("SIGTERM");
-            await exited;
-          },
-        });
-      }
-    });
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}\nstdout: ${stdout}\nstderr: ${stderr}`));
-    });
-  });
-}
+/** `cursor-relay serve` as a user runs it, with no more than PATH and HOME (the first serve of a fresh checkout may build the dashboard). */
+const serveIn = (args: string[], dataDir: string): Promise<Served> =>
+  serve(args, { PATH: process.env.PATH, HOME: dataDir, CURSOR_RELAY_TEST_SESSION: process.env.CURSOR_RELAY_TEST_SESSION }, 150_000, { anyHost: true });
 
 test("`cursor-relay serve` binds 127.0.0.1 by default; with --host 0.0.0.0 it warns and still requires the key", async (t) => {
   const fake = await startFakeCursor();
@@ -153,23 +108,23 @@ test("`cursor-relay serve` binds 127.0.0.1 by default; with --host 0.0.0.0 it wa
   const common = ["--port", "0", "--cursor-api", fake.url, "--secret-store", "file", "--api-key", apiKey];
 
   const dir1 = tempDir(t, "cr-serve-bind-");
-  const local = await serve([...common, "--data-dir", dir1], dir1);
+  const local = await serveIn([...common, "--data-dir", dir1], dir1);
   t.after(() => local.stop());
   const port = Number(new URL(local.url).port);
   assert.equal(local.url, `http://127.0.0.1:${port}`);
   assert.equal(await tryConnect("127.0.0.1", port), "connected");
   if (LAN_ADDRESS) assert.equal(await tryConnect(LAN_ADDRESS, port), "ECONNREFUSED");
-  assert.doesNotMatch(local.stderr, /other machines can reach/);
+  assert.doesNotMatch(local.stderr(), /other machines can reach/);
   await local.stop();
 
   const dir2 = tempDir(t, "cr-serve-all-");
-  const all = await serve([...common, "--data-dir", dir2, "--host", "0.0.0.0"], dir2);
+  const all = await serveIn([...common, "--data-dir", dir2, "--host", "0.0.0.0"], dir2);
   t.after(() => all.stop());
   const allPort = Number(new URL(all.url).port);
   assert.equal(all.url, `http://0.0.0.0:${allPort}`);
   // The warning follows the `listening on` line on the other stream.
-  for (let i = 0; i < 200 && !/other machines/.test(all.stderr); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.match(all.stderr, /warning: listening on 0\.0\.0\.0: other machines can reach the relay \(the relay key is still required\)/);
+  for (let i = 0; i < 200 && !/other machines/.test(all.stderr()); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.match(all.stderr(), /warning: listening on 0\.0\.0\.0: other machines can reach the relay \(the relay key is still required\)/);
   const client = createFuzzClient(`http://${LAN_ADDRESS ?? "127.0.0.1"}:${allPort}`);
   t.after(() => client.close());
   const body = Buffer.from(JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }));
@@ -177,6 +132,6 @@ test("`cursor-relay serve` binds 127.0.0.1 by default; with --host 0.0.0.0 it wa
   assert.equal(without.status, 401);
   const withKey = await client.send({ method: "POST", path: "/v1/messages/count_tokens", headers: { "content-type": "application/json", "x-api-key": apiKey }, body });
   assert.equal(withKey.status, 200);
-  assert.ok(!all.stdout.includes(apiKey) && !all.stderr.includes(apiKey), "serve never prints the relay key");
+  assert.ok(!all.stdout().includes(apiKey) && !all.stderr().includes(apiKey), "serve never prints the relay key");
   await all.stop();
 });

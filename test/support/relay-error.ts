@@ -27,3 +27,10 @@ export async function rejectsWithRelayError(p: Promise<unknown>, kind: string, s
   }
   assert.fail(`expected ${kind} ${status}`);
 }
+
+/** A client mistake: a 400 `invalid_request` whose message matches `message`. */
+export function expectInvalidRequest(fn: () => unknown, message: RegExp): RelayError {
+  const e = expectRelayError(fn, "invalid_request", 400);
+  assert.match(e.message, message);
+  return e;
+}

@@ -63,15 +63,20 @@ export function openAiErrorProblems(res: FuzzResponse): Problems {
   return problems;
 }
 
-/** `{"error":{"type","message"}}` */
-export function managementErrorProblems(res: FuzzResponse): Problems {
+/** A JSON answer that must pass `ok`; a problem names it as `what` otherwise. */
+function jsonAnswerProblems(res: FuzzResponse, what: string, ok: (body: unknown) => boolean): Problems {
   const problems: Problems = [];
   const body = jsonBody(res, problems);
-  if (body === undefined) return problems;
-  if (!isObject(body) || !isObject(body.error) || !nonEmptyString(body.error.type) || !nonEmptyString(body.error.message)) {
-    problems.push(`not a management error: ${JSON.stringify(body).slice(0, 200)}`);
-  }
+  if (body !== undefined && !ok(body)) problems.push(`not ${what}: ${JSON.stringify(body).slice(0, 200)}`);
   return problems;
+}
+
+/** A whole number of tokens, at least zero. */
+const tokenCount = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+
+/** `{"error":{"type","message"}}` */
+export function managementErrorProblems(res: FuzzResponse): Problems {
+  return jsonAnswerProblems(res, "a management error", (body) => isObject(body) && isObject(body.error) && nonEmptyString(body.error.type) && nonEmptyString(body.error.message));
 }
 
 /** A complete Anthropic answer: a message object, or an event stream that ends with message_stop or an error event. */
@@ -161,13 +166,7 @@ export function responsesSuccessProblems(res: FuzzResponse): Problems {
 
 /** count_tokens: `{"input_tokens": n}`. */
 export function countTokensProblems(res: FuzzResponse): Problems {
-  const problems: Problems = [];
-  const body = jsonBody(res, problems);
-  if (body === undefined) return problems;
-  if (!isObject(body) || !Number.isInteger(body.input_tokens) || (body.input_tokens as number) < 0) {
-    problems.push(`not a count_tokens answer: ${JSON.stringify(body).slice(0, 200)}`);
-  }
-  return problems;
+  return jsonAnswerProblems(res, "a count_tokens answer", (body) => isObject(body) && tokenCount(body.input_tokens));
 }
 
 /**
@@ -216,11 +215,5 @@ export function geminiSuccessProblems(res: FuzzResponse): Problems {
 
 /** countTokens: `{"totalTokens": n}`. */
 export function geminiCountTokensProblems(res: FuzzResponse): Problems {
-  const problems: Problems = [];
-  const body = jsonBody(res, problems);
-  if (body === undefined) return problems;
-  if (!isObject(body) || !Number.isInteger(body.totalTokens) || (body.totalTokens as number) < 0) {
-    problems.push(`not a countTokens answer: ${JSON.stringify(body).slice(0, 200)}`);
-  }
-  return problems;
+  return jsonAnswerProblems(res, "a countTokens answer", (body) => isObject(body) && tokenCount(body.totalTokens));
 }

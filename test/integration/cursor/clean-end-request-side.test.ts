@@ -9,19 +9,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import http2 from "node:http2";
 import { createCursorClient } from "../../../app/cursor/client.ts";
-import type { CursorEvent, CursorRun, RunOptions } from "../../../app/cursor/types.ts";
+import type { RunOptions } from "../../../app/cursor/types.ts";
 import * as F from "../../fake-cursor/frames.ts";
 import { startFakeCursor } from "../../fake-cursor/index.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 import { startRawServer } from "./raw-h2-server.ts";
+import { runEvents } from "../../support/run-events.ts";
 
 const RUNS = 60;
-
-async function drain(run: CursorRun): Promise<CursorEvent[]> {
-  const out: CursorEvent[] = [];
-  for await (const e of run.events) out.push(e);
-  return out;
-}
 
 test("a clean end without turn_ended while heartbeats are written: every Run stream closes with both END_STREAMs", async (t) => {
   const fake = await startFakeCursor({
@@ -36,7 +31,7 @@ test("a clean end without turn_ended while heartbeats are written: every Run str
   const token = fake.mintAccessToken("auth0|clean_end");
   for (let i = 0; i < RUNS; i++) {
     const run = client.run({ accessToken: token, conversationId: `c${i}`, modelId: "composer-2", userText: "hi", blobs: new Map(), tools: [] } satisfies RunOptions);
-    assert.deepEqual(await drain(run), [{ type: "text", text: "ok" }]);
+    assert.deepEqual(await runEvents(run), [{ type: "text", text: "ok" }]);
     assert.equal(run.error, undefined, "a clean end without turn_ended is a finished turn");
     assert.equal(run.closed, true);
   }
@@ -79,7 +74,7 @@ test("a clean end while a large request write is held back by flow control for g
   });
   const blobs = new Map([[blobId.toString("hex"), new Uint8Array(1024 * 1024)]]);
   const run = client.run({ accessToken: "t", conversationId: "c", modelId: "m", userText: "hi", blobs, tools: [] });
-  assert.deepEqual(await drain(run), [{ type: "text", text: "ok" }]);
+  assert.deepEqual(await runEvents(run), [{ type: "text", text: "ok" }]);
   assert.equal(run.error, undefined);
   await new Promise((r) => setTimeout(r, 50));
   assert.equal(closedWith, null, "not cancelled before the drain time");

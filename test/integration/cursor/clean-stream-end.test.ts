@@ -10,8 +10,9 @@ import { InteractionUpdateSchema } from "../../../proto/gen/agent/v1/agent_pb.ts
 import { AgentServerFrameSchema } from "../../../proto/gen/agent/v1/agent_service_pb.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 import { createCursorClient } from "../../../app/cursor/client.ts";
-import type { CursorEvent, RunOptions } from "../../../app/cursor/types.ts";
+import type { RunOptions } from "../../../app/cursor/types.ts";
 import { envelope, startRawServer } from "./raw-h2-server.ts";
+import { runEvents } from "../../support/run-events.ts";
 
 const runOptions = (i: number): RunOptions => ({ accessToken: "t", conversationId: `c${i}`, modelId: "m", userText: "hi", blobs: new Map(), tools: [] });
 const update = (message: Parameters<typeof create<typeof InteractionUpdateSchema>>[1]) =>
@@ -23,12 +24,6 @@ const END_STREAM = envelope(new TextEncoder().encode("{}"), 0x02);
 interface Closed {
   rstCode: number;
   requestEnded: boolean;
-}
-
-async function collect(events: AsyncIterable<CursorEvent>): Promise<CursorEvent[]> {
-  const out: CursorEvent[] = [];
-  for await (const e of events) out.push(e);
-  return out;
 }
 
 test("100 turns, each ending while the client is busy writing heartbeats: every stream closes with both END_STREAMs, no RST_STREAM", async (t) => {
@@ -50,7 +45,7 @@ test("100 turns, each ending while the client is busy writing heartbeats: every 
     return server.close();
   });
   for (let i = 0; i < 100; i++) {
-    const events = await collect(client.run(runOptions(i)).events);
+    const events = await runEvents(client.run(runOptions(i)));
     assert.deepEqual(events, [{ type: "text", text: "ok" }, { type: "turn_ended" }]);
   }
   const deadline = Date.now() + 5000;
@@ -81,7 +76,7 @@ test("a server that keeps the stream open after turn_ended gets it cancelled aft
     return server.close();
   });
   const run = client.run(runOptions(0));
-  assert.deepEqual(await collect(run.events), [{ type: "text", text: "ok" }, { type: "turn_ended" }]);
+  assert.deepEqual(await runEvents(run), [{ type: "text", text: "ok" }, { type: "turn_ended" }]);
   assert.equal(run.error, undefined);
   const waitFor = async (ok: () => boolean) => {
     const deadline = Date.now() + 3000;

@@ -3,10 +3,10 @@
 // exec rejections, unknown kinds, Connect errors, resets, flow control, stream cleanup.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/base/errors.ts";
 import { createCursorClient, type CursorClientHandle } from "../../../app/cursor/client.ts";
-import type { CursorEvent, CursorRun, RunOptions, ToolCallRequest } from "../../../app/cursor/types.ts";
+import type { CursorEvent, RunOptions, ToolCallRequest } from "../../../app/cursor/types.ts";
 import { startFakeCursor, type FakeCursor } from "../../fake-cursor/index.ts";
+import { runEvents, runFailure } from "../../support/run-events.ts";
 
 let fake: FakeCursor;
 let client: CursorClientHandle;
@@ -35,30 +35,13 @@ const options = (over: Partial<RunOptions> = {}): RunOptions => ({
   ...over,
 });
 
-async function drain(run: CursorRun): Promise<CursorEvent[]> {
-  const out: CursorEvent[] = [];
-  for await (const e of run.events) out.push(e);
-  return out;
-}
-
-async function failure(run: CursorRun): Promise<{ seen: CursorEvent[]; error: RelayError }> {
-  const seen: CursorEvent[] = [];
-  try {
-    for await (const e of run.events) seen.push(e);
-  } catch (e) {
-    assert.ok(e instanceof RelayError, String(e));
-    return { seen, error: e };
-  }
-  return assert.fail(`expected a failure, got ${JSON.stringify(seen.map((e) => e.type))}`);
-}
-
 const lastRun = () => fake.runs[fake.runs.length - 1]!;
 const texts = (events: CursorEvent[]) => events.flatMap((e) => (e.type === "text" ? [e.text] : [])).join("");
 
 test("text turn: events, KV get of the root prompt blob, headers, stream closed afterwards", async () => {
   fake.setScenario("text");
   const run = client.run(options());
-  const events = await drain(run);
+  const events = await runEvents(run);
   assert.deepEqual(
     events.filter((e) => e.type !== "checkpoint"),
     [
@@ -89,7 +72,7 @@ test("text turn: events, KV get of the root prompt blob, headers, stream closed 
 
 test("client heartbeats reach the server while it waits", async () => {
   fake.setScenario({ turns: [[{ waitForHeartbeats: 3 }, { text: "ok" }, { turnEnded: true }]] });
-  const events = await drain(client.run(options()));
+  const events = await runEvents(client.run(options()));
   assert.equal(texts(events), "ok");
   assert.ok(lastRun().heartbeats >= 3);
 });
@@ -171,7 +154,7 @@ test("every native exec kind and an unknown exec kind get a reply with the right
       ],
     ],
   });
-  const events = await drain(client.run(options()));
+  const events = await runEvents(client.run(options()));
   assert.equal(texts(events), "all answered");
   const fields = lastRun().execReplies.map((r) => r.field);
   assert.deepEqual(fields, [...kinds.map((k) => NATIVE_FIELDS[k]!), 40]);
@@ -182,7 +165,7 @@ test("unknown ToolCall kind 37 in tool_call_started and a multi-field frame do n
     turns: [[{ toolCallStarted: { kind: 37 } }, { multiFieldFrame: { text: "both ", kvSet: "blob-data" } }, { text: "fine" }, { turnEnded: true }]],
   });
   const blobs = new Map<string, Uint8Array>();
-  const events = await drain(client.run(options({ blobs })));
+  const events = await runEvents(client.run(options({ blobs })));
   assert.equal(texts(events), "both fine");
   assert.ok(lastRun().kvReplies.some((r) => r.kind === "set"), "the KV request in the same frame was answered");
   assert.ok([...blobs.values()].some((b) => new TextDecoder().decode(b) === "blob-data"));
@@ -192,10 +175,10 @@ test("checkpoint replay: verbatim bytes on the next Run, blobs served from the s
   fake.setScenario("text");
   const conversationId = "11111111-2222-4333-8444-555555555555";
   const blobs = new Map<string, Uint8Array>();
-  const first = await drain(client.run(options({ conversationId, blobs })));
+  const first = await runEvents(client.run(options({ conversationId, blobs })));
   const ckpt = first.find((e) => e.type === "checkpoint");
   assert.ok(ckpt && ckpt.type === "checkpoint");
-  await drain(client.run(options({ conversationId, checkpoint: ckpt.bytes, blobs: new Map(blobs), systemPrompt: "changed" })));
+  await runEvents(client.run(options({ conversationId, checkpoint: ckpt.bytes, blobs: new Map(blobs), systemPrompt: "changed" })));
   const rec = lastRun();
   assert.equal(rec.replayedCheckpoint, true);
   assert.deepEqual([...rec.conversationStateBytes], [...ckpt.bytes]);
@@ -204,7 +187,7 @@ test("checkpoint replay: verbatim bytes on the next Run, blobs served from the s
 test("resource_exhausted before any text → 429 RelayError (rate_limited, upstream code kept)", async () => {
   fake.setScenario({ turns: [[{ fail: "resource_exhausted", message: "You have reached your usage limit (fake Cursor)." }]] });
   const run = client.run(options());
-  const { seen, error } = await failure(run);
+  const { seen, error } = await runFailure(run);
   assert.deepEqual(seen, []);
   assert.equal(error.status, 429);
   assert.equal(error.kind, "rate_limited");
@@ -215,14 +198,14 @@ test("resource_exhausted before any text → 429 RelayError (rate_limited, upstr
 
 test("resource_exhausted after some text → text, then the 429", async () => {
   fake.setScenario("exhausted-after-text");
-  const { seen, error } = await failure(client.run(options()));
+  const { seen, error } = await runFailure(client.run(options()));
   assert.equal(texts(seen), "Partial answer ");
   assert.equal(error.status, 429);
 });
 
 test("unauthenticated (bad token) → 401 upstream_auth", async () => {
   fake.setScenario("text");
-  const { error } = await failure(client.run(options({ accessToken: "not-a-jwt" })));
+  const { error } = await runFailure(client.run(options({ accessToken: "not-a-jwt" })));
   assert.equal(error.status, 401);
   assert.equal(error.kind, "upstream_auth");
 });
@@ -233,7 +216,7 @@ for (const [label, step] of [
 ] as const) {
   test(`${label} mid-stream → 502 upstream_error`, async () => {
     fake.setScenario({ turns: [[{ text: "before " }, step]] });
-    const { seen, error } = await failure(client.run(options()));
+    const { seen, error } = await runFailure(client.run(options()));
     // RST: the text before it is delivered. GOAWAY(INTERNAL_ERROR) sent right after the text
     // makes Node destroy the session at once, dropping DATA not yet read — only the error is
     // guaranteed (resets.test.ts covers text-then-GOAWAY with a gap).
@@ -245,7 +228,7 @@ for (const [label, step] of [
 
 test("a non-200 HTTP status is an error, not an empty success", async () => {
   fake.setScenario({ turns: [[{ httpStatus: 503 }]] });
-  const { error } = await failure(client.run(options()));
+  const { error } = await runFailure(client.run(options()));
   assert.equal(error.status, 503);
 });
 
@@ -254,7 +237,7 @@ test("2 MB request through a 16 KB initial window", async () => {
   const c = createCursorClient({ baseUrl: small.url });
   try {
     const big = "y".repeat(2 * 1024 * 1024);
-    const events = await drain(c.run(options({ accessToken: small.mintAccessToken("auth0|big"), userText: big })));
+    const events = await runEvents(c.run(options({ accessToken: small.mintAccessToken("auth0|big"), userText: big })));
     assert.equal(events[events.length - 1]?.type, "turn_ended");
     assert.equal(small.runs[0]!.userText.length, big.length);
     assert.equal(small.runs[0]!.userText, big);

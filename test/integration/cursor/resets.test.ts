@@ -7,10 +7,10 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { InteractionUpdateSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { AgentServerFrameSchema } from "../../../proto/gen/agent/v1/agent_service_pb.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
-import { RelayError } from "../../../app/base/errors.ts";
 import { createCursorClient } from "../../../app/cursor/client.ts";
-import type { CursorEvent, RunOptions } from "../../../app/cursor/types.ts";
+import type { RunOptions } from "../../../app/cursor/types.ts";
 import { envelope, startRawServer } from "./raw-h2-server.ts";
+import { runFailure } from "../../support/run-events.ts";
 
 const runOptions = (): RunOptions => ({ accessToken: "t", conversationId: "c", modelId: "m", userText: "hi", blobs: new Map(), tools: [] });
 const textFrame = (t: string) =>
@@ -22,17 +22,6 @@ const textFrame = (t: string) =>
       }),
     ),
   );
-
-async function failureOf(run: { events: AsyncIterable<CursorEvent> }): Promise<{ seen: CursorEvent[]; error: RelayError }> {
-  const seen: CursorEvent[] = [];
-  try {
-    for await (const e of run.events) seen.push(e);
-  } catch (e) {
-    assert.ok(e instanceof RelayError, String(e));
-    return { seen, error: e };
-  }
-  assert.fail("expected the run to fail");
-}
 
 const scripts: [string, (s: http2.ServerHttp2Stream) => void][] = [
   ["RST_STREAM INTERNAL_ERROR", (s) => setTimeout(() => s.close(http2.constants.NGHTTP2_INTERNAL_ERROR), 20)],
@@ -52,7 +41,7 @@ for (const [label, script] of scripts) {
         script(stream);
       });
       const run = client.run(runOptions());
-      const { seen, error } = await failureOf(run);
+      const { seen, error } = await runFailure(run);
       assert.deepEqual(seen, [{ type: "text", text: "so far" }]);
       assert.equal(error.status, 502, error.message);
       assert.equal(error.kind, "upstream_error");
@@ -84,7 +73,7 @@ test("silent server: the stall watchdog (injected clock) fails the run with 504 
     // The stream is open on the server before the silence starts counting (not a fixed sleep).
     await opened;
     clock.advance(90_000);
-    const { error } = await failureOf(run);
+    const { error } = await runFailure(run);
     assert.equal(error.status, 504);
     assert.equal(error.kind, "upstream_timeout");
     await closed;

@@ -12,6 +12,7 @@ import { createCursorClient } from "../../../app/cursor/client.ts";
 import { FALLBACK_MODELS } from "../../../app/cursor/models.ts";
 import type { CursorEvent, RunOptions } from "../../../app/cursor/types.ts";
 import { envelope, startRawServer } from "./raw-h2-server.ts";
+import { runEvents } from "../../support/run-events.ts";
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -30,12 +31,6 @@ const serverFrame = (m: Parameters<typeof create<typeof InteractionUpdateSchema>
     toBinary(AgentServerFrameSchema, create(AgentServerFrameSchema, { interactionUpdate: toBinary(InteractionUpdateSchema, create(InteractionUpdateSchema, m)) })),
   );
 
-async function drain(events: AsyncIterable<CursorEvent>): Promise<CursorEvent[]> {
-  const out: CursorEvent[] = [];
-  for await (const e of events) out.push(e);
-  return out;
-}
-
 test("Run sends the Cursor headers (fresh request id per call) and reads a turn", async () => {
   const server = await startRawServer();
   const client = createCursorClient({ baseUrl: server.url });
@@ -48,7 +43,7 @@ test("Run sends the Cursor headers (fresh request id per call) and reads a turn"
     });
     for (let i = 0; i < 2; i++) {
       const run = client.run(runOptions());
-      assert.deepEqual(await drain(run.events), [{ type: "text", text: "Hello" }, { type: "turn_ended" }]);
+      assert.deepEqual(await runEvents(run), [{ type: "text", text: "Hello" }, { type: "turn_ended" }]);
     }
     const [a, b] = server.requests;
     for (const r of [a!, b!]) {
@@ -74,16 +69,16 @@ test("a bare non-200 answer is an error with the status' meaning, never an empty
   try {
     server.setHandler((stream) => stream.respond({ ":status": 429, "retry-after": "7" }, { endStream: true }));
     let run = client.run(runOptions());
-    await assert.rejects(drain(run.events), (e: unknown) => e instanceof RelayError && e.status === 429 && e.retryAfterMs === 7000);
+    await assert.rejects(runEvents(run), (e: unknown) => e instanceof RelayError && e.status === 429 && e.retryAfterMs === 7000);
     assert.equal(run.error?.kind, "rate_limited");
 
     server.setHandler((stream) => stream.respond({ ":status": 503 }, { endStream: true }));
     run = client.run(runOptions());
-    await assert.rejects(drain(run.events), (e: unknown) => e instanceof RelayError && e.status === 503);
+    await assert.rejects(runEvents(run), (e: unknown) => e instanceof RelayError && e.status === 503);
 
     server.setHandler((stream) => stream.respond({ ":status": 500, "content-type": "text/plain" }, { endStream: true }));
     run = client.run(runOptions());
-    await assert.rejects(drain(run.events), (e: unknown) => e instanceof RelayError && e.status >= 500);
+    await assert.rejects(runEvents(run), (e: unknown) => e instanceof RelayError && e.status >= 500);
   } finally {
     client.close();
     await server.close();

@@ -1,6 +1,7 @@
 // The Anthropic SDK against the relay backed by the fake Cursor, over real sockets.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type Anthropic from "@anthropic-ai/sdk";
 import { BASH_TOOL_CALL_ID, TEXT_REPLY, TEXT_THINKING, TOOL_REPLY_PREFIX } from "../../fake-cursor/index.ts";
 import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
 import { startHarness } from "../../support/relay-harness.ts";
@@ -62,17 +63,13 @@ test("tool call: the response ends with tool_use, the stream stays parked, the r
   assert.equal(h.fake.openStreams, 1, "the upstream stream is parked, not closed");
   assert.deepEqual(h.fake.runs[0]!.toolNames, ["Bash"]);
 
-  const second = await client.messages.create({
-    model: MODEL,
-    max_tokens: 1000,
-    tools: [bash],
-    metadata,
-    messages: [
-      user,
-      { role: "assistant", content: first.content },
-      { role: "user", content: [{ type: "tool_result", tool_use_id: call.id, content: "relay-ok\n" }] },
-    ],
-  });
+  // The session so far: the question, the tool call and its result.
+  const withResult: Anthropic.MessageParam[] = [
+    user,
+    { role: "assistant", content: first.content },
+    { role: "user", content: [{ type: "tool_result", tool_use_id: call.id, content: "relay-ok\n" }] },
+  ];
+  const second = await client.messages.create({ model: MODEL, max_tokens: 1000, tools: [bash], metadata, messages: withResult });
   assert.equal(second.stop_reason, "end_turn");
   assert.equal(second.content.map((b) => (b.type === "text" ? b.text : "")).join(""), `${TOOL_REPLY_PREFIX}relay-ok\n`);
   assert.equal(h.fake.runs.length, 1, "no second Run: the result went back on the original stream");
@@ -86,13 +83,7 @@ test("tool call: the response ends with tool_use, the stream stays parked, the r
     max_tokens: 1000,
     tools: [bash],
     metadata,
-    messages: [
-      user,
-      { role: "assistant", content: first.content },
-      { role: "user", content: [{ type: "tool_result", tool_use_id: call.id, content: "relay-ok\n" }] },
-      { role: "assistant", content: second.content },
-      { role: "user", content: "thanks" },
-    ],
+    messages: [...withResult, { role: "assistant", content: second.content }, { role: "user", content: "thanks" }],
   });
   assert.equal(third.content.map((b) => (b.type === "text" ? b.text : "")).join(""), TEXT_REPLY);
   const run2 = h.fake.runs[1]!;

@@ -10,6 +10,18 @@ const MODEL = "claude-opus-4-8";
 const ANSWER = "All done without turn_ended.";
 const user = [{ role: "user" as const, content: "hi" }];
 
+/** A streamed OpenAI chat completion read to its end: the text and the last finish reason. */
+async function streamedChat(h: Harness): Promise<{ content: string; finish: string | null }> {
+  const chunks = await h.openai().chat.completions.create({ model: "gpt-5", stream: true, messages: user });
+  let content = "";
+  let finish: string | null = null;
+  for await (const c of chunks) {
+    content += c.choices[0]?.delta.content ?? "";
+    finish = c.choices[0]?.finish_reason ?? finish;
+  }
+  return { content, finish };
+}
+
 async function assertAccountsReady(h: Harness): Promise<void> {
   const snap = await h.app.control.getSnapshot();
   assert.deepEqual(
@@ -34,13 +46,7 @@ test("text then a clean end of stream: a finished turn in Anthropic and OpenAI f
   assert.equal(chat.choices[0]!.finish_reason, "stop");
   assert.equal(chat.choices[0]!.message.content, ANSWER);
 
-  const chunks = await h.openai().chat.completions.create({ model: "gpt-5", stream: true, messages: user });
-  let content = "";
-  let finish: string | null = null;
-  for await (const c of chunks) {
-    content += c.choices[0]?.delta.content ?? "";
-    finish = c.choices[0]?.finish_reason ?? finish;
-  }
+  const { content, finish } = await streamedChat(h);
   assert.equal(content, ANSWER);
   assert.equal(finish, "stop");
 
@@ -67,13 +73,7 @@ test("a clean end of stream before any text: an empty finished answer, not an er
   assert.equal(chat.choices[0]!.finish_reason, "stop");
   assert.ok(!chat.choices[0]!.message.content, `empty content, got ${JSON.stringify(chat.choices[0]!.message.content)}`);
 
-  const chunks = await h.openai().chat.completions.create({ model: "gpt-5", stream: true, messages: user });
-  let content = "";
-  let finish: string | null = null;
-  for await (const c of chunks) {
-    content += c.choices[0]?.delta.content ?? "";
-    finish = c.choices[0]?.finish_reason ?? finish;
-  }
+  const { content, finish } = await streamedChat(h);
   assert.equal(content, "");
   assert.equal(finish, "stop");
 

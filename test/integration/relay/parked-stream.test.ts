@@ -7,17 +7,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Scenario } from "../../fake-cursor/index.ts";
 import { startHarness } from "../../support/relay-harness.ts";
+import { until } from "../../support/until.ts";
 
 const MODEL = "claude-opus-4-8";
 const tools = [{ name: "Bash", description: "run", input_schema: { type: "object" as const, properties: { command: { type: "string" } } } }];
-
-async function until(what: string, cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const slowAnswer = [{ text: "slow " }, { sleepMs: 300 }, { text: "answer" }, { turnEnded: true }];
 const toolTurn = [{ toolCall: { name: "Bash", args: { command: "ls" }, id: "call-detached" } }, { text: "after tool" }, { turnEnded: true }];

@@ -11,6 +11,10 @@ import { RecordingClock, flush, json, mintJwt, scriptedFetch } from "./helpers.t
 const pkce = { uuid: "11111111-2222-3333-4444-555555555555", verifier: "V".repeat(128), challenge: "c" };
 const policy = { ...DEFAULT_POLL_POLICY, requestTimeoutMs: 7777 };
 
+/** A registry in memory (settings and secrets) on the test's clock, with no refresh timers. */
+const memoryRegistry = (clock: RecordingClock, settings = createMemorySettingsStore(), secrets = createMemorySecretStore()) =>
+  createAccountRegistry({ dataDir: "/unused", settings, secrets, cursorApi: "http://x", clock, refreshTimers: false });
+
 /** Runs the clock forward until the promise settles. */
 async function drive<T>(clock: RecordingClock, p: Promise<T>, step = 10_000): Promise<T> {
   let settled = false;
@@ -106,7 +110,7 @@ test("startLogin: cancel stops polling, stores nothing and leaves no timer behin
   const clock = new RecordingClock();
   const settings = createMemorySettingsStore();
   const secrets = createMemorySecretStore();
-  const registry = createAccountRegistry({ dataDir: "/unused", settings, secrets, cursorApi: "http://x", clock, refreshTimers: false });
+  const registry = memoryRegistry(clock, settings, secrets);
   const f = scriptedFetch(() => new Response("", { status: 404 }));
   const opened: string[] = [];
   const login = startLogin({ cursorApi: "http://x", label: "work", clock, registry, fetch: f.fetch, openBrowser: async (u) => void opened.push(u) });
@@ -131,14 +135,7 @@ test("startLogin: cancel stops polling, stores nothing and leaves no timer behin
 
 test("browser failure is reported and not fatal; success stores the account", async () => {
   const clock = new RecordingClock();
-  const registry = createAccountRegistry({
-    dataDir: "/unused",
-    settings: createMemorySettingsStore(),
-    secrets: createMemorySecretStore(),
-    cursorApi: "http://x",
-    clock,
-    refreshTimers: false,
-  });
+  const registry = memoryRegistry(clock);
   const at = await mintJwt("auth0|user_123", 2_000_000_000);
   let n = 0;
   const f = scriptedFetch(() => (++n === 1 ? new Response("", { status: 404 }) : json(200, { accessToken: at, refreshToken: "rt-1" })));
@@ -162,14 +159,7 @@ test("browser failure is reported and not fatal; success stores the account", as
 
 test("login manager: views move from waiting to succeeded / failed / cancelled and changes are announced", async () => {
   const clock = new RecordingClock();
-  const registry = createAccountRegistry({
-    dataDir: "/unused",
-    settings: createMemorySettingsStore(),
-    secrets: createMemorySecretStore(),
-    cursorApi: "http://x",
-    clock,
-    refreshTimers: false,
-  });
+  const registry = memoryRegistry(clock);
   const at = await mintJwt("auth0|user_mgr", 2_000_000_000);
   let mode: "ok" | "fail" | "pending" = "ok";
   const f = scriptedFetch(() =>

@@ -3,35 +3,23 @@
 // apply while a tool call waits for the client (the server only heartbeats then).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { create, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
-import { ExecServerMessageSchema, InteractionUpdateSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { ExecServerMessageSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 import { RelayError } from "../../../app/base/errors.ts";
 import { CursorRunStream } from "../../../app/cursor/run.ts";
 import type { CursorEvent, ToolCallRequest } from "../../../app/cursor/types.ts";
-import { ScriptedAgent, settle } from "./scripted-agent-client.ts";
+import { HEARTBEAT, runOptions, ScriptedAgent, settle, text } from "./scripted-agent-client.ts";
 import { runTimeouts } from "../../../app/cursor/client.ts";
 import { readCursorTuning } from "../../../app/relay/cursor-tuning.ts";
 import { createMemorySettingsStore } from "../../../app/accounts/settings-store.ts";
-
-const iu = (m: MessageInitShape<typeof InteractionUpdateSchema>["message"]) =>
-  toBinary(InteractionUpdateSchema, create(InteractionUpdateSchema, { message: m } as MessageInitShape<typeof InteractionUpdateSchema>));
-const HEARTBEAT = iu({ case: "heartbeat", value: {} });
-const text = (t: string) => iu({ case: "textDelta", value: { text: t } });
 
 function setup(progressTimeoutMs: number | undefined) {
   const clock = new ManualClock();
   const agent = new ScriptedAgent();
   const run = new CursorRunStream(
     { client: agent.client, clock, heartbeatMs: 5000, stallTimeoutMs: 1000, ...(progressTimeoutMs !== undefined ? { progressTimeoutMs } : {}) },
-    {
-      accessToken: "tok",
-      conversationId: "c-1",
-      modelId: "composer-2",
-      userText: "hi",
-      blobs: new Map(),
-      tools: [{ name: "read", description: "Read", inputSchema: { type: "object" } }],
-    },
+    runOptions(),
   );
   return { clock, agent, run };
 }

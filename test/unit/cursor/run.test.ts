@@ -4,43 +4,22 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import {
   ExecServerControlMessageSchema,
   ExecServerMessageSchema,
-  InteractionUpdateSchema,
   KvServerMessageSchema,
 } from "../../../proto/gen/agent/v1/agent_pb.ts";
-import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ManualClock } from "../../support/manual-clock.ts";
 import { RelayError } from "../../../app/base/errors.ts";
 import { CursorRunStream } from "../../../app/cursor/run.ts";
 import type { CursorEvent, RunOptions, ToolCallRequest } from "../../../app/cursor/types.ts";
-import { ScriptedAgent, settle } from "./scripted-agent-client.ts";
-
-const iu = (m: MessageInitShape<typeof InteractionUpdateSchema>["message"]) =>
-  toBinary(InteractionUpdateSchema, create(InteractionUpdateSchema, { message: m } as MessageInitShape<typeof InteractionUpdateSchema>));
-const text = (t: string) => iu({ case: "textDelta", value: { text: t } });
-const TURN_ENDED = iu({ case: "turnEnded", value: {} });
-const HEARTBEAT = iu({ case: "heartbeat", value: {} });
+import { HEARTBEAT, iu, runOptions, ScriptedAgent, settle, text, TURN_ENDED } from "./scripted-agent-client.ts";
+import { runEvents } from "../../support/run-events.ts";
 
 function setup(over: Partial<RunOptions> = {}) {
   const clock = new ManualClock();
   const agent = new ScriptedAgent();
-  const options: RunOptions = {
-    accessToken: "tok",
-    conversationId: "c-1",
-    modelId: "composer-2",
-    userText: "hi",
-    blobs: new Map(),
-    tools: [{ name: "read", description: "Read", inputSchema: { type: "object" } }],
-    ...over,
-  };
+  const options = runOptions(over);
   const run = new CursorRunStream({ client: agent.client, clock, heartbeatMs: 5000, stallTimeoutMs: 90_000 }, options);
   return { clock, agent, run, options };
-}
-
-async function collect(events: AsyncIterable<CursorEvent>): Promise<CursorEvent[]> {
-  const out: CursorEvent[] = [];
-  for await (const e of events) out.push(e);
-  return out;
 }
 
 test("text turn: events in order, iterator ends after turn_ended, stream closed by the client", async () => {
@@ -52,7 +31,7 @@ test("text turn: events in order, iterator ends after turn_ended, stream closed 
   agent.send({ interactionUpdate: iu({ case: "tokenDelta", value: { tokens: 7 } }) });
   agent.send({ interactionUpdate: TURN_ENDED });
   // no end-stream from the server: the run must not wait for it
-  const events = await collect(run.events);
+  const events = await runEvents(run);
   assert.deepEqual(events, [
     { type: "thinking", text: "hmm" },
     { type: "text", text: "Hel" },
@@ -79,7 +58,7 @@ test("a server that ends the stream after turn_ended is never sent a cancel (RST
   const { agent, run, clock } = setup();
   agent.send({ interactionUpdate: text("done") });
   agent.send({ interactionUpdate: TURN_ENDED });
-  const events = await collect(run.events);
+  const events = await runEvents(run);
   assert.deepEqual(events, [{ type: "text", text: "done" }, { type: "turn_ended" }]);
   agent.send({ interactionUpdate: text("late frame, ignored") });
   agent.endStream();
@@ -166,7 +145,7 @@ test("a stream that ends cleanly after text without turn_ended is a finished tur
   );
   agent.send({ interactionUpdate: text("All done") });
   agent.endStream();
-  assert.deepEqual(await collect(run.events), [{ type: "text", text: "All done" }]);
+  assert.deepEqual(await runEvents(run), [{ type: "text", text: "All done" }]);
   assert.equal(run.closed, true);
   assert.equal(run.error, undefined);
   assert.deepEqual(notes, ["cursor: the stream ended cleanly without turn_ended; the turn is finished"]);
@@ -175,7 +154,7 @@ test("a stream that ends cleanly after text without turn_ended is a finished tur
 test("a stream that ends cleanly before any text is a finished (empty) turn, not an error", async () => {
   const { agent, run } = setup();
   agent.endStream();
-  assert.deepEqual(await collect(run.events), []);
+  assert.deepEqual(await runEvents(run), []);
   assert.equal(run.error, undefined);
 });
 
@@ -274,7 +253,7 @@ test("a frame with a KV request and turn_ended: the reply is sent and turn_ended
     ),
     interactionUpdate: TURN_ENDED,
   });
-  const events = await collect(run.events);
+  const events = await runEvents(run);
   assert.deepEqual(events.map((e) => e.type), ["checkpoint", "turn_ended"]);
   const ckpt = events[0] as { bytes: Uint8Array };
   assert.deepEqual([...ckpt.bytes], [0x0a, 0x01, 0x01]);
@@ -293,7 +272,7 @@ test("a text delta with invalid UTF-8 becomes U+FFFD and the turn goes on", asyn
   agent.send({ interactionUpdate: bad });
   agent.send({ interactionUpdate: text("after") });
   agent.send({ interactionUpdate: TURN_ENDED });
-  assert.deepEqual(await collect(run.events), [
+  assert.deepEqual(await runEvents(run), [
     { type: "text", text: "bad \uFFFD(" },
     { type: "text", text: "after" },
     { type: "turn_ended" },
@@ -306,7 +285,7 @@ test("close() mid-turn: iterator ends, stream cancelled, sendToolResult then thr
   await settle();
   run.close();
   run.close(); // idempotent
-  assert.deepEqual(await collect(run.events), []);
+  assert.deepEqual(await runEvents(run), []);
   await settle();
   assert.equal(agent.aborted, true);
   assert.throws(() => run.sendToolResult({ execId: 1, execIdString: "", toolCallId: "", name: "", argsJson: "{}" }, { text: "", isError: false }), RelayError);
@@ -335,9 +314,8 @@ test("breaking out of a for-await does not close the run (resume pulling later)"
   }
   assert.equal(run.closed, false);
   agent.send({ interactionUpdate: TURN_ENDED });
-  assert.deepEqual(await collect(run.events), [{ type: "text", text: "two" }, { type: "turn_ended" }]);
+  assert.deepEqual(await runEvents(run), [{ type: "text", text: "two" }, { type: "turn_ended" }]);
 });
-
 
 test("a frame member that does not decode ends the turn with a 502 instead of being skipped (no text lost unseen, no request left unanswered)", async () => {
   const { agent, run } = setup();

@@ -1,7 +1,7 @@
 // Test helper: an in-process stand-in for the Connect AgentService client, so the Run
 // state machine (heartbeats, watchdog, replies, ending) can be driven with a ManualClock.
 // Network behaviour is covered by the integration tests against the fake Cursor.
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { create, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import {
   AgentServerFrameSchema,
@@ -9,6 +9,8 @@ import {
   type AgentService,
   type AgentServerFrame,
 } from "../../../proto/gen/agent/v1/agent_service_pb.ts";
+import { InteractionUpdateSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
+import type { RunOptions } from "../../../app/cursor/types.ts";
 import { AsyncQueue } from "../../../app/cursor/async-queue.ts";
 
 export class ScriptedAgent {
@@ -61,4 +63,24 @@ export class ScriptedAgent {
 /** Lets queued promise callbacks run (the run reads frames asynchronously). */
 export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** The bytes of one InteractionUpdate, as a server frame's `interactionUpdate` carries them. */
+export const iu = (m: MessageInitShape<typeof InteractionUpdateSchema>["message"]) =>
+  toBinary(InteractionUpdateSchema, create(InteractionUpdateSchema, { message: m } as MessageInitShape<typeof InteractionUpdateSchema>));
+export const text = (t: string) => iu({ case: "textDelta", value: { text: t } });
+export const HEARTBEAT = iu({ case: "heartbeat", value: {} });
+export const TURN_ENDED = iu({ case: "turnEnded", value: {} });
+
+/** The options of the Run every test starts: one turn "hi" with one tool and no blobs. */
+export function runOptions(over: Partial<RunOptions> = {}): RunOptions {
+  return {
+    accessToken: "tok",
+    conversationId: "c-1",
+    modelId: "composer-2",
+    userText: "hi",
+    blobs: new Map(),
+    tools: [{ name: "read", description: "Read", inputSchema: { type: "object" } }],
+    ...over,
+  };
 }

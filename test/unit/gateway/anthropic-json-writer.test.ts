@@ -6,14 +6,13 @@ import { thinkingSignature } from "../../../app/gateway/anthropic/thinking-signa
 import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
 import type { ResponseSinkOptions } from "../../../app/gateway/sink-options.ts";
 import { createMemoryChannel } from "./memory-channel.ts";
+import { toolCall } from "./tool-call.ts";
 
 function setup(over: Partial<ResponseSinkOptions> = {}) {
   const ch = createMemoryChannel();
   const sink = createAnthropicJsonSink(ch, { model: "claude-sonnet-4-5", inputTokens: 50, showThinking: true, messageId: "msg_json", ...over });
   return { ch, sink };
 }
-
-const call = (toolCallId: string, name: string, argsJson: string) => ({ execId: 1, execIdString: "e", toolCallId, name, argsJson });
 
 test("thinking, text and two tool uses → one Messages response with parsed inputs, signature and usage", () => {
   const { ch, sink } = setup();
@@ -23,8 +22,8 @@ test("thinking, text and two tool uses → one Messages response with parsed inp
   sink.handle({ type: "text", text: "" });
   sink.handle({ type: "text", text: "I will " });
   sink.handle({ type: "text", text: "look. 漢字👍" });
-  sink.handle({ type: "tool_call", call: call("a\nb", "Read", '{"file_path":"/x","limit":5}') });
-  sink.handle({ type: "tool_call", call: call("c", "Grep", '{"pattern":"é"}') });
+  sink.handle({ type: "tool_call", call: toolCall("a\nb", "Read", '{"file_path":"/x","limit":5}') });
+  sink.handle({ type: "tool_call", call: toolCall("c", "Grep", '{"pattern":"é"}') });
   sink.handle({ type: "tokens", tokens: 7 });
   sink.handle({ type: "tokens", tokens: 8 });
   assert.equal(ch.started, false, "nothing goes out before end()");
@@ -54,7 +53,7 @@ test("text after a tool call starts a new text block; thinking hidden when showT
   sink.handle({ type: "thinking", text: "hidden" });
   assert.equal(sink.contentStarted, false);
   sink.handle({ type: "text", text: "a" });
-  sink.handle({ type: "tool_call", call: call("t", "Bash", "{}") });
+  sink.handle({ type: "tool_call", call: toolCall("t", "Bash", "{}") });
   sink.handle({ type: "text", text: "b" });
   sink.end("max_tokens");
   const body = ch.body as { content: unknown[]; stop_reason: string };

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { RelayError } from "../../../app/base/errors.ts";
 import { parseAnthropicRequest } from "../../../app/gateway/anthropic/parse-request.ts";
 import { countTokensResponse } from "../../../app/gateway/anthropic/count-tokens.ts";
+import { expectInvalidRequest } from "../../support/relay-error.ts";
 
 interface Fixture {
   headers: Record<string, string>;
@@ -19,18 +19,7 @@ const base = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-function rejects(body: unknown, expected: RegExp, headers: Record<string, string> = {}) {
-  assert.throws(
-    () => parseAnthropicRequest(body, headers),
-    (e: unknown) => {
-      assert.ok(e instanceof RelayError, `not a RelayError: ${String(e)}`);
-      assert.equal(e.status, 400);
-      assert.equal(e.kind, "invalid_request");
-      assert.match(e.message, expected);
-      return true;
-    },
-  );
-}
+const rejects = (body: unknown, expected: RegExp, headers: Record<string, string> = {}) => expectInvalidRequest(() => parseAnthropicRequest(body, headers), expected);
 
 test("Claude Code first turn: system folded (param blocks + system message), billing header dropped, session id, 24 tools", () => {
   const fx = fixture("first-turn-request.json");

@@ -2,22 +2,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { RelayError } from "../../../app/base/errors.ts";
 import { parseGeminiRequest } from "../../../app/gateway/gemini/parse-request.ts";
 import { geminiSchemaToJsonSchema } from "../../../app/gateway/gemini/schema.ts";
 import { geminiCountTokens } from "../../../app/gateway/gemini/count-tokens.ts";
 import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
+import { expectInvalidRequest } from "../../support/relay-error.ts";
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../fixtures/gemini-cli/${name}`, import.meta.url), "utf8")) as { url: string; body: unknown };
 const CALL = { model: "gemini-3.1-pro-preview", method: "streamGenerateContent" } as const;
 
-function rejects(body: unknown, pattern: RegExp) {
-  assert.throws(
-    () => parseGeminiRequest(body, CALL),
-    (e: unknown) => e instanceof RelayError && e.status === 400 && pattern.test(e.message),
-  );
-}
+const rejects = (body: unknown, pattern: RegExp) => expectInvalidRequest(() => parseGeminiRequest(body, CALL), pattern);
 
 test("Gemini CLI's first turn: system instruction, both user parts, every tool with its JSON Schema, thoughts shown", () => {
   const { chat, jsonOutput } = parseGeminiRequest(fixture("first-turn-request.json").body, CALL);

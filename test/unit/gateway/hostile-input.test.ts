@@ -9,6 +9,7 @@ import { countTokensResponse } from "../../../app/gateway/anthropic/count-tokens
 import { parseOpenAiRequest } from "../../../app/gateway/openai/parse-request.ts";
 import { parseResponsesRequest } from "../../../app/gateway/responses/parse-request.ts";
 import { MAX_JSON_DEPTH } from "../../../app/gateway/validation.ts";
+import { eachFieldNull } from "./each-field-null.ts";
 
 // Bodies here are about other things: parsed like count_tokens bodies (no max_tokens needed).
 const COUNT_TOKENS_BODY = { requireMaxTokens: false };
@@ -92,21 +93,9 @@ test("nulls everywhere: every field of a full request set to null yields a 400 o
       { role: "user", content: [{ type: "tool_result", tool_use_id: "i", content: [{ type: "text", text: "r" }], is_error: false }] },
     ],
   };
-  // Every path in the object, replaced by null one at a time.
-  const paths: Array<Array<string | number>> = [];
-  const walk = (v: unknown, p: Array<string | number>) => {
-    if (p.length > 0) paths.push(p);
-    if (typeof v === "object" && v !== null) for (const [k, c] of Object.entries(v)) walk(c, [...p, Array.isArray(v) ? Number(k) : k]);
-  };
-  walk(full, []);
-  for (const path of paths) {
-    const copy = structuredClone(full) as any;
-    let target = copy;
-    for (const k of path.slice(0, -1)) target = target[k];
-    target[path.at(-1)!] = null;
-    onlyRelay400("anthropic", copy);
-  }
-  assert.ok(paths.length > 30);
+  const copies = eachFieldNull(full);
+  for (const copy of copies) onlyRelay400("anthropic", copy);
+  assert.ok(copies.length > 30);
 });
 
 test("huge strings: 16 MB of text and a 16 MB bogus type go through without trouble", () => {

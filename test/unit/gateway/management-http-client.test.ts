@@ -8,6 +8,7 @@ import { ControlError, type ConnectionState } from "../../../renderer/src/contro
 import type { Snapshot } from "../../../app/base/control-api.ts";
 import { MANAGEMENT_KEY, startManagement, type Harness } from "./management-helpers.ts";
 import { sampleAccount, TEST_RELAY_KEY } from "./memory-control.ts";
+import { until } from "../../support/until.ts";
 
 function manualTimers() {
   let next = 0;
@@ -29,15 +30,6 @@ function manualTimers() {
       }
     },
   };
-}
-
-/** Waits for a condition that depends on sockets (not on time). */
-async function until(what: string, cond: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
 }
 
 const STALE_MS = 99_999;

@@ -6,6 +6,7 @@ import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
 import type { ResponseSinkOptions } from "../../../app/gateway/sink-options.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 import { createMemoryChannel } from "./memory-channel.ts";
+import { toolCall } from "./tool-call.ts";
 
 const clock = new ManualClock();
 
@@ -15,16 +16,14 @@ function setup(over: Partial<ResponseSinkOptions> = {}) {
   return { ch, sink };
 }
 
-const call = (toolCallId: string, name: string, argsJson: string) => ({ execId: 1, execIdString: "e", toolCallId, name, argsJson });
-
 test("text + reasoning + tool calls → one chat.completion", () => {
   const { ch, sink } = setup();
   sink.handle({ type: "thinking", text: "plan " });
   sink.handle({ type: "thinking", text: "it" });
   sink.handle({ type: "text", text: "Calling " });
   sink.handle({ type: "text", text: "tools." });
-  sink.handle({ type: "tool_call", call: call("a", "f", '{"x":1}') });
-  sink.handle({ type: "tool_call", call: call("b", "g", "{}") });
+  sink.handle({ type: "tool_call", call: toolCall("a", "f", '{"x":1}') });
+  sink.handle({ type: "tool_call", call: toolCall("b", "g", "{}") });
   sink.handle({ type: "tokens", tokens: 6 });
   assert.equal(ch.started, false);
   sink.end("tool_use");
@@ -56,7 +55,7 @@ test("text + reasoning + tool calls → one chat.completion", () => {
 
 test("only tool calls → content null; plain text has no tool_calls/reasoning keys; length", () => {
   const a = setup();
-  a.sink.handle({ type: "tool_call", call: call("a", "f", "{}") });
+  a.sink.handle({ type: "tool_call", call: toolCall("a", "f", "{}") });
   a.sink.end("tool_use");
   assert.equal((a.ch.body as { choices: Array<{ message: { content: unknown } }> }).choices[0]!.message.content, null);
 

@@ -1,22 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RelayError } from "../../../app/base/errors.ts";
 import { parseOpenAiRequest } from "../../../app/gateway/openai/parse-request.ts";
+import { expectInvalidRequest } from "../../support/relay-error.ts";
 
 const base = (over: Record<string, unknown> = {}) => ({ model: "gpt-5", messages: [{ role: "user", content: "hi" }], ...over });
 
-function rejects(body: unknown, expected: RegExp) {
-  assert.throws(
-    () => parseOpenAiRequest(body, {}),
-    (e: unknown) => {
-      assert.ok(e instanceof RelayError, `not a RelayError: ${String(e)}`);
-      assert.equal(e.status, 400);
-      assert.equal(e.kind, "invalid_request");
-      assert.match(e.message, expected);
-      return true;
-    },
-  );
-}
+const rejects = (body: unknown, expected: RegExp) => expectInvalidRequest(() => parseOpenAiRequest(body, {}), expected);
 
 test("a full tool conversation: system/developer folded, parts, tool_calls, tool results, tools", () => {
   const png = Buffer.from([1, 2, 3, 254, 255]);

@@ -7,6 +7,7 @@ import type { ResponseSinkOptions } from "../../../app/gateway/sink-options.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 import { createMemoryChannel } from "./memory-channel.ts";
 import { parseSse } from "../../support/sse.ts";
+import { toolCall } from "./tool-call.ts";
 
 const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0, 999));
 const CREATED = Math.floor(clock.now() / 1000);
@@ -28,14 +29,13 @@ const chunk = (delta: object, finish_reason: string | null = null, usage?: null)
   ...(usage === null ? { usage: null } : {}),
 });
 const role = { role: "assistant", content: "" };
-const call = (toolCallId: string, name: string, argsJson: string) => ({ execId: 1, execIdString: "e", toolCallId, name, argsJson });
 
 test("reasoning, then text, then a tool call; finish_reason tool_calls; [DONE]", () => {
   const { ch, sink, data } = setup();
   sink.handle({ type: "thinking", text: "hmm" });
   sink.handle({ type: "thinking_done", durationMs: 1 });
   sink.handle({ type: "text", text: "Let me run it." });
-  sink.handle({ type: "tool_call", call: call("toolu_01", "Bash", '{"command":"ls"}') });
+  sink.handle({ type: "tool_call", call: toolCall("toolu_01", "Bash", '{"command":"ls"}') });
   sink.handle({ type: "tokens", tokens: 9 });
   sink.end("tool_use");
   assert.deepEqual(data(), [
@@ -53,8 +53,8 @@ test("reasoning, then text, then a tool call; finish_reason tool_calls; [DONE]",
 test("two parallel tool calls get index 0 and 1; an id with a newline is reversible", () => {
   const raw = "call-1\nfc_2";
   const { sink, data } = setup();
-  sink.handle({ type: "tool_call", call: call(raw, "Read", '{"p":"/a"}') });
-  sink.handle({ type: "tool_call", call: call("second", "Read", '{"p":"/b"}') });
+  sink.handle({ type: "tool_call", call: toolCall(raw, "Read", '{"p":"/a"}') });
+  sink.handle({ type: "tool_call", call: toolCall("second", "Read", '{"p":"/b"}') });
   sink.end("tool_use");
   const calls = data()
     .slice(1, 3)

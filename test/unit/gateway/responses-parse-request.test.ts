@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { RelayError } from "../../../app/base/errors.ts";
 import { parseResponsesRequest } from "../../../app/gateway/responses/parse-request.ts";
+import { expectInvalidRequest } from "../../support/relay-error.ts";
 
 const fixture = JSON.parse(readFileSync(new URL("../../fixtures/codex/first-turn-request.json", import.meta.url), "utf8")) as {
   headers: Record<string, string>;
@@ -11,12 +11,7 @@ const fixture = JSON.parse(readFileSync(new URL("../../fixtures/codex/first-turn
 
 const parse = (body: Record<string, unknown>, headers: Record<string, string | undefined> = {}) => parseResponsesRequest({ model: "gpt-5", ...body }, headers);
 
-function rejects(body: Record<string, unknown>, message: RegExp) {
-  assert.throws(
-    () => parse(body),
-    (e: unknown) => e instanceof RelayError && e.status === 400 && e.kind === "invalid_request" && message.test(e.message),
-  );
-}
+const rejects = (body: Record<string, unknown>, message: RegExp) => expectInvalidRequest(() => parse(body), message);
 
 test("Codex's real first turn: developer messages are the system prompt, the session id comes from its headers", () => {
   const { chat, echo } = parseResponsesRequest(fixture.body, fixture.headers);

@@ -9,6 +9,7 @@ import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 import { createMemoryChannel } from "./memory-channel.ts";
 import { parseSse } from "../../support/sse.ts";
+import { toolCall } from "./tool-call.ts";
 
 const clock = new ManualClock(Date.UTC(2026, 10, 24, 12, 0, 0, 999));
 const toolNames = new Map<string, ClientToolName>([
@@ -36,7 +37,6 @@ const options: ResponsesSinkOptions = {
     promptCacheKey: "pck",
   },
 };
-const call = (toolCallId: string, name: string, argsJson: string) => ({ execId: 1, execIdString: "e", toolCallId, name, argsJson });
 
 function streamSetup(over: Partial<ResponsesSinkOptions> = {}) {
   const ch = createMemoryChannel();
@@ -53,8 +53,8 @@ test("stream: reasoning summary, text, a namespaced call and a freeform call, in
   sink.handle({ type: "thinking_done", durationMs: 1 });
   sink.handle({ type: "text", text: "Running " });
   sink.handle({ type: "text", text: "it." });
-  sink.handle({ type: "tool_call", call: call("a", "multi_agent_v1__spawn_agent", '{"message":"x"}') });
-  sink.handle({ type: "tool_call", call: call("b", "apply_patch", '{"input":"*** Begin Patch"}') });
+  sink.handle({ type: "tool_call", call: toolCall("a", "multi_agent_v1__spawn_agent", '{"message":"x"}') });
+  sink.handle({ type: "tool_call", call: toolCall("b", "apply_patch", '{"input":"*** Begin Patch"}') });
   sink.handle({ type: "tokens", tokens: 7 });
   sink.end("tool_use");
   const evs = events();
@@ -168,7 +168,7 @@ test("json: one Response object with reasoning, message and calls; failures in O
   const sink = createResponsesJsonSink(ch, options);
   sink.handle({ type: "thinking", text: "hm" });
   sink.handle({ type: "text", text: "ok" });
-  sink.handle({ type: "tool_call", call: call("a", "exec_command", '{"cmd":"ls"}') });
+  sink.handle({ type: "tool_call", call: toolCall("a", "exec_command", '{"cmd":"ls"}') });
   sink.handle({ type: "tokens", tokens: 3 });
   assert.equal(sink.contentStarted, true);
   sink.end("tool_use");

@@ -7,25 +7,14 @@ import { RelayError } from "../../../app/base/errors.ts";
 import { createAnthropicStreamSink } from "../../../app/gateway/anthropic/stream-writer.ts";
 import { createAnthropicJsonSink } from "../../../app/gateway/anthropic/json-writer.ts";
 import { thinkingSignature } from "../../../app/gateway/anthropic/thinking-signature.ts";
-import type { SinkEvent, TurnSink } from "../../../app/sessions/turn-sink.ts";
+import type { TurnSink } from "../../../app/sessions/turn-sink.ts";
 import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
-import { createMemoryChannel, type MemoryChannel } from "./memory-channel.ts";
-import { anthropicClient, cannedFrom } from "./sdk-harness.ts";
+import { anthropicClient, cannedFrom, renderTurn } from "./sdk-harness.ts";
+import { toolCallEvent } from "./tool-call.ts";
 
 const OPTIONS = { model: "claude-opus-4-8", inputTokens: 1234, showThinking: true, messageId: "msg_sdk" };
 const PARAMS = { model: "claude-opus-4-8", max_tokens: 1024, messages: [{ role: "user" as const, content: "hi" }] };
 const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v));
-
-const call = (toolCallId: string, name: string, argsJson: string): SinkEvent => ({
-  type: "tool_call",
-  call: { execId: 1, execIdString: "e", toolCallId, name, argsJson },
-});
-
-function render(make: (ch: MemoryChannel) => TurnSink, drive: (sink: TurnSink) => void): MemoryChannel {
-  const ch = createMemoryChannel();
-  drive(make(ch));
-  return ch;
-}
 
 const UNICODE = ["Grüße ", "👩", "\u200d💻", " 漢", "字", " e\u0301", " 🇯", "🇵"];
 const RAW_ID = "call-1\nfc_2 with space";
@@ -38,8 +27,8 @@ function fullTurn(sink: TurnSink) {
   sink.handle({ type: "thinking_done", durationMs: 10 });
   for (const t of UNICODE) sink.handle({ type: "text", text: t });
   sink.handle({ type: "text", text: "" });
-  sink.handle(call(RAW_ID, "Bash", '{"command":"echo \\"hi\\" | wc -c","nested":{"a":[1,2,{"b":"ü"}]}}'));
-  sink.handle(call("toolu_2", "Read", '{"file_path":"/tmp/x"}'));
+  sink.handle(toolCallEvent(RAW_ID, "Bash", '{"command":"echo \\"hi\\" | wc -c","nested":{"a":[1,2,{"b":"ü"}]}}'));
+  sink.handle(toolCallEvent("toolu_2", "Read", '{"file_path":"/tmp/x"}'));
   sink.handle({ type: "tokens", tokens: 30 });
   sink.handle({ type: "tokens", tokens: 12 });
   sink.end("tool_use");
@@ -63,7 +52,7 @@ const expectedMessage = {
 
 for (const chunkSize of [1, 7, 4096]) {
   test(`streaming: the SDK's final message is what we meant (thinking, unicode text, two tool uses, usage; ${chunkSize}-byte chunks)`, async () => {
-    const ch = render((c) => createAnthropicStreamSink(c, OPTIONS), fullTurn);
+    const ch = renderTurn((c) => createAnthropicStreamSink(c, OPTIONS), fullTurn);
     const stream = anthropicClient(cannedFrom(ch), chunkSize).messages.stream(PARAMS);
     const texts: string[] = [];
     stream.on("text", (t) => texts.push(t));
@@ -75,14 +64,14 @@ for (const chunkSize of [1, 7, 4096]) {
 }
 
 test("non-streaming: the SDK returns our Messages JSON unchanged", async () => {
-  const ch = render((c) => createAnthropicJsonSink(c, OPTIONS), fullTurn);
+  const ch = renderTurn((c) => createAnthropicJsonSink(c, OPTIONS), fullTurn);
   const message = await anthropicClient(cannedFrom(ch)).messages.create(PARAMS);
   assert.deepEqual(plain(message), expectedMessage);
 });
 
 test("max_tokens and end_turn stop reasons reach the SDK", async () => {
   for (const reason of ["max_tokens", "end_turn"] as const) {
-    const ch = render(
+    const ch = renderTurn(
       (c) => createAnthropicStreamSink(c, OPTIONS),
       (s) => {
         s.handle({ type: "text", text: "cut he" });
@@ -98,7 +87,7 @@ test("max_tokens and end_turn stop reasons reach the SDK", async () => {
 });
 
 test("an error after the stream started makes the SDK throw with our error type and message", async () => {
-  const ch = render(
+  const ch = renderTurn(
     (c) => createAnthropicStreamSink(c, OPTIONS),
     (s) => {
       s.handle({ type: "text", text: "partial" });
@@ -115,7 +104,7 @@ test("an error after the stream started makes the SDK throw with our error type 
 });
 
 test("an error before the stream started is an HTTP error the SDK classifies (429 with retry-after)", async () => {
-  const ch = render(
+  const ch = renderTurn(
     (c) => createAnthropicStreamSink(c, OPTIONS),
     (s) => s.fail(new RelayError({ kind: "rate_limited", status: 429, message: "all accounts are cooling down", retryAfterMs: 4000 })),
   );
@@ -129,7 +118,7 @@ test("an error before the stream started is an HTTP error the SDK classifies (42
 });
 
 test("a 400 from the parser reaches the SDK as BadRequestError with the field in the message", async () => {
-  const ch = render(
+  const ch = renderTurn(
     (c) => createAnthropicJsonSink(c, OPTIONS),
     (s) => s.fail(new RelayError({ kind: "invalid_request", status: 400, message: 'messages.3.content.0.type: unknown block type "foo"' })),
   );

@@ -3,12 +3,20 @@
 // delivered in small byte chunks to split multi-byte characters and SSE frames.
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import type { MemoryChannel } from "./memory-channel.ts";
+import type { TurnSink } from "../../../app/sessions/turn-sink.ts";
+import { createMemoryChannel, type MemoryChannel } from "./memory-channel.ts";
 
 export interface CannedResponse {
   status: number;
   headers: Record<string, string>;
   body: Uint8Array;
+}
+
+/** What a writer made of one turn: `drive` plays the turn into the sink `make` builds on a fresh channel. */
+export function renderTurn(make: (ch: MemoryChannel) => TurnSink, drive: (sink: TurnSink) => void): MemoryChannel {
+  const ch = createMemoryChannel();
+  drive(make(ch));
+  return ch;
 }
 
 export function cannedFrom(ch: MemoryChannel): CannedResponse {

@@ -6,11 +6,11 @@ import OpenAI from "openai";
 import { RelayError } from "../../../app/base/errors.ts";
 import { createOpenAiStreamSink } from "../../../app/gateway/openai/stream-writer.ts";
 import { createOpenAiJsonSink } from "../../../app/gateway/openai/json-writer.ts";
-import type { SinkEvent, TurnSink } from "../../../app/sessions/turn-sink.ts";
+import type { TurnSink } from "../../../app/sessions/turn-sink.ts";
 import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
-import { createMemoryChannel, type MemoryChannel } from "./memory-channel.ts";
-import { cannedFrom, openAiClient } from "./sdk-harness.ts";
+import { cannedFrom, openAiClient, renderTurn } from "./sdk-harness.ts";
+import { toolCallEvent } from "./tool-call.ts";
 
 const clock = new ManualClock();
 const OPTIONS = { model: "gpt-5", inputTokens: 77, showThinking: true, messageId: "chatcmpl-sdk", clock };
@@ -18,25 +18,14 @@ const PARAMS = { model: "gpt-5", messages: [{ role: "user" as const, content: "h
 const RAW_ID = "call-9\nfc_x";
 const UNICODE = ["Привет ", "🧑🏽‍", "🚀", " 中文", " a\u0308"];
 
-const call = (toolCallId: string, name: string, argsJson: string): SinkEvent => ({
-  type: "tool_call",
-  call: { execId: 1, execIdString: "e", toolCallId, name, argsJson },
-});
-
-function render(make: (ch: MemoryChannel) => TurnSink, drive: (sink: TurnSink) => void): MemoryChannel {
-  const ch = createMemoryChannel();
-  drive(make(ch));
-  return ch;
-}
-
 function fullTurn(sink: TurnSink) {
   sink.ping();
   sink.ping(); // the second ping: an empty-delta chunk / a second ping event
   sink.handle({ type: "thinking", text: "reason " });
   sink.handle({ type: "thinking", text: "more" });
   for (const t of UNICODE) sink.handle({ type: "text", text: t });
-  sink.handle(call(RAW_ID, "lookup", '{"q":"ü","n":[1,2]}'));
-  sink.handle(call("second", "noop", "{}"));
+  sink.handle(toolCallEvent(RAW_ID, "lookup", '{"q":"ü","n":[1,2]}'));
+  sink.handle(toolCallEvent("second", "noop", "{}"));
   sink.handle({ type: "tokens", tokens: 20 });
   sink.end("tool_use");
 }
@@ -48,7 +37,7 @@ const expectedToolCalls = [
 
 for (const chunkSize of [1, 7, 4096]) {
   test(`streaming: ChatCompletionStream's final completion has our content, tool calls, finish_reason, usage (${chunkSize}-byte chunks)`, async () => {
-    const ch = render((c) => createOpenAiStreamSink(c, { ...OPTIONS, includeUsage: true }), fullTurn);
+    const ch = renderTurn((c) => createOpenAiStreamSink(c, { ...OPTIONS, includeUsage: true }), fullTurn);
     const stream = openAiClient(cannedFrom(ch), chunkSize).chat.completions.stream({ ...PARAMS, stream_options: { include_usage: true } });
     const final = await stream.finalChatCompletion();
     const choice = final.choices[0]!;
@@ -66,7 +55,7 @@ for (const chunkSize of [1, 7, 4096]) {
 }
 
 test("streaming: the raw chunks carry reasoning_content in order (the SDK passes the unknown field through)", async () => {
-  const ch = render((c) => createOpenAiStreamSink(c, OPTIONS), fullTurn);
+  const ch = renderTurn((c) => createOpenAiStreamSink(c, OPTIONS), fullTurn);
   const stream = await openAiClient(cannedFrom(ch), 5).chat.completions.create({ ...PARAMS, stream: true });
   let reasoning = "";
   let content = "";
@@ -84,7 +73,7 @@ test("streaming: the raw chunks carry reasoning_content in order (the SDK passes
 });
 
 test("non-streaming: the SDK returns our chat.completion", async () => {
-  const ch = render((c) => createOpenAiJsonSink(c, OPTIONS), fullTurn);
+  const ch = renderTurn((c) => createOpenAiJsonSink(c, OPTIONS), fullTurn);
   const completion = await openAiClient(cannedFrom(ch)).chat.completions.create(PARAMS);
   const message = completion.choices[0]!.message as OpenAI.Chat.ChatCompletionMessage & { reasoning_content?: string };
   assert.equal(message.content, UNICODE.join(""));
@@ -99,7 +88,7 @@ test("finish_reason stop and length", async () => {
     ["end_turn", "stop"],
     ["max_tokens", "length"],
   ] as const) {
-    const ch = render(
+    const ch = renderTurn(
       (c) => createOpenAiStreamSink(c, OPTIONS),
       (s) => {
         s.handle({ type: "text", text: "x" });
@@ -112,7 +101,7 @@ test("finish_reason stop and length", async () => {
 });
 
 test("an error chunk after the stream started makes the SDK throw an APIError with our message", async () => {
-  const ch = render(
+  const ch = renderTurn(
     (c) => createOpenAiStreamSink(c, OPTIONS),
     (s) => {
       s.handle({ type: "text", text: "partial" });
@@ -138,7 +127,7 @@ test("an error chunk after the stream started makes the SDK throw an APIError wi
 });
 
 test("an error before the stream started is an HTTP error the SDK classifies (429 with retry-after)", async () => {
-  const ch = render(
+  const ch = renderTurn(
     (c) => createOpenAiStreamSink(c, OPTIONS),
     (s) => s.fail(new RelayError({ kind: "rate_limited", status: 429, message: "all accounts are cooling down", retryAfterMs: 9000 })),
   );

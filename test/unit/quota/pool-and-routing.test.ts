@@ -9,21 +9,12 @@ import { RelayError } from "../../../app/base/errors.ts";
 import { EMPTY_QUOTA, headroom, poolOfModel, poolUsedUp, type AccountQuota, type QuotaFigures } from "../../../app/base/quota.ts";
 import type { RoutingPolicyName } from "../../../app/base/quota.ts";
 import { makeRig, rateLimited, upstream } from "../accounts/rotation-helpers.ts";
+import { quotaFigures } from "../../support/quota-figures.ts";
 
 const DAY = 86_400_000;
 
-const figures = (api: number | null, auto: number | null, cycleEnd: number | null, over: Partial<QuotaFigures> = {}): QuotaFigures => ({
-  plan: "Pro",
-  autoPercentUsed: auto,
-  apiPercentUsed: api,
-  totalPercentUsed: null,
-  cycleStart: null,
-  cycleEnd,
-  onDemand: null,
-  displayMessage: null,
-  enabled: true,
-  ...over,
-});
+const figures = (api: number | null, auto: number | null, cycleEnd: number | null, over: Partial<QuotaFigures> = {}): QuotaFigures =>
+  quotaFigures({ autoPercentUsed: auto, apiPercentUsed: api, cycleEnd, ...over });
 
 test("pool of a model: auto and composer-* are Auto; Claude, GPT, Gemini and the rest are API", () => {
   for (const m of ["auto", "AUTO", "default", "composer", "composer-2", "composer-1.5"]) assert.equal(poolOfModel(m), "auto", m);

@@ -8,20 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createQuotaFileWriter, QUOTA_FILE, readQuotaFile } from "../../../app/accounts/quota-file.ts";
 import { EMPTY_QUOTA, type AccountQuota } from "../../../app/base/quota.ts";
+import { quotaFigures } from "../../support/quota-figures.ts";
 
 const reading = (apiPercentUsed: number, readAt: number): AccountQuota => ({
   ...EMPTY_QUOTA,
-  figures: {
-    plan: "Pro",
-    autoPercentUsed: 1,
-    apiPercentUsed,
-    totalPercentUsed: null,
-    cycleStart: null,
-    cycleEnd: null,
-    onDemand: null,
-    displayMessage: null,
-    enabled: true,
-  },
+  figures: quotaFigures({ autoPercentUsed: 1, apiPercentUsed }),
   readAt,
 });
 

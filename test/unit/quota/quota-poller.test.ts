@@ -7,18 +7,9 @@ import type { UsageApi } from "../../../app/accounts/usage-api.ts";
 import { RelayError } from "../../../app/base/errors.ts";
 import type { QuotaFigures } from "../../../app/base/quota.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
+import { quotaFigures } from "../../support/quota-figures.ts";
 
-const figures = (api: number): QuotaFigures => ({
-  plan: "Pro",
-  autoPercentUsed: 10,
-  apiPercentUsed: api,
-  totalPercentUsed: null,
-  cycleStart: null,
-  cycleEnd: null,
-  onDemand: null,
-  displayMessage: null,
-  enabled: true,
-});
+const figures = (api: number): QuotaFigures => quotaFigures({ autoPercentUsed: 10, apiPercentUsed: api });
 
 function setup(answers: Array<QuotaFigures | RelayError>, opts: { refreshFails?: boolean; random?: number } = {}) {
   const clock = new ManualClock();

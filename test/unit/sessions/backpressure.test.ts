@@ -3,14 +3,10 @@
 // caught up, so the reader can stop reading Cursor's stream meanwhile.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { AccountLease, AccountPool } from "../../../app/base/account-pool.ts";
-import { silentLogger } from "../../../app/base/log.ts";
 import { AsyncQueue } from "../../../app/cursor/async-queue.ts";
 import type { CursorClient, CursorEvent, CursorRun } from "../../../app/cursor/types.ts";
-import { createCheckpointStore } from "../../../app/sessions/checkpoint-store.ts";
-import { createSessionManager } from "../../../app/sessions/session-manager.ts";
 import type { SinkEvent, TurnSink } from "../../../app/sessions/turn-sink.ts";
-import { ManualClock } from "../../support/manual-clock.ts";
+import { fixedAccountPool, sessionRig } from "../../support/session-rig.ts";
 import { simpleTurnInput } from "../../support/turn-input.ts";
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -49,21 +45,12 @@ test("AsyncQueue.whenRoom: none needed below the mark; resolves once the consume
 });
 
 test("the session pulls no event while the client's sink is full, and counts only the tokens it handed over", async () => {
-  const clock = new ManualClock();
   const events = new AsyncQueue<CursorEvent>();
   const run: CursorRun = { events, sendToolResult() {}, close: () => events.end(), error: undefined, closed: false };
   const cursor: CursorClient = { run: () => run, getUsableModels: async () => [], resolveModelId: async () => "composer-2" };
   let counted = 0;
-  const pool: AccountPool = {
-    acquire: async (): Promise<AccountLease> => ({ accountId: "acc", accessToken: "tok" }),
-    failed: async () => "next",
-    succeeded() {},
-    recordRequest() {},
-    recordUsage: (_id, t) => (counted += t.output ?? 0),
-    canContinue: () => true,
-    unavailable: () => null,
-  };
-  const sessions = createSessionManager({ cursor, pool, checkpoints: createCheckpointStore({ clock }), clock, logger: silentLogger });
+  const pool = fixedAccountPool({ recordUsage: (_id, t) => void (counted += t.output ?? 0) });
+  const { sessions } = sessionRig(cursor, { pool });
   const handled: SinkEvent[] = [];
   let full: { promise: Promise<void>; drain: () => void } | null = null;
   const sink: TurnSink = {

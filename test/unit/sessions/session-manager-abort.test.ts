@@ -3,18 +3,14 @@
 // read it, and it would stay open until the turn ends or a watchdog fires.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { AccountLease, AccountPool } from "../../../app/base/account-pool.ts";
-import { silentLogger } from "../../../app/base/log.ts";
+import type { AccountLease } from "../../../app/base/account-pool.ts";
 import { AsyncQueue } from "../../../app/cursor/async-queue.ts";
 import type { CursorClient, CursorEvent, CursorRun } from "../../../app/cursor/types.ts";
-import { createCheckpointStore } from "../../../app/sessions/checkpoint-store.ts";
-import { createSessionManager } from "../../../app/sessions/session-manager.ts";
 import type { TurnSink } from "../../../app/sessions/turn-sink.ts";
-import { ManualClock } from "../../support/manual-clock.ts";
+import { fixedAccountPool, sessionRig } from "../../support/session-rig.ts";
 import { simpleTurnInput } from "../../support/turn-input.ts";
 
 function setup(gate: "acquire" | "model") {
-  const clock = new ManualClock();
   const runs: { closed: boolean }[] = [];
   let release!: () => void;
   const gateOpen = new Promise<void>((r) => (release = r));
@@ -42,19 +38,13 @@ function setup(gate: "acquire" | "model") {
       return "composer-2";
     },
   };
-  const pool: AccountPool = {
+  const pool = fixedAccountPool({
     acquire: async (): Promise<AccountLease> => {
       if (gate === "acquire") await gateOpen;
       return { accountId: "acc", accessToken: "tok" };
     },
-    failed: async () => "next",
-    succeeded() {},
-    recordRequest() {},
-    recordUsage() {},
-    canContinue: () => true,
-    unavailable: () => null,
-  };
-  const sessions = createSessionManager({ cursor, pool, checkpoints: createCheckpointStore({ clock }), clock, logger: silentLogger });
+  });
+  const { sessions } = sessionRig(cursor, { pool });
   const sink: TurnSink = { contentStarted: false, handle() {}, end() {}, fail() {}, ping() {} };
   const input = simpleTurnInput();
   return { runs, release, sessions, sink, input };

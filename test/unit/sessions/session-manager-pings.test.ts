@@ -3,14 +3,11 @@
 // counted from the turn's start), none while tool calls are being gathered.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { AccountPool } from "../../../app/base/account-pool.ts";
-import { silentLogger } from "../../../app/base/log.ts";
 import { AsyncQueue } from "../../../app/cursor/async-queue.ts";
 import type { CursorClient, CursorEvent, CursorRun } from "../../../app/cursor/types.ts";
-import { createCheckpointStore } from "../../../app/sessions/checkpoint-store.ts";
-import { createSessionManager } from "../../../app/sessions/session-manager.ts";
 import type { SinkEvent, StopReason, TurnSink } from "../../../app/sessions/turn-sink.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
+import { sessionRig } from "../../support/session-rig.ts";
 import { simpleTurnInput } from "../../support/turn-input.ts";
 
 const settle = () => new Promise((r) => setImmediate(r));
@@ -32,17 +29,7 @@ function setup() {
     },
   };
   const cursor: CursorClient = { run: () => run, getUsableModels: async () => [], resolveModelId: async () => "composer-2" };
-  const pool: AccountPool = {
-    acquire: async () => ({ accountId: "acc", accessToken: "tok" }),
-    failed: async () => "next",
-    succeeded() {},
-    recordRequest() {},
-    recordUsage() {},
-    canContinue: () => true,
-    unavailable: () => null,
-  };
-  const checkpoints = createCheckpointStore({ clock });
-  const sessions = createSessionManager({ cursor, pool, checkpoints, clock, logger: silentLogger, pingIntervalMs: 10_000, toolGatherMs: 150 });
+  const { sessions, checkpoints } = sessionRig(cursor, { clock, pingIntervalMs: 10_000, toolGatherMs: 150 });
   const log: string[] = [];
   let contentStarted = false;
   const sink: TurnSink = {

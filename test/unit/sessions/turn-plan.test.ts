@@ -3,16 +3,12 @@
 // name for the account the turn lands on, and the Run gets that id.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { AccountPool } from "../../../app/base/account-pool.ts";
-import { silentLogger } from "../../../app/base/log.ts";
 import { AsyncQueue } from "../../../app/cursor/async-queue.ts";
 import type { CursorClient, CursorEvent, RunOptions } from "../../../app/cursor/types.ts";
 import type { ChatRequest } from "../../../app/sessions/chat-request.ts";
-import { createCheckpointStore } from "../../../app/sessions/checkpoint-store.ts";
 import { conversationIdFor } from "../../../app/sessions/conversation-id.ts";
-import { createSessionManager } from "../../../app/sessions/session-manager.ts";
 import type { TurnSink } from "../../../app/sessions/turn-sink.ts";
-import { ManualClock } from "../../support/manual-clock.ts";
+import { fixedAccountPool, sessionRig } from "../../support/session-rig.ts";
 
 const request = (firstUser: string, sessionId: string | null = null): ChatRequest => ({
   api: "openai",
@@ -28,7 +24,6 @@ const request = (firstUser: string, sessionId: string | null = null): ChatReques
 });
 
 function setup() {
-  const clock = new ManualClock();
   const runs: RunOptions[] = [];
   const resolved: string[] = [];
   const cursor: CursorClient = {
@@ -46,16 +41,7 @@ function setup() {
       return `cursor-${name}`;
     },
   };
-  const pool: AccountPool = {
-    acquire: async () => ({ accountId: "acc-7", accessToken: "tok-7" }),
-    failed: async () => "next",
-    succeeded() {},
-    recordRequest() {},
-    recordUsage() {},
-    canContinue: () => true,
-    unavailable: () => null,
-  };
-  const sessions = createSessionManager({ cursor, pool, checkpoints: createCheckpointStore({ clock }), clock, logger: silentLogger });
+  const { sessions } = sessionRig(cursor, { pool: fixedAccountPool({}, { accountId: "acc-7", accessToken: "tok-7" }) });
   return { sessions, runs, resolved };
 }
 
