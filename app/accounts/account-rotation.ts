@@ -46,7 +46,7 @@ export function createAccountRotation(options: RotationOptions): AccountRotation
     notifyAll(listeners, { type, accountId }, (e) => log.error("rotation change listener failed", { error: e }));
   };
   const book = createRecordBook({ options, clock, log, listAccounts, emit, onDrop: (id) => picker.forget(id) });
-  const { records, record, writer, timers, armTimer, forget, moveRecord } = book;
+  const { records, record, writer, timers, armTimer, forget } = book;
   const picker = createAccountPicker({
     isCooling: (id, now) => isCooling(records.get(id), now),
     disabledReason: (id) => records.get(id)?.disabledReason ?? null,
@@ -56,10 +56,6 @@ export function createAccountRotation(options: RotationOptions): AccountRotation
   const actions = createCooldownActions({ records, record, clock, log, policy, writer, timers, emit });
 
   const status = (id: string) => statusOf(records.get(id), metaOf(id), clock.now());
-  const noted = (id: string) => {
-    writer.schedule();
-    emit("usage", id);
-  };
 
   const rotation: AccountRotation = {
     pick: (opts = {}) => picker.pick(listAccounts(), opts, clock.now()),
@@ -70,19 +66,7 @@ export function createAccountRotation(options: RotationOptions): AccountRotation
       return meta !== undefined && stateOf(records.get(id), meta, clock.now()) === "ready";
     },
     ...actions,
-    recordRequest(id) {
-      const r = record(id);
-      r.requests += 1;
-      r.lastUsedAt = clock.now();
-      noted(id);
-    },
-    recordUsage(id, tokens) {
-      const r = record(id);
-      const now = clock.now();
-      if (!addUsage(r.usage, tokens, now)) return;
-      r.lastUsedAt = now;
-      noted(id);
-    },
+    ...createUsageRecorder(book, clock, emit),
     tokensPerMinute: (id) => perMinute(records.get(id), clock.now()),
     status,
     statusOf: status,
@@ -105,13 +89,44 @@ export function createAccountRotation(options: RotationOptions): AccountRotation
     },
   };
 
-  const unsubscribe = accounts.onChange?.((change) => {
-    if (change.type === "removed") forget(change.accountId);
+  const unsubscribe = followAccounts(accounts, book, emit);
+  for (const id of records.keys()) armTimer(id);
+  return rotation;
+}
+
+type RecordBook = ReturnType<typeof createRecordBook>;
+type Emit = (type: RotationChangeType, accountId: string) => void;
+
+/** Requests and tokens per account: counted on the record, written debounced, announced as "usage". */
+function createUsageRecorder(book: RecordBook, clock: RotationOptions["clock"], emit: Emit): Pick<AccountRotation, "recordRequest" | "recordUsage"> {
+  const noted = (id: string) => {
+    book.writer.schedule();
+    emit("usage", id);
+  };
+  return {
+    recordRequest(id) {
+      const r = book.record(id);
+      r.requests += 1;
+      r.lastUsedAt = clock.now();
+      noted(id);
+    },
+    recordUsage(id, tokens) {
+      const r = book.record(id);
+      const now = clock.now();
+      if (!addUsage(r.usage, tokens, now)) return;
+      r.lastUsedAt = now;
+      noted(id);
+    },
+  };
+}
+
+/** Removals and re-logins in the registry: a removed account is forgotten, a re-login keeps its history. */
+function followAccounts(accounts: RotationOptions["accounts"], book: RecordBook, emit: Emit): (() => void) | undefined {
+  return accounts.onChange?.((change) => {
+    if (change.type === "removed") book.forget(change.accountId);
     else if ((change.type === "added" || change.type === "updated") && change.replaced.length > 0) {
-      for (const from of change.replaced) moveRecord(from, change.accountId);
+      for (const from of change.replaced) book.moveRecord(from, change.accountId);
     }
     emit("account", change.accountId);
   });
-  for (const id of records.keys()) armTimer(id);
-  return rotation;
 }
