@@ -2,6 +2,7 @@
 // Cursor gives no creation dates, so created_at is the Unix epoch. The whole list is
 // one page (has_more false).
 import type { CursorModel } from "../../cursor/types.ts";
+import { uniqueModels } from "../unique-models.ts";
 
 export interface AnthropicModelInfo {
   type: "model";
@@ -25,12 +26,6 @@ export function anthropicModelInfo(m: CursorModel): AnthropicModelInfo {
 }
 
 export function anthropicModelList(models: readonly CursorModel[]): AnthropicModelList {
-  const seen = new Set<string>();
-  const data: AnthropicModelInfo[] = [];
-  for (const m of models) {
-    if (seen.has(m.id)) continue;
-    seen.add(m.id);
-    data.push(anthropicModelInfo(m));
-  }
+  const data = uniqueModels(models).map(anthropicModelInfo);
   return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
 }

@@ -1,6 +1,7 @@
 // GET /v1beta/models and /v1beta/models/{model} in Gemini's shape. Cursor gives no token
 // limits, so the limits are generous placeholders clients only use for display.
 import type { CursorModel } from "../../cursor/types.ts";
+import { uniqueModels } from "../unique-models.ts";
 
 export interface GeminiModel {
   name: string;
@@ -31,12 +32,5 @@ export function geminiModel(m: CursorModel): GeminiModel {
 }
 
 export function geminiModelList(models: readonly CursorModel[]): { models: GeminiModel[] } {
-  const seen = new Set<string>();
-  const out: GeminiModel[] = [];
-  for (const m of models) {
-    if (seen.has(m.id)) continue;
-    seen.add(m.id);
-    out.push(geminiModel(m));
-  }
-  return { models: out };
+  return { models: uniqueModels(models).map(geminiModel) };
 }

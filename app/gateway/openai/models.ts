@@ -1,6 +1,7 @@
 // GET /v1/models for OpenAI clients (no `anthropic-version` header). Cursor gives no
 // creation dates, so `created` is 0.
 import type { CursorModel } from "../../cursor/types.ts";
+import { uniqueModels } from "../unique-models.ts";
 
 export interface OpenAiModel {
   id: string;
@@ -20,12 +21,5 @@ export function openAiModel(m: CursorModel): OpenAiModel {
 }
 
 export function openAiModelList(models: readonly CursorModel[]): OpenAiModelList {
-  const seen = new Set<string>();
-  const data: OpenAiModel[] = [];
-  for (const m of models) {
-    if (seen.has(m.id)) continue;
-    seen.add(m.id);
-    data.push(openAiModel(m));
-  }
-  return { object: "list", data };
+  return { object: "list", data: uniqueModels(models).map(openAiModel) };
 }
