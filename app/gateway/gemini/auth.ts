@@ -3,8 +3,7 @@
 // on the URL (headers first: a URL is the likelier place for a stale key). Checked with
 // the same constant-time comparison as every other route.
 import type { IncomingHttpHeaders } from "node:http";
-import { RelayError } from "../../base/errors.ts";
-import { keysEqual, presentedKey } from "../http/auth.ts";
+import { checkPresentedKey, presentedKey } from "../http/auth.ts";
 
 export function presentedGeminiKey(headers: IncomingHttpHeaders, query: URLSearchParams): string | null {
   const goog = headers["x-goog-api-key"];
@@ -16,16 +15,5 @@ export function presentedGeminiKey(headers: IncomingHttpHeaders, query: URLSearc
 }
 
 export function requireGeminiKey(headers: IncomingHttpHeaders, query: URLSearchParams, expected: string): string {
-  const key = presentedGeminiKey(headers, query);
-  if (key === null) {
-    throw new RelayError({
-      kind: "authentication",
-      status: 401,
-      message: "missing API key: send the relay key as `x-goog-api-key` (GEMINI_API_KEY) or `?key=` (see `cursor-relay env`)",
-    });
-  }
-  if (!keysEqual(key, expected)) {
-    throw new RelayError({ kind: "authentication", status: 401, message: "invalid API key for this relay (see `cursor-relay env`)" });
-  }
-  return key;
+  return checkPresentedKey(presentedGeminiKey(headers, query), expected, "`x-goog-api-key` (GEMINI_API_KEY) or `?key=`");
 }

@@ -22,13 +22,13 @@ export function keysEqual(a: string, b: string): boolean {
 }
 
 export function requireKey(headers: IncomingHttpHeaders, expected: string): string {
-  const key = presentedKey(headers);
+  return checkPresentedKey(presentedKey(headers), expected, "`x-api-key` or `Authorization: Bearer`");
+}
+
+/** The presented key when it is the relay's; else a 401 that says how to send it (`sendAs`). */
+export function checkPresentedKey(key: string | null, expected: string, sendAs: string): string {
   if (key === null) {
-    throw new RelayError({
-      kind: "authentication",
-      status: 401,
-      message: "missing API key: send the relay key as `x-api-key` or `Authorization: Bearer` (see `cursor-relay env`)",
-    });
+    throw new RelayError({ kind: "authentication", status: 401, message: `missing API key: send the relay key as ${sendAs} (see \`cursor-relay env\`)` });
   }
   if (!keysEqual(key, expected)) {
     throw new RelayError({ kind: "authentication", status: 401, message: "invalid API key for this relay (see `cursor-relay env`)" });
