@@ -4,8 +4,9 @@
 // what is scheduled meanwhile is written next. writeNow() writes on the caller's turn, for
 // what must be on disk before anything else happens (it survives a crash a moment later);
 // stop() writes what is still pending, or was in flight, the same way, so a clean stop
-// loses nothing. An older write still in flight never lands over a synchronous one. A failed write is tried again after the debounce unless
-// something newer is scheduled first (with no debounce, the next schedule tries again).
+// loses nothing. An older write still in flight never lands over a synchronous one. A
+// failed write is tried again after the debounce unless something newer is scheduled
+// first (with no debounce, the next schedule tries again).
 import type { Clock, TimerHandle } from "./clock.ts";
 import { writeFileAtomic, writeFileAtomicAsync } from "./json-file.ts";
 
