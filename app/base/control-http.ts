@@ -1,7 +1,7 @@
 // The control contract over HTTP: where each action lives under /v0/management/, how a
 // client turns an action's input into a request, and how the server turns a request
-// back into the action and its input. Routes come from the action table through the
-// one router (router.ts), so the client and the server cannot disagree.
+// back into the action and its input. Both sides read the same action table (the server
+// matches it through the one router, router.ts), so they cannot disagree.
 // Plain TypeScript with no Node or DOM dependency: the renderer bundles it too.
 import { controlActionNames, controlActions, specOf, type ControlActionName, type HttpMethod } from "./control-actions.ts";
 import { fail, ok, type Parsed } from "./control-fields.ts";

@@ -58,9 +58,10 @@ export interface Gateway {
 const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 const DEFAULT_MAX_PER_KEY = 64;
 
-/** The one place an error becomes a response in the client's format. */
 /** Each client API's error body and headers (the Responses API answers errors as OpenAI does). */
 const ERROR_FORMATS: Record<ClientApi, ErrorFormat> = { anthropic: anthropicErrors, openai: openAiErrors, responses: openAiErrors, gemini: geminiErrors };
+
+/** The one place an error becomes a response in the client's format. */
 
 export function renderError(api: ClientApi, err: RelayError, channel: ResponseChannel): void {
   if (channel.started) {

@@ -115,7 +115,8 @@ const GEMINI_MODES: Record<string, "auto" | "none" | "required" | undefined> = {
 /**
  * Gemini: toolConfig.functionCallingConfig {mode: AUTO | VALIDATED | ANY | NONE, allowedFunctionNames?}.
  * allowedFunctionNames narrows the declared tools (each name must be declared); ANY with
- * exactly one allowed name asks for that tool.
+ * exactly one allowed name asks for that tool. An empty list is the same as none (a
+ * repeated field that is empty is not set), so it narrows nothing.
  */
 export function geminiToolChoice(raw: unknown, declared: readonly ToolDefinition[]): { tools: ToolDefinition[]; toolChoice?: ToolChoice } {
   const config = optionalObject(raw, "toolConfig");
@@ -126,7 +127,8 @@ export function geminiToolChoice(raw: unknown, declared: readonly ToolDefinition
   if (!Object.hasOwn(GEMINI_MODES, mode)) throw invalid(at(path, "mode"), `expected "AUTO", "ANY", "NONE" or "VALIDATED", got ${quote(mode)}`);
   const namesPath = at(path, "allowedFunctionNames");
   const namesRaw = own(fcc, "allowedFunctionNames");
-  const names = namesRaw === undefined || namesRaw === null ? undefined : expectArray(namesRaw, namesPath).map((n, i) => checkedName(expectString(n, at(namesPath, i)), declared, at(namesPath, i)));
+  const listed = namesRaw === undefined || namesRaw === null ? [] : expectArray(namesRaw, namesPath).map((n, i) => checkedName(expectString(n, at(namesPath, i)), declared, at(namesPath, i)));
+  const names = listed.length > 0 ? listed : undefined;
   const tools = names === undefined ? [...declared] : declared.filter((t) => names.includes(t.name));
   const choice = GEMINI_MODES[mode];
   if (choice === undefined) return { tools };

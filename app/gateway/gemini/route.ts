@@ -29,7 +29,7 @@ export type GeminiCall = Extract<GeminiTarget, { kind: "method" }>;
 /** A generate call on its way to a chat turn: the call, and how a stream is framed. */
 export interface GeminiTurn {
   call: GeminiCall;
-  /** streamGenerateContent?alt=sse (else a JSON array). */
+  /** ?alt=sse was asked for: a stream is framed as SSE, else as a JSON array (used only when streaming). */
   sse: boolean;
 }
 

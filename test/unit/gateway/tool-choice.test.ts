@@ -74,7 +74,6 @@ test("the same checks in every format: a required call with no tools is a 400, a
   rejects(() => responses({ tools: [], tool_choice: { type: "allowed_tools", mode: "required", tools: [] } }), empty);
   rejects(() => responses({ tools: [{ type: "web_search" }], tool_choice: "required" }), empty, "a dropped hosted tool leaves none to call");
   rejects(() => gemini({ tools: [], ...calling({ mode: "ANY" }) }), /^toolConfig\.functionCallingConfig\.mode: requires a tool call, but `tools` is empty$/);
-  rejects(() => gemini({ ...calling({ mode: "ANY", allowedFunctionNames: [] }) }), empty, "no allowed function leaves none to call");
 
   rejects(() => anthropic({ tool_choice: { type: "tool", name: "Nope" } }), undeclared);
   rejects(() => openai({ tool_choice: { type: "function", function: { name: "Nope" } } }), undeclared);
@@ -100,6 +99,11 @@ test("Gemini allowedFunctionNames narrows the tools; ANY with one allowed name a
   const auto = gemini(calling({ mode: "AUTO", allowedFunctionNames: ["Bash"] }));
   assert.deepEqual(auto.tools.map((t) => t.name), ["Bash"]);
   assert.deepEqual(auto.toolChoice, { mode: "auto" });
+  // An empty list is an unset repeated field in Gemini's protocol: it narrows nothing.
+  const anyEmpty = gemini(calling({ mode: "ANY", allowedFunctionNames: [] }));
+  assert.deepEqual(anyEmpty.tools.map((t) => t.name), ["Bash", "Read"]);
+  assert.deepEqual(anyEmpty.toolChoice, { mode: "required" });
+  assert.deepEqual(gemini(calling({ mode: "AUTO", allowedFunctionNames: [] })).tools.map((t) => t.name), ["Bash", "Read"]);
   const unspecified = gemini(calling({ allowedFunctionNames: ["Bash"] }));
   assert.equal(unspecified.toolChoice, undefined);
   assert.deepEqual(turn(one).tools.map((t) => t.name), ["Read"], "only the allowed tool is offered upstream");
