@@ -6,7 +6,7 @@
 // stop() writes what is still pending, or was in flight, the same way, so a clean stop
 // loses nothing. An older write still in flight never lands over a synchronous one. A
 // failed write is tried again after the debounce unless something newer is scheduled
-// first (with no debounce, the next schedule tries again).
+// first (with no debounce, the next schedule or stop() tries again).
 import type { Clock, TimerHandle } from "./clock.ts";
 import { writeFileAtomic, writeFileAtomicAsync } from "./json-file.ts";
 
@@ -22,7 +22,7 @@ export const atomicFileWrites: AtomicFileWrites = { write: writeFileAtomicAsync,
 
 export interface CoalescingWriterOptions<T> {
   path: string;
-  /** Written at most once per this many ms; 0 (the default) starts writing at once. */
+  /** Written at most once per this many ms (a value scheduled during a write waits for the next window); 0 (the default) starts writing at once. */
   debounceMs?: number;
   /** The debounce's timers (needed when debounceMs > 0). */
   clock?: Clock;
@@ -39,7 +39,7 @@ export interface CoalescingWriter<T> {
   schedule(next: T | (() => T)): void;
   /** True while a scheduled value is not yet handed to a write. */
   readonly pending: boolean;
-  /** Starts writing what is scheduled now; resolves once nothing is pending or in flight (after stop(): once a write still in flight settled). */
+  /** Writes what is scheduled now, debounce or not, and resolves once it landed (a value whose write failed stays pending for its retry; after stop(): once a write still in flight settled). */
   flush(): Promise<void>;
   /** Writes this value (or the producer's) synchronously, now: it is on disk when this returns. */
   writeNow(next: T | (() => T)): void;
@@ -63,6 +63,8 @@ interface WriterState<T> {
   pending: Producer<T> | null;
   /** Handed to an async write that has not landed yet. */
   inFlight: Producer<T> | null;
+  /** The last value whose write failed with nothing newer scheduled since: stop() writes it. */
+  failed: Producer<T> | null;
   running: Promise<void> | null;
   timer: TimerHandle | null;
   stopped: boolean;
@@ -90,23 +92,37 @@ function startWriting<T>(st: WriterState<T>): void {
   });
 }
 
-/** Writes until nothing is pending; with a debounce, a failed value is kept for the retry. */
+/**
+ * Writes what is pending; what is scheduled meanwhile is written next, at once without a
+ * debounce, else after the next debounce (at most one write per window). A failed value is
+ * kept: retried after the debounce, or with none by the next schedule, flush or stop.
+ */
 async function writeAll<T>(st: WriterState<T>): Promise<void> {
   while (st.pending !== null && !st.stopped) {
     const produce = (st.inFlight = st.pending);
     st.pending = null;
+    st.failed = null;
     const startedAfter = st.syncWrites;
     try {
       if (await st.files.write(st.path, st.serialize(produce()), () => !st.stopped && st.syncWrites === startedAfter)) st.onWritten();
       if (st.inFlight === produce) st.inFlight = null;
     } catch (e) {
       if (st.inFlight === produce) st.inFlight = null;
+      // A synchronous write landed since this one started: the file is good, nothing to report.
+      if (st.syncWrites !== startedAfter || st.stopped) continue;
       st.onError(e);
-      if (st.debounceMs > 0 && st.pending === null && !st.stopped) {
-        st.pending = produce;
-        arm(st);
+      if (st.pending === null) {
+        st.failed = produce;
+        if (st.debounceMs > 0) {
+          st.pending = produce;
+          arm(st);
+        }
         return;
       }
+    }
+    if (st.debounceMs > 0 && st.pending !== null) {
+      arm(st);
+      return;
     }
   }
 }
@@ -114,7 +130,7 @@ async function writeAll<T>(st: WriterState<T>): Promise<void> {
 /** Writes on the caller's turn; whatever was pending or in flight is superseded by it. */
 function writeSyncNow<T>(st: WriterState<T>, produce: Producer<T>): void {
   cancelTimer(st);
-  st.pending = st.inFlight = null;
+  st.pending = st.inFlight = st.failed = null;
   st.syncWrites++;
   try {
     st.files.writeSync(st.path, st.serialize(produce()));
@@ -143,6 +159,7 @@ export function createCoalescingWriter<T>(options: CoalescingWriterOptions<T>): 
     onWritten: options.onWritten ?? (() => {}),
     pending: null,
     inFlight: null,
+    failed: null,
     running: null,
     timer: null,
     stopped: false,
@@ -161,13 +178,19 @@ export function createCoalescingWriter<T>(options: CoalescingWriterOptions<T>): 
       return st.pending !== null;
     },
     async flush() {
-      startWriting(st);
-      while (st.running) await st.running;
+      // The write in flight, then what was scheduled during it (debounce or not); a value
+      // whose write just failed is left for its retry. Bounded: a writer scheduled without
+      // pause still lets its flush return.
+      for (let round = 0; round < 3; round++) {
+        startWriting(st);
+        if (st.running) await st.running;
+        if (st.pending === null || st.pending === st.failed || st.stopped) break;
+      }
     },
     stop() {
       if (st.stopped) return;
       st.stopped = true;
-      const last = st.pending ?? st.inFlight;
+      const last = st.pending ?? st.inFlight ?? st.failed;
       if (last !== null) writeSyncNow(st, last);
       cancelTimer(st);
     },

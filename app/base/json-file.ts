@@ -16,9 +16,12 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   try {
     writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
     fsyncSync(fd);
-  } finally {
+  } catch (e) {
     closeSync(fd);
+    rmSync(tmp, { force: true }); // a failed write (disk full) leaves no partial temp file
+    throw e;
   }
+  closeSync(fd);
   try {
     chmodSync(tmp, 0o600);
     renameSync(tmp, path);
@@ -42,9 +45,12 @@ export async function writeFileAtomicAsync(path: string, data: string | Uint8Arr
   try {
     await fh.writeFile(typeof data === "string" ? Buffer.from(data, "utf8") : data);
     await fh.sync();
-  } finally {
+  } catch (e) {
     await fh.close();
+    await rm(tmp, { force: true }); // a failed write (disk full) leaves no partial temp file
+    throw e;
   }
+  await fh.close();
   try {
     if (!stillWanted()) {
       rmSync(tmp, { force: true });

@@ -62,7 +62,7 @@ export interface AccountRow {
   quota: QuotaJson;
 }
 
-/** One `accounts` command: what it parsed, opened and read (state.json once). */
+/** One `accounts` command: what it parsed, opened and read. */
 interface AccountsRun {
   dataDir: string;
   cursorApi: string;
@@ -73,7 +73,10 @@ interface AccountsRun {
   clock: Clock;
   registry: AccountRegistry;
   secrets: SecretStore;
+  /** state.json as read at the start (the listing's one read). */
   state: StateFileContents;
+  /** state.json read again, for an edit: a relay that stopped meanwhile wrote it last. */
+  readState(): StateFileContents;
 }
 
 export async function accountsCommand(argv: string[], io: CommandIo, deps: AccountsDeps = {}): Promise<number> {
@@ -85,9 +88,10 @@ export async function accountsCommand(argv: string[], io: CommandIo, deps: Accou
   const clock = deps.clock ?? systemClock;
   const [sub, ...args] = positionals;
   // Read before the accounts open, so a damaged file is moved aside first, as `serve` does.
-  const state = readStateFile(global.dataDir, clock.now(), warn);
+  const readState = () => readStateFile(global.dataDir, clock.now(), warn);
+  const state = readState();
   const { registry, secrets } = await openAccounts({ ...global, warn, refreshTimers: false, clock, ...(deps.keytar ? { keytar: deps.keytar } : {}) });
-  const run: AccountsRun = { dataDir: global.dataDir, cursorApi: global.cursorApi, args, sub, io, deps, clock, registry, secrets, state };
+  const run: AccountsRun = { dataDir: global.dataDir, cursorApi: global.cursorApi, args, sub, io, deps, clock, registry, secrets, state, readState };
   try {
     switch (sub) {
       case undefined:
@@ -150,7 +154,7 @@ async function removeAccount(run: AccountsRun): Promise<number> {
   if (relay) await relay.removeAccount(info.id);
   else {
     await run.registry.remove(info.id);
-    forgetInStateFile(run.state, info.id, run.clock.now());
+    forgetInStateFile(run.readState(), info.id, run.clock.now());
   }
   run.io.out(`removed ${info.displayLabel} (${info.id}) and its stored tokens`);
   return 0;
@@ -163,7 +167,7 @@ async function resetAccount(run: AccountsRun): Promise<number> {
   if (relay) await relay.resetCooldown(info.id);
   else {
     run.registry.clearAuthExpired(info.id);
-    resetStatusInStateFile(run.state, info.id, run.clock.now());
+    resetStatusInStateFile(run.readState(), info.id, run.clock.now());
   }
   run.io.out(`reset ${info.displayLabel} (${info.id}): cooldown, 403 disable and auth-expired mark cleared`);
   return 0;

@@ -109,3 +109,48 @@ test("writeNow() is on disk when it returns, and an older write still in flight 
   w.stop();
   assert.equal(clock.pending, 0);
 });
+
+test("with a debounce, a value scheduled while a write runs waits for the next window: at most one write per window under steady scheduling", async (t) => {
+  const { path, seen, files, read } = setup(t);
+  const clock = new ManualClock();
+  const w = createCoalescingWriter<number>({ path, clock, debounceMs: 1000, files });
+  w.schedule(1);
+  clock.advance(1000);
+  assert.equal(seen.writes, 1);
+  w.schedule(2); // during the write
+  await new Promise((r) => setTimeout(r, 20)); // the first write lands
+  assert.equal(seen.writes, 1, "not written back to back");
+  clock.advance(999);
+  assert.equal(seen.writes, 1);
+  clock.advance(1);
+  assert.equal(seen.writes, 2, "written when its window ends");
+  await w.flush();
+  assert.equal(read(), 2);
+  w.schedule(3);
+  await w.flush();
+  assert.equal(read(), 3, "flush writes what is scheduled without waiting for the window");
+  w.stop();
+  assert.equal(clock.pending, 0);
+});
+
+test("without a debounce, a value whose write failed is written by stop(); an error after a newer synchronous write is not reported", async (t) => {
+  const { path, seen, files, read } = setup(t);
+  const errors: unknown[] = [];
+  const w = createCoalescingWriter<string>({ path, files, onError: (e) => errors.push(e) });
+  seen.fail = true;
+  w.schedule("lost?");
+  await w.flush();
+  assert.equal(errors.length, 1);
+  seen.fail = false;
+  w.stop();
+  assert.equal(read(), "lost?", "the failed value reached the disk on stop");
+
+  const w2 = createCoalescingWriter<string>({ path, files, onError: (e) => errors.push(e) });
+  seen.fail = true;
+  w2.schedule("older");
+  w2.writeNow("newer"); // lands while the older write is failing
+  await w2.flush();
+  assert.equal(errors.length, 1, "the file is good: no second error");
+  assert.equal(read(), "newer");
+  w2.stop();
+});

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { createMemorySecretStore } from "../../../app/accounts/secret-store.ts";
 import { clientSetup, setupBlocksAsShell } from "../../../app/relay/client-setup.ts";
 import { silentLogger } from "../../../app/base/log.ts";
+import { writeFileAtomic, writeFileAtomicAsync } from "../../../app/base/json-file.ts";
 import { ensureRelayKey, generateRelayKey, RELAY_KEY_PREFIX } from "../../../app/relay/relay-key.ts";
 import { clearRuntimeInfo, readRuntimeInfo, writeRuntimeInfo } from "../../../app/base/runtime-file.ts";
 import { createSnapshotPublisher } from "../../../app/relay/snapshot-publisher.ts";
@@ -138,4 +139,16 @@ test("model map from settings: valid entries kept, malformed ones skipped with a
   settings.set("modelMap", ["nope"]);
   assert.deepEqual(readModelMap(settings, (m) => warnings.push(m)), {});
   assert.equal(warnings.length, 3);
+});
+
+test("an atomic write that fails while writing leaves no temp file behind (sync and async)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cr-atomic-"));
+  try {
+    const notData = 42 as unknown as string; // makes the write itself throw, after the temp file exists
+    assert.throws(() => writeFileAtomic(join(dir, "a.json"), notData));
+    await assert.rejects(() => writeFileAtomicAsync(join(dir, "b.json"), notData));
+    assert.deepEqual(readdirSync(dir), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
