@@ -34,7 +34,7 @@ function externalExcept(bundled: Set<string>): Plugin {
   return {
     name: "external-except",
     setup(b) {
-      b.onResolve({ filter: /^[^./]/ }, (args) => (bundled.has(packageOf(args.path)) ? undefined : { path: args.path, external: true }));
+      b.onResolve({ filter: /^[^./#]/ }, (args) => (bundled.has(packageOf(args.path)) ? undefined : { path: args.path, external: true }));
     },
   };
 }
@@ -52,7 +52,8 @@ export async function buildCli(outDir = `${root}dist/cli`): Promise<void> {
     platform: "node",
     target: "node20",
     plugins: [externalExcept(new Set(BUNDLED_PACKAGES.flatMap((name) => [...dependencyTree(name)])))],
-    // Bundled CommonJS (semver, ajv) still calls require(): give the ES module one.
+    // esbuild turns the bundled CommonJS requires into its own calls; this `require` only
+    // serves one that stays dynamic (a Node built-in named at run time), should a package add one.
     banner: { js: 'import { createRequire as __relayCreateRequire } from "node:module"; const require = __relayCreateRequire(import.meta.url);' },
     sourcemap: "linked",
     logLevel: "warning",

@@ -3,8 +3,11 @@
 // or relay key. Entries written before scoping (service `cursor-relay`, shared by every
 // folder) are moved into the folder's scope when the folder lists that account id AND the
 // entry's token belongs to the same Cursor user (JWT `sub`) as the listed account; any
-// other old entry belongs to another folder and is left alone. The migration runs once per
-// data folder (KEYCHAIN_MIGRATION_FILE notes it), not on every open.
+// other old entry belongs to another folder and is left alone. A moved entry is deleted
+// under the old name, also when the folder already held its own copy: the first folder
+// listing that account and user claims it (two old folders could only have shared one
+// entry anyway). The migration runs once per data folder (KEYCHAIN_MIGRATION_FILE notes
+// it), not on every open.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { readJson, writeJsonAtomic } from "../base/json-file.ts";

@@ -159,7 +159,7 @@ function moveDamagedStateAside(path: string, now: number): string {
     renameSync(path, aside);
     return `the account state file ${path} was damaged; moved it to ${aside} and started with empty usage and no cooldowns`;
   } catch (e) {
-    return `the account state file ${path} was damaged and could not be moved aside (${e instanceof Error ? e.message : String(e)}); it will be overwritten`;
+    return `the account state file ${path} was damaged and could not be moved aside (${e instanceof Error ? e.message : String(e)}); it is read as empty, and the next write replaces it`;
   }
 }
 

@@ -48,7 +48,7 @@ export interface CursorClientHandle extends CursorClient {
   modelList(accessToken: string, cacheKey?: string): Promise<ModelList>;
   /** resolveModelId, with how the name was matched and where the list came from. */
   explainModelId(clientName: string, accessToken: string, cacheKey?: string): Promise<ModelResolution & { source: ModelList["source"] }>;
-  /** Forget the cached model list of one account (or all). */
+  /** Marks one account's cached model list stale (kept as the last good one until a fetch succeeds), or forgets all. */
   invalidateModels(cacheKey?: string): void;
   /** Closes the shared HTTP/2 connection; open runs fail. */
   close(): void;

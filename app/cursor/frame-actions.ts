@@ -11,7 +11,7 @@ import type { CursorEvent, RunOptions, ToolCallRequest } from "./types.ts";
 /** The parts of a Run one frame acts on. */
 export interface FrameTarget {
   readonly tools: McpToolDefinition[];
-  /** The run's own blob store (KV answers, checkpoints). */
+  /** The run's own blob store, which KV requests read and write. */
   readonly blobs: RunOptions["blobs"];
   emit(event: CursorEvent): void;
   reply(frame: AgentClientFrame): void;
@@ -58,8 +58,8 @@ export function actOnFrame(frame: AgentServerFrame, run: FrameTarget): FrameOutc
         run.reply(answerKv(part.kv, run.blobs));
         break;
       case "checkpoint":
-        // The run's own blob store, not a copy: Cursor may set a blob the checkpoint needs
-        // after sending it, and a replay must still find that blob.
+        // Only the bytes: the blobs they reference are in the caller's own store (RunOptions.blobs),
+        // which keeps any blob Cursor sets after this frame; a checkpoint keeps that store.
         run.emit({ type: "checkpoint", bytes: part.bytes });
         break;
       case "exec_control":

@@ -29,7 +29,7 @@ export interface ModelCacheOptions {
 export interface ModelCache {
   getUsableModels(accessToken: string, cacheKey?: string): Promise<CursorModel[]>;
   modelList(accessToken: string, cacheKey?: string): Promise<ModelList>;
-  /** Forget the cached model list of one account (or all). */
+  /** Marks one account's cached model list stale (kept as the last good one until a fetch succeeds), or forgets all. */
   invalidate(cacheKey?: string): void;
 }
 

@@ -25,7 +25,7 @@ export class CheckpointBlobs extends Map<string, Uint8Array> {
     return this.#bytes;
   }
 
-  /** Calls onResize with the change in bytes after every set, delete or clear; returns the unwatch. */
+  /** Calls onResize with the change in bytes (0 for a same-size replacement) after every set, and every delete or clear that removed something; returns the unwatch. */
   watch(onResize: Resize): () => void {
     this.#watchers.add(onResize);
     return () => this.#watchers.delete(onResize);
@@ -41,14 +41,15 @@ export class CheckpointBlobs extends Map<string, Uint8Array> {
   override delete(id: string): boolean {
     const before = this.#costAt(id);
     const had = super.delete(id);
-    this.#resized(-before);
+    if (had) this.#resized(-before);
     return had;
   }
 
   override clear(): void {
     const before = this.#bytes;
+    const had = this.size > 0;
     super.clear();
-    this.#resized(-before);
+    if (had) this.#resized(-before);
   }
 
   #costAt(id: string): number {
@@ -56,8 +57,8 @@ export class CheckpointBlobs extends Map<string, Uint8Array> {
     return data === undefined ? 0 : blobCost(id, data);
   }
 
+  /** Every set is told, even one of the same size: a replaced blob must still reach the disk. */
   #resized(delta: number): void {
-    if (delta === 0) return;
     this.#bytes += delta;
     for (const watcher of [...this.#watchers]) watcher(delta);
   }

@@ -4,7 +4,6 @@
 // synchronously, so a clean stop loses nothing. A file holds a small JSON header (owner
 // account, last update, sizes) followed by the raw checkpoint bytes and the blobs.
 import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Clock, TimerHandle } from "../base/clock.ts";
 import { writeFileAtomic, writeFileAtomicAsync } from "../base/json-file.ts";
@@ -145,7 +144,9 @@ function createCheckpointWrites(dir: string, clock: Clock, debounceMs: number, l
   const writeOne = async (id: string, { change, version }: Unwritten): Promise<void> => {
     if (!current(id, version)) return;
     try {
-      if (change === null) await rm(pathOf(id), { force: true });
+      // The unlink runs on this turn, right after the check: an older removal never lands
+      // after close() wrote a newer version synchronously.
+      if (change === null) rmSync(pathOf(id), { force: true });
       else await writeFileAtomicAsync(pathOf(id), encodeCheckpointFile(change), () => current(id, version));
       if (current(id, version)) unwritten.delete(id);
     } catch (e) {

@@ -9,13 +9,14 @@ test("CheckpointBlobs keeps its size in bytes through set, replace, delete and c
   const unwatch = blobs.watch((d) => seen.push(d));
   blobs.set("bb", new Uint8Array(5)); // +7
   blobs.set("a", new Uint8Array(4)); // 11 -> 5: -6
+  blobs.set("a", new Uint8Array(4).fill(9)); // same size, new bytes: told (0) so it is saved again
   assert.equal(blobs.delete("nope"), false); // no change, no call
   assert.equal(blobs.delete("bb"), true); // -7
-  assert.deepEqual(seen, [7, -6, -7]);
+  assert.deepEqual(seen, [7, -6, 0, -7]);
   assert.equal(blobs.bytes, 5);
   unwatch();
   blobs.clear();
-  assert.deepEqual(seen, [7, -6, -7], "an unwatched watcher hears nothing");
+  assert.deepEqual(seen, [7, -6, 0, -7], "an unwatched watcher hears nothing");
   assert.equal(blobs.bytes, 0);
   assert.equal(blobs.size, 0);
 });

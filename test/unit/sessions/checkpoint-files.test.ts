@@ -160,3 +160,19 @@ test("the store's flush() resolves only when its persistence has flushed (the re
   assert.equal(flushed, true);
   store.close();
 });
+
+test("a blob the run replaces with one of the same size after the put reaches the disk too", async (t) => {
+  const { clock, open } = setup(t);
+  const first = open();
+  const e = entry("A", 5);
+  first.store.put("conv-1", e);
+  clock.advance(500);
+  await first.persistence.flush();
+  e.blobs.set("blob-a", new Uint8Array([7, 7, 7])); // was [1, 2, 3]
+  clock.advance(500);
+  await first.persistence.flush();
+  first.store.close();
+  const second = open();
+  assert.deepEqual([...second.store.get("conv-1", "A")!.blobs.get("blob-a")!], [7, 7, 7]);
+  second.store.close();
+});
