@@ -96,12 +96,14 @@ export function createCursorClient(options: CursorClientOptions = {}): CursorCli
     timeoutMs: options.modelsTimeoutMs ?? 5000,
     ...(options.onDiagnostic ? { onDiagnostic: options.onDiagnostic } : {}),
   });
+  // The same for every Run: built once, not per turn.
+  const deps = runDeps(options, transport, clock, newUuid);
   const explainModelId = async (clientName: string, accessToken: string, cacheKey?: string) => {
     const { models: list, source } = await models.modelList(accessToken, cacheKey);
     return { ...explainModel(clientName, list, options.modelMap ?? {}), source };
   };
   return {
-    run: (runOptions: RunOptions): CursorRun => new CursorRunStream(runDeps(options, transport, clock, newUuid), runOptions),
+    run: (runOptions: RunOptions): CursorRun => new CursorRunStream(deps, runOptions),
     getUsableModels: models.getUsableModels,
     modelList: models.modelList,
     explainModelId,
