@@ -46,8 +46,6 @@ export interface CursorClientOptions {
 export interface CursorClientHandle extends CursorClient {
   /** The account's model list and where it came from: Cursor (now or earlier), or the built-in list. */
   modelList(accessToken: string, cacheKey?: string): Promise<ModelList>;
-  /** resolveModelId, with how the name was matched and where the list came from. */
-  explainModelId(clientName: string, accessToken: string, cacheKey?: string): Promise<ModelResolution & { source: ModelList["source"] }>;
   /** Marks one account's cached model list stale (kept as the last good one until a fetch succeeds), or forgets all. */
   invalidateModels(cacheKey?: string): void;
   /** Closes the shared HTTP/2 connection; open runs fail. */
@@ -96,17 +94,15 @@ export function createCursorClient(options: CursorClientOptions = {}): CursorCli
     timeoutMs: options.modelsTimeoutMs ?? 5000,
     ...(options.onDiagnostic ? { onDiagnostic: options.onDiagnostic } : {}),
   });
-  const explainModelId = async (clientName: string, accessToken: string, cacheKey?: string) => {
-    const { models: list, source } = await models.modelList(accessToken, cacheKey);
-    return { ...explainModel(clientName, list, options.modelMap ?? {}), source };
-  };
+  // The same for every Run: built once, not per turn.
+  const deps = runDeps(options, transport, clock, newUuid);
   return {
-    run: (runOptions: RunOptions): CursorRun => new CursorRunStream(runDeps(options, transport, clock, newUuid), runOptions),
+    run: (runOptions: RunOptions): CursorRun => new CursorRunStream(deps, runOptions),
     getUsableModels: models.getUsableModels,
     modelList: models.modelList,
-    explainModelId,
     async resolveModelId(clientName, accessToken, cacheKey) {
-      const resolution = await explainModelId(clientName, accessToken, cacheKey);
+      const { models: list, source } = await models.modelList(accessToken, cacheKey);
+      const resolution = { ...explainModel(clientName, list, options.modelMap ?? {}), source };
       if (cacheKey !== undefined) options.onModelResolved?.(resolution, cacheKey);
       return resolution.cursorModel;
     },

@@ -39,9 +39,6 @@ export function createLazyCursorClient(options: CursorClientOptions): LazyCursor
     async modelList(accessToken: string, cacheKey?: string) {
       return (await load()).modelList(accessToken, cacheKey);
     },
-    async explainModelId(clientName: string, accessToken: string, cacheKey?: string) {
-      return (await load()).explainModelId(clientName, accessToken, cacheKey);
-    },
     invalidateModels(cacheKey?: string): void {
       real?.invalidateModels(cacheKey); // nothing is cached before it loaded
     },

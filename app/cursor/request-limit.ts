@@ -23,8 +23,28 @@ export function requestTooLargeError(bytes: number, limit: number = MAX_RUN_REQU
   });
 }
 
+/**
+ * Never below a message's encoded size, and found without encoding it: a string counts 3
+ * bytes per UTF-16 unit (UTF-8's most), bytes as they are, any other value 10 (the longest
+ * varint), and each field or element 32 more (tags, lengths, map keys).
+ */
+export function encodedSizeBound(value: unknown): number {
+  if (typeof value === "string") return 3 * value.length;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (typeof value !== "object" || value === null) return 10;
+  let n = 0;
+  if (Array.isArray(value)) {
+    for (const v of value) n += 32 + encodedSizeBound(v);
+    return n;
+  }
+  for (const k in value) n += 32 + 3 * k.length + encodedSizeBound((value as Record<string, unknown>)[k]);
+  return n;
+}
+
 /** The refusal for a first frame (plus `extraBytes` of blobs served with it) over the limit, else undefined. */
 export function oversizedRunRequest(frame: AgentClientFrame, extraBytes: number, limit: number = MAX_RUN_REQUEST_BYTES): RelayError | undefined {
+  // Connect encodes the frame to send it: encode it here only when it may be over the limit.
+  if (encodedSizeBound(frame) + extraBytes <= limit) return undefined;
   const bytes = toBinary(AgentClientFrameSchema, frame).byteLength + extraBytes;
   return bytes > limit ? requestTooLargeError(bytes, limit) : undefined;
 }

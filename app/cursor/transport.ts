@@ -55,8 +55,6 @@ export interface CursorTransportOptions {
   extraInterceptors?: Interceptor[];
   /** Times the cancel of a stream whose request side stays open after its response ended. */
   clock?: Clock;
-  /** Default DEFAULT_DRAIN_MS. */
-  drainMs?: number;
 }
 
 export interface CursorTransport {
@@ -69,7 +67,6 @@ export interface CursorTransport {
 /** The shared HTTP/2 session, closing each stream's request side once its response has ended. */
 class ClosingSessionManager extends Http2SessionManager {
   private readonly clock: Clock;
-  private readonly drainMs: number;
 
   constructor(options: CursorTransportOptions) {
     super(
@@ -79,12 +76,11 @@ class ClosingSessionManager extends Http2SessionManager {
       { settings: { initialWindowSize: 4 * 1024 * 1024 } },
     );
     this.clock = options.clock ?? systemClock;
-    this.drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
   }
 
   override async request(method: string, path: string, headers: OutgoingHttpHeaders, options: Omit<ClientSessionRequestOptions, "signal">): Promise<ClientHttp2Stream> {
     const stream = await super.request(method, path, headers, options);
-    closeRequestSideAfterResponse(stream, this.clock, this.drainMs);
+    closeRequestSideAfterResponse(stream, this.clock, DEFAULT_DRAIN_MS);
     return stream;
   }
 }

@@ -2,7 +2,7 @@
 // tool results the client is answering now, and the flattened transcript for a fresh
 // account (docs/protocol.md §6.3–§6.4).
 import type { ImageInput, ToolDefinition } from "../cursor/types.ts";
-import type { ChatRequest, ToolChoice, TranscriptEntry } from "./chat-request.ts";
+import type { ChatRequest, TranscriptEntry } from "./chat-request.ts";
 import { flattenTranscript } from "./flatten.ts";
 import { planTools, withToolInstruction } from "./tool-choice.ts";
 
@@ -35,8 +35,6 @@ export interface TurnInput {
   images: ImageInput[];
   maxTokens?: number | undefined;
   inputTokens: number;
-  /** The client's tool_choice, when it sent one. */
-  toolChoice?: ToolChoice | undefined;
 }
 
 export interface TurnInputOptions {
@@ -89,7 +87,6 @@ export function turnInputFrom(req: ChatRequest, options: TurnInputOptions): Turn
     parallelToolCalls: req.parallelToolCalls ?? true,
     images,
     maxTokens: req.maxTokens,
-    toolChoice: req.toolChoice,
     get inputTokens() {
       return typeof options.inputTokens === "function" ? options.inputTokens() : options.inputTokens;
     },

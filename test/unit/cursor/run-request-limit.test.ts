@@ -4,7 +4,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { RelayError } from "../../../app/base/errors.ts";
 import { CursorRunStream } from "../../../app/cursor/run.ts";
-import { MAX_RUN_REQUEST_BYTES } from "../../../app/cursor/request-limit.ts";
+import { toBinary } from "@bufbuild/protobuf";
+import { AgentClientFrameSchema } from "../../../proto/gen/agent/v1/agent_service_pb.ts";
+import { buildRunRequestFrame } from "../../../app/cursor/request-builder.ts";
+import { encodedSizeBound, MAX_RUN_REQUEST_BYTES } from "../../../app/cursor/request-limit.ts";
 import type { RunOptions } from "../../../app/cursor/types.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 import { ScriptedAgent } from "./scripted-agent-client.ts";
@@ -63,4 +66,25 @@ test("just under a configured limit opens the Run", () => {
   const over = start({ userText: "z".repeat(5000) }, 4096);
   assert.equal(over.run.closed, true);
   assert.equal(over.run.error?.status, 413);
+});
+
+test("the size bound that spares the encode is never below the encoded size, and only the exact size refuses", () => {
+  const frame = buildRunRequestFrame({
+    accessToken: "tok",
+    conversationId: "c-1",
+    modelId: "composer-2",
+    userText: "plain, é, €, 😀 and a lone \uD800 surrogate",
+    systemPrompt: "be brief",
+    checkpoint: new Uint8Array(300).fill(7),
+    blobs: new Map(),
+    tools: [{ name: "Read", description: "Read a file", inputSchema: { type: "object", properties: { n: { type: "number", enum: [-1, 2.5, 1e300] } } } }],
+    images: [{ mimeType: "image/png", data: new Uint8Array(1000).fill(1) }],
+  });
+  assert.ok(encodedSizeBound(frame) >= toBinary(AgentClientFrameSchema, frame).byteLength);
+
+  // 3000 one-byte characters: bound over 4096 (3 bytes each), encoded size under it.
+  const { agent, run } = start({ userText: "z".repeat(3000) }, 4096);
+  assert.equal(run.closed, false, "a request whose encoded size fits opens, whatever the bound says");
+  run.close();
+  assert.equal(agent.calls, 1);
 });
