@@ -21,14 +21,19 @@ import { at, decodeBase64, describe, expectArray, expectNonEmptyString, expectOb
 
 const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/webp", "image/gif", "image/heic", "image/heif"]);
 
+/** A part's text, unless the part is a replayed thought (or has no text). */
+function visibleText(part: JsonObject, path: string): string | undefined {
+  const text = optionalString(own(part, "text"), at(path, "text"));
+  return own(part, "thought") === true ? undefined : text;
+}
+
 /** Text parts of a Content (systemInstruction), thoughts left out. */
 export function contentText(content: JsonObject, path: string): string {
-  const parts = expectArray(own(content, "parts"), at(path, "parts"));
+  const partsPath = at(path, "parts");
   const texts: string[] = [];
-  parts.forEach((raw, i) => {
-    const part = expectObject(raw, at(at(path, "parts"), i));
-    const text = optionalString(own(part, "text"), at(at(at(path, "parts"), i), "text"));
-    if (text !== undefined && own(part, "thought") !== true) texts.push(text);
+  expectArray(own(content, "parts"), partsPath).forEach((raw, i) => {
+    const text = visibleText(expectObject(raw, at(partsPath, i)), at(partsPath, i));
+    if (text !== undefined) texts.push(text);
   });
   return joinTextParts(texts);
 }
@@ -80,8 +85,8 @@ function modelEntry(parts: unknown[], path: string, contentIndex: number, calls:
       calls.push({ id, name, answered: false });
       return;
     }
-    const text = optionalString(own(part, "text"), at(p, "text"));
-    if (text !== undefined && own(part, "thought") !== true) texts.push(text);
+    const text = visibleText(part, p);
+    if (text !== undefined) texts.push(text);
     // thoughts, inlineData, executableCode, … in a model turn: nothing Cursor needs back
   });
   return { role: "assistant", text: joinTextParts(texts), toolCalls };
@@ -110,8 +115,8 @@ function userEntries(parts: unknown[], path: string, calls: OpenCall[]): Transcr
     if (file !== undefined && file !== null) {
       throw invalid(at(p, "fileData"), "file references are not supported by this relay; send the content inline (text or inlineData)");
     }
-    const text = optionalString(own(part, "text"), at(p, "text"));
-    if (text !== undefined && own(part, "thought") !== true) texts.push(text);
+    const text = visibleText(part, p);
+    if (text !== undefined) texts.push(text);
   });
   const text = joinTextParts(texts);
   const last = results.at(-1);

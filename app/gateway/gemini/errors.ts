@@ -42,10 +42,5 @@ export function geminiErrorBody(err: RelayError): GeminiErrorBody {
   return { error: { code: err.status, message: err.message, status: geminiErrorStatus(err.status) } };
 }
 
-/** Headers for an error response (the retry hint when the error carries one). */
-export function geminiErrorHeaders(err: RelayError): Record<string, string> {
-  return retryHeaders(err);
-}
-
-/** The format's errors, as the response writers take them. */
-export const geminiErrors: ErrorFormat = { body: geminiErrorBody, headers: geminiErrorHeaders };
+/** The format's errors, as the response writers take them (headers: the retry hint when the error carries one). */
+export const geminiErrors: ErrorFormat = { body: geminiErrorBody, headers: retryHeaders };

@@ -42,7 +42,7 @@ export function createGeminiJsonSink(channel: ResponseChannel, options: GeminiJs
       text: (t: string) => append(t, false),
       thinking: (t: string) => append(t, true),
       thinkingDone() {
-        open = null;
+        if (open?.thought === true) open = null;
       },
       toolCall(call: ToolCallRequest) {
         open = null;

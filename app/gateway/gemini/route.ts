@@ -13,7 +13,7 @@ const V1_METHOD = /^\/v1\/models\/[^/]+(?::|%3a)/i;
 export function isGeminiRequest(path: string, headers: Record<string, string | string[] | undefined>): boolean {
   if (path.startsWith(GEMINI_PREFIX) || V1_METHOD.test(path)) return true;
   const google = headers["x-goog-api-key"] !== undefined || headers["x-goog-api-client"] !== undefined;
-  return google && (path === "/v1/models" || path === "/v1/models/" || path.startsWith("/v1/models/"));
+  return google && (path === "/v1/models" || path.startsWith("/v1/models/"));
 }
 
 export type GeminiMethod = "generateContent" | "streamGenerateContent" | "countTokens";

@@ -38,7 +38,7 @@ export function createGeminiRoutes(deps: GeminiRouteDeps): GeminiRoutes {
       channel.json(200, geminiModelList(models));
       return;
     }
-    const name = target.model.replace(/^models\//, "");
+    const name = target.model;
     const found = models.find((m) => m.id === name);
     // A Gemini name (gemini-2.5-pro) is served by whatever Cursor model it maps to.
     if (!found && !/^gemini-/i.test(name)) throw new RelayError({ kind: "not_found", status: 404, message: `no model ${JSON.stringify(name.slice(0, 100))}` });

@@ -1,8 +1,7 @@
 // A turn rendered as one non-streaming chat.completion. Text and reasoning are
 // collected, tool calls listed in order, and the JSON goes out on end(). As for the
 // Anthropic JSON writer, contentStarted turns true with the first collected content so
-// a later failure is reported instead of retried into a duplicate (docs/protocol.md §10,
-// 551824696).
+// a later failure is reported instead of retried into a duplicate (docs/protocol.md §10).
 import { systemClock } from "../../base/clock.ts";
 import type { ToolCallRequest } from "../../cursor/types.ts";
 import type { ResponseChannel } from "../http/channel.ts";

@@ -115,6 +115,17 @@ test("json: one response with merged text and thought parts, a functionCall, fin
   });
 });
 
+test("json: the end of hidden thinking does not split the text around it (only an open thought part closes)", () => {
+  const ch = createMemoryChannel();
+  const sink = createGeminiJsonSink(ch, { ...OPTIONS, showThinking: false, jsonOutput: true });
+  sink.handle({ type: "text", text: '{"msg": "Hello ' });
+  sink.handle({ type: "thinking", text: "hidden" });
+  sink.handle({ type: "thinking_done", durationMs: 1 });
+  sink.handle({ type: "text", text: 'world"}' });
+  sink.end("end_turn");
+  assert.deepEqual((ch.body as { candidates: Array<{ content: { parts: unknown[] } }> }).candidates[0]!.content.parts, [{ text: '{"msg": "Hello world"}' }]);
+});
+
 test("json: asArray wraps the response (streamGenerateContent without alt=sse); failures keep Google's shape", () => {
   const ch = createMemoryChannel();
   const sink = createGeminiJsonSink(ch, { ...OPTIONS, asArray: true });
