@@ -28,16 +28,13 @@ function action<K extends ControlActionName, I extends object>(spec: Omit<Action
   return { ...spec, channel: `cursor-relay:${spec.name}` };
 }
 
+/** An action that takes no input: only `{}` travels, and the ControlApi is called with no argument. */
+function bare<K extends ControlActionName>(name: K, method: HttpMethod, path: string, status: 200 | 204): ActionSpec<K, Record<string, never>> {
+  return action({ name, method, path, status, toInput: () => ({}), parse: noInput, invoke: (api) => (api[name] as () => ReturnType<ControlApi[K]>)() });
+}
+
 export const controlActions = {
-  getSnapshot: action({
-    name: "getSnapshot",
-    method: "GET",
-    path: "snapshot",
-    status: 200,
-    toInput: () => ({}),
-    parse: noInput,
-    invoke: (api) => api.getSnapshot(),
-  }),
+  getSnapshot: bare("getSnapshot", "GET", "snapshot", 200),
   setProxyRunning: action({
     name: "setProxyRunning",
     method: "POST",
@@ -100,24 +97,8 @@ export const controlActions = {
     parse: idInput("id"),
     invoke: (api, { id }) => api.resetCooldown(id),
   }),
-  regenerateRelayKey: action({
-    name: "regenerateRelayKey",
-    method: "POST",
-    path: "relay-key/regenerate",
-    status: 204,
-    toInput: () => ({}),
-    parse: noInput,
-    invoke: (api) => api.regenerateRelayKey(),
-  }),
-  revealRelayKey: action({
-    name: "revealRelayKey",
-    method: "POST", // a POST, so no cache or prefetch ever holds the key
-    path: "relay-key/reveal",
-    status: 200,
-    toInput: () => ({}),
-    parse: noInput,
-    invoke: (api) => api.revealRelayKey(),
-  }),
+  regenerateRelayKey: bare("regenerateRelayKey", "POST", "relay-key/regenerate", 204),
+  revealRelayKey: bare("revealRelayKey", "POST", "relay-key/reveal", 200), // a POST, so no cache or prefetch ever holds the key
   getClientSetup: action({
     name: "getClientSetup",
     method: "GET",
@@ -130,51 +111,11 @@ export const controlActions = {
       ),
     invoke: (api, { revealKey }) => api.getClientSetup({ revealKey }),
   }),
-  configureClaudeCode: action({
-    name: "configureClaudeCode",
-    method: "POST",
-    path: "claude-code/configure",
-    status: 200,
-    toInput: () => ({}),
-    parse: noInput,
-    invoke: (api) => api.configureClaudeCode(),
-  }),
-  undoConfigureClaudeCode: action({
-    name: "undoConfigureClaudeCode",
-    method: "POST",
-    path: "claude-code/undo",
-    status: 204,
-    toInput: () => ({}),
-    parse: noInput,
-    invoke: (api) => api.undoConfigureClaudeCode(),
-  }),
-  runSelfTest: action({
-    name: "runSelfTest",
-    method: "POST",
-    path: "self-test",
-    status: 200,
-    toInput: () => ({}),
-    parse: noInput,
-    invoke: (api) => api.runSelfTest(),
-  }),
-  configureCodex: action({
-    name: "configureCodex",
-    method: "POST",
-    path: "codex/configure",
-    status: 200,
-    toInput: () => ({}),
-    parse: noInput,
-    invoke: (api) => api.configureCodex(),
-  }),
-  undoConfigureCodex: action({
-    name: "undoConfigureCodex",
-    method: "POST",
-    path: "codex/undo",
-    status: 204,
-    toInput: () => ({}),
-    parse: noInput,
-    invoke: (api) => api.undoConfigureCodex(),
-  }),
+  configureClaudeCode: bare("configureClaudeCode", "POST", "claude-code/configure", 200),
+  undoConfigureClaudeCode: bare("undoConfigureClaudeCode", "POST", "claude-code/undo", 204),
+  runSelfTest: bare("runSelfTest", "POST", "self-test", 200),
+  configureCodex: bare("configureCodex", "POST", "codex/configure", 200),
+  undoConfigureCodex: bare("undoConfigureCodex", "POST", "codex/undo", 204),
   refreshQuota: action({
     name: "refreshQuota",
     method: "POST",

@@ -12,7 +12,7 @@ import { RelayError } from "./errors.ts";
 
 export { controlActionNames, controlActions, type ActionInput, type ActionSpec, type ControlActionName, type ControlActions, type HttpMethod } from "./control-actions.ts";
 export { LABEL_PATTERN, LABEL_RULE, type Parsed } from "./control-fields.ts";
-export { EVENTS_PATH, MANAGEMENT_PREFIX, SNAPSHOT_EVENT, httpCallFor, httpInput, matchHttpRoute, type HttpCall, type ManagementRoute } from "./control-http.ts";
+export { EVENTS_PATH, MANAGEMENT_PREFIX, SNAPSHOT_EVENT, httpCallFor, httpInput, httpRequestInit, matchHttpRoute, readManagementReply, type HttpCall, type ManagementReply, type ManagementRoute } from "./control-http.ts";
 export { IPC_SNAPSHOT, IPC_SUBSCRIBE, IPC_UNSUBSCRIBE, type IpcReply } from "./control-ipc.ts";
 
 /** Every action of the ControlApi, each made by `act` (one transport's caller), in one place. */

@@ -97,3 +97,36 @@ export function httpInput(
   }
   return ok({ ...(body as Record<string, unknown>), ...params });
 }
+
+/** Client side: the fetch() options that send a call, with the caller's headers (the JSON body only when it has a field). */
+export function httpRequestInit(call: HttpCall, headers: Record<string, string>): { method: HttpMethod; headers: Record<string, string>; body: string | null } {
+  const hasBody = call.body !== undefined && Object.keys(call.body).length > 0;
+  return {
+    method: call.method,
+    headers: { ...headers, ...(hasBody ? { "content-type": "application/json" } : {}) },
+    body: hasBody ? JSON.stringify(call.body) : null,
+  };
+}
+
+/** What a management reply said: a 2xx's JSON (undefined for 204), else the relay's error fields (null when the body has none). */
+export type ManagementReply = { ok: true; value: unknown } | { ok: false; status: number; type: string | null; message: string | null };
+
+/** Client side: reads a reply (the part of a fetch Response it needs). */
+export async function readManagementReply(res: { status: number; ok: boolean; text(): Promise<string> }): Promise<ManagementReply> {
+  if (res.status === 204) return { ok: true, value: undefined };
+  const text = await res.text();
+  let body: unknown = undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: no value, no error fields
+  }
+  if (res.ok) return { ok: true, value: body };
+  const err = (body as { error?: { type?: unknown; message?: unknown } } | undefined)?.error;
+  return {
+    ok: false,
+    status: res.status,
+    type: typeof err?.type === "string" ? err.type : null,
+    message: typeof err?.message === "string" ? err.message : null,
+  };
+}

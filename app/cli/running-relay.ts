@@ -8,7 +8,7 @@
 // `management-key-running` while it runs; a process of the same user can read it, nobody
 // else can, and it never lands in a plain file. Without it (e.g. a relay from an older
 // version) the command says so instead of editing files under a running relay.
-import { httpCallFor, inputFromArgs, type ControlActionName } from "../base/control-contract.ts";
+import { httpCallFor, httpRequestInit, inputFromArgs, readManagementReply, type ControlActionName } from "../base/control-contract.ts";
 import type { ControlApi } from "../base/control-api.ts";
 import { RelayError, type RelayErrorKind } from "../base/errors.ts";
 import { MANAGEMENT_KEY_ENTRY, readRuntimeInfo } from "../base/runtime-file.ts";
@@ -40,21 +40,16 @@ export async function runningRelay(dataDir: string, secrets: Pick<SecretStore, "
     const http = httpCallFor(name, inputFromArgs(name, args));
     let res: Response;
     try {
-      res = await fetch(new URL(http.path, info.url), {
-        method: http.method,
-        headers: { authorization: `Bearer ${key}`, ...(http.body ? { "content-type": "application/json" } : {}) },
-        ...(http.body ? { body: JSON.stringify(http.body) } : {}),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
+      res = await fetch(new URL(http.path, info.url), { ...httpRequestInit(http, { authorization: `Bearer ${key}` }), signal: AbortSignal.timeout(TIMEOUT_MS) });
     } catch (e) {
       throw new RelayError({ kind: "config", status: 503, message: `the relay at ${info.url} (pid ${info.pid}) does not answer: ${e instanceof Error ? e.message : String(e)}` });
     }
-    if (res.ok) return void (await res.arrayBuffer());
-    const body = (await res.json().catch(() => null)) as { error?: { type?: string; message?: string } } | null;
+    const reply = await readManagementReply(res);
+    if (reply.ok) return;
     throw new RelayError({
-      kind: (body?.error?.type ?? "config") as RelayErrorKind,
-      status: res.status,
-      message: body?.error?.message ?? `the relay at ${info.url} answered ${res.status}`,
+      kind: (reply.type ?? "config") as RelayErrorKind,
+      status: reply.status,
+      message: reply.message ?? `the relay at ${info.url} answered ${reply.status}`,
     });
   };
   return {

@@ -6,6 +6,7 @@ import { commandArgs, portOption, UsageError } from "./options.ts";
 import { checkDataDir } from "./data-dir-check.ts";
 import { createRelayApp, DEFAULT_HOST, DEFAULT_PORT, type RelayApp, type RelayAppOptions } from "../relay/relay-app.ts";
 import { tuneHeapForRelay } from "../relay/heap-tuning.ts";
+import { readApiKey } from "../relay/relay-config.ts";
 import { createLogger, type LogLevel } from "../base/log.ts";
 import { ensureRendererBuilt } from "../relay/renderer-dir.ts";
 import { LOOPBACK_HOSTS } from "../gateway/listen.ts";
@@ -51,8 +52,7 @@ export async function serveCommand(argv: string[], io: CommandIo, deps: ServeDep
   const host = (values.host as string | undefined) ?? DEFAULT_HOST;
   const level = (values["log-level"] as string | undefined) ?? "info";
   if (!["debug", "info", "warn", "error"].includes(level)) throw new UsageError(`--log-level: must be debug, info, warn or error`, usage);
-  const apiKey = (values["api-key"] as string | undefined) ?? (io.env.CURSOR_RELAY_API_KEY || undefined);
-  if (apiKey !== undefined && apiKey.length < 8) throw new UsageError("--api-key: use at least 8 characters", usage);
+  const apiKey = readApiKey((values["api-key"] as string | undefined) ?? (io.env.CURSOR_RELAY_API_KEY || undefined), (m) => new UsageError(`--api-key: ${m}`, usage));
 
   checkDataDir(global.dataDir, io.env, (m) => io.err(`warning: ${m}`));
   tuneHeapForRelay();

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { drift } from "../cursor/drift.ts";
 import { upstreamErrors } from "../cursor/upstream-errors.ts";
 import type { DoctorResult } from "./doctor.ts";
+import { JWT } from "./header-capture.ts";
 
 export const BUNDLE_FORMAT = "cursor-relay-diagnostic-bundle/1";
 
@@ -66,7 +67,7 @@ export function listDataDir(dataDir: string, depth = 2): DataDirEntry[] {
   return out;
 }
 
-const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/g;
+// Stops at a quote or a backslash: the text scrubbed here is JSON, not one header value.
 const BEARER = /\bBearer\s+[^\s"\\]+/gi;
 
 /** Removes every listed secret, and anything that looks like a bearer token or a JWT. */

@@ -2,7 +2,7 @@
 // relay key, and has its proxy switched on. count_tokens is used because it checks the
 // key and the switch like a chat request does but never reaches Cursor.
 import { readRuntimeInfo } from "../base/runtime-file.ts";
-import { errorText, fail, pass, skip, type CheckOutcome } from "./check.ts";
+import { BUG_REPORT, errorText, fail, pass, skip, type CheckOutcome } from "./check.ts";
 
 export interface RelayCheckOptions {
   dataDir: string;
@@ -36,6 +36,6 @@ export async function checkRunningRelay(options: RelayCheckOptions): Promise<Che
     return fail(`${info.url} refuses the stored relay key`, "the relay was started with another key (--api-key / CURSOR_RELAY_API_KEY); run `cursor-relay env` against it, or restart it without --api-key");
   }
   if (res.status === 503) return fail(`${info.url} answers, but its proxy is switched off`, "turn the proxy on in the tray menu or the dashboard");
-  if (!res.ok) return fail(`${info.url} answered ${res.status} to a key check`, "restart the relay; attach `cursor-relay doctor --bundle FILE` to a bug report if it persists");
+  if (!res.ok) return fail(`${info.url} answered ${res.status} to a key check`, `restart the relay; ${BUG_REPORT} if it persists`);
   return pass(`${info.url} (pid ${info.pid}): reachable, key valid, proxy on`);
 }

@@ -7,11 +7,10 @@ import type { UsageApi } from "../accounts/usage-api.ts";
 import type { Clock } from "../base/clock.ts";
 import { toRelayError } from "../base/errors.ts";
 import { poolUsedUp, type QuotaFigures, type QuotaPool } from "../base/quota.ts";
-import { fail, pass, type CheckOutcome } from "./check.ts";
+import { BUG_REPORT, fail, pass, RELOGIN, type CheckOutcome } from "./check.ts";
 
-const RELOGIN = "log in again with `cursor-relay login` (the same Cursor user replaces the account), then `cursor-relay doctor` once more";
 const RETRY =
-  "Cursor's usage service or the network failed; serving does not depend on it (the relay keeps its last figures) — try again in a few minutes, and attach `cursor-relay doctor --bundle FILE` to a bug report if it persists";
+  `Cursor's usage service or the network failed; serving does not depend on it (the relay keeps its last figures) — try again in a few minutes, and ${BUG_REPORT} if it persists`;
 
 const POOL_LABEL: Record<QuotaPool, string> = { auto: "Auto", api: "API" };
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);

@@ -14,6 +14,11 @@ export const pass = (detail: string): CheckOutcome => ({ status: "pass", detail 
 export const fail = (detail: string, next: string): CheckOutcome => ({ status: "fail", detail, next });
 export const skip = (detail: string): CheckOutcome => ({ status: "skip", detail });
 
+/** The next step when a check meets something only a bug report can settle. */
+export const BUG_REPORT = "attach `cursor-relay doctor --bundle FILE` to a bug report";
+/** The next step when Cursor refuses an account's token. */
+export const RELOGIN = "log in again with `cursor-relay login` (the same Cursor user replaces the account), then `cursor-relay doctor` once more";
+
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export async function timedCheck(

@@ -7,9 +7,7 @@ import type { Clock } from "../base/clock.ts";
 import { classifyCursorError } from "../cursor/error-classification.ts";
 import { modelsFromResponse } from "../cursor/models.ts";
 import { ACCESS_TOKEN, type CursorTransport } from "../cursor/transport.ts";
-import { errorText, fail, pass, type CheckOutcome } from "./check.ts";
-
-const RELOGIN = "log in again with `cursor-relay login` (the same Cursor user replaces the account), then `cursor-relay doctor` once more";
+import { BUG_REPORT, errorText, fail, pass, RELOGIN, type CheckOutcome } from "./check.ts";
 
 function inWords(ms: number): string {
   const min = Math.round(Math.abs(ms) / 60_000);
@@ -59,7 +57,7 @@ export async function checkModels(
     const next =
       err.kind === "upstream_auth"
         ? RELOGIN
-        : "Cursor's service or the network failed; try again in a few minutes, and attach `cursor-relay doctor --bundle FILE` to a bug report if it persists";
+        : `Cursor's service or the network failed; try again in a few minutes, and ${BUG_REPORT} if it persists`;
     return { outcome: fail(`GetUsableModels failed: ${err.message}`, next), modelIds: [] };
   }
 }

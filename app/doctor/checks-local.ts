@@ -2,7 +2,7 @@
 // and the secret store (reachable, unlocked: a read answers).
 import { accessSync, constants, statSync } from "node:fs";
 import type { SecretStore } from "../accounts/secret-store.ts";
-import { errorText, fail, pass, skip, type CheckOutcome } from "./check.ts";
+import { errorText, fail, pass, type CheckOutcome } from "./check.ts";
 
 export function checkDataDir(dataDir: string, platform: NodeJS.Platform = process.platform): CheckOutcome {
   let stat;
@@ -43,5 +43,3 @@ export async function checkSecretStore(open: () => Promise<SecretStore>): Promis
   }
   return { outcome: pass(`${store.kind} reachable and unlocked`), store };
 }
-
-export const skipped = (why: string): CheckOutcome => skip(why);

@@ -11,7 +11,7 @@ import { drift, type DriftEntry } from "../cursor/drift.ts";
 import { FALLBACK_MODELS } from "../cursor/models.ts";
 import { readRuntimeInfo } from "../base/runtime-file.ts";
 import { createCursorTransport, DEFAULT_CLIENT_VERSION, type CursorTransport } from "../cursor/transport.ts";
-import { fail, pass, skip, timedCheck, type CheckOutcome } from "./check.ts";
+import { BUG_REPORT, fail, pass, skip, timedCheck, type CheckOutcome } from "./check.ts";
 import { checkRunningRelay } from "./check-relay.ts";
 import { checkModels, checkToken } from "./checks-account.ts";
 import { checkUsage } from "./check-usage.ts";
@@ -49,8 +49,6 @@ export interface DoctorResult {
   /** Every token and key the checks handled, so a bundle writer can prove none leaks. */
   secretsSeen: string[];
 }
-
-const BUG_REPORT = "attach `cursor-relay doctor --bundle FILE` to a bug report";
 
 function driftSince(before: Map<string, number>): DriftEntry[] {
   return drift

@@ -9,7 +9,8 @@ export interface CapturedCall {
 }
 
 const SECRET_NAME = /auth|token|key|cookie|secret|session|password|signature/i;
-const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/g;
+/** What a JWT looks like wherever it hides (the bundle scrubs its whole text with it too). */
+export const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/g;
 const BEARER = /\bBearer\s+\S+/gi;
 
 /** A header value safe to show: credentials by name or by shape become `<redacted>`. */

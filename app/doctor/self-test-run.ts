@@ -10,7 +10,7 @@ import { RelayError } from "../base/errors.ts";
 import { CursorRunStream } from "../cursor/run.ts";
 import type { CursorTransport } from "../cursor/transport.ts";
 import type { ToolDefinition } from "../cursor/types.ts";
-import { fail, pass, type CheckOutcome } from "./check.ts";
+import { BUG_REPORT, errorText, fail, pass, type CheckOutcome } from "./check.ts";
 
 export const ECHO_TOOL_NAME = "relay_echo";
 
@@ -90,20 +90,20 @@ export async function selfTestRun(options: SelfTestRunOptions): Promise<SelfTest
     }
   } catch (e) {
     const err = e instanceof RelayError ? e : undefined;
-    const detail = `the Run failed after ${answerChars} characters: ${e instanceof Error ? e.message : String(e)}`;
+    const detail = `the Run failed after ${answerChars} characters: ${errorText(e)}`;
     const next =
       err?.kind === "upstream_auth"
         ? "log in again with `cursor-relay login`"
         : err?.kind === "rate_limited"
           ? "this account is out of quota or rate limited; wait, or use another account"
-          : "try again in a few minutes; if it keeps failing, attach `cursor-relay doctor --bundle FILE` to a bug report";
+          : `try again in a few minutes; if it keeps failing, ${BUG_REPORT}`;
     return { outcome: fail(detail, next), tokens };
   } finally {
     timer.cancel();
     run.close();
   }
   const seen = `answer ${answerChars} chars, echo tool ${echoed === 0 ? "not called" : "round trip ok"}, checkpoint ${checkpoint ? "yes" : "no"}, ${tokens} tokens (not counted in usage)`;
-  const reportNext = "attach `cursor-relay doctor --bundle FILE` to a bug report: Cursor's protocol may have changed";
+  const reportNext = `${BUG_REPORT}: Cursor's protocol may have changed`;
   if (timedOut) return { outcome: fail(`the turn did not end within ${options.timeoutMs / 1000} s (${seen})`, reportNext), tokens };
   if (!turnEnded) return { outcome: fail(`the stream ended without turn_ended (${seen})`, reportNext), tokens };
   if (answerChars === 0) return { outcome: fail(`no answer text (${seen})`, reportNext), tokens };

@@ -3,7 +3,7 @@
 // `npm start` behaves alike whether it opens the tray app or falls back to `serve`.
 import { RelayError } from "../base/errors.ts";
 import { DEFAULT_PORT } from "../relay/relay-app.ts";
-import { readPort, readRelayConfig, type RelayConfig } from "../relay/relay-config.ts";
+import { readApiKey, readPort, readRelayConfig, type RelayConfig } from "../relay/relay-config.ts";
 
 export interface ElectronRelayOptions extends RelayConfig {
   port: number;
@@ -16,8 +16,7 @@ const bad = (message: string) => new RelayError({ kind: "config", status: 2, mes
 export function electronRelayOptions(env: NodeJS.ProcessEnv): ElectronRelayOptions {
   const global = readRelayConfig({}, env, bad);
   const portText = readPort(env.CURSOR_RELAY_PORT || String(DEFAULT_PORT), (message) => bad(`CURSOR_RELAY_PORT: ${message}`));
-  const apiKey = env.CURSOR_RELAY_API_KEY || undefined;
-  if (apiKey !== undefined && apiKey.length < 8) throw bad("CURSOR_RELAY_API_KEY: use at least 8 characters");
+  const apiKey = readApiKey(env.CURSOR_RELAY_API_KEY || undefined, (message) => bad(`CURSOR_RELAY_API_KEY: ${message}`));
   return {
     ...global,
     port: Number(portText),

@@ -1,5 +1,5 @@
 // The relay's own settings from flags or the environment, read the same way by both faces
-// (`cursor-relay serve` and the tray app): data folder, Cursor URL, secret store, port.
+// (`cursor-relay serve` and the tray app): data folder, Cursor URL, secret store, port, relay key.
 // Each bad value is reported through `fail`, so every face words its error its own way.
 import { defaultDataDir } from "../base/paths.ts";
 import { DEFAULT_CURSOR_API } from "../base/cursor-api.ts";
@@ -46,5 +46,11 @@ export function readRelayConfig(
 /** A port number as written, checked. */
 export function readPort(text: string, fail: ConfigFailure): string {
   if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) throw fail(`not a port number: ${JSON.stringify(text)}`);
+  return text;
+}
+
+/** A relay key given by hand (--api-key or CURSOR_RELAY_API_KEY), checked; undefined when none is given. */
+export function readApiKey(text: string | undefined, fail: ConfigFailure): string | undefined {
+  if (text !== undefined && text.length < 8) throw fail("use at least 8 characters");
   return text;
 }
