@@ -126,3 +126,16 @@ export function serveCalls(handlers: Record<string, (...args: never[]) => unknow
   process.on("disconnect", () => void onShutdown().finally(() => process.exit(0)));
   process.send?.({ ready: true });
 }
+
+/** One fake Cursor child for a figure's runs, one after another, stopped after the last. */
+export async function runsAgainstFake<R>(runs: number, oneRun: (fake: Child, fakeUrl: string) => Promise<R>): Promise<R[]> {
+  const fake = await startChild("fake");
+  try {
+    const fakeUrl = await fake.call<string>("url");
+    const all: R[] = [];
+    for (let i = 0; i < runs; i++) all.push(await oneRun(fake, fakeUrl));
+    return all;
+  } finally {
+    await fake.stop();
+  }
+}
