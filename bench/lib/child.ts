@@ -22,8 +22,9 @@ export interface Child {
 const compiledChildren = new Map<string, Promise<string>>();
 
 /**
- * The relay child compiled like the shipped command line (scripts/build-cli.ts: esbuild,
- * packages external), so its RSS and start-up are the product's, not tsx's.
+ * The relay child compiled with esbuild as the shipped command line is (scripts/build-cli.ts),
+ * so its RSS and start-up are compiled code's, not tsx's; unlike the CLI it keeps every
+ * package external (the CLI bundles conf, the Connect/protobuf stack and jose).
  */
 function compiledChild(name: string): Promise<string> {
   let p = compiledChildren.get(name);
