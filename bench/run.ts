@@ -16,7 +16,7 @@ import { translationFigure, type TranslationResult } from "./figures/translation
 import { ttftFigure, type TtftLevel } from "./figures/ttft.ts";
 import { ttftDuringPollsFigure, type TtftDuringPollsResult } from "./figures/ttft-during-polls.ts";
 import { machine } from "./lib/machine.ts";
-import { startRig, BENCH_MAX_CONCURRENT_PER_KEY } from "./lib/rig.ts";
+import { startRig, withRig, BENCH_MAX_CONCURRENT_PER_KEY } from "./lib/rig.ts";
 import { range, renderTable, type Row } from "./lib/table.ts";
 
 const FIGURES = ["translation", "ttft", "throughput", "large-context", "memory", "startup", "stalled-clients", "polls"] as const;
@@ -161,37 +161,15 @@ async function main(): Promise<void> {
 
   const translation = only.has("translation") ? await timed("translation", () => translationFigure(), errors) : undefined;
   const ttft = only.has("ttft") ? await timed("time to first token", () => ttftFigure(() => startRig({ forwarder: true })), errors) : undefined;
-  let throughput: ThroughputResult | undefined;
-  if (only.has("throughput")) {
-    const rig = await startRig();
-    try {
-      throughput = await timed("throughput", () => throughputFigure(rig), errors);
-    } finally {
-      await rig.close();
-    }
-  }
-  let largeContext: LargeContextResult | undefined;
-  if (only.has("large-context")) {
-    const rig = await startRig({ initialWindowSize: INITIAL_WINDOW });
-    try {
-      largeContext = await timed("large context", () => largeContextFigure(rig), errors);
-    } finally {
-      await rig.close();
-    }
-  }
+  const throughput = only.has("throughput") ? await withRig({}, (rig) => timed("throughput", () => throughputFigure(rig), errors)) : undefined;
+  const largeContext = only.has("large-context")
+    ? await withRig({ initialWindowSize: INITIAL_WINDOW }, (rig) => timed("large context", () => largeContextFigure(rig), errors))
+    : undefined;
   const memory = only.has("memory") ? await timed("concurrency and memory", () => memoryFigure(), errors) : undefined;
   const startup = only.has("startup") ? await timed("start-up", () => startupFigure(), errors) : undefined;
   const stalled = only.has("stalled-clients") ? await timed("stalled clients", () => stalledClientsFigure(), errors) : undefined;
 
-  let polls: TtftDuringPollsResult | undefined;
-  if (only.has("polls")) {
-    const rig = await startRig();
-    try {
-      polls = await timed("first token while usage polls run", () => ttftDuringPollsFigure(rig), errors);
-    } finally {
-      await rig.close();
-    }
-  }
+  const polls = only.has("polls") ? await withRig({}, (rig) => timed("first token while usage polls run", () => ttftDuringPollsFigure(rig), errors)) : undefined;
 
   const table = rows({ ttft, throughput, translation, memory, largeContext, startup, stalled, polls });
   const seconds = (performance.now() - started) / 1000;

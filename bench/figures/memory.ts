@@ -8,7 +8,7 @@
 // A fresh relay per run, so each run's peak is its own.
 import { randomUUID } from "node:crypto";
 import type { Turn } from "../../test/fake-cursor/index.ts";
-import { startChild, type Child } from "../lib/child.ts";
+import { runsAgainstFake, startChild, type Child } from "../lib/child.ts";
 import { anthropicRequest, createRelayClient, parseAnthropicSse, type RelayClient } from "../lib/relay-client.ts";
 import { BENCH_MAX_CONCURRENT_PER_KEY } from "../lib/rig.ts";
 import { summarize, type Summary } from "../lib/stats.ts";
@@ -188,28 +188,22 @@ async function oneRun(fake: Child, fakeUrl: string): Promise<MemoryRun> {
 }
 
 export async function memoryFigure(runs = 3): Promise<MemoryResult> {
-  const fake = await startChild("fake");
-  try {
-    const fakeUrl = await fake.call<string>("url");
-    const all: MemoryRun[] = [];
-    for (let i = 0; i < runs; i++) {
-      all.push(await oneRun(fake, fakeUrl));
-      await fake.call("takeOutcomes");
-    }
-    return {
-      sessions: PARKED + STREAMING,
-      parked: PARKED,
-      peakRssMB: summarize(all.map((r) => r.peakRss / 1024 / 1024)),
-      allLiveRssMB: all.every((r) => r.allLiveRss !== null) ? summarize(all.map((r) => r.allLiveRss! / 1024 / 1024)) : null,
-      baselineRssMB: summarize(all.map((r) => r.baselineRss / 1024 / 1024)),
-      perParkedKB: summarize(all.map((r) => r.perParkedRss / 1024)),
-      perParkedHeapKB: summarize(all.map((r) => r.perParkedHeap / 1024)),
-      maxLiveSessions: summarize(all.map((r) => r.maxLiveSessions)),
-      errors: all.reduce((n, r) => n + r.errors, 0),
-      errorSamples: all.flatMap((r) => r.errorSamples).slice(0, 5),
-      runs: all,
-    };
-  } finally {
-    await fake.stop();
-  }
+  const all = await runsAgainstFake(runs, async (fake, fakeUrl) => {
+    const run = await oneRun(fake, fakeUrl);
+    await fake.call("takeOutcomes");
+    return run;
+  });
+  return {
+    sessions: PARKED + STREAMING,
+    parked: PARKED,
+    peakRssMB: summarize(all.map((r) => r.peakRss / 1024 / 1024)),
+    allLiveRssMB: all.every((r) => r.allLiveRss !== null) ? summarize(all.map((r) => r.allLiveRss! / 1024 / 1024)) : null,
+    baselineRssMB: summarize(all.map((r) => r.baselineRss / 1024 / 1024)),
+    perParkedKB: summarize(all.map((r) => r.perParkedRss / 1024)),
+    perParkedHeapKB: summarize(all.map((r) => r.perParkedHeap / 1024)),
+    maxLiveSessions: summarize(all.map((r) => r.maxLiveSessions)),
+    errors: all.reduce((n, r) => n + r.errors, 0),
+    errorSamples: all.flatMap((r) => r.errorSamples).slice(0, 5),
+    runs: all,
+  };
 }

@@ -7,7 +7,7 @@
 // A fresh relay per run, in its own process, compiled as `cursor-relay serve` runs.
 import { connect, type Socket } from "node:net";
 import type { Turn } from "../../test/fake-cursor/index.ts";
-import { startChild, type Child } from "../lib/child.ts";
+import { runsAgainstFake, startChild, type Child } from "../lib/child.ts";
 import { summarize, type Summary } from "../lib/stats.ts";
 
 export const STALLED_CLIENTS = 10;
@@ -103,22 +103,15 @@ async function oneRun(fake: Child, fakeUrl: string): Promise<StalledRun> {
 }
 
 export async function stalledClientsFigure(runs = 3): Promise<StalledResult> {
-  const fake = await startChild("fake");
-  try {
-    const fakeUrl = await fake.call<string>("url");
-    const all: StalledRun[] = [];
-    for (let i = 0; i < runs; i++) all.push(await oneRun(fake, fakeUrl));
-    const MB = 1024 * 1024;
-    return {
-      clients: STALLED_CLIENTS,
-      owedMB: OWED_BYTES / MB,
-      peakRssMB: summarize(all.map((r) => r.peakRss / MB)),
-      settledRssMB: summarize(all.map((r) => r.settledRss / MB)),
-      baselineRssMB: summarize(all.map((r) => r.baselineRss / MB)),
-      maxSentPerClientMB: summarize(all.map((r) => Math.max(...r.sentPerClient) / MB)),
-      runs: all,
-    };
-  } finally {
-    await fake.stop();
-  }
+  const all = await runsAgainstFake(runs, oneRun);
+  const MB = 1024 * 1024;
+  return {
+    clients: STALLED_CLIENTS,
+    owedMB: OWED_BYTES / MB,
+    peakRssMB: summarize(all.map((r) => r.peakRss / MB)),
+    settledRssMB: summarize(all.map((r) => r.settledRss / MB)),
+    baselineRssMB: summarize(all.map((r) => r.baselineRss / MB)),
+    maxSentPerClientMB: summarize(all.map((r) => Math.max(...r.sentPerClient) / MB)),
+    runs: all,
+  };
 }

@@ -12,6 +12,7 @@ import { DEFAULT_COALESCE } from "../../app/gateway/delta-coalescer.ts";
 import type { SinkEvent, TurnSink } from "../../app/sessions/turn-sink.ts";
 import type { ResponseSinkOptions } from "../../app/gateway/sink-options.ts";
 import { loadText } from "../../test/fake-cursor/index.ts";
+import { responsesEcho } from "../../test/support/responses-echo.ts";
 import { summarize, type Summary } from "../lib/stats.ts";
 
 export interface TranslationResult {
@@ -65,18 +66,7 @@ const createResponses: Make = (ch, o) =>
   createResponsesStreamSink(ch, {
     ...o,
     toolNames: new Map(),
-    echo: {
-      instructions: null,
-      maxOutputTokens: null,
-      parallelToolCalls: true,
-      previousResponseId: null,
-      reasoning: { effort: null, summary: "auto" },
-      store: false,
-      toolChoice: "auto",
-      tools: [],
-      metadata: {},
-      promptCacheKey: null,
-    },
+    echo: responsesEcho(),
   });
 
 function once(make: Make, events: SinkEvent[], coalesce: boolean): number {

@@ -22,8 +22,9 @@ export interface Child {
 const compiledChildren = new Map<string, Promise<string>>();
 
 /**
- * The relay child compiled like the shipped command line (scripts/build-cli.ts: esbuild,
- * packages external), so its RSS and start-up are the product's, not tsx's.
+ * The relay child compiled with esbuild as the shipped command line is (scripts/build-cli.ts),
+ * so its RSS and start-up are compiled code's, not tsx's; unlike the CLI it keeps every
+ * package external (the CLI bundles conf, the Connect/protobuf stack and jose).
  */
 function compiledChild(name: string): Promise<string> {
   let p = compiledChildren.get(name);
@@ -125,4 +126,17 @@ export function serveCalls(handlers: Record<string, (...args: never[]) => unknow
   // The parent went away: do not linger.
   process.on("disconnect", () => void onShutdown().finally(() => process.exit(0)));
   process.send?.({ ready: true });
+}
+
+/** One fake Cursor child for a figure's runs, one after another, stopped after the last. */
+export async function runsAgainstFake<R>(runs: number, oneRun: (fake: Child, fakeUrl: string) => Promise<R>): Promise<R[]> {
+  const fake = await startChild("fake");
+  try {
+    const fakeUrl = await fake.call<string>("url");
+    const all: R[] = [];
+    for (let i = 0; i < runs; i++) all.push(await oneRun(fake, fakeUrl));
+    return all;
+  } finally {
+    await fake.stop();
+  }
 }

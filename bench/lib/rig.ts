@@ -69,3 +69,13 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     },
   };
 }
+
+/** Runs fn against a fresh rig and closes the rig after, whatever fn did. */
+export async function withRig<T>(options: RigOptions, fn: (rig: Rig) => Promise<T>): Promise<T> {
+  const rig = await startRig(options);
+  try {
+    return await fn(rig);
+  } finally {
+    await rig.close();
+  }
+}

@@ -10,6 +10,7 @@ import type { Snapshot } from "../../app/base/control-api.ts";
 import { IPC_SNAPSHOT, IPC_SUBSCRIBE } from "../../app/base/control-contract.ts";
 import { buildElectron } from "../../scripts/build-electron.ts";
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Notification, shell, Tray, type FakeMenuItem } from "./fake-electron.ts";
+import { until } from "./until.ts";
 
 export const fake = { app, BrowserWindow, clipboard, dialog, ipcMain, Notification, shell, Tray };
 
@@ -59,15 +60,18 @@ export async function bootElectronMain(): Promise<BootedApp> {
   const trayItems = () => tray()?.menu?.items ?? [];
   const window = () => BrowserWindow.all.at(-1) ?? assertFail("the app opened no window");
   const waitFor = async <T>(what: string, check: () => T | undefined | false | null, timeoutMs = 20_000): Promise<T> => {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const error = dialog.errors[0];
-      if (error) throw new Error(`the app showed an error dialog: ${error.title}: ${error.content}`);
-      const v = check();
-      if (v !== undefined && v !== false && v !== null) return v;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    let v: T | undefined | false | null;
+    await until(
+      what,
+      () => {
+        const error = dialog.errors[0];
+        if (error) throw new Error(`the app showed an error dialog: ${error.title}: ${error.content}`);
+        v = check();
+        return v !== undefined && v !== false && v !== null;
+      },
+      timeoutMs,
+    );
+    return v as T;
   };
   return {
     outDir,

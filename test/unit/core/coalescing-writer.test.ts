@@ -13,12 +13,13 @@ function setup(t: { after(fn: () => void): void }) {
   const dir = mkdtempSync(join(tmpdir(), "cr-coalesce-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, "sub", "file.json");
-  const seen = { writes: 0, syncWrites: 0, fail: false };
+  const seen = { writes: 0, syncWrites: 0, fail: false, lastWrite: Promise.resolve() as Promise<unknown> };
   const files: AtomicFileWrites = {
     write(p, data, stillWanted) {
       seen.writes++;
-      if (seen.fail) return Promise.reject(new Error("disk full"));
-      return atomicFileWrites.write(p, data, stillWanted);
+      const written = seen.fail ? Promise.reject(new Error("disk full")) : atomicFileWrites.write(p, data, stillWanted);
+      seen.lastWrite = written.catch(() => {});
+      return written;
     },
     writeSync(p, data) {
       seen.syncWrites++;
@@ -118,7 +119,8 @@ test("with a debounce, a value scheduled while a write runs waits for the next w
   clock.advance(1000);
   assert.equal(seen.writes, 1);
   w.schedule(2); // during the write
-  await new Promise((r) => setTimeout(r, 20)); // the first write lands
+  await seen.lastWrite; // the first write lands
+  await new Promise((r) => setImmediate(r)); // and the writer has seen it land
   assert.equal(seen.writes, 1, "not written back to back");
   clock.advance(999);
   assert.equal(seen.writes, 1);

@@ -9,9 +9,10 @@ import { createGeminiStreamSink } from "../../../app/gateway/gemini/stream-write
 import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
 import type { TurnSink } from "../../../app/sessions/turn-sink.ts";
 import { createMemoryChannel } from "./memory-channel.ts";
+import { toolCall } from "./tool-call.ts";
 
 const OPTIONS = { model: "gemini-2.5-pro", inputTokens: 40, showThinking: true, messageId: "resp-1" };
-const call = { execId: 1, execIdString: "e", toolCallId: "raw\nid", name: "read_file", argsJson: '{"path":"a"}' };
+const call = toolCall("raw\nid", "read_file", '{"path":"a"}');
 const quota = new RelayError({ kind: "rate_limited", status: 429, message: "all accounts cooling", retryAfterMs: 3000 });
 
 function drive(sink: TurnSink) {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { RelayError } from "../../../app/base/errors.ts";
 import { createJsonSink, type JsonCollector } from "../../../app/gateway/json-sink.ts";
 import { createMemoryChannel } from "./memory-channel.ts";
+import { toolCallEvent } from "./tool-call.ts";
 
 function setup() {
   const ch = createMemoryChannel();
@@ -61,7 +62,7 @@ test("content reaches the collector without empty deltas or hidden thinking", ()
   sink.handle({ type: "text", text: "" });
   sink.handle({ type: "thinking", text: "hidden" });
   sink.handle({ type: "thinking_done", durationMs: 1 });
-  sink.handle({ type: "tool_call", call: { execId: 1, execIdString: "e", toolCallId: "c", name: "n", argsJson: "{}" } });
+  sink.handle(toolCallEvent("c", "n", "{}"));
   assert.equal(sink.contentStarted, true);
   assert.deepEqual(seen, ["thinking_done", "tool_call:n"]);
 });

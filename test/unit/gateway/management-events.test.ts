@@ -6,6 +6,7 @@ import type { Snapshot } from "../../../app/base/control-api.ts";
 import { MANAGEMENT_KEY, assertNoCors, startManagement, type Harness } from "./management-helpers.ts";
 import { sampleAccount } from "./memory-control.ts";
 import { createSseSplitter, type SseEvent } from "../../support/sse.ts";
+import { until } from "../../support/until.ts";
 
 /** Opens the event stream and hands out parsed events (and comments) as they arrive. */
 async function openEvents(h: Harness, headers: Record<string, string> = {}) {
@@ -59,7 +60,7 @@ test("events: the current snapshot at once, then each published one, in order", 
   assert.equal(h.control.listenerCount, 1);
   s.req.destroy();
   // The server notices the client left and unsubscribes.
-  while (h.control.listenerCount > 0) await new Promise((resolve) => setImmediate(resolve));
+  await until("the server to unsubscribe the stream", () => h.control.listenerCount === 0);
   assert.equal(h.control.listenerCount, 0);
 });
 
@@ -102,8 +103,7 @@ test("events: closeEventStreams ends open streams (so the server can stop)", asy
   const h = await startManagement(t);
   const s = await openEvents(h);
   await s.until(() => s.events.length >= 1);
-  const ended = once(s.res, "end");
   h.handler.closeEventStreams();
-  await ended;
-  while (h.control.listenerCount > 0) await new Promise((resolve) => setImmediate(resolve));
+  await until("the event stream to end", () => s.res.readableEnded);
+  await until("the server to unsubscribe the stream", () => h.control.listenerCount === 0);
 });

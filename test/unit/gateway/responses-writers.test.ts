@@ -7,6 +7,7 @@ import type { ResponsesSinkOptions } from "../../../app/gateway/responses/respon
 import type { ClientToolName } from "../../../app/gateway/responses/tools.ts";
 import { toClientToolId } from "../../../app/sessions/tool-ids.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
+import { responsesEcho } from "../../support/responses-echo.ts";
 import { createMemoryChannel } from "./memory-channel.ts";
 import { parseSse } from "../../support/sse.ts";
 import { toolCall } from "./tool-call.ts";
@@ -24,18 +25,7 @@ const options: ResponsesSinkOptions = {
   messageId: "resp_test",
   clock,
   toolNames,
-  echo: {
-    instructions: null,
-    maxOutputTokens: null,
-    parallelToolCalls: true,
-    previousResponseId: null,
-    reasoning: { effort: null, summary: "auto" },
-    store: false,
-    toolChoice: "auto",
-    tools: [],
-    metadata: {},
-    promptCacheKey: "pck",
-  },
+  echo: responsesEcho({ promptCacheKey: "pck" }),
 };
 
 function streamSetup(over: Partial<ResponsesSinkOptions> = {}) {

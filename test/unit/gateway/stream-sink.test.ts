@@ -4,8 +4,9 @@ import { RelayError } from "../../../app/base/errors.ts";
 import { createStreamSink, type StreamWriter } from "../../../app/gateway/stream-sink.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 import { createMemoryChannel } from "./memory-channel.ts";
+import { toolCall } from "./tool-call.ts";
 
-const CALL = { execId: 1, execIdString: "e", toolCallId: "c", name: "n", argsJson: "{}" };
+const CALL = toolCall("c", "n", "{}");
 
 /** A writer that records what reaches it, behind a coalescing batch (a delta right after another waits in it). */
 function setup(over: Partial<StreamWriter> = {}, showThinking = false) {
