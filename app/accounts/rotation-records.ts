@@ -4,10 +4,8 @@
 import { join } from "node:path";
 import type { Clock } from "../base/clock.ts";
 import type { Logger } from "../base/log.ts";
-import { STATE_FILE } from "./rotation-state.ts";
-import { clearCooldown } from "./cooldown-policy.ts";
 import type { RotationAccount, RotationChangeType, RotationOptions } from "./rotation-api.ts";
-import { emptyRecord, loadStateFile, stateToJson, type AccountRecord } from "./rotation-state.ts";
+import { clearCooldown, emptyRecord, loadStateFile, STATE_FILE, stateToJson, type AccountRecord } from "./rotation-state.ts";
 import { createStateWriter } from "./state-writer.ts";
 import { createCooldownTimers } from "./cooldown-timers.ts";
 

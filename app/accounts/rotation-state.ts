@@ -54,17 +54,26 @@ export function emptyRecord(): AccountRecord {
   };
 }
 
-/** What a reset clears: the cooldown, the 403 reason, the backoff levels and the last error (usage stays). */
-export function resetRecord(r: AccountRecord): void {
+export function clearCooldown(r: AccountRecord): void {
   r.cooldownUntil = null;
   r.cooldownReason = null;
   r.cooldownStatus = null;
-  r.disabledReason = null;
+}
+
+/** Backoff levels and the last error go: the account is known to work again. */
+export function clearHistory(r: AccountRecord): void {
   r.rateLimitLevel = 0;
   r.transientLevel = 0;
   r.forbiddenLevel = 0;
   r.lastError = null;
   r.lastErrorAt = null;
+}
+
+/** What a reset clears: the cooldown, the 403 reason, the backoff levels and the last error (usage stays). */
+export function resetRecord(r: AccountRecord): void {
+  clearCooldown(r);
+  r.disabledReason = null;
+  clearHistory(r);
 }
 
 export function recordToJson(r: AccountRecord, now: number): Record<string, unknown> {
