@@ -37,8 +37,10 @@ export function createRecordBook(deps: RecordBookDeps) {
     log,
     debounceMs: Math.max(0, options.persistDebounceMs ?? 1000),
     ...(options.stateFiles ? { files: options.stateFiles } : {}),
-    content: () => stateToJson(records, loaded.extra, clock.now()),
-    beforeWrite: () => dropUnlisted(),
+    content() {
+      dropUnlisted();
+      return stateToJson(records, loaded.extra, clock.now());
+    },
   });
 
   /** Only listed accounts are kept: a late report for a removed account leaves no ghost. */
