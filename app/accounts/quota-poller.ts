@@ -10,6 +10,7 @@ import { silentLogger, type Logger } from "../base/log.ts";
 import { EMPTY_QUOTA, poolUsedUp, type AccountQuota, type QuotaFigures, type QuotaPool } from "../base/quota.ts";
 import type { AccountRegistry } from "./registry.ts";
 import type { UsageApi } from "./usage-api.ts";
+import { singleFlightPerKey } from "./single-flight.ts";
 
 export const DEFAULT_QUOTA_POLL_MS = 5 * 60_000;
 /** Cursor's own clients never poll faster than this. */
@@ -161,18 +162,6 @@ async function readIntoBook(id: string, book: QuotaBook, options: QuotaPollerOpt
   }
 }
 
-/** At most one read per account at a time: a second ask while one runs shares it. */
-function sharedPerKey(run: (id: string) => Promise<void>): (id: string) => Promise<void> {
-  const inFlight = new Map<string, Promise<void>>();
-  return (id) => {
-    const running = inFlight.get(id);
-    if (running) return running;
-    const p = run(id).finally(() => inFlight.delete(id));
-    inFlight.set(id, p);
-    return p;
-  };
-}
-
 export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
   const { registry, clock } = options;
   const random = options.random ?? Math.random;
@@ -180,7 +169,8 @@ export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
   const log = options.logger ?? silentLogger;
   let closed = false;
   const book = createQuotaBook(options, log);
-  const read = sharedPerKey((id) => readIntoBook(id, book, options, log, () => closed));
+  // At most one read per account at a time: a second ask while one runs shares it.
+  const read = singleFlightPerKey((id) => readIntoBook(id, book, options, log, () => closed));
   const soon = createSoonReads(clock, (id) => void read(id));
   const readAll = async () => {
     await Promise.all(registry.list().filter((a) => !a.authExpired).map((a) => read(a.id)));
