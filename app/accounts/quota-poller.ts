@@ -11,6 +11,7 @@ import { EMPTY_QUOTA, poolUsedUp, type AccountQuota, type QuotaFigures, type Quo
 import type { AccountRegistry } from "./registry.ts";
 import type { UsageApi } from "./usage-api.ts";
 import { singleFlightPerKey } from "./single-flight.ts";
+import { createKeyedTimers } from "./keyed-timers.ts";
 
 export const DEFAULT_QUOTA_POLL_MS = 5 * 60_000;
 /** Cursor's own clients never poll faster than this. */
@@ -74,24 +75,12 @@ async function readWithToken(registry: QuotaPollerOptions["registry"], api: Usag
 
 /** One timer per account asking for a read soon after a quota failure (a burst shares it). */
 function createSoonReads(clock: Clock, read: (id: string) => void) {
-  const soon = new Map<string, TimerHandle>();
-  let closed = false;
+  const soon = createKeyedTimers(clock);
   return {
     ask(id: string) {
-      if (closed || soon.has(id)) return;
-      soon.set(
-        id,
-        clock.setTimeout(() => {
-          soon.delete(id);
-          read(id);
-        }, AFTER_FAILURE_DELAY_MS),
-      );
+      if (!soon.has(id)) soon.set(id, AFTER_FAILURE_DELAY_MS, () => read(id));
     },
-    close() {
-      closed = true;
-      for (const t of soon.values()) t.cancel();
-      soon.clear();
-    },
+    close: soon.close,
   };
 }
 
