@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { createCoalescingWriter } from "../base/coalescing-writer.ts";
 import { isRecord, numOrNull, readJson, strOrNull, writeJsonAtomic } from "../base/json-file.ts";
-import { EMPTY_QUOTA, type AccountQuota, type QuotaPool } from "../base/quota.ts";
+import type { AccountQuota, QuotaPool } from "../base/quota.ts";
 
 export const QUOTA_FILE = "quota.json";
 const VERSION = 1;
@@ -93,5 +93,3 @@ export function createQuotaFileWriter(dataDir: string, keep: (id: string) => boo
     flush: () => writer.flush(),
   };
 }
-
-export const quotaOr = (q: AccountQuota | undefined): AccountQuota => q ?? EMPTY_QUOTA;

@@ -6,8 +6,6 @@ import type { QuotaView } from "./control-api.ts";
 
 export type QuotaPool = "auto" | "api";
 
-export const POOL_NAMES: Record<QuotaPool, string> = { auto: "Auto (Cursor's own models)", api: "API (Claude, GPT, Gemini and other models)" };
-
 /** On-demand (pay-as-you-go) spend beyond the plan, in cents; only when a limit is set. */
 export interface OnDemandSpend {
   limitCents: number;
