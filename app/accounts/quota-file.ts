@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { createCoalescingWriter } from "../base/coalescing-writer.ts";
 import { isRecord, numOrNull, readJson, strOrNull, writeJsonAtomic } from "../base/json-file.ts";
-import type { AccountQuota, QuotaPool } from "../base/quota.ts";
+import { QUOTA_POOLS, type AccountQuota, type QuotaPool } from "../base/quota.ts";
 
 export const QUOTA_FILE = "quota.json";
 const VERSION = 1;
@@ -30,7 +30,7 @@ function quotaFrom(raw: unknown): AccountQuota | null {
     : null;
   const since = isRecord(raw.usedUpSince) ? raw.usedUpSince : {};
   const usedUpSince: Partial<Record<QuotaPool, number>> = {};
-  for (const pool of ["auto", "api"] as const) if (numOrNull(since[pool]) !== null) usedUpSince[pool] = since[pool] as number;
+  for (const pool of QUOTA_POOLS) if (numOrNull(since[pool]) !== null) usedUpSince[pool] = since[pool] as number;
   return { figures, readAt: numOrNull(raw.readAt), readError: strOrNull(raw.readError), readErrorAt: numOrNull(raw.readErrorAt), usedUpSince };
 }
 

@@ -7,7 +7,7 @@ import { notifyAll } from "../base/listeners.ts";
 import type { Clock, TimerHandle } from "../base/clock.ts";
 import { toRelayError } from "../base/errors.ts";
 import { silentLogger, type Logger } from "../base/log.ts";
-import { EMPTY_QUOTA, poolUsedUp, type AccountQuota, type QuotaFigures, type QuotaPool } from "../base/quota.ts";
+import { EMPTY_QUOTA, poolUsedUp, QUOTA_POOLS, type AccountQuota, type QuotaFigures, type QuotaPool } from "../base/quota.ts";
 import type { AccountRegistry } from "./registry.ts";
 import type { UsageApi } from "./usage-api.ts";
 import { singleFlightPerKey } from "./single-flight.ts";
@@ -49,12 +49,11 @@ export interface QuotaPoller {
   close(): void;
 }
 
-const POOLS: QuotaPool[] = ["auto", "api"];
 
 /** Keeps the first time each pool was seen used up; drops it once a reading shows room. */
 function usedUpSince(was: AccountQuota, figures: QuotaFigures, now: number): Partial<Record<QuotaPool, number>> {
   const out: Partial<Record<QuotaPool, number>> = {};
-  for (const pool of POOLS) if (poolUsedUp(figures, pool, now)) out[pool] = was.usedUpSince?.[pool] ?? now;
+  for (const pool of QUOTA_POOLS) if (poolUsedUp(figures, pool, now)) out[pool] = was.usedUpSince?.[pool] ?? now;
   return out;
 }
 
