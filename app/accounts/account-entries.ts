@@ -2,6 +2,7 @@
 // that reads and writes it. Read leniently (a field of the wrong type is dropped, and
 // malformedAccountEntries names it); written whole, through the settings store.
 import { RelayError } from "../base/errors.ts";
+import { numOrNull, strOrNull } from "../base/json-file.ts";
 import type { SettingsStore } from "./settings-store.ts";
 import { displayLabelFor, subToShortHash } from "./identity.ts";
 import type { AccountInfo } from "./registry.ts";
@@ -50,19 +51,17 @@ export function toInfo(id: string, s: StoredAccount): AccountInfo {
 function readStored(v: unknown): StoredAccount | null {
   if (typeof v !== "object" || v === null) return null;
   const o = v as Record<string, unknown>;
-  const str = (x: unknown) => (typeof x === "string" ? x : null);
-  const n = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : null);
-  const sub = str(o.sub);
+  const sub = strOrNull(o.sub);
   return {
-    label: str(o.label),
+    label: strOrNull(o.label),
     sub,
-    subHash: str(o.subHash) ?? (sub === null ? null : subToShortHash(sub)),
-    expiresAt: n(o.expiresAt) ?? 0,
-    addedAt: n(o.addedAt) ?? 0,
-    updatedAt: n(o.updatedAt) ?? 0,
-    lastRefreshAt: n(o.lastRefreshAt),
-    authExpiredAt: n(o.authExpiredAt),
-    authExpiredReason: str(o.authExpiredReason),
+    subHash: strOrNull(o.subHash) ?? (sub === null ? null : subToShortHash(sub)),
+    expiresAt: numOrNull(o.expiresAt) ?? 0,
+    addedAt: numOrNull(o.addedAt) ?? 0,
+    updatedAt: numOrNull(o.updatedAt) ?? 0,
+    lastRefreshAt: numOrNull(o.lastRefreshAt),
+    authExpiredAt: numOrNull(o.authExpiredAt),
+    authExpiredReason: strOrNull(o.authExpiredReason),
     credentialsMissing: o.credentialsMissing === true,
   };
 }

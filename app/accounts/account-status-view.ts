@@ -41,7 +41,7 @@ export function viewOf(id: string, r: AccountRecord | undefined, meta: RotationA
   const s = statusOf(r, meta, now);
   return {
     id,
-    state: stateOf(r, meta, now),
+    state: accountStateOf({ authExpired: meta?.authExpired ?? false }, s, now),
     cooldownUntil: s.cooldownUntil,
     cooldownReason: s.cooldownReason,
     cooldownStatus: s.cooldownStatus,

@@ -5,9 +5,9 @@ import type { Clock } from "../base/clock.ts";
 import type { RelayError } from "../base/errors.ts";
 import { createRedactor, type Logger } from "../base/log.ts";
 import type { BackoffPolicy } from "./backoff-policy.ts";
-import { applyFailure, cleanErrorText, clearCooldown, clearHistory } from "./cooldown-policy.ts";
+import { applyFailure, cleanErrorText } from "./cooldown-policy.ts";
 import type { AccountRotation, RotationChangeType, FailureOutcome } from "./rotation-api.ts";
-import { resetRecord, type AccountRecord } from "./rotation-state.ts";
+import { clearCooldown, clearHistory, resetRecord, type AccountRecord } from "./rotation-state.ts";
 import type { CooldownTimers } from "./cooldown-timers.ts";
 import type { StateWriter } from "./state-writer.ts";
 

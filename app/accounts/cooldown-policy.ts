@@ -34,18 +34,3 @@ export function applyFailure(r: AccountRecord, err: RelayError, message: string,
       return null;
   }
 }
-
-export function clearCooldown(r: AccountRecord): void {
-  r.cooldownUntil = null;
-  r.cooldownReason = null;
-  r.cooldownStatus = null;
-}
-
-/** Backoff levels and the last error go: the account is known to work again. */
-export function clearHistory(r: AccountRecord): void {
-  r.rateLimitLevel = 0;
-  r.transientLevel = 0;
-  r.forbiddenLevel = 0;
-  r.lastError = null;
-  r.lastErrorAt = null;
-}

@@ -16,6 +16,7 @@ import { SECRET_SERVICE, type SecretStore } from "./secret-store.ts";
 import { openKeytarSecretStore, type KeytarLike } from "./secret-store-keytar.ts";
 import { DATA_FOLDER_ID_FILE, dataFolderId } from "./data-folder-id.ts";
 import { createFileSettingsStore, SETTINGS_FILE } from "./settings-store.ts";
+import { createAccountEntries } from "./account-entries.ts";
 
 export interface ScopedKeychainOptions {
   dataDir: string;
@@ -30,17 +31,11 @@ interface ListedAccount {
 }
 
 function listedAccounts(dataDir: string): ListedAccount[] {
-  let raw: unknown;
   try {
-    raw = createFileSettingsStore(dataDir).get("accounts");
+    return Object.entries(createAccountEntries(createFileSettingsStore(dataDir)).readAll()).map(([id, s]) => ({ id, sub: s.sub }));
   } catch {
     return []; // a damaged settings file is reported by the commands that need it
   }
-  if (typeof raw !== "object" || raw === null) return [];
-  return Object.entries(raw as Record<string, unknown>).map(([id, v]) => {
-    const sub = typeof v === "object" && v !== null ? (v as { sub?: unknown }).sub : null;
-    return { id, sub: typeof sub === "string" ? sub : null };
-  });
 }
 
 /** Moves this folder's pre-scoping entries into its scope (see the file comment). */

@@ -5,7 +5,7 @@ import { systemClock, type Clock } from "../base/clock.ts";
 import type { Logger } from "../base/log.ts";
 import { createFileSettingsStore, type SettingsStore } from "./settings-store.ts";
 import { lazySecretStore, type SecretStore } from "./secret-store.ts";
-import { openSecretStore } from "./secret-store-open.ts";
+import { openSecretStore, type SecretStoreKind } from "./secret-store-open.ts";
 import type { KeytarLike } from "./secret-store-keytar.ts";
 import { createAccountRegistry, malformedAccountEntries, type AccountRegistry } from "./registry.ts";
 import type { FetchLike } from "./cursor-http.ts";
@@ -13,7 +13,7 @@ import type { FetchLike } from "./cursor-http.ts";
 export interface OpenAccountsOptions {
   dataDir: string;
   cursorApi: string;
-  secretStore: "keychain" | "file";
+  secretStore: SecretStoreKind;
   /** Receives the one-time warning when the file secret store is used. */
   warn: (message: string) => void;
   clock?: Clock;

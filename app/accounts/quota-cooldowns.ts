@@ -5,12 +5,11 @@
 // used up ends a quota cooldown at once (a renewal, an upgrade, a reset). Without figures
 // the rotation's backoff stays as it is.
 import type { Clock } from "../base/clock.ts";
-import { poolUsedUp, type QuotaPool } from "../base/quota.ts";
+import { poolUsedUp, QUOTA_POOLS } from "../base/quota.ts";
 import type { AccountRotation } from "./account-rotation.ts";
 import type { QuotaPoller } from "./quota-poller.ts";
 
 const QUOTA_STATUS = 429;
-const POOLS: QuotaPool[] = ["auto", "api"];
 
 export interface QuotaCooldownOptions {
   quota: Pick<QuotaPoller, "quotaOf" | "onChange">;
@@ -22,7 +21,7 @@ export interface QuotaCooldownOptions {
 /** Starts following readings; returns the unsubscribe function. */
 export function followQuotaCooldowns(options: QuotaCooldownOptions): () => void {
   const { quota, rotation, clock } = options;
-  const anyUsedUp = (id: string) => POOLS.some((p) => poolUsedUp(quota.quotaOf(id).figures, p, clock.now()));
+  const anyUsedUp = (id: string) => QUOTA_POOLS.some((p) => poolUsedUp(quota.quotaOf(id).figures, p, clock.now()));
   const lastReadAt = new Map<string, number | null>();
   const wasUsedUp = new Map<string, boolean>();
   for (const id of options.accountIds()) {

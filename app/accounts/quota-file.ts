@@ -3,15 +3,11 @@
 // `accounts --refresh`) may touch it: each account keeps whichever reading is newer.
 import { join } from "node:path";
 import { createCoalescingWriter } from "../base/coalescing-writer.ts";
-import { readJson, writeJsonAtomic } from "../base/json-file.ts";
-import { EMPTY_QUOTA, type AccountQuota, type QuotaPool } from "../base/quota.ts";
+import { isRecord, numOrNull, readJson, strOrNull, writeJsonAtomic } from "../base/json-file.ts";
+import { QUOTA_POOLS, type AccountQuota, type QuotaPool } from "../base/quota.ts";
 
 export const QUOTA_FILE = "quota.json";
 const VERSION = 1;
-
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
-const numOrNull = (x: unknown): number | null => (typeof x === "number" && Number.isFinite(x) ? x : null);
-const strOrNull = (x: unknown): string | null => (typeof x === "string" ? x : null);
 
 function quotaFrom(raw: unknown): AccountQuota | null {
   if (!isRecord(raw)) return null;
@@ -34,7 +30,7 @@ function quotaFrom(raw: unknown): AccountQuota | null {
     : null;
   const since = isRecord(raw.usedUpSince) ? raw.usedUpSince : {};
   const usedUpSince: Partial<Record<QuotaPool, number>> = {};
-  for (const pool of ["auto", "api"] as const) if (numOrNull(since[pool]) !== null) usedUpSince[pool] = since[pool] as number;
+  for (const pool of QUOTA_POOLS) if (numOrNull(since[pool]) !== null) usedUpSince[pool] = since[pool] as number;
   return { figures, readAt: numOrNull(raw.readAt), readError: strOrNull(raw.readError), readErrorAt: numOrNull(raw.readErrorAt), usedUpSince };
 }
 
@@ -97,5 +93,3 @@ export function createQuotaFileWriter(dataDir: string, keep: (id: string) => boo
     flush: () => writer.flush(),
   };
 }
-
-export const quotaOr = (q: AccountQuota | undefined): AccountQuota => q ?? EMPTY_QUOTA;

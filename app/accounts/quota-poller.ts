@@ -7,9 +7,11 @@ import { notifyAll } from "../base/listeners.ts";
 import type { Clock, TimerHandle } from "../base/clock.ts";
 import { toRelayError } from "../base/errors.ts";
 import { silentLogger, type Logger } from "../base/log.ts";
-import { EMPTY_QUOTA, poolUsedUp, type AccountQuota, type QuotaFigures, type QuotaPool } from "../base/quota.ts";
+import { EMPTY_QUOTA, poolUsedUp, QUOTA_POOLS, type AccountQuota, type QuotaFigures, type QuotaPool } from "../base/quota.ts";
 import type { AccountRegistry } from "./registry.ts";
 import type { UsageApi } from "./usage-api.ts";
+import { singleFlightPerKey } from "./single-flight.ts";
+import { createKeyedTimers } from "./keyed-timers.ts";
 
 export const DEFAULT_QUOTA_POLL_MS = 5 * 60_000;
 /** Cursor's own clients never poll faster than this. */
@@ -47,12 +49,11 @@ export interface QuotaPoller {
   close(): void;
 }
 
-const POOLS: QuotaPool[] = ["auto", "api"];
 
 /** Keeps the first time each pool was seen used up; drops it once a reading shows room. */
 function usedUpSince(was: AccountQuota, figures: QuotaFigures, now: number): Partial<Record<QuotaPool, number>> {
   const out: Partial<Record<QuotaPool, number>> = {};
-  for (const pool of POOLS) if (poolUsedUp(figures, pool, now)) out[pool] = was.usedUpSince?.[pool] ?? now;
+  for (const pool of QUOTA_POOLS) if (poolUsedUp(figures, pool, now)) out[pool] = was.usedUpSince?.[pool] ?? now;
   return out;
 }
 
@@ -73,24 +74,12 @@ async function readWithToken(registry: QuotaPollerOptions["registry"], api: Usag
 
 /** One timer per account asking for a read soon after a quota failure (a burst shares it). */
 function createSoonReads(clock: Clock, read: (id: string) => void) {
-  const soon = new Map<string, TimerHandle>();
-  let closed = false;
+  const soon = createKeyedTimers(clock);
   return {
     ask(id: string) {
-      if (closed || soon.has(id)) return;
-      soon.set(
-        id,
-        clock.setTimeout(() => {
-          soon.delete(id);
-          read(id);
-        }, AFTER_FAILURE_DELAY_MS),
-      );
+      if (!soon.has(id)) soon.set(id, AFTER_FAILURE_DELAY_MS, () => read(id));
     },
-    close() {
-      closed = true;
-      for (const t of soon.values()) t.cancel();
-      soon.clear();
-    },
+    close: soon.close,
   };
 }
 
@@ -161,18 +150,6 @@ async function readIntoBook(id: string, book: QuotaBook, options: QuotaPollerOpt
   }
 }
 
-/** At most one read per account at a time: a second ask while one runs shares it. */
-function sharedPerKey(run: (id: string) => Promise<void>): (id: string) => Promise<void> {
-  const inFlight = new Map<string, Promise<void>>();
-  return (id) => {
-    const running = inFlight.get(id);
-    if (running) return running;
-    const p = run(id).finally(() => inFlight.delete(id));
-    inFlight.set(id, p);
-    return p;
-  };
-}
-
 export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
   const { registry, clock } = options;
   const random = options.random ?? Math.random;
@@ -180,7 +157,8 @@ export function createQuotaPoller(options: QuotaPollerOptions): QuotaPoller {
   const log = options.logger ?? silentLogger;
   let closed = false;
   const book = createQuotaBook(options, log);
-  const read = sharedPerKey((id) => readIntoBook(id, book, options, log, () => closed));
+  // At most one read per account at a time: a second ask while one runs shares it.
+  const read = singleFlightPerKey((id) => readIntoBook(id, book, options, log, () => closed));
   const soon = createSoonReads(clock, (id) => void read(id));
   const readAll = async () => {
     await Promise.all(registry.list().filter((a) => !a.authExpired).map((a) => read(a.id)));

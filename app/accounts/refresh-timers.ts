@@ -1,6 +1,7 @@
 // One refresh timer per account, due REFRESH_LEAD_MS before its stored expiry. A failed
 // timed refresh retries with backoff; a success (succeeded) resets the backoff.
-import { MAX_TIMER_MS, type Clock, type TimerHandle } from "../base/clock.ts";
+import { MAX_TIMER_MS, type Clock } from "../base/clock.ts";
+import { createKeyedTimers } from "./keyed-timers.ts";
 import type { AccountEntries } from "./account-entries.ts";
 
 /** Refresh this long before `expires_at` (which is already exp − 5 min). */
@@ -26,52 +27,38 @@ export function createRefreshTimers(options: {
   refresh(id: string): Promise<unknown>;
 }): RefreshTimers {
   const { entries, clock } = options;
-  const timers = new Map<string, TimerHandle>();
+  const timers = createKeyedTimers(clock);
   const failures = new Map<string, number>();
-  let closed = false;
-
-  function cancel(id: string) {
-    timers.get(id)?.cancel();
-    timers.delete(id);
-  }
 
   function schedule(id: string, delayOverride?: number) {
-    if (!options.enabled || closed) return;
-    cancel(id);
+    if (!options.enabled) return;
+    timers.cancel(id);
     const s = entries.readAll()[id];
     if (!s || s.authExpiredAt !== null) return;
     const due = s.expiresAt - REFRESH_LEAD_MS;
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, delayOverride ?? due - clock.now()));
-    timers.set(
-      id,
-      clock.setTimeout(() => {
-        timers.delete(id);
-        const current = entries.readAll()[id];
-        if (!current || current.authExpiredAt !== null) return;
-        // Another process (or a request) may have refreshed already: only refresh when due.
-        if (delayOverride === undefined && clock.now() < current.expiresAt - REFRESH_LEAD_MS) return schedule(id);
-        options.refresh(id).catch(() => {
-          const n = (failures.get(id) ?? 0) + 1;
-          failures.set(id, n);
-          schedule(id, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (n - 1)));
-        });
-      }, delay),
-    );
+    timers.set(id, delay, () => {
+      const current = entries.readAll()[id];
+      if (!current || current.authExpiredAt !== null) return;
+      // Another process (or a request) may have refreshed already: only refresh when due.
+      if (delayOverride === undefined && clock.now() < current.expiresAt - REFRESH_LEAD_MS) return schedule(id);
+      options.refresh(id).catch(() => {
+        const n = (failures.get(id) ?? 0) + 1;
+        failures.set(id, n);
+        schedule(id, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (n - 1)));
+      });
+    });
   }
 
   return {
     schedule: (id) => schedule(id),
-    has: (id) => timers.has(id),
-    cancel,
+    has: timers.has,
+    cancel: timers.cancel,
     succeeded: (id) => failures.delete(id),
     drop(id) {
-      cancel(id);
+      timers.cancel(id);
       failures.delete(id);
     },
-    close() {
-      closed = true;
-      for (const t of timers.values()) t.cancel();
-      timers.clear();
-    },
+    close: timers.close,
   };
 }

@@ -4,10 +4,8 @@
 import { join } from "node:path";
 import type { Clock } from "../base/clock.ts";
 import type { Logger } from "../base/log.ts";
-import { STATE_FILE } from "./rotation-state.ts";
-import { clearCooldown } from "./cooldown-policy.ts";
 import type { RotationAccount, RotationChangeType, RotationOptions } from "./rotation-api.ts";
-import { emptyRecord, loadStateFile, stateToJson, type AccountRecord } from "./rotation-state.ts";
+import { clearCooldown, emptyRecord, loadStateFile, STATE_FILE, stateToJson, type AccountRecord } from "./rotation-state.ts";
 import { createStateWriter } from "./state-writer.ts";
 import { createCooldownTimers } from "./cooldown-timers.ts";
 
@@ -39,8 +37,10 @@ export function createRecordBook(deps: RecordBookDeps) {
     log,
     debounceMs: Math.max(0, options.persistDebounceMs ?? 1000),
     ...(options.stateFiles ? { files: options.stateFiles } : {}),
-    content: () => stateToJson(records, loaded.extra, clock.now()),
-    beforeWrite: () => dropUnlisted(),
+    content() {
+      dropUnlisted();
+      return stateToJson(records, loaded.extra, clock.now());
+    },
   });
 
   /** Only listed accounts are kept: a late report for a removed account leaves no ghost. */

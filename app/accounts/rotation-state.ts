@@ -10,7 +10,7 @@
 // No token ever goes in: error texts are redacted before they are stored.
 import { renameSync } from "node:fs";
 import type { Logger } from "../base/log.ts";
-import { readJson } from "../base/json-file.ts";
+import { numOrNull, readJson, recordOrEmpty, strOrNull } from "../base/json-file.ts";
 import { emptyUsage, usageFromJson, usageToJson, type UsageRecord } from "./usage-meter.ts";
 
 /** The file, in the data folder, that this module alone reads and writes. */
@@ -54,17 +54,26 @@ export function emptyRecord(): AccountRecord {
   };
 }
 
-/** What a reset clears: the cooldown, the 403 reason, the backoff levels and the last error (usage stays). */
-export function resetRecord(r: AccountRecord): void {
+export function clearCooldown(r: AccountRecord): void {
   r.cooldownUntil = null;
   r.cooldownReason = null;
   r.cooldownStatus = null;
-  r.disabledReason = null;
+}
+
+/** Backoff levels and the last error go: the account is known to work again. */
+export function clearHistory(r: AccountRecord): void {
   r.rateLimitLevel = 0;
   r.transientLevel = 0;
   r.forbiddenLevel = 0;
   r.lastError = null;
   r.lastErrorAt = null;
+}
+
+/** What a reset clears: the cooldown, the 403 reason, the backoff levels and the last error (usage stays). */
+export function resetRecord(r: AccountRecord): void {
+  clearCooldown(r);
+  r.disabledReason = null;
+  clearHistory(r);
 }
 
 export function recordToJson(r: AccountRecord, now: number): Record<string, unknown> {
@@ -83,14 +92,11 @@ export function recordToJson(r: AccountRecord, now: number): Record<string, unkn
   };
 }
 
-const obj = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-const numOrNull = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 const count = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
-const strOrNull = (v: unknown): string | null => (typeof v === "string" ? v : null);
 
 /** Reads one entry leniently. A cooldown that already ended is dropped (a restart keeps only real limits). */
 export function recordFromJson(v: unknown, now: number): AccountRecord {
-  const o = obj(v);
+  const o = recordOrEmpty(v);
   const r = emptyRecord();
   const until = numOrNull(o.cooldownUntil);
   if (until !== null && until > now) {
@@ -99,13 +105,13 @@ export function recordFromJson(v: unknown, now: number): AccountRecord {
     r.cooldownStatus = numOrNull(o.cooldownStatus);
   }
   r.disabledReason = strOrNull(o.disabledReason);
-  const backoff = obj(o.backoff);
+  const backoff = recordOrEmpty(o.backoff);
   r.rateLimitLevel = count(backoff.rateLimit);
   r.transientLevel = count(backoff.transient);
   r.forbiddenLevel = count(backoff.forbidden);
   r.usage = usageFromJson(o.tokens, now);
   r.requests = count(o.requests);
-  for (const [status, n] of Object.entries(obj(o.errorsByStatus))) if (count(n) > 0) r.errorsByStatus[status] = count(n);
+  for (const [status, n] of Object.entries(recordOrEmpty(o.errorsByStatus))) if (count(n) > 0) r.errorsByStatus[status] = count(n);
   r.lastUsedAt = numOrNull(o.lastUsedAt);
   r.lastError = strOrNull(o.lastError);
   r.lastErrorAt = numOrNull(o.lastErrorAt);
@@ -144,7 +150,7 @@ export function loadStateFile(path: string, now: number, log: Logger): LoadedSta
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return moveAside();
   const { accounts: rawAccounts, version: _version, updatedAt: _updatedAt, ...extra } = raw as Record<string, unknown>;
   const accounts = new Map<string, AccountRecord>();
-  for (const [id, entry] of Object.entries(obj(rawAccounts))) accounts.set(id, recordFromJson(entry, now));
+  for (const [id, entry] of Object.entries(recordOrEmpty(rawAccounts))) accounts.set(id, recordFromJson(entry, now));
   return { accounts, extra, damaged: null };
 }
 

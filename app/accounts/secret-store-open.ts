@@ -5,8 +5,11 @@ import type { KeytarLike } from "./secret-store-keytar.ts";
 import { openScopedKeychainStore } from "./keychain-scope.ts";
 import { openFileSecretStore } from "./secret-store-file.ts";
 
+/** The backends a user can choose (`--secret-store`). */
+export type SecretStoreKind = "keychain" | "file";
+
 export interface OpenSecretStoreOptions {
-  kind: "keychain" | "file";
+  kind: SecretStoreKind;
   dataDir: string;
   /** Receives the one-time warning when the file store is chosen. */
   warn: (message: string) => void;

@@ -15,8 +15,6 @@ export interface StateWriterOptions {
   content(): unknown;
   /** How the file is written (default: atomic, off the event loop). */
   files?: AtomicFileWrites;
-  /** Called right before content() on each write (drops unlisted accounts). */
-  beforeWrite(): void;
 }
 
 export interface StateWriter {
@@ -47,13 +45,9 @@ export function createStateWriter(options: StateWriterOptions): StateWriter {
       failing = false;
     },
   });
-  const produce = () => {
-    options.beforeWrite();
-    return options.content();
-  };
   return {
-    schedule: () => writer.schedule(produce),
-    writeNow: () => writer.writeNow(produce),
+    schedule: () => writer.schedule(options.content),
+    writeNow: () => writer.writeNow(options.content),
     flush: () => writer.flush(),
     close: () => writer.stop(),
   };

@@ -31,9 +31,6 @@ export interface AccountStatusSource {
   status(accountId: string): AccountStatus;
 }
 
-/** A ready account with no usage. */
-export const emptyStatus = (): AccountStatus => statusOf(undefined, undefined, 0);
-
 /** state.json as one command that runs no relay read it (once), with where it lives. */
 export interface StateFileContents extends LoadedState {
   path: string;

@@ -14,6 +14,7 @@ import type { FetchLike } from "./cursor-http.ts";
 import { notFound, toInfo, type AccountEntries } from "./account-entries.ts";
 import type { AccountChange, AccountInfo } from "./registry.ts";
 import { createRefreshTimers, REFRESH_LEAD_MS } from "./refresh-timers.ts";
+import { singleFlightPerKey } from "./single-flight.ts";
 
 export { REFRESH_LEAD_MS };
 
@@ -84,7 +85,6 @@ function createTokenCache(deps: Pick<TokenRefresherOptions, "entries" | "secrets
 export function createTokenRefresher(options: TokenRefresherOptions): TokenRefresher {
   const { entries, secrets, clock, log, emit } = options;
   const cache = new Map<string, Secrets>();
-  const inflight = new Map<string, Promise<AccountInfo>>();
   const timers = createRefreshTimers({ entries, clock, enabled: options.timers, refresh: (id) => refresh(id) });
   const cancelTimer = (id: string) => timers.cancel(id);
 
@@ -113,15 +113,7 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
     return toInfo(id, stored);
   }
 
-  function refresh(id: string): Promise<AccountInfo> {
-    const running = inflight.get(id);
-    if (running) return running;
-    const p = refreshOnce(id);
-    inflight.set(id, p);
-    const clear = () => inflight.delete(id);
-    p.then(clear, clear);
-    return p;
-  }
+  const refresh = singleFlightPerKey(refreshOnce);
 
   return {
     async accessToken(id) {

@@ -2,6 +2,7 @@
 // per-minute buckets of the last hour (for the UI's sparkline). Plain data plus pure
 // functions, so the rotation owns when it changes and when it is written.
 import type { TokenCounts } from "../base/control-api.ts";
+import { recordOrEmpty } from "../base/json-file.ts";
 
 /** The calendar day usage is bucketed by: the local date, `YYYY-MM-DD`. */
 export function usageDayKey(ms: number): string {
@@ -98,15 +99,14 @@ const counts = (v: unknown): TokenCounts => {
   const o = (typeof v === "object" && v !== null ? v : {}) as Record<string, unknown>;
   return { input: amount(o.input), output: amount(o.output), cacheRead: amount(o.cacheRead) };
 };
-const obj = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
 /** Reads what usageToJson wrote (leniently: a bad field is zero, not a crash). */
 export function usageFromJson(v: unknown, now: number): UsageRecord {
-  const o = obj(v);
+  const o = recordOrEmpty(v);
   const u = emptyUsage();
   u.total = counts(o.total);
-  for (const [k, d] of Object.entries(obj(o.days))) if (/^\d{4}-\d{2}-\d{2}$/.test(k)) u.days[k] = counts(d);
-  for (const [k, n] of Object.entries(obj(o.minutes))) {
+  for (const [k, d] of Object.entries(recordOrEmpty(o.days))) if (/^\d{4}-\d{2}-\d{2}$/.test(k)) u.days[k] = counts(d);
+  for (const [k, n] of Object.entries(recordOrEmpty(o.minutes))) {
     const start = Number(k);
     const tokens = amount(n);
     if (Number.isFinite(start) && tokens > 0) u.minutes.set(minuteOf(start), tokens);

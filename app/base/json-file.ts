@@ -81,3 +81,9 @@ export function readJson(path: string): unknown {
   }
   return JSON.parse(text);
 }
+
+// Lenient readers for the fields of a parsed file: a value of the wrong type reads as absent.
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const recordOrEmpty = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
+export const numOrNull = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+export const strOrNull = (v: unknown): string | null => (typeof v === "string" ? v : null);

@@ -5,8 +5,7 @@
 import type { QuotaView } from "./control-api.ts";
 
 export type QuotaPool = "auto" | "api";
-
-export const POOL_NAMES: Record<QuotaPool, string> = { auto: "Auto (Cursor's own models)", api: "API (Claude, GPT, Gemini and other models)" };
+export const QUOTA_POOLS: readonly QuotaPool[] = ["auto", "api"];
 
 /** On-demand (pay-as-you-go) spend beyond the plan, in cents; only when a limit is set. */
 export interface OnDemandSpend {

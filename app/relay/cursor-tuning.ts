@@ -7,6 +7,7 @@
 import type { SettingsStore } from "../accounts/settings-store.ts";
 import type { CursorClientOptions } from "../cursor/client.ts";
 import { CLIENT_VERSION_PATTERN } from "../cursor/transport.ts";
+import { readSettingsSection } from "./settings-section.ts";
 
 export const CURSOR_TUNING_KEY = "cursor";
 
@@ -53,14 +54,7 @@ const FIELDS: Field[] = [
 
 export function readCursorTuning(settings: SettingsStore, env: NodeJS.ProcessEnv, warn: (message: string) => void): CursorTuning {
   const out: CursorTuning = {};
-  const raw = settings.get(CURSOR_TUNING_KEY);
-  let section: Record<string, unknown> = {};
-  if (raw !== undefined) {
-    if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) section = raw as Record<string, unknown>;
-    else warn(`settings.json: "${CURSOR_TUNING_KEY}" must be an object; ignoring it`);
-  }
-  const known = new Set(FIELDS.map((f) => f.setting));
-  for (const key of Object.keys(section)) if (!known.has(key)) warn(`settings.json: "${CURSOR_TUNING_KEY}.${key}" is not a known setting; ignoring it`);
+  const section = readSettingsSection(settings, CURSOR_TUNING_KEY, FIELDS.map((f) => f.setting), warn);
   for (const f of FIELDS) {
     if (section[f.setting] !== undefined) f.apply(section[f.setting], out, `settings.json: "${CURSOR_TUNING_KEY}.${f.setting}"`, warn);
     const fromEnv = env[f.env];

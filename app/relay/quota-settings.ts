@@ -5,6 +5,7 @@
 // A malformed value is named in a warning and ignored.
 import type { SettingsStore } from "../accounts/settings-store.ts";
 import type { RoutingPolicyName } from "../base/quota.ts";
+import { readSettingsSection } from "./settings-section.ts";
 
 export const QUOTA_SETTINGS_KEY = "quota";
 
@@ -15,16 +16,7 @@ export interface QuotaSettings {
 
 export function readQuotaSettings(settings: SettingsStore, warn: (message: string) => void): QuotaSettings {
   const out: QuotaSettings = { routing: "headroom" };
-  const raw = settings.get(QUOTA_SETTINGS_KEY);
-  if (raw === undefined) return out;
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    warn(`settings.json: "${QUOTA_SETTINGS_KEY}" must be an object; ignoring it`);
-    return out;
-  }
-  const section = raw as Record<string, unknown>;
-  for (const key of Object.keys(section)) {
-    if (key !== "pollMinutes" && key !== "routing") warn(`settings.json: "${QUOTA_SETTINGS_KEY}.${key}" is not a known setting; ignoring it`);
-  }
+  const section = readSettingsSection(settings, QUOTA_SETTINGS_KEY, ["pollMinutes", "routing"], warn);
   const minutes = section.pollMinutes;
   if (minutes !== undefined) {
     if (typeof minutes === "number" && Number.isFinite(minutes) && minutes >= 1) out.pollMs = Math.round(minutes * 60_000);

@@ -6,6 +6,7 @@ import type { OpenBrowser } from "../accounts/browser.ts";
 import type { RotationOptions } from "../accounts/account-rotation.ts";
 import type { FetchLike } from "../accounts/cursor-http.ts";
 import type { KeytarLike } from "../accounts/secret-store-keytar.ts";
+import type { SecretStoreKind } from "../accounts/secret-store-open.ts";
 import type { SettingsStore } from "../accounts/settings-store.ts";
 import { systemClock, type Clock } from "../base/clock.ts";
 import { createLogger, type Logger } from "../base/log.ts";
@@ -20,7 +21,7 @@ export const DEFAULT_HOST = "127.0.0.1";
 export interface RelayAppOptions {
   dataDir: string;
   cursorApi: string;
-  secretStore: "keychain" | "file";
+  secretStore: SecretStoreKind;
   host?: string;
   /** 0 = any free port. */
   port?: number;

@@ -3,8 +3,9 @@
 // Each bad value is reported through `fail`, so every face words its error its own way.
 import { defaultDataDir } from "../base/paths.ts";
 import { DEFAULT_CURSOR_API } from "../base/cursor-api.ts";
+import type { SecretStoreKind } from "../accounts/secret-store-open.ts";
 
-export type SecretStoreKind = "keychain" | "file";
+export type { SecretStoreKind };
 
 export interface RelayConfig {
   dataDir: string;
