@@ -36,8 +36,7 @@ function shiftedClock(): Clock & { shift(ms: number): void; nextPoll(): Promise<
       };
     },
     async nextPoll() {
-      const deadline = Date.now() + 5000;
-      while (polls.length === 0 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+      await until("a usage poll to be scheduled", () => polls.length > 0);
       const fn = polls.shift();
       assert.ok(fn, "a usage poll is scheduled");
       fn();
