@@ -7,11 +7,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { TEXT_REPLY, type UsageSpec } from "../fake-cursor/index.ts";
-import { CLAUDE_BIN, run } from "./cli-process.ts";
+import { CLAUDE_BIN, claudeEnv, claudeVersion, run } from "./cli-process.ts";
 import { e2eWorkspace } from "./workspace.ts";
 import { until } from "../support/until.ts";
 
-const CLAUDE_VERSION = JSON.parse(readFileSync(new URL("../../node_modules/@anthropic-ai/claude-code/package.json", import.meta.url), "utf8")).version as string;
+const CLAUDE_VERSION = claudeVersion();
 const SUBS = ["auth0|e2e_quota_a", "auth0|e2e_quota_b"];
 const DAY = 86_400_000;
 
@@ -44,7 +44,7 @@ async function setup(t: { after(fn: () => unknown): void }, figures: Record<stri
   await figuresRead(dataDir, 2);
   const claude = () =>
     run(CLAUDE_BIN, ["-p", "say hello", "--output-format", "json"], {
-      env: { ...process.env, HOME: home, ANTHROPIC_BASE_URL: served.url, ANTHROPIC_AUTH_TOKEN: "sk-e2e-quota-key", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
+      env: claudeEnv(home, served.url, "sk-e2e-quota-key"),
       cwd: home,
       timeoutMs: 120_000,
     });

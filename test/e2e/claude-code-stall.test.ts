@@ -4,13 +4,12 @@
 // is shortened to 3 s through CURSOR_RELAY_STALL_TIMEOUT_SECONDS; Claude Code's own retry
 // policy is left at its defaults.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import type { Step } from "../fake-cursor/index.ts";
-import { CLAUDE_BIN, run } from "./cli-process.ts";
+import { CLAUDE_BIN, claudeEnv, claudeVersion, run } from "./cli-process.ts";
 import { e2eWorkspace } from "./workspace.ts";
 
-const CLAUDE_VERSION = JSON.parse(readFileSync(new URL("../../node_modules/@anthropic-ai/claude-code/package.json", import.meta.url), "utf8")).version as string;
+const CLAUDE_VERSION = claudeVersion();
 const STALL_SECONDS = 3;
 
 const CASES: { when: string; steps: Step[] }[] = [
@@ -26,7 +25,7 @@ for (const { when, steps } of CASES) {
 
     const started = Date.now();
     const r = await run(CLAUDE_BIN, ["-p", "say hello", "--output-format", "json"], {
-      env: { ...process.env, HOME: home, ANTHROPIC_BASE_URL: served.url, ANTHROPIC_AUTH_TOKEN: "sk-e2e-stall-key", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
+      env: claudeEnv(home, served.url, "sk-e2e-stall-key"),
       cwd: home,
       timeoutMs: 240_000,
     });
