@@ -7,10 +7,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { TEXT_REPLY, type UsageSpec } from "../fake-cursor/index.ts";
-import { CLAUDE_BIN, run } from "./cli-process.ts";
+import { CLAUDE_BIN, claudeEnv, claudeVersion, run } from "./cli-process.ts";
 import { e2eWorkspace } from "./workspace.ts";
+import { until } from "../support/until.ts";
 
-const CLAUDE_VERSION = JSON.parse(readFileSync(new URL("../../node_modules/@anthropic-ai/claude-code/package.json", import.meta.url), "utf8")).version as string;
+const CLAUDE_VERSION = claudeVersion();
 const SUBS = ["auth0|e2e_quota_a", "auth0|e2e_quota_b"];
 const DAY = 86_400_000;
 
@@ -25,15 +26,12 @@ const usage = (api: number, cycleEnd: number): UsageSpec => ({
 /** Waits until the relay has written figures for every account to quota.json. */
 async function figuresRead(dataDir: string, count: number): Promise<void> {
   const path = join(dataDir, "quota.json");
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (existsSync(path)) {
-      const accounts = (JSON.parse(readFileSync(path, "utf8")) as { accounts: Record<string, { readAt: number | null }> }).accounts;
-      if (Object.values(accounts).filter((a) => a.readAt !== null).length >= count) return;
-    }
-    if (Date.now() > deadline) throw new Error("the relay did not read the usage figures within 30 s");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const read = () => {
+    if (!existsSync(path)) return 0;
+    const accounts = (JSON.parse(readFileSync(path, "utf8")) as { accounts: Record<string, { readAt: number | null }> }).accounts;
+    return Object.values(accounts).filter((a) => a.readAt !== null).length;
+  };
+  await until(`the relay to write ${count} accounts' usage figures to quota.json`, () => read() >= count, 30_000);
 }
 
 async function setup(t: { after(fn: () => unknown): void }, figures: Record<string, UsageSpec>) {
@@ -46,7 +44,7 @@ async function setup(t: { after(fn: () => unknown): void }, figures: Record<stri
   await figuresRead(dataDir, 2);
   const claude = () =>
     run(CLAUDE_BIN, ["-p", "say hello", "--output-format", "json"], {
-      env: { ...process.env, HOME: home, ANTHROPIC_BASE_URL: served.url, ANTHROPIC_AUTH_TOKEN: "sk-e2e-quota-key", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
+      env: claudeEnv(home, served.url, "sk-e2e-quota-key"),
       cwd: home,
       timeoutMs: 120_000,
     });

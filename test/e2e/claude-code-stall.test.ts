@@ -4,14 +4,12 @@
 // is shortened to 3 s through CURSOR_RELAY_STALL_TIMEOUT_SECONDS; Claude Code's own retry
 // policy is left at its defaults.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
-import { startFakeCursor, type Step } from "../fake-cursor/index.ts";
-import { CLAUDE_BIN, RELAY_BIN, run, serve } from "./cli-process.ts";
+import type { Step } from "../fake-cursor/index.ts";
+import { CLAUDE_BIN, claudeEnv, claudeVersion, run } from "./cli-process.ts";
+import { e2eWorkspace } from "./workspace.ts";
 
-const CLAUDE_VERSION = JSON.parse(readFileSync(new URL("../../node_modules/@anthropic-ai/claude-code/package.json", import.meta.url), "utf8")).version as string;
+const CLAUDE_VERSION = claudeVersion();
 const STALL_SECONDS = 3;
 
 const CASES: { when: string; steps: Step[] }[] = [
@@ -21,25 +19,13 @@ const CASES: { when: string; steps: Step[] }[] = [
 
 for (const { when, steps } of CASES) {
   test(`Claude Code ${CLAUDE_VERSION}: a single account that goes silent ${when} gives the user an error naming the stall, fast`, async (t) => {
-    const fake = await startFakeCursor({ scenario: { turns: [steps] } });
-    const dataDir = mkdtempSync(join(tmpdir(), "cr-e2e-data-"));
-    const home = mkdtempSync(join(tmpdir(), "cr-e2e-home-"));
-    const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url, CURSOR_RELAY_STALL_TIMEOUT_SECONDS: String(STALL_SECONDS) };
-    let served: Awaited<ReturnType<typeof serve>> | undefined;
-    t.after(async () => {
-      await served?.stop();
-      await run(process.execPath, [RELAY_BIN, "accounts", "remove", "cursor.e2e-stall"], { env }).catch(() => undefined);
-      await fake.close();
-      rmSync(dataDir, { recursive: true, force: true });
-      rmSync(home, { recursive: true, force: true });
-    });
-    const login = await run(process.execPath, [RELAY_BIN, "login", "--no-browser", "--label", "e2e-stall"], { env });
-    assert.equal(login.status, 0, login.stderr);
-    served = await serve(["--port", "0", "--api-key", "sk-e2e-stall-key", "--log-level", "debug"], env);
+    const w = await e2eWorkspace(t, { scenario: { turns: [steps] }, labels: ["e2e-stall"], env: { CURSOR_RELAY_STALL_TIMEOUT_SECONDS: String(STALL_SECONDS) } });
+    const { fake, home } = w;
+    const served = await w.serve(["--port", "0", "--api-key", "sk-e2e-stall-key", "--log-level", "debug"]);
 
     const started = Date.now();
     const r = await run(CLAUDE_BIN, ["-p", "say hello", "--output-format", "json"], {
-      env: { ...process.env, HOME: home, ANTHROPIC_BASE_URL: served.url, ANTHROPIC_AUTH_TOKEN: "sk-e2e-stall-key", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
+      env: claudeEnv(home, served.url, "sk-e2e-stall-key"),
       cwd: home,
       timeoutMs: 240_000,
     });

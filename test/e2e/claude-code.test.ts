@@ -3,13 +3,12 @@
 // added with `cursor-relay login`, the relay runs as `cursor-relay serve --port 0`, and
 // Claude Code runs headless with `-p`.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { BASH_TOOL_CALL_ID, TEXT_REPLY, TOOL_REPLY_PREFIX, TEXT_TURN, type Step } from "../fake-cursor/index.ts";
-import { CLAUDE_BIN, RELAY_BIN, run, type Served } from "./cli-process.ts";
+import { CLAUDE_BIN, claudeEnv, claudeVersion, RELAY_BIN, run, type Served } from "./cli-process.ts";
 import { e2eWorkspace } from "./workspace.ts";
 
-const CLAUDE_VERSION = JSON.parse(readFileSync(new URL("../../node_modules/@anthropic-ai/claude-code/package.json", import.meta.url), "utf8")).version as string;
+const CLAUDE_VERSION = claudeVersion();
 
 const BASH_THEN_TEXT: Step[][] = [
   [
@@ -46,15 +45,9 @@ test(`Claude Code ${CLAUDE_VERSION}: a plain answer, a Bash tool call resumed on
   assert.equal(setup.relayRunning, true);
   const key = setup.claudeCode[1]!.replace("export ANTHROPIC_AUTH_TOKEN=", "");
 
-  const claudeEnv = {
-    ...process.env,
-    HOME: home,
-    ANTHROPIC_BASE_URL: served.url,
-    ANTHROPIC_AUTH_TOKEN: key,
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-  };
+  const claudeProcessEnv = claudeEnv(home, served.url, key);
   const claude = async (args: string[]): Promise<ClaudeResult> => {
-    const r = await run(CLAUDE_BIN, ["--output-format", "json", "--allowedTools", "Bash", ...args], { env: claudeEnv, cwd: home, timeoutMs: 90_000 });
+    const r = await run(CLAUDE_BIN, ["--output-format", "json", "--allowedTools", "Bash", ...args], { env: claudeProcessEnv, cwd: home, timeoutMs: 90_000 });
     assert.equal(r.status, 0, `claude exited ${r.status}: ${r.stdout}\n${r.stderr}\n--- relay stderr ---\n${served?.stderr()}`);
     return JSON.parse(r.stdout) as ClaudeResult;
   };
@@ -106,7 +99,7 @@ test(`Claude Code ${CLAUDE_VERSION} with two accounts: A is out of quota before 
   const { fake, home, env } = w;
   const served = await w.serve(["--port", "0", "--api-key", "sk-e2e-failover-key"]);
   const r = await run(CLAUDE_BIN, ["-p", "say hello", "--output-format", "json"], {
-    env: { ...process.env, HOME: home, ANTHROPIC_BASE_URL: served.url, ANTHROPIC_AUTH_TOKEN: "sk-e2e-failover-key", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
+    env: claudeEnv(home, served.url, "sk-e2e-failover-key"),
     cwd: home,
     timeoutMs: 90_000,
   });
@@ -129,7 +122,7 @@ test(`Claude Code ${CLAUDE_VERSION}: --resume after a relay restart replays the 
   let served: Served | undefined;
   const claude = async (args: string[]): Promise<ClaudeResult> => {
     const r = await run(CLAUDE_BIN, ["--output-format", "json", ...args], {
-      env: { ...process.env, HOME: home, ANTHROPIC_BASE_URL: served!.url, ANTHROPIC_AUTH_TOKEN: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
+      env: claudeEnv(home, served!.url, key),
       cwd: home,
       timeoutMs: 90_000,
     });

@@ -2,12 +2,24 @@
 // way a user runs them, for end-to-end tests.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const RELAY_BIN = `${ROOT}bin/cursor-relay.js`;
 export const CLAUDE_BIN = `${ROOT}node_modules/.bin/claude`;
 export const CODEX_BIN = `${ROOT}node_modules/.bin/codex`;
+/** The installed Claude Code's version, for test names (read when asked: most users of this file never run Claude Code). */
+export const claudeVersion = (): string => JSON.parse(readFileSync(`${ROOT}node_modules/@anthropic-ai/claude-code/package.json`, "utf8")).version as string;
+
+/** Claude Code's environment against a relay: its own HOME, the relay's URL and key, no traffic to anyone else. */
+export const claudeEnv = (home: string, baseUrl: string, key: string): NodeJS.ProcessEnv => ({
+  ...process.env,
+  HOME: home,
+  ANTHROPIC_BASE_URL: baseUrl,
+  ANTHROPIC_AUTH_TOKEN: key,
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+});
 
 export interface Result {
   status: number | null;

@@ -11,8 +11,9 @@ import { openSecretStore } from "../../app/accounts/secret-store-open.ts";
 import { startFakeCursor } from "../fake-cursor/index.ts";
 import { dashboardUrlOf, RELAY_BIN, run, serve } from "./cli-process.ts";
 import { launchChromium } from "../support/chromium.ts";
+import { haveKeyring } from "../support/relay-harness.ts";
 
-const storeKind = process.env.CURSOR_RELAY_TEST_SESSION === "keyring" ? "keychain" : "file";
+const storeKind = haveKeyring ? "keychain" : "file";
 
 test("dashboard: an account whose stored credentials were removed reads 'Credentials missing — log in again'", async (t) => {
   const browser = await launchChromium(t);

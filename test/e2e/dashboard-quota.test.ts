@@ -3,12 +3,12 @@
 // message, on-demand spend), one with room, the reset date and countdown; the card's Refresh
 // button moves a meter. Screenshots go to test-results/dashboard-quota/.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { startFakeCursor, type UsageSpec } from "../fake-cursor/index.ts";
-import { dashboardUrlOf, RELAY_BIN, ROOT, run, serve } from "./cli-process.ts";
+import type { UsageSpec } from "../fake-cursor/index.ts";
+import { dashboardUrlOf, ROOT } from "./cli-process.ts";
+import { e2eWorkspace } from "./workspace.ts";
 import { launchChromium } from "../support/chromium.ts";
 
 const SHOTS = join(ROOT, "test-results", "dashboard-quota");
@@ -28,20 +28,12 @@ test("dashboard: cards show plan, Auto and API meters, on-demand spend, reset da
     planName: "Pro",
   };
   const roomy: UsageSpec = { billingCycleEnd: String(resetsAt + 3 * DAY), planUsage: { autoPercentUsed: 12, apiPercentUsed: 83 }, enabled: true, planName: "Pro+" };
-  const fake = await startFakeCursor({ scenario: { turns: [[{ text: "ok" }, { turnEnded: true }]], login: { pendingPolls: 1, subs: SUBS }, usage: { [SUBS[0]!]: usedUp, [SUBS[1]!]: roomy } } });
-  const dataDir = mkdtempSync(join(tmpdir(), "cr-dashq-data-"));
-  const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
-  for (const label of ["personal", "team"]) {
-    const r = await run(process.execPath, [RELAY_BIN, "login", "--no-browser", "--label", label], { env });
-    assert.equal(r.status, 0, r.stderr);
-  }
-  const served = await serve(["--port", "0", "--api-key", "sk-dashboard-quota-key"], env, 120_000);
-  t.after(async () => {
-    await served.stop();
-    for (const id of ["cursor.personal", "cursor.team"]) await run(process.execPath, [RELAY_BIN, "accounts", "remove", id], { env }).catch(() => undefined);
-    await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
+  const w = await e2eWorkspace(t, {
+    scenario: { turns: [[{ text: "ok" }, { turnEnded: true }]], login: { pendingPolls: 1, subs: SUBS }, usage: { [SUBS[0]!]: usedUp, [SUBS[1]!]: roomy } },
+    labels: ["personal", "team"],
   });
+  const { fake } = w;
+  const served = await w.serve(["--port", "0", "--api-key", "sk-dashboard-quota-key"], 120_000);
   const dashboard = await dashboardUrlOf(served);
   const managementKey = /#key=(\S+)$/.exec(dashboard)![1]!;
 

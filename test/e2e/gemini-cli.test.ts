@@ -9,8 +9,9 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { startFakeCursor, TEXT_REPLY, TEXT_TURN, TOOL_REPLY_PREFIX, type FakeCursor, type Scenario, type Step } from "../fake-cursor/index.ts";
-import { ROOT, RELAY_BIN, run, serve } from "./cli-process.ts";
+import { TEXT_REPLY, TEXT_TURN, TOOL_REPLY_PREFIX, type FakeCursor, type Scenario, type Step } from "../fake-cursor/index.ts";
+import { ROOT, RELAY_BIN, run } from "./cli-process.ts";
+import { e2eWorkspace } from "./workspace.ts";
 
 const GEMINI_BIN = `${ROOT}node_modules/.bin/gemini`;
 const GEMINI_VERSION = JSON.parse(readFileSync(new URL("../../node_modules/@google/gemini-cli/package.json", import.meta.url), "utf8")).version as string;
@@ -60,25 +61,11 @@ async function refusingProxy(t: { after(fn: () => unknown): void }): Promise<{ u
 }
 
 async function setUp(t: { after(fn: () => unknown): void }, scenario: Scenario, labels: string[]): Promise<Setup> {
-  const fake = await startFakeCursor({ scenario });
-  const dataDir = mkdtempSync(join(tmpdir(), "cr-e2e-data-"));
-  const home = mkdtempSync(join(tmpdir(), "cr-e2e-home-"));
+  const w = await e2eWorkspace(t, { scenario, labels });
+  const { fake, home, env } = w;
   const project = mkdtempSync(join(tmpdir(), "cr-e2e-project-"));
-  const env = { ...process.env, CURSOR_RELAY_DATA_DIR: dataDir, CURSOR_RELAY_CURSOR_API: fake.url };
-  let served: Awaited<ReturnType<typeof serve>> | undefined;
-  t.after(async () => {
-    await served?.stop();
-    for (const label of labels) await run(process.execPath, [RELAY_BIN, "accounts", "remove", `cursor.${label}`], { env }).catch(() => undefined);
-    await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
-    rmSync(project, { recursive: true, force: true });
-  });
-  for (const label of labels) {
-    const r = await run(process.execPath, [RELAY_BIN, "login", "--no-browser", "--label", label], { env });
-    assert.equal(r.status, 0, r.stderr);
-  }
-  served = await serve(["--port", "0"], env);
+  t.after(() => rmSync(project, { recursive: true, force: true }));
+  const served = await w.serve(["--port", "0"]);
   const envOut = await run(process.execPath, [RELAY_BIN, "env", "--json"], { env });
   assert.equal(envOut.status, 0, envOut.stderr);
   const setup = JSON.parse(envOut.stdout) as { geminiCli: { env: string[]; settings: unknown } };
@@ -94,11 +81,8 @@ async function setUp(t: { after(fn: () => unknown): void }, scenario: Scenario, 
   };
   mkdirSync(join(home, ".gemini"));
   writeFileSync(join(home, ".gemini", "settings.json"), JSON.stringify(settings));
-  const s = served;
   const proxy = await refusingProxy(t);
-  return {
-    proxyUrl: proxy.url,
-    proxyHits: proxy.hits, fake, url: served.url, key: geminiEnv.GEMINI_API_KEY!, home, project, relayStderr: () => s.stderr() };
+  return { fake, url: served.url, key: geminiEnv.GEMINI_API_KEY!, home, project, proxyUrl: proxy.url, proxyHits: proxy.hits, relayStderr: () => served.stderr() };
 }
 
 async function gemini(s: Setup, args: string[]): Promise<GeminiJson> {

@@ -16,8 +16,8 @@ export interface E2eWorkspace {
   env: NodeJS.ProcessEnv;
   /** One `login --no-browser --label <label>` result per label, in order (each exited 0). */
   logins: Result[];
-  /** Starts `cursor-relay serve` with these arguments in `env`; stopped after the test. */
-  serve(args: string[]): Promise<Served>;
+  /** Starts `cursor-relay serve` with these arguments in `env` (waiting up to `timeoutMs` for it to listen); stopped after the test. */
+  serve(args: string[], timeoutMs?: number): Promise<Served>;
 }
 
 export async function e2eWorkspace(
@@ -48,8 +48,8 @@ export async function e2eWorkspace(
     home,
     env,
     logins,
-    async serve(args) {
-      const s = await serve(args, env);
+    async serve(args, timeoutMs) {
+      const s = await serve(args, env, timeoutMs);
       started.push(s);
       return s;
     },

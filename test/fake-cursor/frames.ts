@@ -65,8 +65,7 @@ export function endStreamRaw(body: unknown): Uint8Array {
 }
 
 export function endStream(error?: { code: string; message: string }): Uint8Array {
-  const body = error ? { error } : {};
-  return encodeEnvelope(FLAG_END_STREAM, new TextEncoder().encode(JSON.stringify(body)));
+  return endStreamRaw(error ? { error } : {});
 }
 
 /**
@@ -132,4 +131,3 @@ export class EnvelopeSplitter {
     return out;
   }
 }
-

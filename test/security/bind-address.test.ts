@@ -15,6 +15,7 @@ import { createRelayApp, DEFAULT_HOST } from "../../app/relay/relay-app.ts";
 import { serve, type Served } from "../e2e/cli-process.ts";
 import { startFakeCursor } from "../fake-cursor/index.ts";
 import { createFuzzClient } from "../fuzz/support/http-client.ts";
+import { until } from "../support/until.ts";
 
 /** This machine's own non-loopback IPv4 address, if it has one. */
 const LAN_ADDRESS = Object.values(networkInterfaces())
@@ -123,7 +124,7 @@ test("`cursor-relay serve` binds 127.0.0.1 by default; with --host 0.0.0.0 it wa
   const allPort = Number(new URL(all.url).port);
   assert.equal(all.url, `http://0.0.0.0:${allPort}`);
   // The warning follows the `listening on` line on the other stream.
-  for (let i = 0; i < 200 && !/other machines/.test(all.stderr()); i++) await new Promise((r) => setTimeout(r, 10));
+  await until("the 0.0.0.0 warning on stderr", () => /other machines/.test(all.stderr()), 2000);
   assert.match(all.stderr(), /warning: listening on 0\.0\.0\.0: other machines can reach the relay \(the relay key is still required\)/);
   const client = createFuzzClient(`http://${LAN_ADDRESS ?? "127.0.0.1"}:${allPort}`);
   t.after(() => client.close());

@@ -38,6 +38,7 @@ test("accounts reset, label and remove drive the running relay through its Contr
 
   const bad = capture();
   assert.equal(await accountsCommand(["label", b, "!!", ...global], bad.io).catch(() => 1), 1, "the relay's own label rule refuses it");
+  assert.equal(accounts.registry.get(b)?.label, "night shift", "the refused label changed nothing");
 
   rotation.recordUsage(b, { input: 5 });
   const remove = capture();

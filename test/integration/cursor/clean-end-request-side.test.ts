@@ -15,6 +15,7 @@ import { startFakeCursor } from "../../fake-cursor/index.ts";
 import { ManualClock } from "../../support/manual-clock.ts";
 import { startRawServer } from "./raw-h2-server.ts";
 import { runEvents } from "../../support/run-events.ts";
+import { until } from "../../support/until.ts";
 
 const RUNS = 60;
 
@@ -79,8 +80,7 @@ test("a clean end while a large request write is held back by flow control for g
   await new Promise((r) => setTimeout(r, 50));
   assert.equal(closedWith, null, "not cancelled before the drain time");
   clock.advance(2000);
-  const deadline = Date.now() + 3000;
-  while (closedWith === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  await until("the held stream to close", () => closedWith !== null, 3000);
   assert.equal(closedWith, http2.constants.NGHTTP2_CANCEL, "the held stream was cancelled, not left half-open");
   assert.equal(requestEnded, false);
   assert.equal(clock.pending, 0, "no heartbeat, watchdog or drain timer left behind");

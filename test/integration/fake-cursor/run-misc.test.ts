@@ -9,6 +9,7 @@ import { Http2SessionManager } from "@connectrpc/connect-node";
 import { GetUsableModelsResponseSchema } from "../../../proto/gen/agent/v1/agent_pb.ts";
 import { startFakeCursor } from "../../fake-cursor/index.ts";
 import { RunClient, updateCases } from "./run-client.ts";
+import { until } from "../../support/until.ts";
 
 test("kvWhileWaiting: a KV request arrives while the tool call is parked; waitForHeartbeats waits for the client", async (t) => {
   const fake = await startFakeCursor({
@@ -103,7 +104,7 @@ test("records how each Run stream closed: the client's END_STREAM (requestEnded,
   assert.deepEqual([fake.runs[0]!.requestEnded, fake.runs[0]!.closeCode], [true, 0]);
 
   const cancelled = new RunClient(fake.url, { token: fake.mintAccessToken("auth0|cancels"), sessionManager: shared });
-  while (fake.openStreams === 0) await new Promise((r) => setTimeout(r, 5));
+  await until("the second Run's stream to open", () => fake.openStreams > 0);
   assert.equal(fake.runs[1]!.closeCode, null, "open");
   cancelled.close();
   await fake.waitForIdle(2000);

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { accountsCommand, type AccountRow } from "../../../app/cli/accounts.ts";
 import { haveKeyring, startHarness } from "../../support/relay-harness.ts";
+import { until } from "../../support/until.ts";
 
 const CYCLE_END = Date.UTC(2026, 11, 24, 0, 0, 0);
 
@@ -90,8 +91,7 @@ test("quota: figures per account in the snapshot and in `accounts --json` / text
 
 test("quota: the relay reads every account's figures on start", async (t) => {
   const h = await startHarness(t, { accounts: ["a"], scenario: { turns: [[{ text: "x" }]], usage: { "*": { planUsage: { apiPercentUsed: 33 } } } } });
-  const deadline = Date.now() + 5000;
-  while (h.app.parts.quota.quotaOf(h.accountIds[0]!).readAt === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await until("the start-up usage read", () => h.app.parts.quota.quotaOf(h.accountIds[0]!).readAt !== null);
   assert.equal(h.app.parts.quota.quotaOf(h.accountIds[0]!).figures?.apiPercentUsed, 33);
   assert.ok(h.fake.usageRequests.some((r) => r.sub === h.subs[0]));
 });

@@ -8,6 +8,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { systemClock, type Clock } from "../../../app/base/clock.ts";
 import type { UsageSpec } from "../../fake-cursor/index.ts";
 import { startHarness, type Harness } from "../../support/relay-harness.ts";
+import { until } from "../../support/until.ts";
 
 const HOUR = 3_600_000;
 
@@ -35,8 +36,7 @@ function shiftedClock(): Clock & { shift(ms: number): void; nextPoll(): Promise<
       };
     },
     async nextPoll() {
-      const deadline = Date.now() + 5000;
-      while (polls.length === 0 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+      await until("a usage poll to be scheduled", () => polls.length > 0);
       const fn = polls.shift();
       assert.ok(fn, "a usage poll is scheduled");
       fn();
@@ -81,8 +81,7 @@ test("routing: API used up on A, 20% on B → Claude requests open zero Runs on 
   h.fake.setUsage(h.subs[0]!, usage(10, 0, cycleEnd));
   const polled = h.fake.usageRequests.length;
   await clock.nextPoll();
-  const deadline = Date.now() + 5000;
-  while (h.app.parts.quota.quotaOf(h.accountIds[0]!).figures?.apiPercentUsed !== 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  await until("the polled figures (10% API used)", () => h.app.parts.quota.quotaOf(h.accountIds[0]!).figures?.apiPercentUsed === 10);
   assert.ok(h.fake.usageRequests.length >= polled + 2, "the poll read the figures from Cursor");
   const later = h.fake.runs.length;
   await ask(h, "claude-4.5-sonnet");
@@ -178,8 +177,7 @@ test("a resource_exhausted on A asks Cursor for A's figures right after (no wait
   h.fake.setUsage(h.subs[0]!, usage(100, 0, cycleEnd));
   await ask(h, "claude-4.5-sonnet"); // fails on A (most headroom), served by B
   assert.equal(h.fake.runs[0]!.sub, h.subs[0]);
-  const deadline = Date.now() + 15_000;
-  while (h.app.parts.quota.quotaOf(a).readAt === readAt && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await until("A's figures read again after the failure", () => h.app.parts.quota.quotaOf(a).readAt !== readAt, 15_000);
   assert.equal(h.app.parts.quota.quotaOf(a).figures?.apiPercentUsed, 100, "A's figures were read again after the failure");
   assert.equal(h.app.parts.rotation.stateOf(a), "ready", "the figures took over from the backoff: A still serves the Auto pool");
   await ask(h, "claude-4.5-sonnet");

@@ -7,8 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RELAY_BIN, run, serve } from "../../e2e/cli-process.ts";
+import { haveKeyring } from "../../support/relay-harness.ts";
 
-const storeKind = process.env.CURSOR_RELAY_TEST_SESSION === "keyring" ? "keychain" : "file";
+const storeKind = haveKeyring ? "keychain" : "file";
 
 async function envKey(env: NodeJS.ProcessEnv): Promise<{ baseUrl: string; key: string; stderr: string }> {
   const r = await run(process.execPath, [RELAY_BIN, "env", "--json"], { env });

@@ -5,7 +5,7 @@
 // carry the results resumes that stream, detached or not.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Scenario } from "../../fake-cursor/index.ts";
+import type { Scenario, Turn } from "../../fake-cursor/index.ts";
 import { startHarness } from "../../support/relay-harness.ts";
 import { until } from "../../support/until.ts";
 
@@ -15,7 +15,7 @@ const tools = [{ name: "Bash", description: "run", input_schema: { type: "object
 const slowAnswer = [{ text: "slow " }, { sleepMs: 300 }, { text: "answer" }, { turnEnded: true }];
 const toolTurn = [{ toolCall: { name: "Bash", args: { command: "ls" }, id: "call-detached" } }, { text: "after tool" }, { turnEnded: true }];
 
-async function detachedParked(t: Parameters<typeof startHarness>[0], third: Scenario["turns"] extends (infer T)[] | undefined ? T : never) {
+async function detachedParked(t: Parameters<typeof startHarness>[0], third: Turn) {
   const h = await startHarness(t, { scenario: { turns: [slowAnswer, toolTurn, third] } as Scenario });
   const client = h.anthropic();
   const first = [{ role: "user" as const, content: "question" }];

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MAX_RUN_REQUEST_BYTES } from "../../../app/cursor/request-limit.ts";
-import { TEXT_REPLY, TEXT_TURN, type Scenario } from "../../fake-cursor/index.ts";
+import { TEXT_REPLY, TEXT_TURN, type Scenario, type Turn } from "../../fake-cursor/index.ts";
 import { startHarness, type Harness } from "../../support/relay-harness.ts";
 
 const MODEL = "claude-opus-4-8";
@@ -64,7 +64,7 @@ test("just under the limit is sent to Cursor and served", async (t) => {
   assert.equal(h.fake.runs.length, 1);
 });
 
-const refusing = (first: Scenario["turns"] extends (infer T)[] | undefined ? T : never): Scenario => ({
+const refusing = (first: Turn): Scenario => ({
   accounts: { "@1": [first, TEXT_TURN], "@2": [first, TEXT_TURN], "*": [TEXT_TURN] },
 });
 
